@@ -1,0 +1,48 @@
+// The service catalogue: every emulated protocol decnet offers, as data (engine.md §4.6,
+// services.md §0). One entry per service; nothing else in the code switches on a slug.
+#pragma once
+
+#include <cstdint>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace decnet {
+
+enum class Transport { tcp, udp };
+std::string_view to_string(Transport t);
+
+struct ServicePort {
+    std::uint16_t port;
+    Transport transport;
+};
+
+// A persona setting from an INI [decky.service] subsection, with the environment
+// variable the reference's container read it from (kept for compose export).
+struct PersonaKey {
+    std::string_view key;
+    std::string_view env;
+    std::string_view default_value;  // "{node}" stands for the decky name
+};
+
+struct ServiceInfo {
+    std::string_view slug;
+    std::vector<ServicePort> ports;
+    std::string_view description;
+    std::vector<PersonaKey> persona;
+    bool fleet_wide = false;  // the sniffer: one per fleet, never a per-decky service
+};
+
+// Every service, per-decky and fleet-wide, sorted by slug.
+std::span<const ServiceInfo> all_services();
+// nullptr when unknown.
+const ServiceInfo* find_service(std::string_view slug);
+// The 27 per-decky slugs, sorted (what --services accepts and random draws pick from).
+const std::vector<std::string>& per_decky_service_slugs();
+// "21/tcp" / "5060/udp, 5060/tcp"
+std::string format_ports(const ServiceInfo& service);
+// Python-style list literal used by the reference's messages: ['a', 'b'].
+std::string python_list(std::span<const std::string> items);
+
+}  // namespace decnet
