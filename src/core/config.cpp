@@ -9,9 +9,12 @@ namespace decnet {
 
 std::string_view to_string(DeployMode mode) {
     switch (mode) {
-        case DeployMode::loopback: return "loopback";
-        case DeployMode::netns: return "netns";
-        case DeployMode::docker: return "docker";
+        case DeployMode::loopback:
+            return "loopback";
+        case DeployMode::netns:
+            return "netns";
+        case DeployMode::docker:
+            return "docker";
     }
     return "loopback";
 }

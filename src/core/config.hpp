@@ -38,7 +38,7 @@ struct DeckyConfig {
     std::string hostname;
     std::optional<std::string> archetype;
     std::map<std::string, PersonaConfig> service_config;
-    std::string nmap_os = "linux";        // OS family as configured (may be unknown)
+    std::string nmap_os = "linux";       // OS family as configured (may be unknown)
     std::optional<int> mutate_interval;  // minutes; unset → the deployment's
     double last_mutated = 0.0;           // epoch seconds
     double last_login_attempt = 0.0;
@@ -48,8 +48,8 @@ struct DeploymentConfig {
     DeployMode mode = DeployMode::loopback;
     std::string interface;  // empty in loopback mode
     std::string subnet;
-    std::string gateway;    // empty when none applies
-    std::string host_ip;    // empty when none applies
+    std::string gateway;  // empty when none applies
+    std::string host_ip;  // empty when none applies
     std::vector<DeckyConfig> deckies;
     std::optional<std::string> log_file;
     std::optional<std::string> log_target;

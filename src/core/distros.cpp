@@ -27,9 +27,9 @@ constexpr std::array<Distro, 9> kDistros = {{
 }};
 
 constexpr std::array<std::string_view, 25> kWords = {
-    "alpha", "bravo", "charlie", "delta", "echo",  "foxtrot", "golf",   "hotel",   "india",
-    "juliet", "kilo", "lima",    "mike",  "nova",  "oscar",   "prod",   "web",     "db",
-    "mail",  "proxy", "dev",     "stage", "backup", "monitor", "files"};
+    "alpha",  "bravo", "charlie", "delta", "echo",   "foxtrot", "golf", "hotel", "india",
+    "juliet", "kilo",  "lima",    "mike",  "nova",   "oscar",   "prod", "web",   "db",
+    "mail",   "proxy", "dev",     "stage", "backup", "monitor", "files"};
 
 std::string upper(std::string_view s) {
     std::string out(s);
@@ -39,7 +39,9 @@ std::string upper(std::string_view s) {
 
 }  // namespace
 
-std::span<const Distro> all_distros() { return kDistros; }
+std::span<const Distro> all_distros() {
+    return kDistros;
+}
 
 const Distro* find_distro(std::string_view slug) {
     const auto it = std::find_if(kDistros.begin(), kDistros.end(),
@@ -63,10 +65,14 @@ std::string random_hostname(std::string_view distro_slug, Rng& rng) {
     const std::string word(kWords[rng.below(kWords.size())]);
     const int num = rng.between(10, 99);
     switch (style) {
-        case generic: return "SRV-" + upper(word) + "-" + std::to_string(num);
-        case rhel: return word + std::to_string(num) + ".localdomain";
-        case minimal: return word + "-" + std::to_string(num);
-        case rolling: return word + "-" + std::string(kWords[rng.below(kWords.size())]);
+        case generic:
+            return "SRV-" + upper(word) + "-" + std::to_string(num);
+        case rhel:
+            return word + std::to_string(num) + ".localdomain";
+        case minimal:
+            return word + "-" + std::to_string(num);
+        case rolling:
+            return word + "-" + std::string(kWords[rng.below(kWords.size())]);
     }
     return word;
 }

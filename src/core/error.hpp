@@ -8,7 +8,7 @@
 namespace decnet {
 
 class ConfigError : public std::runtime_error {
-public:
+  public:
     explicit ConfigError(const std::string& message, std::string file = {}, int line = 0)
         : std::runtime_error(message), file_(std::move(file)), line_(line) {}
 
@@ -18,7 +18,7 @@ public:
     // "file:line: message", "file: message" or just "message".
     std::string located() const;
 
-private:
+  private:
     std::string file_;
     int line_;
 };

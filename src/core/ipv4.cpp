@@ -10,7 +10,9 @@
 namespace decnet {
 namespace {
 
-std::string quoted(std::string_view s) { return "'" + std::string(s) + "'"; }
+std::string quoted(std::string_view s) {
+    return "'" + std::string(s) + "'";
+}
 
 std::uint32_t parse_octet(std::string_view octet, std::string_view whole) {
     if (octet.empty()) throw ConfigError("Empty octet not permitted in " + quoted(whole));
@@ -39,18 +41,19 @@ std::uint32_t mask_of(int prefix) {
 
 Ipv4 Ipv4::parse(std::string_view text) {
     if (text.empty()) throw ConfigError("Address cannot be empty");
-    std::uint32_t value = 0;
-    int octets = 0;
-    std::size_t pos = 0;
+    // Count octets first, as Python's ipaddress does, so "abc" says "Expected 4 octets".
+    std::string_view parts[4];
+    std::size_t count = 0, pos = 0;
     while (true) {
         const auto dot = text.find('.', pos);
-        const auto part = text.substr(pos, dot == std::string_view::npos ? dot : dot - pos);
-        if (++octets > 4) break;
-        value = (value << 8) | parse_octet(part, text);
+        if (count == 4) throw ConfigError("Expected 4 octets in " + quoted(text));
+        parts[count++] = text.substr(pos, dot == std::string_view::npos ? dot : dot - pos);
         if (dot == std::string_view::npos) break;
         pos = dot + 1;
     }
-    if (octets != 4) throw ConfigError("Expected 4 octets in " + quoted(text));
+    if (count != 4) throw ConfigError("Expected 4 octets in " + quoted(text));
+    std::uint32_t value = 0;
+    for (const auto part : parts) value = (value << 8) | parse_octet(part, text);
     return Ipv4{value};
 }
 
@@ -85,19 +88,23 @@ Subnet Subnet::parse(std::string_view text) {
     return subnet;
 }
 
-Ipv4 Subnet::broadcast() const { return Ipv4{network.value | ~mask_of(prefix)}; }
+Ipv4 Subnet::broadcast() const {
+    return Ipv4{network.value | ~mask_of(prefix)};
+}
 
 bool Subnet::contains(Ipv4 ip) const {
     return (ip.value & mask_of(prefix)) == network.value;
 }
 
-std::string Subnet::cidr() const { return network.str() + "/" + std::to_string(prefix); }
+std::string Subnet::cidr() const {
+    return network.str() + "/" + std::to_string(prefix);
+}
 
 std::vector<Ipv4> allocate_ips(const Subnet& subnet, const IpReservations& reserved,
                                std::size_t count, std::optional<Ipv4> start) {
     std::vector<Ipv4> found;
-    const std::uint64_t first = std::max<std::uint64_t>(
-        subnet.network.value + std::uint64_t{1}, start ? start->value : 0);
+    const std::uint64_t first =
+        std::max<std::uint64_t>(subnet.network.value + std::uint64_t{1}, start ? start->value : 0);
     const std::uint64_t last = subnet.broadcast().value;  // exclusive: broadcast is reserved
     for (std::uint64_t v = first; v < last && found.size() < count; ++v) {
         const Ipv4 ip{static_cast<std::uint32_t>(v)};

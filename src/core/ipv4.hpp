@@ -23,9 +23,9 @@ struct Ipv4 {
 };
 
 struct Subnet {
-    Ipv4 network;       // host bits cleared
-    int prefix = 32;    // 0..32
-    std::string text;   // as the user wrote it, for messages
+    Ipv4 network;      // host bits cleared
+    int prefix = 32;   // 0..32
+    std::string text;  // as the user wrote it, for messages
 
     // "a.b.c.d/p" or "a.b.c.d"; host bits are allowed (non-strict, like the reference).
     static Subnet parse(std::string_view text);

@@ -11,15 +11,16 @@ namespace {
 // family, ttl, syn_retries, ts, wscale, sack, ecn, no_pmtu, fin, icmp_rl, icmp_mask,
 // window, wscale shift, mss, rmem, wmem
 constexpr std::array<OsProfile, 5> kProfiles = {{
-    {"linux", 64, 6, true, true, true, 2, false, 60, 1000, 6168, 64240, 7, 1460, 212992,
-     212992},
+    {"linux", 64, 6, true, true, true, 2, false, 60, 1000, 6168, 64240, 7, 1460, 212992, 212992},
     {"windows", 128, 2, false, true, true, 0, false, 30, 0, 0, 64240, 8, 1460, 65536, 65536},
     {"bsd", 64, 6, true, true, true, 0, false, 60, 250, 6168, 65535, 6, 1460, 65536, 32768},
     {"embedded", 255, 3, false, false, false, 0, true, 15, 0, 0, 5840, 0, 1460, 16384, 16384},
     {"cisco", 255, 2, false, false, false, 0, true, 15, 0, 0, 4128, 0, 536, 16384, 16384},
 }};
 
-std::string flag(bool b) { return b ? "1" : "0"; }
+std::string flag(bool b) {
+    return b ? "1" : "0";
+}
 
 }  // namespace
 
@@ -38,7 +39,9 @@ std::vector<std::pair<std::string, std::string>> OsProfile::sysctls() const {
     };
 }
 
-std::span<const OsProfile> all_os_profiles() { return kProfiles; }
+std::span<const OsProfile> all_os_profiles() {
+    return kProfiles;
+}
 
 const OsProfile& os_profile(std::string_view family) {
     const auto it = std::find_if(kProfiles.begin(), kProfiles.end(),

@@ -18,15 +18,15 @@ struct OsProfile {
     bool tcp_timestamps;
     bool window_scaling;
     bool sack;
-    int ecn;                  // net.ipv4.tcp_ecn
+    int ecn;  // net.ipv4.tcp_ecn
     bool no_pmtu_disc;
-    int fin_timeout;          // seconds
+    int fin_timeout;  // seconds
     int icmp_ratelimit;
     int icmp_ratemask;
-    int initial_window;       // bytes advertised in the SYN-ACK
-    int window_scale;         // shift advertised when window_scaling is on
+    int initial_window;  // bytes advertised in the SYN-ACK
+    int window_scale;    // shift advertised when window_scaling is on
     int mss;
-    int rmem_default;         // socket buffer sizes (bytes)
+    int rmem_default;  // socket buffer sizes (bytes)
     int wmem_default;
 
     // The ten namespaced sysctls as strings, in the reference's order.

@@ -9,7 +9,7 @@
 namespace decnet {
 
 class Rng {
-public:
+  public:
     explicit Rng(std::uint64_t seed) : state_(seed) {}
     static Rng from_entropy();
 
@@ -28,7 +28,7 @@ public:
         return pool;
     }
 
-private:
+  private:
     std::uint64_t state_;
 };
 

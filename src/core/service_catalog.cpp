@@ -33,15 +33,23 @@ const std::vector<PersonaKey> kSmtpPersona = {
 };
 
 const std::vector<ServiceInfo> kServices = {
-    {"conpot", {{502, tcp}, {161, udp}, {80, tcp}},
-     "ICS/SCADA node: Modbus, S7comm, BACnet and SNMP like a PLC", {}},
-    {"docker_api", {{2375, tcp}, {2376, tcp}},
-     "Docker Engine API that records container and exec reconnaissance", {}},
-    {"elasticsearch", {{9200, tcp}},
-     "Elasticsearch REST API answering cluster and index recon", {}},
+    {"conpot",
+     {{502, tcp}, {161, udp}, {80, tcp}},
+     "ICS/SCADA node: Modbus, S7comm, BACnet and SNMP like a PLC",
+     {}},
+    {"docker_api",
+     {{2375, tcp}, {2376, tcp}},
+     "Docker Engine API that records container and exec reconnaissance",
+     {}},
+    {"elasticsearch",
+     {{9200, tcp}},
+     "Elasticsearch REST API answering cluster and index recon",
+     {}},
     {"ftp", {{21, tcp}}, "FTP server (vsFTPd) capturing logins, downloads and uploads", {}},
-    {"http", {{80, tcp}, {443, tcp}},
-     "Web server with persona pages; logs requests and captures login forms", kHttpPersona},
+    {"http",
+     {{80, tcp}, {443, tcp}},
+     "Web server with persona pages; logs requests and captures login forms",
+     kHttpPersona},
     {"https", {{443, tcp}}, "TLS web server with the same persona as http", https_persona()},
     {"imap", {{143, tcp}, {993, tcp}}, "IMAP4rev1 mailbox with bait mail", {}},
     {"k8s", {{6443, tcp}, {8080, tcp}}, "Kubernetes API server answering cluster recon", {}},
@@ -50,23 +58,33 @@ const std::vector<ServiceInfo> kServices = {
     {"mongodb", {{27017, tcp}}, "MongoDB wire-protocol handshake", {}},
     {"mqtt", {{1883, tcp}}, "MQTT broker publishing fake telemetry", {}},
     {"mssql", {{1433, tcp}}, "Microsoft SQL Server (TDS) capturing logins", {}},
-    {"mysql", {{3306, tcp}}, "MySQL server handshake capturing logins",
+    {"mysql",
+     {{3306, tcp}},
+     "MySQL server handshake capturing logins",
      {{"version", "MYSQL_VERSION", "5.7.38-log"}}},
     {"pop3", {{110, tcp}, {995, tcp}}, "POP3 mailbox with bait mail", {}},
     {"postgres", {{5432, tcp}}, "PostgreSQL server capturing user, database and password", {}},
     {"rdp", {{3389, tcp}}, "Remote Desktop (RDP) endpoint logging connection attempts", {}},
-    {"redis", {{6379, tcp}}, "Redis with a fake keyspace; captures AUTH and commands",
+    {"redis",
+     {{6379, tcp}},
+     "Redis with a fake keyspace; captures AUTH and commands",
      {{"version", "REDIS_VERSION", "7.2.7"}, {"os_string", "REDIS_OS", "Linux 5.15.0"}}},
     {"sip", {{5060, udp}, {5060, tcp}}, "SIP PBX capturing REGISTER and digest auth", {}},
     {"smb", {{445, tcp}, {139, tcp}}, "SMB/CIFS file server with shares", {}},
     {"smtp", {{25, tcp}, {587, tcp}}, "SMTP server harvesting AUTH credentials", kSmtpPersona},
-    {"smtp_relay", {{25, tcp}, {587, tcp}}, "SMTP open relay that accepts and keeps mail",
+    {"smtp_relay",
+     {{25, tcp}, {587, tcp}},
+     "SMTP open relay that accepts and keeps mail",
      kSmtpPersona},
-    {"sniffer", {}, "Fleet-wide passive sensor: TLS (JA3/JA4) and TCP fingerprints", {}, true},
+    {"sniffer", {}, "Passive sensor: TLS (JA3/JA4) and TCP fingerprints of attackers", {}, true},
     {"snmp", {{161, udp}}, "SNMP v1/v2c agent logging community strings", {}},
-    {"ssh", {{22, tcp}}, "SSH server capturing credentials and shell commands",
+    {"ssh",
+     {{22, tcp}},
+     "SSH server capturing credentials and shell commands",
      {{"password", "SSH_ROOT_PASSWORD", "admin"}, {"hostname", "SSH_HOSTNAME", ""}}},
-    {"telnet", {{23, tcp}}, "Telnet login and shell capturing credentials and commands",
+    {"telnet",
+     {{23, tcp}},
+     "Telnet login and shell capturing credentials and commands",
      {{"password", "TELNET_ROOT_PASSWORD", "admin"}, {"hostname", "TELNET_HOSTNAME", ""}}},
     {"tftp", {{69, udp}}, "TFTP server logging read and write requests", {}},
     {"vnc", {{5900, tcp}}, "VNC (RFB) server capturing authentication responses", {}},
@@ -74,9 +92,13 @@ const std::vector<ServiceInfo> kServices = {
 
 }  // namespace
 
-std::string_view to_string(Transport t) { return t == Transport::tcp ? "tcp" : "udp"; }
+std::string_view to_string(Transport t) {
+    return t == Transport::tcp ? "tcp" : "udp";
+}
 
-std::span<const ServiceInfo> all_services() { return kServices; }
+std::span<const ServiceInfo> all_services() {
+    return kServices;
+}
 
 const ServiceInfo* find_service(std::string_view slug) {
     const auto it = std::find_if(kServices.begin(), kServices.end(),

@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# Installs the Debian packages decnet needs to build and test — only those missing.
+# Idempotent; runs `apt-get update` only when something has to be installed.
+# Usage: scripts/install-deps.sh [--check]   (--check: report what is missing, exit 1 if any)
+set -euo pipefail
+
+BUILD_PACKAGES=(
+  g++ cmake ninja-build ccache pkg-config make
+  clang libclang-rt-14-dev            # libFuzzer for `make fuzz`
+  libboost-dev                         # Asio + Beast (header-only)
+  libssl-dev libjwt-dev libcrypt-dev
+  nlohmann-json3-dev libsqlite3-dev libmariadb-dev
+  libssh-dev libpcap-dev
+  libcli11-dev libspdlog-dev libfmt-dev libinih-dev
+  libgtest-dev libgmock-dev libbenchmark-dev
+)
+# Real clients and servers the tests drive (kept here so CI on a clean machine has them).
+TEST_PACKAGES=(
+  iproute2 procps curl
+)
+
+missing=()
+for pkg in "${BUILD_PACKAGES[@]}" "${TEST_PACKAGES[@]}"; do
+  [[ "$pkg" == \#* ]] && continue
+  status=$(dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null || true)
+  [[ "$status" == "install ok installed" ]] || missing+=("$pkg")
+done
+
+if [[ ${#missing[@]} -eq 0 ]]; then
+  echo "install-deps: all ${#BUILD_PACKAGES[@]} build and ${#TEST_PACKAGES[@]} test packages present"
+  exit 0
+fi
+if [[ "${1:-}" == "--check" ]]; then
+  echo "install-deps: missing: ${missing[*]}"
+  exit 1
+fi
+if [[ $(id -u) -ne 0 ]]; then
+  echo "install-deps: missing Debian packages: ${missing[*]}" >&2
+  echo "install-deps: run as root (sudo make ...) or: sudo apt-get install ${missing[*]}" >&2
+  exit 1
+fi
+echo "install-deps: installing ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+apt-get install -y -qq --no-install-recommends "${missing[@]}"

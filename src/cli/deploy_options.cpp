@@ -1,0 +1,109 @@
+// Deployment flags, planning and plan printing shared by `deploy` and `up`.
+#include "cli/deploy_options.hpp"
+
+#include <CLI/CLI.hpp>
+#include <chrono>
+#include <iostream>
+
+#include "cli/commands.hpp"
+#include "cli/table.hpp"
+#include "core/os_profiles.hpp"
+#include "core/service_catalog.hpp"
+#include "engine/network_detect.hpp"
+
+namespace decnet::cli {
+namespace {
+
+std::string or_dash(const std::string& s) {
+    return s.empty() ? "-" : s;
+}
+
+std::string services_cell(const engine::DeploymentPlan& plan, const DeckyConfig& decky) {
+    std::string out;
+    for (const auto& slug : decky.services) {
+        if (!out.empty()) out += ", ";
+        out += slug;
+        if (const auto* info = find_service(slug); info && !info->ports.empty()) {
+            out += " ";
+            for (std::size_t i = 0; i < info->ports.size(); ++i)
+                out += (i ? "," : "") + std::to_string(info->ports[i].port) + "/" +
+                       std::string(to_string(info->ports[i].transport));
+        } else {
+            for (const auto& custom : plan.config.custom_services)
+                if (custom.name == slug && !custom.ports.empty()) {
+                    out += " ";
+                    for (std::size_t i = 0; i < custom.ports.size(); ++i)
+                        out += (i ? "," : "") + std::to_string(custom.ports[i]) + "/tcp";
+                }
+        }
+    }
+    return out;
+}
+
+}  // namespace
+
+std::shared_ptr<DeployFlags> add_deploy_flags(CLI::App& cmd) {
+    auto flags = std::make_shared<DeployFlags>();
+    auto& o = flags->options;
+    cmd.add_option("--mode,-m", o.mode, "Decky network mode: loopback (default), netns or docker")
+        ->capture_default_str();
+    cmd.add_option("--deckies,-n", flags->deckies,
+                   "Number of deckies to deploy (required without --config)");
+    cmd.add_option("--services", o.services, "Comma-separated services, e.g. ssh,smb,rdp");
+    cmd.add_flag("--randomize-services", o.randomize_services,
+                 "Give each decky a random mix of services");
+    cmd.add_option("--distro", o.distro, "Comma-separated distro slugs, cycled across deckies");
+    cmd.add_flag("--randomize-distros", o.randomize_distros, "Pick a random distro for each decky");
+    cmd.add_option("--archetype,-a", o.archetype,
+                   "Machine archetype slug (see `decnet archetypes`)");
+    cmd.add_option("--config,-c", o.config_path, "INI deployment file");
+    cmd.add_option("--subnet", o.subnet, "Decky subnet CIDR (loopback default 127.77.0.0/16)");
+    cmd.add_option("--ip-start", o.ip_start, "First decky IP to hand out");
+    cmd.add_option("--interface,-i", o.interface, "Host interface (netns mode; auto-detected)");
+    cmd.add_flag("--ipvlan", o.ipvlan, "Attach deckies with IPvlan L2 instead of MACVLAN (Wi-Fi)");
+    cmd.add_option("--log-file", o.log_file, "Also write RFC 5424 events to this file");
+    cmd.add_option("--log-target", o.log_target, "Forward events to [udp|tcp|tls://]host:port");
+    cmd.add_option("--mutate-interval", o.mutate_interval,
+                   "Minutes between service rotations (default: INI value, else 30)");
+    cmd.add_option("--seed", o.seed, "Seed for random choices, for reproducible plans");
+    cmd.add_flag("--dry-run", flags->dry_run, "Print the plan; start nothing");
+    cmd.add_flag("--json", flags->json, "Print the plan as JSON (docs/deploy-plan.md)");
+    return flags;
+}
+
+void DeployFlags::finish(const CLI::App& command) {
+    if (command.count("--deckies") > 0) {
+        if (deckies < 1)
+            throw UsageError("Invalid value for '--deckies' / '-n': " + std::to_string(deckies) +
+                             " is not in the range x>=1.");
+        options.deckies = deckies;
+    }
+}
+
+engine::DeploymentPlan make_plan(const engine::DeployOptions& options) {
+    engine::SystemNetworkDetector network;
+    const auto now =
+        std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
+    return engine::plan_deployment(options, network, now);
+}
+
+void print_plan(const engine::DeploymentPlan& plan, bool json) {
+    if (json) {
+        std::cout << engine::plan_to_json(plan) << "\n";
+        return;
+    }
+    const auto& c = plan.config;
+    if (plan.source != "flags") std::cout << "Config: " << plan.source << "  ";
+    std::cout << "Mode: " << to_string(c.mode) << "  Interface: " << or_dash(c.interface)
+              << "  Subnet: " << c.subnet << "  Gateway: " << or_dash(c.gateway)
+              << "  Host IP: " << or_dash(c.host_ip) << "\n\n";
+    Table table("Deployment plan (" + std::to_string(c.deckies.size()) + " deckies)",
+                {"Decky", "IP", "Hostname", "Distro", "OS", "Services", "Mutate"});
+    for (const auto& d : c.deckies)
+        table.add_row({d.name, d.ip, d.hostname, d.distro,
+                       std::string(os_profile(d.nmap_os).family), services_cell(plan, d),
+                       std::to_string(c.effective_mutate_interval(d)) + "m"});
+    std::cout << table.render();
+}
+
+}  // namespace decnet::cli

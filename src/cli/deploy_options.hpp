@@ -1,0 +1,33 @@
+// The deployment flags shared by `deploy` and `up` (the reference's deploy flags plus
+// --mode, --seed and --log-target).
+#pragma once
+
+#include <memory>
+
+#include "engine/deployment_plan.hpp"
+
+namespace CLI {
+class App;
+}
+
+namespace decnet::cli {
+
+struct DeployFlags {
+    engine::DeployOptions options;
+    int deckies = 0;  // raw --deckies; range-checked by finish()
+    bool dry_run = false;
+    bool json = false;
+
+    // Copies raw values into options; throws UsageError for range violations.
+    void finish(const CLI::App& command);
+};
+
+std::shared_ptr<DeployFlags> add_deploy_flags(CLI::App& command);
+
+// Prints the plan: the reference's network line and a table, or JSON.
+void print_plan(const engine::DeploymentPlan& plan, bool json);
+
+// Plans with the system's network detector and the current time.
+engine::DeploymentPlan make_plan(const engine::DeployOptions& options);
+
+}  // namespace decnet::cli

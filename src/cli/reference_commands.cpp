@@ -1,0 +1,71 @@
+// The reference's remaining verbs (redeploy, probe, correlate, web, profiler, sniffer,
+// db-reset), accepted with their flags so scripts get a clear answer, not "no such
+// command". Each moves to its own file when it is implemented.
+#include <CLI/CLI.hpp>
+
+#include "cli/commands.hpp"
+
+namespace decnet::cli {
+namespace {
+
+// Options are parsed and ignored: the verb only reports that it is not available.
+struct Sink {
+    std::string text;
+    bool flag = false;
+};
+
+CLI::App* pending(CLI::App& app, int& exit_code, const std::string& name, const std::string& help,
+                  const std::string& what) {
+    auto* cmd = app.add_subcommand(name, help + " (not available yet)");
+    cmd->callback([&exit_code, name, what] { exit_code = not_available(name, what); });
+    return cmd;
+}
+
+}  // namespace
+
+void add_reference_commands(CLI::App& app, int& exit_code) {
+    static Sink s;  // parsed values are unused
+    auto* redeploy = pending(app, exit_code, "redeploy", "Relaunch stopped background services",
+                             "background services");
+    redeploy->add_option("--log-file,-f", s.text, "Event log file");
+
+    auto* probe = pending(app, exit_code, "probe",
+                          "Actively fingerprint attackers (JARM, HASSH, TCP)", "the prober");
+    probe->add_option("--log-file,-f", s.text, "Event log file");
+    probe->add_option("--interval,-i", s.text, "Seconds between probe rounds (300)");
+    probe->add_option("--timeout", s.text, "Probe timeout in seconds (5.0)");
+    probe->add_flag("--daemon,-d", s.flag, "Detach into the background");
+
+    auto* correlate =
+        pending(app, exit_code, "correlate", "Correlate attackers across deckies", "correlation");
+    correlate->add_option("--log-file,-f", s.text, "Event log file");
+    correlate->add_option("--min-deckies,-m", s.text, "Deckies an attacker must touch (2)");
+    correlate->add_option("--output,-o", s.text, "table, json or syslog");
+    correlate->add_flag("--emit-syslog", s.flag, "Emit traversals as syslog");
+    correlate->add_flag("--daemon,-d", s.flag, "Detach into the background");
+
+    auto* web = pending(app, exit_code, "web", "Serve the dashboard (the API serves it too)",
+                        "the dashboard server");
+    web->add_option("--web-port", s.text, "Dashboard port (8080)");
+    web->add_option("--host", s.text, "Listen address");
+    web->add_option("--api-port", s.text, "API port to proxy to (8000)");
+    web->add_flag("--daemon,-d", s.flag, "Detach into the background");
+
+    auto* profiler =
+        pending(app, exit_code, "profiler", "Build attacker behaviour profiles", "the profiler");
+    profiler->add_option("--interval,-i", s.text, "Seconds between rounds (30)");
+    profiler->add_flag("--daemon,-d", s.flag, "Detach into the background");
+
+    auto* sniffer =
+        pending(app, exit_code, "sniffer", "Passive TLS/TCP fingerprinting", "the sniffer");
+    sniffer->add_option("--log-file,-f", s.text, "Event log file");
+    sniffer->add_flag("--daemon,-d", s.flag, "Detach into the background");
+
+    auto* db_reset =
+        pending(app, exit_code, "db-reset", "Truncate or drop the MySQL tables", "the MySQL store");
+    db_reset->add_flag("--i-know-what-im-doing", s.flag, "Really do it");
+    db_reset->add_option("--mode", s.text, "truncate or drop-tables");
+    db_reset->add_option("--url", s.text, "MySQL URL");
+}
+
+}  // namespace decnet::cli
