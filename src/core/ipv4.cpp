@@ -121,7 +121,7 @@ std::vector<Ipv4> allocate_ips(const Subnet& subnet, const IpReservations& reser
 std::string covering_range(std::span<const Ipv4> ips) {
     if (ips.empty()) return {};
     const auto [lo, hi] = std::minmax_element(ips.begin(), ips.end());
-    const int prefix = 32 - std::bit_width(lo->value ^ hi->value);
+    const int prefix = 32 - static_cast<int>(std::bit_width(lo->value ^ hi->value));
     return Ipv4{lo->value & mask_of(prefix)}.str() + "/" + std::to_string(prefix);
 }
 

@@ -1,7 +1,6 @@
 // IPv4 addresses and subnets, and the decky IP allocator (engine.md §5.2–§5.3).
 #pragma once
 
-#include <compare>
 #include <cstdint>
 #include <optional>
 #include <span>
@@ -19,7 +18,8 @@ struct Ipv4 {
     static Ipv4 parse(std::string_view text);
     static std::optional<Ipv4> try_parse(std::string_view text);
     std::string str() const;
-    auto operator<=>(const Ipv4&) const = default;
+    bool operator==(const Ipv4&) const = default;
+    bool operator<(const Ipv4& other) const { return value < other.value; }
 };
 
 struct Subnet {

@@ -29,7 +29,7 @@ std::vector<std::string> split_list(const std::string& text) {
 }
 
 Subnet loopback_subnet(const std::optional<std::string>& requested, const std::string& origin) {
-    const Subnet subnet = Subnet::parse(requested.value_or(kLoopbackSubnet));
+    Subnet subnet = Subnet::parse(requested.value_or(kLoopbackSubnet));
     const Subnet loopback = Subnet::parse("127.0.0.0/8");
     if (subnet.prefix < 8 || !loopback.contains(subnet.network))
         throw ConfigError("loopback mode needs a subnet inside 127.0.0.0/8, got " + subnet.text +
