@@ -16,7 +16,8 @@ BUILD_PACKAGES=(
 )
 # Real clients and servers the tests drive (kept here so CI on a clean machine has them).
 TEST_PACKAGES=(
-  iproute2 procps curl
+  iproute2 procps curl bsdutils openssl netcat-openbsd sqlite3 redis-tools
+  mariadb-server mariadb-client       # a private MariaDB for the MySQL backend tests
 )
 
 missing=()

@@ -1,22 +1,115 @@
-// `decnet collect`: receive RFC 5424 syslog from remote sensors and store it.
+// `decnet collect`: receive RFC 5424 / RFC 3164 syslog from remote sensors over UDP, TCP
+// and TLS and store it, deduplicating connection-lifecycle events (engine.md §7.5).
 #include <CLI/CLI.hpp>
+#include <cstdio>
+#include <iostream>
+#include <thread>
 
 #include "cli/commands.hpp"
+#include "cli/signal_waiter.hpp"
+#include "core/error.hpp"
+#include "events/lifecycle_rate_limiter.hpp"
+#include "events/rfc5424.hpp"
+#include "events/syslog_listener.hpp"
+#include "store/database.hpp"
+#include "store/ingest/log_record.hpp"
+#include "store/ingest/record_queue.hpp"
 
 namespace decnet::cli {
+namespace {
+
+struct CollectOptions {
+    std::string listen;
+    std::string db;
+    std::string log_file;
+    bool daemon = false;
+    SyslogTlsOptions tls;
+};
+
+int run_collect(const CollectOptions& options) {
+    auto endpoints = parse_listen_list(options.listen);
+    // Before any thread starts, so every thread inherits the blocked signal mask.
+    std::atomic<SyslogListener*> active{nullptr};
+    std::atomic<bool> stop_requested{false};
+    SignalWaiter stop([&] {
+        stop_requested = true;
+        if (auto* l = active.load()) l->stop();
+    });
+    std::unique_ptr<store::Repository> repository;
+    try {
+        repository =
+            store::open_repository(options.db.empty() ? std::nullopt : std::optional(options.db));
+    } catch (const store::StoreError& e) {
+        throw ConfigError(e.what());
+    }
+    std::unique_ptr<FILE, decltype(&fclose)> raw_log(nullptr, &fclose);
+    if (!options.log_file.empty()) {
+        raw_log.reset(std::fopen(options.log_file.c_str(), "a"));
+        if (!raw_log) throw ConfigError("cannot open --log-file " + options.log_file);
+    }
+    store::Ingester ingester(*repository);
+    store::RecordQueue queue(ingester, "collect");
+    auto limiter = LifecycleRateLimiter::from_environment();
+    ParserStats parser;
+
+    SyslogListener listener(
+        std::move(endpoints),
+        [&](std::string_view line, std::string_view) {
+            if (raw_log) {
+                std::fwrite(line.data(), 1, line.size(), raw_log.get());
+                std::fputc('\n', raw_log.get());
+                std::fflush(raw_log.get());
+            }
+            const auto parsed = parse_rfc5424(line, parser);
+            if (!parsed) return;
+            const auto& p = parsed.value();
+            if (!limiter.allow(p.attacker_ip, p.hostname, p.app, p.msgid)) return;
+            queue.push(store::to_log_record(p, line));
+        },
+        options.tls);
+    listener.start();
+    active = &listener;
+    if (stop_requested) listener.stop();
+    const auto ports = listener.bound_ports();
+    auto requested = parse_listen_list(options.listen);
+    std::cout << "Collector listening on";
+    for (std::size_t i = 0; i < requested.size(); ++i) {
+        requested[i].port = ports[i];
+        std::cout << (i ? ", " : " ") << requested[i].str();
+    }
+    std::cout << std::endl;
+    listener.run();
+    queue.stop();
+
+    const auto stats = listener.stats();
+    const auto stored = ingester.stats();
+    std::cout << "Collector stopped: " << stats.lines << " lines received, " << stored.stored
+              << " stored, " << parser.rejected_total() << " unparseable, " << limiter.dropped()
+              << " lifecycle duplicates, " << queue.dropped() << " dropped (queue full), "
+              << stats.oversized << " oversized" << std::endl;
+    return kExitOk;
+}
+
+}  // namespace
 
 void add_collect_command(CLI::App& app, int& exit_code) {
     auto* cmd = app.add_subcommand("collect", "Receive syslog (udp/tcp/tls) and ingest it");
-    auto listen = std::make_shared<std::string>();
-    auto db = std::make_shared<std::string>();
-    auto log_file = std::make_shared<std::string>();
-    auto daemon = std::make_shared<bool>(false);
-    cmd->add_option("--listen", *listen, "Comma list of udp://H:P, tcp://H:P, tls://H:P");
-    cmd->add_option("--db", *db, "SQLite database path");
-    cmd->add_option("--log-file,-f", *log_file, "Also append received lines to this file");
-    cmd->add_flag("--daemon,-d", *daemon, "Detach into the background");
-    cmd->callback([&exit_code, listen, db, log_file, daemon] {
-        exit_code = not_available("collect", "the syslog collector");
+    auto o = std::make_shared<CollectOptions>();
+    cmd->add_option("--listen", o->listen, "Comma list of udp://H:P, tcp://H:P, tls://H:P")
+        ->required();
+    cmd->add_option("--db", o->db, "SQLite database path (default $DECNET_DB_PATH or ./decnet.db)");
+    cmd->add_option("--log-file,-f", o->log_file, "Also append every received line to this file");
+    cmd->add_option("--tls-cert", o->tls.cert_file, "Server certificate chain (PEM) for tls://");
+    cmd->add_option("--tls-key", o->tls.key_file, "Server private key (PEM) for tls://");
+    cmd->add_option("--tls-client-ca", o->tls.client_ca_file,
+                    "Require client certificates signed by this CA (PEM)");
+    cmd->add_flag("--daemon,-d", o->daemon, "Detach into the background");
+    cmd->callback([&exit_code, o] {
+        if (o->daemon) {
+            exit_code = not_available("collect --daemon", "run it under your service manager");
+            return;
+        }
+        exit_code = run_collect(*o);
     });
 }
 

@@ -213,12 +213,12 @@ TEST_F(CliDeployIni, LanSubnetInLoopbackModeIsExplained) {
     EXPECT_EQ(json::parse(lan.out)["deckies"][0]["ip"], "192.168.1.2");
 }
 
-TEST(CliUp, PlansTheEmbeddedDefaultAndSaysWhatIsMissing) {
-    const auto r = run_decnet({"up", "--seed", "1"});
-    EXPECT_EQ(r.exit_code, 3);
+TEST(CliUp, DryRunPlansTheEmbeddedDefault) {
+    const auto r = run_decnet({"up", "--seed", "1", "--dry-run"});
+    EXPECT_EQ(r.exit_code, 0) << r.err;
     EXPECT_THAT(r.out, HasSubstr("Deployment plan (3 deckies)"));
     EXPECT_THAT(r.out, HasSubstr("127.77.0.3"));
-    EXPECT_THAT(r.err, HasSubstr("not available yet"));
+    EXPECT_THAT(r.out, HasSubstr("redis 6379/tcp"));
 }
 
 }  // namespace

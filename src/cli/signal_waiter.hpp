@@ -1,0 +1,29 @@
+// Waits for SIGINT/SIGTERM on a dedicated thread. Construct it before starting any other
+// thread: it blocks those signals in the calling thread, and threads inherit the mask.
+#pragma once
+
+#include <atomic>
+#include <functional>
+#include <thread>
+
+#include <signal.h>
+
+namespace decnet::cli {
+
+class SignalWaiter {
+  public:
+    explicit SignalWaiter(std::function<void()> on_signal);
+    ~SignalWaiter();
+    SignalWaiter(const SignalWaiter&) = delete;
+    SignalWaiter& operator=(const SignalWaiter&) = delete;
+
+    bool fired() const { return fired_.load(); }
+
+  private:
+    sigset_t set_{};
+    std::atomic<bool> done_{false};
+    std::atomic<bool> fired_{false};
+    std::thread thread_;
+};
+
+}  // namespace decnet::cli

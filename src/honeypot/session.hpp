@@ -1,0 +1,81 @@
+// Session: one attacker connection to one service of one decky. Protocol emulators are
+// coroutines over a Session: they read bounded frames, write answers and emit events;
+// deadlines, byte limits and event plumbing live here, not in the emulators.
+#pragma once
+
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/steady_timer.hpp>
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "core/config.hpp"
+#include "events/event.hpp"
+#include "honeypot/session_limits.hpp"
+
+namespace decnet {
+class EventBus;
+}
+
+namespace decnet::honeypot {
+
+// What a service knows about where it runs.
+struct ServiceContext {
+    std::string decky;     // decky name (syslog HOSTNAME)
+    std::string hostname;  // the decky's believable hostname
+    std::string service;   // catalogue slug
+    std::string log_name;  // APP-NAME (smtp_relay logs as smtp)
+    const PersonaConfig* persona = nullptr;
+    EventBus* bus = nullptr;
+
+    // The persona value for `key`, else its catalogue default ("{node}" → decky name).
+    std::string persona_value(std::string_view key) const;
+};
+
+class Session {
+  public:
+    Session(boost::asio::ip::tcp::socket socket, const ServiceContext& context,
+            const SessionLimits& limits);
+
+    const ServiceContext& context() const { return context_; }
+    const std::string& peer_ip() const { return peer_ip_; }
+    std::uint16_t peer_port() const { return peer_port_; }
+
+    // A line ending in LF (CR stripped), at most limits.max_line bytes; nullopt when the
+    // peer closed, went idle, sent too much, or the line is too long (then the session
+    // should end).
+    boost::asio::awaitable<std::optional<std::string>> read_line();
+    // Exactly n bytes (n ≤ max_line), or nullopt.
+    boost::asio::awaitable<std::optional<std::string>> read_exact(std::size_t n);
+    // Whatever arrives next (≤ max_line), or nullopt.
+    boost::asio::awaitable<std::optional<std::string>> read_some();
+    // False when the peer is gone.
+    boost::asio::awaitable<bool> write(std::string_view data);
+    void close();
+    bool open() const;
+
+    // An event for this session: time, decky, service, and the attacker's address filled
+    // in. Add fields, then emit().
+    Event event(std::string event_type, Severity severity = Severity::info) const;
+    void emit(Event event) const;
+
+    std::uint64_t bytes_in() const { return bytes_in_; }
+
+  private:
+    boost::asio::awaitable<bool> fill();  // read more into buffer_, honouring limits
+
+    boost::asio::ip::tcp::socket socket_;
+    const ServiceContext& context_;
+    const SessionLimits& limits_;
+    std::string peer_ip_;
+    std::uint16_t peer_port_ = 0;
+    std::string buffer_;
+    std::uint64_t bytes_in_ = 0;
+    std::chrono::steady_clock::time_point deadline_;
+    bool failed_ = false;
+};
+
+}  // namespace decnet::honeypot

@@ -1,0 +1,27 @@
+// Backend selection from the environment.
+#include "store/database.hpp"
+
+#include <algorithm>
+#include <cstdlib>
+
+#include "store/mysql/mysql_repository.hpp"
+
+namespace decnet::store {
+
+std::string resolve_sqlite_path(const std::optional<std::string>& flag) {
+    if (flag && !flag->empty()) return *flag;
+    if (const char* env = std::getenv("DECNET_DB_PATH"); env && *env) return env;
+    return "decnet.db";
+}
+
+std::unique_ptr<Repository> open_repository(const std::optional<std::string>& db_flag) {
+    std::string type = "sqlite";
+    if (const char* env = std::getenv("DECNET_DB_TYPE"); env && *env) type = env;
+    std::transform(type.begin(), type.end(), type.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    if (type == "sqlite") return open_sqlite(resolve_sqlite_path(db_flag));
+    if (type == "mysql") return open_mysql(mysql_config_from_environment());
+    throw StoreError("Unsupported database type: " + type);
+}
+
+}  // namespace decnet::store

@@ -1,0 +1,127 @@
+// Batching, retry and row isolation of the ingester.
+#include "store/ingest/ingester.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <thread>
+
+#include "store/ingest/bounty.hpp"
+#include "store/ingest/log_record.hpp"
+
+namespace decnet::store {
+namespace {
+
+constexpr std::size_t kMaxDeadLetterPayload = std::size_t{64} * 1024;
+
+std::string truncated(const std::string& s) {
+    return s.size() <= kMaxDeadLetterPayload ? s : s.substr(0, kMaxDeadLetterPayload);
+}
+
+}  // namespace
+
+Ingester::Ingester(Repository& repository, IngesterOptions options)
+    : repository_(repository), options_(options) {}
+
+void Ingester::run(Subscription& subscription) {
+    using clock = std::chrono::steady_clock;
+    std::vector<EventPtr> taken;
+    std::vector<LogRecord> pending;
+    pending.reserve(options_.max_batch);
+    auto first_pending = clock::now();
+
+    const auto flush = [&] {
+        if (!pending.empty()) store(pending, "bus");
+        pending.clear();
+    };
+    while (!subscription.finished()) {
+        const auto wait =
+            pending.empty()
+                ? options_.max_wait
+                : std::chrono::duration_cast<std::chrono::milliseconds>(std::max(
+                      clock::duration::zero(), first_pending + options_.max_wait - clock::now()));
+        subscription.pop_batch(taken, wait);
+        for (const auto& event : taken) {
+            if (pending.empty()) first_pending = clock::now();
+            pending.push_back(to_log_record(*event));
+            if (pending.size() >= options_.max_batch) flush();
+        }
+        taken.clear();
+        if (!pending.empty() && clock::now() - first_pending >= options_.max_wait) flush();
+    }
+    flush();
+}
+
+void Ingester::store(std::vector<LogRecord>& rows, const std::string& source) {
+    if (rows.empty()) return;
+    events_ += rows.size();
+    batches_++;
+    if (!try_insert(rows)) return isolate_bad_rows(rows, source);
+    stored_ += rows.size();
+    extract_and_store_bounties(rows);
+}
+
+bool Ingester::try_insert(std::vector<LogRecord>& rows) {
+    auto backoff = options_.retry_backoff;
+    for (int attempt = 0;; ++attempt) {
+        try {
+            repository_.insert_logs(rows);
+            return true;
+        } catch (const StoreError& e) {
+            if (attempt >= options_.retries) {
+                spdlog::warn("ingester: batch of {} rows failed after {} retries: {}", rows.size(),
+                             attempt, e.what());
+                return false;
+            }
+            retries_++;
+            std::this_thread::sleep_for(backoff);
+            backoff *= 4;
+        }
+    }
+}
+
+// The batch failed even after retries: store row by row so only the rows the store
+// refuses are set aside.
+void Ingester::isolate_bad_rows(std::vector<LogRecord>& rows, const std::string& source) {
+    std::vector<LogRecord> good;
+    for (auto& row : rows) {
+        std::vector<LogRecord> one{row};
+        try {
+            repository_.insert_logs(one);
+            stored_++;
+            good.push_back(std::move(one.front()));
+            continue;
+        } catch (const StoreError& e) {
+            try {
+                repository_.insert_dead_letter(
+                    {now_timestamp(), source, e.what(), truncated(row.raw_line)});
+                dead_letters_++;
+            } catch (const StoreError& dead) {
+                lost_++;
+                spdlog::error("ingester: row lost ({}; dead letter failed: {})", e.what(),
+                              dead.what());
+            }
+        }
+    }
+    extract_and_store_bounties(good);
+}
+
+void Ingester::extract_and_store_bounties(const std::vector<LogRecord>& rows) {
+    std::vector<BountyRecord> bounties;
+    for (const auto& row : rows)
+        for (auto& b : extract_bounties(row)) bounties.push_back(std::move(b));
+    if (bounties.empty()) return;
+    const auto now = now_timestamp();
+    for (auto& b : bounties) b.timestamp = now;
+    try {
+        bounties_ += repository_.insert_bounties(bounties);
+    } catch (const StoreError& e) {
+        spdlog::error("ingester: {} bounties not stored: {}", bounties.size(), e.what());
+    }
+}
+
+IngesterStats Ingester::stats() const {
+    return {events_.load(),       stored_.load(), batches_.load(), bounties_.load(),
+            dead_letters_.load(), lost_.load(),   retries_.load()};
+}
+
+}  // namespace decnet::store

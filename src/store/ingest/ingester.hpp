@@ -1,0 +1,58 @@
+// Ingester: the one writer of events into the store. Drains the EventBus in batches
+// (up to max_batch events or max_wait), stores each batch in one transaction, then its
+// bounties. A row the store refuses goes to dead_letters with the reason; one bad row
+// never stalls the rest (fixes the reference's QUIRK Q2).
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <vector>
+
+#include "events/event_bus.hpp"
+#include "store/repository.hpp"
+
+namespace decnet::store {
+
+struct IngesterOptions {
+    std::size_t max_batch = 1000;
+    std::chrono::milliseconds max_wait{50};
+    int retries = 3;  // a failing batch is retried (transient errors) before row isolation
+    std::chrono::milliseconds retry_backoff{100};
+};
+
+struct IngesterStats {
+    std::uint64_t events = 0;  // rows offered to the store
+    std::uint64_t stored = 0;  // rows committed
+    std::uint64_t batches = 0;
+    std::uint64_t bounties = 0;      // bounty rows inserted (after dedup)
+    std::uint64_t dead_letters = 0;  // rows set aside with a reason
+    std::uint64_t lost = 0;          // rows neither stored nor dead-lettered
+    std::uint64_t retries = 0;
+};
+
+class Ingester {
+  public:
+    Ingester(Repository& repository, IngesterOptions options = {});
+
+    // Consumes until the subscription is closed and drained. Run it on its own thread.
+    void run(Subscription& subscription);
+
+    // Stores rows now (one transaction, then bounties); `source` names where they came
+    // from for dead letters. Used by run() and by `decnet ingest`.
+    void store(std::vector<LogRecord>& rows, const std::string& source);
+
+    IngesterStats stats() const;
+
+  private:
+    bool try_insert(std::vector<LogRecord>& rows);
+    void isolate_bad_rows(std::vector<LogRecord>& rows, const std::string& source);
+    void extract_and_store_bounties(const std::vector<LogRecord>& rows);
+
+    Repository& repository_;
+    IngesterOptions options_;
+    std::atomic<std::uint64_t> events_{0}, stored_{0}, batches_{0}, bounties_{0}, dead_letters_{0},
+        lost_{0}, retries_{0};
+};
+
+}  // namespace decnet::store

@@ -1,0 +1,55 @@
+// MysqlRepository, the Repository over MariaDB Connector/C. Private to the backend (the
+// rest of decnet uses open_mysql); tests include it for the fault-injection hook.
+#pragma once
+
+#include <atomic>
+#include <functional>
+
+#include "store/mysql/connection_pool.hpp"
+#include "store/mysql/mysql_repository.hpp"
+
+namespace decnet::store::mysql {
+
+// Points in a write transaction where a test can make the connection "drop".
+enum class WritePhase { before_commit, after_commit };
+
+class MysqlRepository final : public Repository {
+  public:
+    explicit MysqlRepository(const MysqlConfig& config);
+
+    void migrate() override;
+
+    void insert_logs(std::span<LogRecord> rows) override;
+    std::size_t insert_bounties(std::span<BountyRecord> rows) override;
+    void insert_dead_letter(const DeadLetter& row) override;
+
+    std::vector<LogRecord> logs(const LogFilter& filter, int limit, int offset) override;
+    std::int64_t count_logs(const LogFilter& filter) override;
+    std::vector<LogRecord> logs_after_id(std::int64_t after_id, const LogFilter& filter,
+                                         int limit) override;
+    std::int64_t max_log_id() override;
+    std::vector<HistogramBucket> histogram(const LogFilter& filter, int interval_minutes) override;
+    LogStats log_stats() override;
+    std::vector<BountyRecord> bounties(const BountyFilter& filter, int limit, int offset) override;
+    std::int64_t count_bounties(const BountyFilter& filter) override;
+    std::int64_t count_dead_letters() override;
+
+    std::optional<std::string> get_state(const std::string& key) override;
+    void set_state(const std::string& key, const std::string& json) override;
+
+    // Tests only: called at each WritePhase of every write transaction; throwing a
+    // transient MysqlError there acts like the connection dropping at that moment.
+    void set_fault_injector(std::function<void(WritePhase)> injector);
+
+  private:
+    template <class Body>
+    auto write_once(std::size_t row_count, Body&& body) -> std::invoke_result_t<Body&, Connection&>;
+    void inject(WritePhase phase);
+    void prune_write_batches();
+
+    ConnectionPool pool_;
+    std::function<void(WritePhase)> fault_injector_;
+    std::atomic<std::uint64_t> write_count_{0};
+};
+
+}  // namespace decnet::store::mysql

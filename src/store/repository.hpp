@@ -1,0 +1,123 @@
+// Repository: everything decnet stores, behind one interface with two backends
+// (SQLite by default, MySQL/MariaDB at scale). Schema and semantics: api.md §5.2 and §6.
+// Writes come from one writer thread (the ingester); reads from API threads. Every
+// implementation is safe to call from several threads at once.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <span>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace decnet::store {
+
+// One row of `logs`. `timestamp` is stored text "YYYY-MM-DD HH:MM:SS.ffffff" (UTC,
+// always 6 fraction digits, like the reference's SQLite storage).
+struct LogRecord {
+    std::int64_t id = 0;  // assigned by the store
+    std::string timestamp;
+    std::string decky;
+    std::string service;
+    std::string event_type;
+    std::string attacker_ip;  // "Unknown" when the event names none
+    std::string raw_line;
+    std::string fields;       // compact JSON object text
+    std::optional<std::string> msg;
+    std::optional<std::string> trace_id;  // 32 hex
+    std::optional<std::string> span_id;   // 16 hex
+};
+
+struct BountyRecord {
+    std::int64_t id = 0;
+    std::string timestamp;  // insertion time, same text format
+    std::string decky;
+    std::string service;
+    std::string attacker_ip;
+    std::string bounty_type;  // credential | fingerprint
+    std::string payload;      // compact JSON text; dedup key with type and attacker_ip
+};
+
+// A row that could not be stored, kept with the reason instead of stalling ingestion.
+struct DeadLetter {
+    std::string received_at;
+    std::string source;  // "bus", "ingest:<file>", "collect:<peer>"
+    std::string reason;
+    std::string payload;  // the raw line or record, truncated to 64 KiB
+};
+
+// Filters of api.md §6.1 (strings as the API received them, already null-normalised).
+struct LogFilter {
+    std::optional<std::string> start_time;
+    std::optional<std::string> end_time;
+    std::optional<std::string> search;
+    bool empty() const { return !start_time && !end_time && !search; }
+};
+
+struct BountyFilter {
+    std::optional<std::string> bounty_type;
+    std::optional<std::string> search;
+};
+
+struct HistogramBucket {
+    std::string time;  // "YYYY-MM-DD HH:MM:SS"
+    std::int64_t count = 0;
+};
+
+struct LogStats {
+    std::int64_t total_logs = 0;
+    std::int64_t unique_attackers = 0;  // distinct attacker_ip in logs, "Unknown" included
+};
+
+class Repository {
+public:
+    virtual ~Repository() = default;
+
+    // Creates or upgrades the schema (versioned migrations). Idempotent.
+    virtual void migrate() = 0;
+
+    // --- writes (the ingester's thread) ---
+    // All rows in one transaction; fills each record's id. Throws StoreError on failure
+    // (the whole batch is rolled back).
+    virtual void insert_logs(std::span<LogRecord> rows) = 0;
+    // Skips (returns false) when a row with the same (bounty_type, attacker_ip, payload)
+    // exists. Many in one transaction.
+    virtual std::size_t insert_bounties(std::span<BountyRecord> rows) = 0;
+    virtual void insert_dead_letter(const DeadLetter& row) = 0;
+
+    // --- reads ---
+    // timestamp DESC, id DESC.
+    virtual std::vector<LogRecord> logs(const LogFilter& filter, int limit, int offset) = 0;
+    virtual std::int64_t count_logs(const LogFilter& filter) = 0;
+    // id > after_id, id ASC (the SSE resume and the profiler cursor).
+    virtual std::vector<LogRecord> logs_after_id(std::int64_t after_id, const LogFilter& filter,
+                                                 int limit) = 0;
+    virtual std::int64_t max_log_id() = 0;
+    virtual std::vector<HistogramBucket> histogram(const LogFilter& filter,
+                                                   int interval_minutes) = 0;
+    virtual LogStats log_stats() = 0;
+    virtual std::vector<BountyRecord> bounties(const BountyFilter& filter, int limit,
+                                               int offset) = 0;
+    virtual std::int64_t count_bounties(const BountyFilter& filter) = 0;
+    virtual std::int64_t count_dead_letters() = 0;
+
+    // --- state (key → JSON text) ---
+    virtual std::optional<std::string> get_state(const std::string& key) = 0;
+    virtual void set_state(const std::string& key, const std::string& json) = 0;
+};
+
+class StoreError : public std::runtime_error {
+public:
+    using std::runtime_error::runtime_error;
+};
+
+// Opens (creating if needed) and migrates a SQLite database: WAL, synchronous=NORMAL,
+// busy timeout, prepared statements.
+std::unique_ptr<Repository> open_sqlite(const std::string& path);
+
+// "YYYY-MM-DD HH:MM:SS.ffffff" for now (UTC).
+std::string now_timestamp();
+
+}  // namespace decnet::store

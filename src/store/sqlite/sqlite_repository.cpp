@@ -1,0 +1,446 @@
+// SqliteRepository: writes through the one write connection, reads through the pool,
+// query semantics of api.md §6 (filters §6.1, pagination §6.2, histogram §6.3, stats
+// §6.4) and bounty listing §1.5.
+#include "store/sqlite/sqlite_repository.hpp"
+
+#include <algorithm>
+
+#include "store/sqlite/log_filter_sql.hpp"
+#include "store/sqlite/log_histogram.hpp"
+#include "store/sqlite/migrations.hpp"
+
+namespace decnet::store {
+
+using sqlite::Connection;
+using sqlite::Param;
+using sqlite::Where;
+
+namespace {
+
+constexpr int kMaxPageRows = 1000;
+constexpr std::size_t kMaxDeadLetterPayload = 64 * 1024;
+
+constexpr std::string_view kSelectLogs =
+    "SELECT id, timestamp, decky, service, event_type, attacker_ip, raw_line, fields, msg, "
+    "trace_id, span_id FROM logs";
+constexpr std::string_view kInsertLog =
+    "INSERT INTO logs (timestamp, decky, service, event_type, attacker_ip, raw_line, fields, "
+    "msg, trace_id, span_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+constexpr std::string_view kSelectBounties =
+    "SELECT id, timestamp, decky, service, attacker_ip, bounty_type, payload FROM bounty";
+// Check and insert in one statement, served by ix_bounty_dedup (api.md §5.5 dedup rule).
+constexpr std::string_view kInsertBountyUnlessKnown =
+    "INSERT INTO bounty (timestamp, decky, service, attacker_ip, bounty_type, payload) "
+    "SELECT ?1, ?2, ?3, ?4, ?5, ?6 WHERE NOT EXISTS (SELECT 1 FROM bounty "
+    "WHERE bounty_type = ?5 AND attacker_ip = ?4 AND payload = ?6)";
+
+// Pragmas of api.md §5.1 on every connection; the busy timeout first, so the others wait
+// out a concurrent writer instead of failing. Foreign keys stay off, as in the reference.
+void configure_common(Connection& c) {
+    c.exec(
+        "PRAGMA busy_timeout = 30000; PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; "
+        "PRAGMA foreign_keys = OFF;");
+}
+
+// A large page cache keeps the hot index leaves in memory between batches; a larger
+// auto-checkpoint interval writes each often-touched page back less often.
+void configure_writer(Connection& c) {
+    configure_common(c);
+    c.exec(
+        "PRAGMA cache_size = -65536; PRAGMA wal_autocheckpoint = 4096; "
+        "PRAGMA journal_size_limit = 67108864;");
+}
+
+void configure_reader(Connection& c) {
+    configure_common(c);
+    c.exec("PRAGMA cache_size = -16384; PRAGMA query_only = 1;");
+}
+
+int clamp_limit(int limit) {
+    return std::clamp(limit, 0, kMaxPageRows);
+}
+
+LogRecord read_log(const sqlite::Statement& s) {
+    LogRecord r;
+    r.id = s.column_int64(0);
+    r.timestamp = s.column_text(1);
+    r.decky = s.column_text(2);
+    r.service = s.column_text(3);
+    r.event_type = s.column_text(4);
+    r.attacker_ip = s.column_text(5);
+    r.raw_line = s.column_text(6);
+    r.fields = s.column_text(7);
+    r.msg = s.column_optional_text(8);
+    r.trace_id = s.column_optional_text(9);
+    r.span_id = s.column_optional_text(10);
+    return r;
+}
+
+BountyRecord read_bounty(const sqlite::Statement& s) {
+    BountyRecord b;
+    b.id = s.column_int64(0);
+    b.timestamp = s.column_text(1);
+    b.decky = s.column_text(2);
+    b.service = s.column_text(3);
+    b.attacker_ip = s.column_text(4);
+    b.bounty_type = s.column_text(5);
+    b.payload = s.column_text(6);
+    return b;
+}
+
+template <class Record, class Read>
+std::vector<Record> fetch(Connection& c, const std::string& sql, const std::vector<Param>& params,
+                          Read read_row) {
+    auto statement = c.prepare(sql);
+    statement->bind_all(params);
+    std::vector<Record> rows;
+    while (statement->step()) rows.push_back(read_row(*statement));
+    return rows;
+}
+
+// The rows outlive each step, so their text is bound in place (no per-row copies).
+void bind_log(sqlite::Statement& s, const LogRecord& r, const std::string& now) {
+    s.bind_view(1, std::string_view(r.timestamp.empty() ? now : r.timestamp));
+    s.bind_view(2, std::string_view(r.decky));
+    s.bind_view(3, std::string_view(r.service));
+    s.bind_view(4, std::string_view(r.event_type));
+    s.bind_view(5, std::string_view(r.attacker_ip));
+    s.bind_view(6, std::string_view(r.raw_line));
+    s.bind_view(7, std::string_view(r.fields));
+    s.bind_view(8, r.msg);
+    s.bind_view(9, r.trace_id);
+    s.bind_view(10, r.span_id);
+}
+
+void bind_bounty(sqlite::Statement& s, const BountyRecord& b) {
+    s.bind(1, std::string_view(b.timestamp));
+    s.bind(2, std::string_view(b.decky));
+    s.bind(3, std::string_view(b.service));
+    s.bind(4, std::string_view(b.attacker_ip));
+    s.bind(5, std::string_view(b.bounty_type));
+    s.bind(6, std::string_view(b.payload));
+}
+
+// §1.5: exact type; case-insensitive substring (wildcards kept) on four columns.
+void add_bounty_filter(Where& where, const BountyFilter& filter) {
+    if (filter.bounty_type) where.require("bounty_type = " + where.bind(*filter.bounty_type));
+    if (filter.search) {
+        const auto p = where.bind("%" + std::string(clip_search(*filter.search)) + "%");
+        where.require("(decky LIKE " + p + " OR service LIKE " + p + " OR attacker_ip LIKE " + p +
+                      " OR payload LIKE " + p + ")");
+    }
+}
+
+// The longest prefix of `text` of at most `max_bytes` that ends on a UTF-8 boundary.
+std::string utf8_prefix(const std::string& text, std::size_t max_bytes) {
+    if (text.size() <= max_bytes) return text;
+    std::size_t end = max_bytes;
+    while (end > 0 && (static_cast<unsigned char>(text[end]) & 0xC0) == 0x80) --end;
+    return text.substr(0, end);
+}
+
+}  // namespace
+
+std::unique_ptr<Repository> open_sqlite(const std::string& path) {
+    return open_sqlite(path, SqliteOptions{});
+}
+
+std::unique_ptr<Repository> open_sqlite(const std::string& path, const SqliteOptions& options) {
+    return std::make_unique<SqliteRepository>(path, options);
+}
+
+SqliteRepository::SqliteRepository(const std::string& path, const SqliteOptions& options)
+    : options_(options),
+      writer_(std::make_unique<Connection>(path)),
+      readers_(path, options.read_connections, configure_reader) {
+    configure_writer(*writer_);
+    migrate();
+    if (options_.background_indexing)
+        indexer_ = std::make_unique<sqlite::SearchIndexer>(
+            [this] { return index_pending_search(options_.index_chunk_rows); },
+            [this] { return writer_busy(); });
+}
+
+SqliteRepository::~SqliteRepository() {
+    indexer_.reset();  // the indexer uses the writer: stop it first
+}
+
+template <class Body>
+decltype(auto) SqliteRepository::write(Body&& body) {
+    struct Done {  // stamps the end of every write, failed ones included
+        std::atomic<std::chrono::steady_clock::rep>& last;
+        ~Done() { last = std::chrono::steady_clock::now().time_since_epoch().count(); }
+    };
+    ++writers_waiting_;
+    std::unique_lock lock(write_mutex_);
+    --writers_waiting_;
+    Done done{last_write_};
+    return body(*writer_);
+}
+
+bool SqliteRepository::writer_busy() const {
+    if (writers_waiting_ > 0) return true;
+    const auto now = std::chrono::steady_clock::now().time_since_epoch().count();
+    return now - last_write_ < std::chrono::duration_cast<std::chrono::steady_clock::duration>(
+                                   options_.index_after_idle)
+                                   .count();
+}
+
+template <class Body>
+decltype(auto) SqliteRepository::read(Body&& body) {
+    auto connection = readers_.acquire();
+    return body(*connection);
+}
+
+void SqliteRepository::migrate() {
+    write([&](Connection& c) {
+        sqlite::migrate(c);
+        has_search_index_ = sqlite::has_search_index(c);
+    });
+}
+
+// --- writes ---
+
+void SqliteRepository::insert_logs(std::span<LogRecord> rows) {
+    if (rows.empty()) return;
+    const std::string now = now_timestamp();  // for rows without a timestamp (§5.4)
+    std::vector<std::int64_t> ids(rows.size());
+    write([&](Connection& c) {
+        sqlite::in_transaction(c, [&] {
+            auto insert = c.prepare(std::string(kInsertLog));
+            for (std::size_t i = 0; i < rows.size(); ++i) {
+                bind_log(*insert, rows[i], now);
+                insert->step();
+                ids[i] = c.last_insert_rowid();
+                insert->reset();
+            }
+        });
+    });
+    // Only after the commit: a rolled-back batch leaves the callers' ids untouched.
+    for (std::size_t i = 0; i < rows.size(); ++i) rows[i].id = ids[i];
+    if (indexer_) indexer_->notify();
+}
+
+std::size_t SqliteRepository::insert_bounties(std::span<BountyRecord> rows) {
+    if (rows.empty()) return 0;
+    const std::string now = now_timestamp();
+    std::vector<std::int64_t> ids(rows.size(), 0);
+    for (auto& row : rows)
+        if (row.timestamp.empty()) row.timestamp = now;  // insertion time (§5.5)
+    write([&](Connection& c) {
+        sqlite::in_transaction(c, [&] {
+            auto insert = c.prepare(std::string(kInsertBountyUnlessKnown));
+            for (std::size_t i = 0; i < rows.size(); ++i) {
+                bind_bounty(*insert, rows[i]);
+                insert->step();
+                if (c.changes() > 0) ids[i] = c.last_insert_rowid();
+                insert->reset();
+            }
+        });
+    });
+    std::size_t inserted = 0;
+    for (std::size_t i = 0; i < rows.size(); ++i) {
+        rows[i].id = ids[i];  // 0: an equal bounty was already stored
+        inserted += ids[i] != 0;
+    }
+    return inserted;
+}
+
+void SqliteRepository::insert_dead_letter(const DeadLetter& row) {
+    write([&](Connection& c) {
+        auto insert = c.prepare(
+            "INSERT INTO dead_letters (received_at, source, reason, payload) VALUES (?, ?, ?, ?)");
+        insert->bind(1,
+                     std::string_view(row.received_at.empty() ? now_timestamp() : row.received_at));
+        insert->bind(2, std::string_view(row.source));
+        insert->bind(3, std::string_view(row.reason));
+        insert->bind(4, std::string_view(utf8_prefix(row.payload, kMaxDeadLetterPayload)));
+        insert->step();
+    });
+}
+
+void SqliteRepository::set_state(const std::string& key, const std::string& json) {
+    write([&](Connection& c) {
+        auto upsert = c.prepare(
+            "INSERT INTO state (key, value) VALUES (?1, ?2) "
+            "ON CONFLICT (key) DO UPDATE SET value = excluded.value");
+        upsert->bind(1, std::string_view(key));
+        upsert->bind(2, std::string_view(json));
+        upsert->step();
+    });
+}
+
+// --- free-text index ---
+
+std::size_t SqliteRepository::index_pending_search(std::size_t max_rows) {
+    if (!has_search_index_ || max_rows == 0) return 0;
+    std::lock_guard lock(write_mutex_);  // not counted in writers_waiting_: lowest priority
+    Connection& c = *writer_;
+    const auto pending = c.query_int64(
+        "SELECT (SELECT MAX(id) FROM logs) > (SELECT last_id FROM logs_fts_progress)");
+    if (pending.value_or(0) == 0) return 0;  // caught up: no write transaction at all
+    return sqlite::in_transaction(c, [&]() -> std::size_t {
+        const auto last = c.query_int64("SELECT last_id FROM logs_fts_progress").value_or(0);
+        const auto upto = c.query_int64(
+            "SELECT MAX(id) FROM (SELECT id FROM logs WHERE id > ?1 ORDER BY id LIMIT ?2)",
+            {last, static_cast<std::int64_t>(max_rows)});
+        if (!upto) return 0;
+        auto add = c.prepare(
+            "INSERT INTO logs_fts (rowid, decky, service, attacker_ip, raw_line) "
+            "SELECT id, decky, service, attacker_ip, raw_line FROM logs "
+            "WHERE id > ?1 AND id <= ?2");
+        add->bind(1, last);
+        add->bind(2, *upto);
+        add->step();
+        const auto added = static_cast<std::size_t>(c.changes());
+        auto progress = c.prepare("UPDATE logs_fts_progress SET last_id = ?1");
+        progress->bind(1, *upto);
+        progress->step();
+        return added;
+    });
+}
+
+std::int64_t SqliteRepository::search_index_backlog() {
+    if (!has_search_index_) return 0;
+    return read([&](Connection& c) {
+        return c
+            .query_int64(
+                "SELECT MAX(0, IFNULL((SELECT MAX(id) FROM logs), 0) - "
+                "(SELECT last_id FROM logs_fts_progress))")
+            .value_or(0);
+    });
+}
+
+// The number of rows the index would hand over for `match` (not-yet-indexed rows
+// included), counted only up to just past `limit`.
+std::int64_t SqliteRepository::index_candidates(Connection& c, const std::string& match,
+                                                std::int64_t limit) {
+    const auto backlog = c.query_int64(
+                              "SELECT MAX(0, IFNULL((SELECT MAX(id) FROM logs), 0) - "
+                              "(SELECT last_id FROM logs_fts_progress))")
+                             .value_or(0);
+    if (backlog > limit) return backlog;
+    const auto hits = c.query_int64(
+        "SELECT COUNT(*) FROM (SELECT 1 FROM logs_fts WHERE logs_fts MATCH ?1 LIMIT ?2)",
+        {match, limit - backlog + 1});
+    return backlog + hits.value_or(0);
+}
+
+// Substring terms use the index only when it narrows the rows enough: a common word
+// ("ssh") matches millions of rows, and then walking the query's own order (newest
+// first) and testing LIKE reaches a page of 50 long before the candidates are sorted.
+SqliteRepository::LogQuery SqliteRepository::plan_log_query(Connection& c, const LogFilter& filter,
+                                                            std::int64_t candidate_limit) {
+    LogQuery query;
+    if (filter.search) query.terms = parse_search(*filter.search);
+    if (!has_search_index_) return query;
+    auto match = sqlite::trigram_match(query.terms);
+    if (match && index_candidates(c, *match, candidate_limit) <= candidate_limit)
+        query.index_match = std::move(match);
+    return query;
+}
+
+// --- reads ---
+
+std::vector<LogRecord> SqliteRepository::logs(const LogFilter& filter, int limit, int offset) {
+    limit = clamp_limit(limit);
+    if (limit == 0) return {};
+    return read([&](Connection& c) {
+        const auto query = plan_log_query(c, filter, options_.page_candidate_limit);
+        Where where;
+        sqlite::add_log_filter(where, filter, query.terms, query.index_match);
+        std::string sql = std::string(kSelectLogs) + where.sql();
+        sql += " ORDER BY timestamp DESC, id DESC LIMIT " + where.bind(std::int64_t{limit});
+        sql += " OFFSET " + where.bind(std::int64_t{std::max(offset, 0)});
+        return fetch<LogRecord>(c, sql, where.params(), read_log);
+    });
+}
+
+std::int64_t SqliteRepository::count_logs(const LogFilter& filter) {
+    return read([&](Connection& c) {
+        const auto query = plan_log_query(c, filter, options_.count_candidate_limit);
+        Where where;
+        sqlite::add_log_filter(where, filter, query.terms, query.index_match);
+        return c.query_int64("SELECT COUNT(*) FROM logs" + where.sql(), where.params()).value_or(0);
+    });
+}
+
+std::vector<LogRecord> SqliteRepository::logs_after_id(std::int64_t after_id,
+                                                       const LogFilter& filter, int limit) {
+    limit = clamp_limit(limit);
+    if (limit == 0) return {};
+    return read([&](Connection& c) {
+        const auto query = plan_log_query(c, filter, options_.page_candidate_limit);
+        Where where;
+        where.require("id > " + where.bind(after_id));
+        sqlite::add_log_filter(where, filter, query.terms, query.index_match);
+        std::string sql = std::string(kSelectLogs) + where.sql();
+        sql += " ORDER BY id ASC LIMIT " + where.bind(std::int64_t{limit});
+        return fetch<LogRecord>(c, sql, where.params(), read_log);
+    });
+}
+
+std::int64_t SqliteRepository::max_log_id() {
+    return read(
+        [&](Connection& c) { return c.query_int64("SELECT MAX(id) FROM logs").value_or(0); });
+}
+
+// §6.3: epoch-aligned buckets of the UTC Unix time, ascending, empty buckets omitted.
+std::vector<HistogramBucket> SqliteRepository::histogram(const LogFilter& filter,
+                                                         int interval_minutes) {
+    const std::int64_t bucket_seconds = std::int64_t{std::max(interval_minutes, 1)} * 60;
+    return read([&](Connection& c) {
+        const auto query = plan_log_query(c, filter, options_.count_candidate_limit);
+        return sqlite::log_histogram(c, filter, query.terms, query.index_match, bucket_seconds);
+    });
+}
+
+LogStats SqliteRepository::log_stats() {
+    return read([&](Connection& c) {
+        // One statement: both numbers come from the same snapshot.
+        auto statement = c.prepare(
+            "SELECT (SELECT COUNT(*) FROM logs), (SELECT COUNT(DISTINCT attacker_ip) FROM logs)");
+        statement->step();
+        return LogStats{statement->column_int64(0), statement->column_int64(1)};
+    });
+}
+
+std::vector<BountyRecord> SqliteRepository::bounties(const BountyFilter& filter, int limit,
+                                                     int offset) {
+    limit = clamp_limit(limit);
+    if (limit == 0) return {};
+    return read([&](Connection& c) {
+        Where where;
+        add_bounty_filter(where, filter);
+        std::string sql = std::string(kSelectBounties) + where.sql();
+        sql += " ORDER BY timestamp DESC, id DESC LIMIT " + where.bind(std::int64_t{limit});
+        sql += " OFFSET " + where.bind(std::int64_t{std::max(offset, 0)});
+        return fetch<BountyRecord>(c, sql, where.params(), read_bounty);
+    });
+}
+
+std::int64_t SqliteRepository::count_bounties(const BountyFilter& filter) {
+    return read([&](Connection& c) {
+        Where where;
+        add_bounty_filter(where, filter);
+        return c.query_int64("SELECT COUNT(*) FROM bounty" + where.sql(), where.params())
+            .value_or(0);
+    });
+}
+
+std::int64_t SqliteRepository::count_dead_letters() {
+    return read([&](Connection& c) {
+        return c.query_int64("SELECT COUNT(*) FROM dead_letters").value_or(0);
+    });
+}
+
+std::optional<std::string> SqliteRepository::get_state(const std::string& key) {
+    return read([&](Connection& c) -> std::optional<std::string> {
+        auto statement = c.prepare("SELECT value FROM state WHERE key = ?1");
+        statement->bind(1, std::string_view(key));
+        if (!statement->step()) return std::nullopt;
+        return statement->column_text(0);
+    });
+}
+
+}  // namespace decnet::store

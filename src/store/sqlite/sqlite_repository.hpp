@@ -1,0 +1,104 @@
+// SqliteRepository: the Repository on one SQLite file (api.md §5.1, §5.2, §6). One write
+// connection behind a mutex (the ingester's batches, state, migrations), a small pool of
+// read connections for the API (WAL lets them read while the writer writes), and the
+// background filler of the free-text index.
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "store/log_search.hpp"
+#include "store/repository.hpp"
+#include "store/sqlite/read_pool.hpp"
+#include "store/sqlite/search_indexer.hpp"
+#include "store/sqlite/statement.hpp"
+
+namespace decnet::store {
+
+struct SqliteOptions {
+    std::size_t read_connections = 4;
+    // Fill the free-text index from a background thread. Off, it is filled only by
+    // index_pending_search() (tests use this to choose what is indexed).
+    bool background_indexing = true;
+    // Rows per indexing transaction: ~10 ms at most keeps an arriving batch waiting little.
+    std::size_t index_chunk_rows = 64;
+    // The indexer waits until the writer has been idle this long.
+    std::chrono::milliseconds index_after_idle{50};
+    // A search uses the index when it yields at most this many candidates; beyond that a
+    // scan in the query's own order finds the page sooner than sorting the candidates.
+    std::int64_t page_candidate_limit = 20'000;
+    std::int64_t count_candidate_limit = 250'000;  // same, for counts and the histogram
+};
+
+std::unique_ptr<Repository> open_sqlite(const std::string& path, const SqliteOptions& options);
+
+class SqliteRepository final : public Repository {
+  public:
+    // Opens (creating if needed) and migrates `path`; throws StoreError.
+    SqliteRepository(const std::string& path, const SqliteOptions& options);
+    ~SqliteRepository() override;
+
+    void migrate() override;
+
+    void insert_logs(std::span<LogRecord> rows) override;
+    std::size_t insert_bounties(std::span<BountyRecord> rows) override;
+    void insert_dead_letter(const DeadLetter& row) override;
+
+    std::vector<LogRecord> logs(const LogFilter& filter, int limit, int offset) override;
+    std::int64_t count_logs(const LogFilter& filter) override;
+    std::vector<LogRecord> logs_after_id(std::int64_t after_id, const LogFilter& filter,
+                                         int limit) override;
+    std::int64_t max_log_id() override;
+    std::vector<HistogramBucket> histogram(const LogFilter& filter, int interval_minutes) override;
+    LogStats log_stats() override;
+    std::vector<BountyRecord> bounties(const BountyFilter& filter, int limit, int offset) override;
+    std::int64_t count_bounties(const BountyFilter& filter) override;
+    std::int64_t count_dead_letters() override;
+
+    std::optional<std::string> get_state(const std::string& key) override;
+    void set_state(const std::string& key, const std::string& json) override;
+
+    // Adds up to `max_rows` not-yet-indexed logs to the free-text index in one
+    // transaction; returns how many (0 when caught up or there is no index).
+    std::size_t index_pending_search(std::size_t max_rows);
+    // Logs rows not yet in the free-text index.
+    std::int64_t search_index_backlog();
+
+  private:
+    // How a log query uses the free-text index: the parsed terms, and the MATCH
+    // expression when the index should narrow the candidates.
+    struct LogQuery {
+        std::vector<SearchTerm> terms;
+        std::optional<std::string> index_match;
+    };
+    LogQuery plan_log_query(sqlite::Connection& c, const LogFilter& filter,
+                            std::int64_t candidate_limit);
+    std::int64_t index_candidates(sqlite::Connection& c, const std::string& match,
+                                  std::int64_t limit);
+
+    // Runs `body` with the write connection, holding the write lock.
+    template <class Body>
+    decltype(auto) write(Body&& body);
+    template <class Body>
+    decltype(auto) read(Body&& body);
+
+    const SqliteOptions options_;
+    std::mutex write_mutex_;
+    // Write traffic the background indexer gives way to.
+    bool writer_busy() const;
+    std::atomic<int> writers_waiting_{0};
+    std::atomic<std::chrono::steady_clock::rep> last_write_{0};
+    std::unique_ptr<sqlite::Connection> writer_;
+    sqlite::ReadPool readers_;
+    std::atomic<bool> has_search_index_{false};
+    std::unique_ptr<sqlite::SearchIndexer> indexer_;  // last: stops before the rest goes
+};
+
+}  // namespace decnet::store

@@ -1,0 +1,109 @@
+// Bounty extraction: every rule of api.md §5.5 with its payload bytes.
+#include "store/ingest/bounty.hpp"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+namespace decnet::store {
+namespace {
+
+LogRecord row(const std::string& service, const std::string& event_type,
+              const std::string& fields) {
+    LogRecord r;
+    r.decky = "decky-01";
+    r.service = service;
+    r.event_type = event_type;
+    r.attacker_ip = "10.0.0.9";
+    r.fields = fields;
+    return r;
+}
+
+TEST(Bounty, CredentialNeedsBothFields) {
+    auto b = extract_bounties(
+        row("ftp", "auth_attempt", R"({"username":"root","password":"toor","src_ip":"10.0.0.9"})"));
+    ASSERT_EQ(b.size(), 1u);
+    EXPECT_EQ(b[0].bounty_type, "credential");
+    EXPECT_EQ(b[0].payload, R"({"username":"root","password":"toor"})");
+    EXPECT_EQ(b[0].attacker_ip, "10.0.0.9");
+    EXPECT_EQ(b[0].decky, "decky-01");
+    EXPECT_TRUE(extract_bounties(row("ftp", "user", R"({"username":"root"})")).empty());
+    EXPECT_TRUE(extract_bounties(row("ftp", "x", R"({"username":"root","password":""})")).empty());
+    EXPECT_TRUE(extract_bounties(row("ldap", "bind", R"({"dn":"cn=a","password":"p"})")).empty());
+}
+
+TEST(Bounty, HttpUserAgentFromJsonHeaders) {
+    auto b = extract_bounties(
+        row("http", "request",
+            R"({"method":"GET","path":"/x","headers":"{\"User-Agent\":\"curl/8\"}"})"));
+    ASSERT_EQ(b.size(), 1u);
+    EXPECT_EQ(
+        b[0].payload,
+        R"({"fingerprint_type":"http_useragent","value":"curl/8","method":"GET","path":"/x"})");
+    b = extract_bounties(row("http", "request", R"({"headers":{"user-agent":"nmap"}})"));
+    ASSERT_EQ(b.size(), 1u);
+    EXPECT_EQ(b[0].payload,
+              R"({"fingerprint_type":"http_useragent","value":"nmap","method":null,"path":null})");
+    EXPECT_TRUE(
+        extract_bounties(row("https", "request", R"({"headers":"{'Host': 'x'}"})")).empty());
+}
+
+TEST(Bounty, VncClientVersionOnlyOnVersionEvents) {
+    auto b = extract_bounties(row("vnc", "version", R"({"client_version":"RFB 003.008"})"));
+    ASSERT_EQ(b.size(), 1u);
+    EXPECT_EQ(b[0].payload, R"({"fingerprint_type":"vnc_client_version","value":"RFB 003.008"})");
+    EXPECT_TRUE(extract_bounties(row("vnc", "connect", R"({"client_version":"x"})")).empty());
+}
+
+TEST(Bounty, SnifferRules) {
+    auto b = extract_bounties(row(
+        "sniffer", "tls_client_hello",
+        R"({"ja3":"abc","ja4":"t13d","sni":"","dst_port":"443","ja4l_rtt_ms":"12","ja4l_client_ttl":"64","resumption":"session_ticket","subject_cn":"x.test","issuer":"ca"})"));
+    ASSERT_EQ(b.size(), 4u);
+    EXPECT_EQ(
+        b[0].payload,
+        R"({"fingerprint_type":"ja3","ja3":"abc","ja3s":null,"ja4":"t13d","ja4s":null,"tls_version":null,"sni":null,"alpn":null,"dst_port":"443","raw_ciphers":null,"raw_extensions":null})");
+    EXPECT_EQ(b[1].payload, R"({"fingerprint_type":"ja4l","rtt_ms":"12","client_ttl":"64"})");
+    EXPECT_EQ(b[2].payload,
+              R"({"fingerprint_type":"tls_resumption","mechanisms":"session_ticket"})");
+    EXPECT_EQ(
+        b[3].payload,
+        R"({"fingerprint_type":"tls_certificate","subject_cn":"x.test","issuer":"ca","self_signed":null,"not_before":null,"not_after":null,"sans":null,"sni":null})");
+    // The same fields from another service are not sniffer fingerprints.
+    EXPECT_TRUE(extract_bounties(row("http", "request", R"({"ja3":"abc"})")).empty());
+}
+
+TEST(Bounty, ProberRulesBelongToTheTarget) {
+    auto b = extract_bounties(
+        row("prober", "jarm_fingerprint",
+            R"({"jarm_hash":"2ad","target_ip":"203.0.113.5","target_port":"443"})"));
+    ASSERT_EQ(b.size(), 1u);
+    EXPECT_EQ(b[0].service, "prober");
+    EXPECT_EQ(b[0].attacker_ip, "203.0.113.5");
+    EXPECT_EQ(
+        b[0].payload,
+        R"({"fingerprint_type":"jarm","hash":"2ad","target_ip":"203.0.113.5","target_port":"443"})");
+    b = extract_bounties(row("prober", "hassh", R"({"hassh_server_hash":"h"})"));
+    ASSERT_EQ(b.size(), 1u);
+    EXPECT_EQ(b[0].attacker_ip, "Unknown");
+    b = extract_bounties(
+        row("prober", "tcpfp", R"({"tcpfp_hash":"t","tcpfp_raw":"r","target_ip":""})"));
+    ASSERT_EQ(b.size(), 1u);
+    EXPECT_EQ(b[0].attacker_ip, "");
+    EXPECT_THAT(b[0].payload,
+                ::testing::StartsWith(R"({"fingerprint_type":"tcpfp","hash":"t","raw":"r",)"));
+}
+
+TEST(Bounty, GarbageFieldsYieldNothing) {
+    EXPECT_TRUE(extract_bounties(row("ftp", "x", "not json")).empty());
+    EXPECT_TRUE(extract_bounties(row("ftp", "x", "[1,2]")).empty());
+    EXPECT_TRUE(extract_bounties(row("http", "request", R"({"headers":"{broken"})")).empty());
+}
+
+TEST(Bounty, InvalidUtf8IsReplacedNotThrown) {
+    auto b = extract_bounties(row("ftp", "x", "{\"username\":\"r\xff\",\"password\":\"p\"}"));
+    // Stored fields are always valid UTF-8; a row that is not yields nothing, no crash.
+    EXPECT_TRUE(b.empty());
+}
+
+}  // namespace
+}  // namespace decnet::store

@@ -1,0 +1,160 @@
+// Ingester against a real SQLite file: bus → batches → rows, bounties, and isolation of
+// rows the store refuses (a fault-injecting decorator stands in for a broken row).
+#include "store/ingest/ingester.hpp"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <thread>
+
+namespace decnet::store {
+namespace {
+
+class TempDb {
+  public:
+    TempDb() {
+        path_ = std::filesystem::temp_directory_path() /
+                ("decnet-ingester-" + std::to_string(::getpid()) + "-" +
+                 ::testing::UnitTest::GetInstance()->current_test_info()->name() + ".db");
+        std::filesystem::remove(path_);
+        repository = open_sqlite(path_.string());
+    }
+    ~TempDb() {
+        repository.reset();
+        for (const char* suffix : {"", "-wal", "-shm"})
+            std::filesystem::remove(path_.string() + suffix);
+    }
+    std::unique_ptr<Repository> repository;
+
+  private:
+    std::filesystem::path path_;
+};
+
+Event credential_event(int i) {
+    Event e;
+    e.time = event_now();
+    e.decky = "decky-01";
+    e.service = "ftp";
+    e.event_type = "auth_attempt";
+    e.add("src_ip", "10.0.0." + std::to_string(i % 3))
+        .add("username", "root")
+        .add("password", "toor");
+    return e;
+}
+
+TEST(Ingester, StoresEveryPublishedEventAndDedupsBounties) {
+    TempDb db;
+    EventBus bus;
+    auto sub = bus.subscribe("ingester");
+    Ingester ingester(*db.repository,
+                      {.max_batch = 100, .max_wait = std::chrono::milliseconds(20)});
+    std::thread writer([&] { ingester.run(*sub); });
+    for (int i = 0; i < 2500; ++i) bus.publish(credential_event(i));
+    bus.close();
+    writer.join();
+
+    const auto stats = ingester.stats();
+    EXPECT_EQ(stats.stored, 2500u);
+    EXPECT_GE(stats.batches, 25u);
+    EXPECT_EQ(stats.dead_letters, 0u);
+    EXPECT_EQ(db.repository->count_logs({}), 2500);
+    // Same credential from 3 attacker IPs: 3 bounties after dedup.
+    EXPECT_EQ(stats.bounties, 3u);
+    EXPECT_EQ(db.repository->count_bounties({}), 3);
+    const auto rows = db.repository->logs({}, 1, 0);
+    ASSERT_EQ(rows.size(), 1u);
+    EXPECT_EQ(rows[0].service, "ftp");
+    EXPECT_THAT(rows[0].raw_line, ::testing::HasSubstr("[decnet@55555 src_ip=\"10.0.0."));
+}
+
+TEST(Ingester, FlushesAPartialBatchAfterMaxWait) {
+    TempDb db;
+    EventBus bus;
+    auto sub = bus.subscribe("ingester");
+    Ingester ingester(*db.repository,
+                      {.max_batch = 1000, .max_wait = std::chrono::milliseconds(30)});
+    std::thread writer([&] { ingester.run(*sub); });
+    bus.publish(credential_event(1));
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+    while (db.repository->count_logs({}) == 0 && std::chrono::steady_clock::now() < deadline)
+        std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    EXPECT_EQ(db.repository->count_logs({}), 1);
+    bus.close();
+    writer.join();
+}
+
+// Refuses rows whose decky is "poison", like a store that rejects one malformed row.
+class PoisonRejectingRepository : public Repository {
+  public:
+    explicit PoisonRejectingRepository(Repository& inner) : inner_(inner) {}
+    void migrate() override { inner_.migrate(); }
+    void insert_logs(std::span<LogRecord> rows) override {
+        ++insert_calls;
+        for (const auto& r : rows)
+            if (r.decky == "poison") throw StoreError("CHECK constraint failed: poison row");
+        inner_.insert_logs(rows);
+    }
+    std::size_t insert_bounties(std::span<BountyRecord> rows) override {
+        return inner_.insert_bounties(rows);
+    }
+    void insert_dead_letter(const DeadLetter& row) override { inner_.insert_dead_letter(row); }
+    std::vector<LogRecord> logs(const LogFilter& f, int l, int o) override {
+        return inner_.logs(f, l, o);
+    }
+    std::int64_t count_logs(const LogFilter& f) override { return inner_.count_logs(f); }
+    std::vector<LogRecord> logs_after_id(std::int64_t a, const LogFilter& f, int l) override {
+        return inner_.logs_after_id(a, f, l);
+    }
+    std::int64_t max_log_id() override { return inner_.max_log_id(); }
+    std::vector<HistogramBucket> histogram(const LogFilter& f, int i) override {
+        return inner_.histogram(f, i);
+    }
+    LogStats log_stats() override { return inner_.log_stats(); }
+    std::vector<BountyRecord> bounties(const BountyFilter& f, int l, int o) override {
+        return inner_.bounties(f, l, o);
+    }
+    std::int64_t count_bounties(const BountyFilter& f) override { return inner_.count_bounties(f); }
+    std::int64_t count_dead_letters() override { return inner_.count_dead_letters(); }
+    std::optional<std::string> get_state(const std::string& k) override {
+        return inner_.get_state(k);
+    }
+    void set_state(const std::string& k, const std::string& v) override { inner_.set_state(k, v); }
+
+    int insert_calls = 0;
+
+  private:
+    Repository& inner_;
+};
+
+TEST(Ingester, OneBadRowIsDeadLetteredAndTheRestStored) {
+    TempDb db;
+    PoisonRejectingRepository repo(*db.repository);
+    Ingester ingester(repo, {.max_batch = 1000,
+                             .max_wait = std::chrono::milliseconds(10),
+                             .retries = 1,
+                             .retry_backoff = std::chrono::milliseconds(1)});
+    std::vector<LogRecord> rows;
+    for (int i = 0; i < 10; ++i) {
+        LogRecord r;
+        r.timestamp = now_timestamp();
+        r.decky = i == 4 ? "poison" : "decky-01";
+        r.service = "ssh";
+        r.event_type = "connect";
+        r.attacker_ip = "1.2.3.4";
+        r.raw_line = "line " + std::to_string(i);
+        r.fields = "{}";
+        rows.push_back(r);
+    }
+    ingester.store(rows, "test");
+    const auto stats = ingester.stats();
+    EXPECT_EQ(stats.stored, 9u);
+    EXPECT_EQ(stats.dead_letters, 1u);
+    EXPECT_EQ(stats.lost, 0u);
+    EXPECT_EQ(stats.retries, 1u);
+    EXPECT_EQ(db.repository->count_logs({}), 9);
+    EXPECT_EQ(db.repository->count_dead_letters(), 1);
+}
+
+}  // namespace
+}  // namespace decnet::store
