@@ -31,9 +31,9 @@ bench: deps
 
 fuzz: deps
 	@cmake -S . -B build-fuzz -G Ninja -DCMAKE_CXX_COMPILER=clang++ -DDECNET_BUILD_FUZZ=ON \
-	  -DDECNET_BUILD_TESTS=OFF -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+	  -DDECNET_BUILD_TESTS=OFF -DCMAKE_BUILD_TYPE=Release \
 	  -DCMAKE_CXX_FLAGS="-fsanitize=fuzzer-no-link,address,undefined" >/dev/null
-	@ninja -C build-fuzz -j $(JOBS)
+	@ninja -C build-fuzz -j $(JOBS) $$(ninja -C build-fuzz -t targets all 2>/dev/null | grep -o "^fuzz_[a-z0-9_]*" | sort -u)
 	@scripts/run-fuzzers.sh build-fuzz $(FUZZ_SECONDS)
 
 format:

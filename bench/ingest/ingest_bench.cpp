@@ -44,15 +44,15 @@ Event make_event(std::size_t i) {
             e.add("remote_addr", ip)
                 .add("method", "GET")
                 .add("path", "/wp-login.php?id=" + std::to_string(i));
-            e.add("headers", R"({"User-Agent":"Mozilla/5.0 (X11; Linux x86_64)","Accept":"*/*"
-    })");
+            e.add("headers",
+                  "{\"User-Agent\":\"Mozilla/5.0 (X11; Linux x86_64)\",\"Accept\":\"text/html\"}");
             break;
-    default:
-        e.service = "redis";
-        e.event_type = "command";
-        e.add("src", ip).add("command", "CONFIG SET dir /var/spool/cron");
-}
-return e;
+        default:
+            e.service = "redis";
+            e.event_type = "command";
+            e.add("src", ip).add("command", "CONFIG SET dir /var/spool/cron");
+    }
+    return e;
 }
 
 double run(std::size_t count, std::size_t max_batch, const std::string& db_path) {

@@ -93,7 +93,10 @@ ParsedSyslog collector_view(std::string_view line, const Event& event) {
     view.hostname = event.decky.empty() ? "-" : event.decky;
     view.app = event.service.empty() ? "-" : event.service;
     view.msgid = event.event_type.empty() ? "-" : event.event_type;
-    for (const auto& [name, value] : event.fields) {
+    for (const auto& entry : event.fields) {
+        // Named copies: clang 14 cannot capture structured bindings in a lambda.
+        const std::string& name = entry.first;
+        const std::string& value = entry.second;
         const auto same = [&](const Field& field) { return field.first == name; };
         if (auto it = std::find_if(view.fields.begin(), view.fields.end(), same);
             it != view.fields.end()) {
