@@ -18,6 +18,7 @@ BUILD_PACKAGES=(
 TEST_PACKAGES=(
   iproute2 procps curl bsdutils openssl netcat-openbsd sqlite3 redis-tools
   mariadb-server mariadb-client       # a private MariaDB for the MySQL backend tests
+  telnet                              # the real client for the telnet emulator test
 )
 
 missing=()

@@ -7,8 +7,11 @@
 namespace decnet::honeypot {
 namespace {
 
-constexpr std::array<std::pair<std::string_view, ServiceHandler>, 1> kHandlers = {{
+constexpr std::array<std::pair<std::string_view, ServiceHandler>, 4> kHandlers = {{
+    {"ftp", &serve_ftp},
+    {"http", &serve_http},
     {"redis", &serve_redis},
+    {"telnet", &serve_telnet},
 }};
 
 }  // namespace

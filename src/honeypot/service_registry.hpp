@@ -15,6 +15,9 @@ using ServiceHandler = boost::asio::awaitable<void> (*)(Session&);
 ServiceHandler find_service_handler(std::string_view slug);
 
 // The emulators (one file each under services/).
+boost::asio::awaitable<void> serve_http(Session& session);
+boost::asio::awaitable<void> serve_ftp(Session& session);
 boost::asio::awaitable<void> serve_redis(Session& session);
+boost::asio::awaitable<void> serve_telnet(Session& session);
 
 }  // namespace decnet::honeypot

@@ -39,6 +39,12 @@ Session::Session(asio::ip::tcp::socket socket, const ServiceContext& context,
     }
 }
 
+std::string Session::local_ip() const {
+    boost::system::error_code ec;
+    const auto local = socket_.local_endpoint(ec);
+    return ec ? std::string() : local.address().to_string();
+}
+
 bool Session::open() const {
     return socket_.is_open() && !failed_;
 }

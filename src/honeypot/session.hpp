@@ -43,6 +43,10 @@ class Session {
     const ServiceContext& context() const { return context_; }
     const std::string& peer_ip() const { return peer_ip_; }
     std::uint16_t peer_port() const { return peer_port_; }
+    // The decky address the attacker reached (FTP's passive listener binds beside it).
+    std::string local_ip() const;
+    // Where this session's I/O runs: protocol timers and side channels (FTP data) use it.
+    boost::asio::any_io_executor executor() { return socket_.get_executor(); }
 
     // A line ending in LF (CR stripped), at most limits.max_line bytes; nullopt when the
     // peer closed, went idle, sent too much, or the line is too long (then the session

@@ -6,9 +6,6 @@
 namespace decnet::store::sqlite {
 namespace {
 
-// More trigrams narrow the candidates little once a few are in; each costs a doclist read.
-constexpr std::size_t kMaxTrigrams = 16;
-
 // Byte offsets of each code point of `text`, plus text.size() at the end; nullopt unless
 // `text` is well-formed UTF-8 without NUL (the trigram tokenizer and LIKE then agree on
 // character boundaries).
@@ -40,19 +37,16 @@ std::optional<std::vector<std::size_t>> code_point_offsets(std::string_view text
     return offsets;
 }
 
-// Trigrams of `segment` that together cover every character of it (starts 0, 3, 6, ...
-// and the last one), so a row containing the segment has all of them.
-void covering_trigrams(std::string_view segment, std::vector<std::string>& out) {
+// Every trigram of `segment`: a row containing the segment has all of them. Overlapping
+// ones are not redundant: with no positions in the index (detail=none), "abc"+"bcd"
+// rejects far more rows lacking "abcd" than "abc" alone would.
+void segment_trigrams(std::string_view segment, std::vector<std::string>& out) {
     const auto offsets = code_point_offsets(segment);
     if (!offsets) return;
     const std::size_t chars = offsets->size() - 1;
-    if (chars < 3) return;
-    const auto trigram_at = [&](std::size_t start) {
-        return std::string(
+    for (std::size_t start = 0; start + 3 <= chars; ++start)
+        out.emplace_back(
             segment.substr((*offsets)[start], (*offsets)[start + 3] - (*offsets)[start]));
-    };
-    for (std::size_t start = 0; start + 3 <= chars; start += 3) out.push_back(trigram_at(start));
-    if (chars % 3 != 0) out.push_back(trigram_at(chars - 3));
 }
 
 // LIKE treats % and _ as wildcards (api.md §6.1 keeps them), so only the literal runs
@@ -71,6 +65,7 @@ std::vector<std::string_view> literal_runs(std::string_view value) {
 // A subset of `all` spread over it, so long tokens still constrain both ends.
 std::vector<std::string> spread(std::vector<std::string> all, std::size_t limit) {
     if (all.size() <= limit) return all;
+    if (limit <= 1) return {std::move(all.front())};
     std::vector<std::string> chosen;
     for (std::size_t k = 0; k < limit; ++k)
         chosen.push_back(std::move(all[k * (all.size() - 1) / (limit - 1)]));
@@ -133,18 +128,22 @@ std::string Where::sql() const {
     return sql;
 }
 
-std::optional<std::string> trigram_match(const std::vector<SearchTerm>& terms) {
-    std::vector<std::string> trigrams;
+std::vector<std::string> substring_trigrams(const std::vector<SearchTerm>& terms,
+                                            std::size_t limit) {
+    std::vector<std::string> all;
     for (const auto& term : terms)
         if (term.kind == SearchTerm::Kind::substring)
-            for (auto run : literal_runs(term.value)) covering_trigrams(run, trigrams);
+            for (auto run : literal_runs(term.value)) segment_trigrams(run, all);
     std::vector<std::string> distinct;  // in order of appearance, for spread()
-    for (auto& trigram : trigrams)
+    for (auto& trigram : all)
         if (std::find(distinct.begin(), distinct.end(), trigram) == distinct.end())
             distinct.push_back(std::move(trigram));
-    if (distinct.empty()) return std::nullopt;
+    return spread(std::move(distinct), limit);
+}
+
+std::string all_of(const std::vector<std::string>& trigrams) {
     std::string match;
-    for (const auto& trigram : spread(std::move(distinct), kMaxTrigrams))
+    for (const auto& trigram : trigrams)
         match += (match.empty() ? "" : " AND ") + fts_string(trigram);
     return match;
 }

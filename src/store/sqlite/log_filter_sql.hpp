@@ -3,6 +3,7 @@
 // lets substring terms use the free-text index.
 #pragma once
 
+#include <cstddef>
 #include <optional>
 #include <string>
 #include <vector>
@@ -29,10 +30,15 @@ class Where {
     std::vector<Param> params_;
 };
 
-// An FTS5 MATCH expression (trigram AND trigram ...) whose hits are a superset of the rows
-// matching every substring term, or nullopt when no term has a literal run of at least 3
-// characters (the trigram index cannot help; LIKE alone decides).
-std::optional<std::string> trigram_match(const std::vector<SearchTerm>& terms);
+// The distinct trigrams (3-character strings) that every row matching all substring
+// terms contains: those of each literal run between LIKE wildcards, in order of
+// appearance, at most `limit` of them spread over the whole list. Empty when no term has
+// a run of 3 characters (the trigram index cannot help; LIKE alone decides).
+std::vector<std::string> substring_trigrams(const std::vector<SearchTerm>& terms,
+                                            std::size_t limit);
+
+// An FTS5 MATCH expression requiring every one of `trigrams` (each a single token).
+std::string all_of(const std::vector<std::string>& trigrams);
 
 // Adds the §6.1 conditions of `filter` (already parsed into `terms`). With `index_match`
 // the substring terms are also restricted to the free-text index's candidates plus the

@@ -133,10 +133,11 @@ std::optional<std::int64_t> stored_time_seconds(std::string_view text) {
 std::optional<std::string> format_seconds(std::int64_t seconds) {
     using namespace std::chrono;
     const std::int64_t day_number = floor_div(seconds, 86400);
+    // 0000-01-01 .. 9999-12-31, checked before the calendar conversion (which wraps).
+    if (day_number < -719'528 || day_number > 2'932'896) return std::nullopt;
     const std::int64_t in_day = seconds - day_number * 86400;
     const year_month_day date{sys_days{days{day_number}}};
     const int y = static_cast<int>(date.year());
-    if (y < 0 || y > 9999) return std::nullopt;
     char text[64];
     std::snprintf(text, sizeof text, "%04d-%02u-%02u %02d:%02d:%02d", y,
                   static_cast<unsigned>(date.month()), static_cast<unsigned>(date.day()),

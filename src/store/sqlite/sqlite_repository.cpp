@@ -8,6 +8,7 @@
 #include "store/sqlite/log_filter_sql.hpp"
 #include "store/sqlite/log_histogram.hpp"
 #include "store/sqlite/migrations.hpp"
+#include "store/sqlite/search_plan.hpp"
 
 namespace decnet::store {
 
@@ -137,6 +138,21 @@ std::string utf8_prefix(const std::string& text, std::size_t max_bytes) {
     std::size_t end = max_bytes;
     while (end > 0 && (static_cast<unsigned char>(text[end]) & 0xC0) == 0x80) --end;
     return text.substr(0, end);
+}
+
+// COUNT(DISTINCT attacker_ip) by hopping from one value to the next along
+// ix_logs_attacker_ip: one index seek per attacker instead of a walk over every row.
+// Past kMaxAttackerHops distinct values the plain count is cheaper.
+std::int64_t distinct_attackers(Connection& c) {
+    constexpr std::int64_t kMaxAttackerHops = 20'000;
+    auto value = c.query_text("SELECT MIN(attacker_ip) FROM logs");
+    std::int64_t count = 0;
+    while (value && count < kMaxAttackerHops) {
+        ++count;
+        value = c.query_text("SELECT MIN(attacker_ip) FROM logs WHERE attacker_ip > ?1", {*value});
+    }
+    if (!value) return count;
+    return c.query_int64("SELECT COUNT(DISTINCT attacker_ip) FROM logs").value_or(0);
 }
 
 }  // namespace
@@ -311,42 +327,14 @@ std::int64_t SqliteRepository::search_index_backlog() {
     });
 }
 
-// The number of rows the index would hand over for `match` (not-yet-indexed rows
-// included), counted only up to just past `limit`.
-std::int64_t SqliteRepository::index_candidates(Connection& c, const std::string& match,
-                                                std::int64_t limit) {
-    const auto backlog = c.query_int64(
-                              "SELECT MAX(0, IFNULL((SELECT MAX(id) FROM logs), 0) - "
-                              "(SELECT last_id FROM logs_fts_progress))")
-                             .value_or(0);
-    if (backlog > limit) return backlog;
-    const auto hits = c.query_int64(
-        "SELECT COUNT(*) FROM (SELECT 1 FROM logs_fts WHERE logs_fts MATCH ?1 LIMIT ?2)",
-        {match, limit - backlog + 1});
-    return backlog + hits.value_or(0);
-}
-
-// Substring terms use the index only when it narrows the rows enough: a common word
-// ("ssh") matches millions of rows, and then walking the query's own order (newest
-// first) and testing LIKE reaches a page of 50 long before the candidates are sorted.
-SqliteRepository::LogQuery SqliteRepository::plan_log_query(Connection& c, const LogFilter& filter,
-                                                            std::int64_t candidate_limit) {
-    LogQuery query;
-    if (filter.search) query.terms = parse_search(*filter.search);
-    if (!has_search_index_) return query;
-    auto match = sqlite::trigram_match(query.terms);
-    if (match && index_candidates(c, *match, candidate_limit) <= candidate_limit)
-        query.index_match = std::move(match);
-    return query;
-}
-
 // --- reads ---
 
 std::vector<LogRecord> SqliteRepository::logs(const LogFilter& filter, int limit, int offset) {
     limit = clamp_limit(limit);
     if (limit == 0) return {};
     return read([&](Connection& c) {
-        const auto query = plan_log_query(c, filter, options_.page_candidate_limit);
+        const auto query =
+            sqlite::plan_search(c, filter, has_search_index_, options_.page_candidate_limit);
         Where where;
         sqlite::add_log_filter(where, filter, query.terms, query.index_match);
         std::string sql = std::string(kSelectLogs) + where.sql();
@@ -358,7 +346,8 @@ std::vector<LogRecord> SqliteRepository::logs(const LogFilter& filter, int limit
 
 std::int64_t SqliteRepository::count_logs(const LogFilter& filter) {
     return read([&](Connection& c) {
-        const auto query = plan_log_query(c, filter, options_.count_candidate_limit);
+        const auto query =
+            sqlite::plan_search(c, filter, has_search_index_, options_.count_candidate_limit);
         Where where;
         sqlite::add_log_filter(where, filter, query.terms, query.index_match);
         return c.query_int64("SELECT COUNT(*) FROM logs" + where.sql(), where.params()).value_or(0);
@@ -370,7 +359,8 @@ std::vector<LogRecord> SqliteRepository::logs_after_id(std::int64_t after_id,
     limit = clamp_limit(limit);
     if (limit == 0) return {};
     return read([&](Connection& c) {
-        const auto query = plan_log_query(c, filter, options_.page_candidate_limit);
+        const auto query =
+            sqlite::plan_search(c, filter, has_search_index_, options_.page_candidate_limit);
         Where where;
         where.require("id > " + where.bind(after_id));
         sqlite::add_log_filter(where, filter, query.terms, query.index_match);
@@ -390,18 +380,19 @@ std::vector<HistogramBucket> SqliteRepository::histogram(const LogFilter& filter
                                                          int interval_minutes) {
     const std::int64_t bucket_seconds = std::int64_t{std::max(interval_minutes, 1)} * 60;
     return read([&](Connection& c) {
-        const auto query = plan_log_query(c, filter, options_.count_candidate_limit);
+        const auto query =
+            sqlite::plan_search(c, filter, has_search_index_, options_.count_candidate_limit);
         return sqlite::log_histogram(c, filter, query.terms, query.index_match, bucket_seconds);
     });
 }
 
 LogStats SqliteRepository::log_stats() {
     return read([&](Connection& c) {
-        // One statement: both numbers come from the same snapshot.
-        auto statement = c.prepare(
-            "SELECT (SELECT COUNT(*) FROM logs), (SELECT COUNT(DISTINCT attacker_ip) FROM logs)");
-        statement->step();
-        return LogStats{statement->column_int64(0), statement->column_int64(1)};
+        sqlite::ReadSnapshot snapshot(c);  // both numbers from the same moment
+        LogStats stats;
+        stats.total_logs = c.query_int64("SELECT COUNT(*) FROM logs").value_or(0);
+        stats.unique_attackers = distinct_attackers(c);
+        return stats;
     });
 }
 

@@ -72,17 +72,6 @@ class SqliteRepository final : public Repository {
     std::int64_t search_index_backlog();
 
   private:
-    // How a log query uses the free-text index: the parsed terms, and the MATCH
-    // expression when the index should narrow the candidates.
-    struct LogQuery {
-        std::vector<SearchTerm> terms;
-        std::optional<std::string> index_match;
-    };
-    LogQuery plan_log_query(sqlite::Connection& c, const LogFilter& filter,
-                            std::int64_t candidate_limit);
-    std::int64_t index_candidates(sqlite::Connection& c, const std::string& match,
-                                  std::int64_t limit);
-
     // Runs `body` with the write connection, holding the write lock.
     template <class Body>
     decltype(auto) write(Body&& body);

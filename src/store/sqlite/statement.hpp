@@ -110,6 +110,30 @@ class Connection {
     int leases_ = 0;
 };
 
+// A read transaction for the scope: the statements inside see one snapshot (WAL).
+class ReadSnapshot {
+  public:
+    explicit ReadSnapshot(Connection& connection) : connection_(connection) {
+        connection_.exec("BEGIN");
+    }
+    ~ReadSnapshot() {
+        try {
+            connection_.exec("COMMIT");  // nothing written: just ends the snapshot
+        } catch (...) {
+            try {
+                connection_.exec("ROLLBACK");
+            } catch (...) {
+                // Nothing was written; a failed end leaves nothing to repair.
+            }
+        }
+    }
+    ReadSnapshot(const ReadSnapshot&) = delete;
+    ReadSnapshot& operator=(const ReadSnapshot&) = delete;
+
+  private:
+    Connection& connection_;
+};
+
 // "sqlite: <context>: <sqlite message>" as a StoreError.
 [[noreturn]] void throw_error(sqlite3* db, std::string_view context);
 

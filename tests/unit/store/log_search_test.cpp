@@ -116,22 +116,24 @@ TEST(ParseSearch, BoundsLengthAndTokenCount) {
 // --- trigram pre-filter ---
 
 std::optional<std::string> match_for(std::string_view search) {
-    return sqlite::trigram_match(parse_search(search));
+    const auto trigrams = sqlite::substring_trigrams(parse_search(search), 16);
+    if (trigrams.empty()) return std::nullopt;
+    return sqlite::all_of(trigrams);
 }
 
-TEST(TrigramMatch, CoversEveryCharacterWithThreeCharacterStrings) {
-    EXPECT_EQ(match_for("abcdefg"), "\"abc\" AND \"def\" AND \"efg\"");
-    EXPECT_EQ(match_for("abcdef"), "\"abc\" AND \"def\"");
+TEST(TrigramMatch, EveryTrigramOfTheToken) {
+    EXPECT_EQ(match_for("abcde"), "\"abc\" AND \"bcd\" AND \"cde\"");
     EXPECT_EQ(match_for("abc"), "\"abc\"");
-    EXPECT_EQ(match_for("caf\xc3\xa9s"), "\"caf\" AND \"f\xc3\xa9s\"");  // code points
+    EXPECT_EQ(match_for("caf\xc3\xa9s"),
+              "\"caf\" AND \"af\xc3\xa9\" AND \"f\xc3\xa9s\"");  // code points
 }
 
 TEST(TrigramMatch, OnlyLiteralRunsOfSubstringTerms) {
     EXPECT_EQ(match_for("ab"), std::nullopt);            // too short: LIKE alone
     EXPECT_EQ(match_for("service:sshd"), std::nullopt);  // not a substring term
     EXPECT_EQ(match_for("ab%cd_ef"), std::nullopt);      // wildcards split the runs
-    EXPECT_EQ(match_for("root%pass"), "\"roo\" AND \"oot\" AND \"pas\" AND \"ass\"");
-    EXPECT_EQ(match_for("abc abc"), "\"abc\"");  // duplicates once
+    EXPECT_EQ(match_for("root%pas"), "\"roo\" AND \"oot\" AND \"pas\"");
+    EXPECT_EQ(match_for("abc abc aaaa"), "\"abc\" AND \"aaa\"");  // duplicates once
 }
 
 TEST(TrigramMatch, QuotesAreEscapedAndBadUtf8Skipped) {

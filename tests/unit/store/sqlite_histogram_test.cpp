@@ -32,6 +32,9 @@ TEST(StoredTime, FormatsSeconds) {
     EXPECT_EQ(sqlite::format_seconds(0), "1970-01-01 00:00:00");
     EXPECT_EQ(sqlite::format_seconds(1705321200), "2024-01-15 12:20:00");
     EXPECT_EQ(sqlite::format_seconds(-1), "1969-12-31 23:59:59");
+    EXPECT_EQ(sqlite::format_seconds(-62'167'219'200), "0000-01-01 00:00:00");
+    EXPECT_EQ(sqlite::format_seconds(253'402'300'799), "9999-12-31 23:59:59");
+    EXPECT_EQ(sqlite::format_seconds(253'402'300'800), std::nullopt);
     EXPECT_EQ(sqlite::format_seconds(std::int64_t{400'000} * 86400 * 365), std::nullopt);
 }
 
@@ -85,10 +88,11 @@ TEST_F(SqliteHistogram, RangeHopsAgreeWithPerRowGrouping) {
 }
 
 TEST_F(SqliteHistogram, OddStoredTimesAreBucketedBySqlite) {
-    repo->insert_logs(std::vector<LogRecord>{
+    std::vector<LogRecord> rows{
         log_row("2024-01-15T12:20:00", "d", "s", "e", "i", "r"),  // ISO 'T' from another writer
         log_row("2024-01-15 12:01:00.000000", "d", "s", "e", "i", "r"),
-        log_row("not a time", "d", "s", "e", "i", "r")});
+        log_row("not a time", "d", "s", "e", "i", "r")};
+    repo->insert_logs(rows);
     const auto buckets = repo->histogram({}, 15);
     ASSERT_EQ(buckets.size(), 2u);
     EXPECT_EQ(buckets[0].time, "2024-01-15 12:00:00");

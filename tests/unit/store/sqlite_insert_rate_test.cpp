@@ -60,9 +60,9 @@ double rows_per_second(const SqliteOptions& options, const std::string& path) {
     const std::chrono::duration<double> elapsed = std::chrono::steady_clock::now() - start;
     EXPECT_EQ(repo->count_logs({}), kBatches * kBatchRows);
     if (options.background_indexing)
-        std::printf("[ rate     ] search index backlog after the run: %lld rows\n",
-                    static_cast<long long>(
-                        dynamic_cast<SqliteRepository&>(*repo).search_index_backlog()));
+        std::printf(
+            "[ rate     ] search index backlog after the run: %lld rows\n",
+            static_cast<long long>(dynamic_cast<SqliteRepository&>(*repo).search_index_backlog()));
     return kBatches * kBatchRows / elapsed.count();
 }
 

@@ -202,6 +202,19 @@ TEST_F(SqliteLogs, StatsCountUnknownAsAnAttacker) {
     EXPECT_EQ(stats.unique_attackers, 3);
 }
 
+TEST_F(SqliteLogs, StatsWithManyAttackers) {
+    std::vector<LogRecord> rows;
+    for (int i = 0; i < 20'050; ++i) {  // past the distinct-value hops: the plain count
+        auto row = simple_row(i);
+        row.attacker_ip = "10.0." + std::to_string(i / 256) + "." + std::to_string(i % 256);
+        rows.push_back(std::move(row));
+    }
+    rows.push_back(simple_row(1));  // 10.0.0.1 again
+    insert(rows);
+    EXPECT_EQ(repo->log_stats().unique_attackers, 20'050);
+    EXPECT_EQ(repo->log_stats().total_logs, 20'051);
+}
+
 TEST_F(SqliteLogs, FailedBatchIsRolledBackWhole) {
     {
         sqlite::Connection c(dir.file("logs.db"));

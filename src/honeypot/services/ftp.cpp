@@ -1,0 +1,374 @@
+// ftp: a vsFTPd look-alike serving four bait files and capturing uploads (services.md §2.5).
+// Owns the control dialogue, the passive data channel and upload hashing. Fixes the
+// reference's defects: one `220` greeting, `230` after PASS, a working `/`, and the
+// attacker's address on every event.
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/redirect_error.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/write.hpp>
+
+#include <openssl/evp.h>
+
+#include <array>
+#include <cctype>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <memory>
+#include <optional>
+#include <random>
+#include <string>
+#include <string_view>
+
+#include "events/event.hpp"
+#include "honeypot/service_registry.hpp"
+#include "honeypot/session.hpp"
+
+namespace decnet::honeypot {
+namespace {
+
+namespace asio = boost::asio;
+using asio::awaitable;
+using asio::ip::tcp;
+using namespace std::string_view_literals;
+
+constexpr std::size_t kMaxUpload = 10 * 1024 * 1024;
+constexpr auto kDataTimeout = std::chrono::seconds(30);  // connect, and idle during STOR
+
+struct BaitFile {
+    std::string_view name;
+    std::string_view body;
+};
+
+// The reference's intended bait (§2.5); backup.tar.gz is a valid, empty gzip stream.
+constexpr std::array<BaitFile, 4> kBait = {{
+    {"backup.tar.gz",
+     "\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\x03\x03\x00\x00\x00\x00\x00\x00\x00\x00\x00"sv},
+    {"config.ini",
+     "[database]\nuser = dbadmin\npassword = db_super_admin_pass_!\nhost = localhost\n"sv},
+    {"credentials.txt", "admin:super_secret_admin_pw\nroot:toor\nalice:wonderland\n"sv},
+    {"db_dump.sql",
+     "CREATE TABLE users (id INT, username VARCHAR(50), password VARCHAR(50));\n"
+     "INSERT INTO users VALUES (1, 'admin', 'pbkdf2:sha256:5000$...');\n"sv},
+}};
+
+const BaitFile* find_bait(std::string_view path) {
+    while (path.starts_with('/')) path.remove_prefix(1);
+    if (path.starts_with("./")) path.remove_prefix(2);
+    for (const auto& f : kBait)
+        if (f.name == path) return &f;
+    return nullptr;
+}
+
+std::string listing(bool names_only) {
+    std::string out;
+    for (const auto& f : kBait) {
+        if (!names_only) {
+            char size[16];
+            std::snprintf(size, sizeof size, "%12zu", f.body.size());
+            out += "-rw-r--r--    1 0        0        " + std::string(size) + " Apr 11  2024 ";
+        }
+        out += std::string(f.name) + "\r\n";
+    }
+    return out;
+}
+
+std::string upper(std::string s) {
+    for (auto& c : s) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    return s;
+}
+
+std::string hex(const unsigned char* data, std::size_t n) {
+    static constexpr char kDigits[] = "0123456789abcdef";
+    std::string out;
+    for (std::size_t i = 0; i < n; ++i) {
+        out += kDigits[data[i] >> 4];
+        out += kDigits[data[i] & 0xf];
+    }
+    return out;
+}
+
+// What STOR received: counted, hashed as it streamed, optionally kept on disk.
+struct Upload {
+    std::size_t size = 0;
+    std::string sha256;
+    bool truncated = false;
+    std::string artifact;  // file path when DECNET_ARTIFACT_DIR is set
+};
+
+// One control connection. The passive listener is the only extra resource; it lives until
+// the transfer it was opened for (or the session) ends.
+class FtpSession {
+  public:
+    explicit FtpSession(Session& s) : s_(s) {}
+
+    awaitable<void> run() {
+        s_.emit(with_source(s_.event("connection")));
+        bool ok = co_await reply("220 (vsFTPd 3.0.3)");
+        while (ok) {
+            auto line = co_await s_.read_line();
+            if (!line) break;
+            ok = co_await handle(*line);
+        }
+        s_.emit(with_source(s_.event("disconnect")));
+    }
+
+  private:
+    Event with_source(Event e) const {
+        return std::move(e.add("src_ip", s_.peer_ip()).add("src_port", s_.peer_port()));
+    }
+
+    // By value: a coroutine must own what it reads after its first suspension.
+    awaitable<bool> reply(std::string text) { co_return co_await s_.write(text + "\r\n"); }
+
+    // False ends the session.
+    awaitable<bool> handle(const std::string& line) {
+        const auto space = line.find(' ');
+        const std::string verb = upper(line.substr(0, space));
+        const std::string arg = space == std::string::npos ? "" : line.substr(space + 1);
+        if (verb == "QUIT") {
+            co_await reply("221 Goodbye.");
+            co_return false;
+        }
+        if (verb == "FEAT")
+            co_return co_await s_.write(
+                "211-Features:\r\n EPSV\r\n FEAT\r\n MDTM\r\n PASV\r\n SIZE\r\n TYPE "
+                "A;I\r\n211 End\r\n");
+        if (verb == "USER") {
+            user_ = arg;
+            have_user_ = true;
+            logged_in_ = false;
+            s_.emit(with_source(s_.event("user").add("username", arg)));
+            // Ternaries stay out of co_await expressions: GCC 12 destroys their
+            // temporaries twice.
+            const std::string text =
+                arg == "anonymous" ? "331 Guest login ok, type your email address as password."
+                                   : "331 Password required for " + arg + ".";
+            co_return co_await reply(text);
+        }
+        if (verb == "PASS") {
+            if (!have_user_)
+                co_return co_await reply(
+                    "503 Incorrect sequence of commands: USER required before PASS");
+            // Every pair is a credential bounty; the next USER/PASS is logged again.
+            s_.emit(with_source(s_.event("auth_attempt", Severity::warning)
+                                    .add("username", user_)
+                                    .add("password", arg)));
+            logged_in_ = true;
+            co_return co_await reply("230 Login successful.");
+        }
+        if (!have_user_) co_return co_await reply("530 Please login with USER and PASS.");
+        if (!logged_in_)
+            co_return co_await reply(
+                "503 Incorrect sequence of commands: PASS required after USER");
+        co_return co_await logged_in(verb, arg);
+    }
+
+    awaitable<bool> logged_in(const std::string& verb, const std::string& arg) {
+        if (verb == "SYST") co_return co_await reply("215 UNIX Type: L8");
+        if (verb == "NOOP") co_return co_await reply("200 Command OK");
+        if (verb == "TYPE") {
+            const std::string text =
+                "200 Type set to " + (arg.empty() ? "I" : upper(arg.substr(0, 1))) + ".";
+            co_return co_await reply(text);
+        }
+        if (verb == "PWD" || verb == "XPWD")
+            co_return co_await reply("257 \"/\" is the current directory");
+        if (verb == "CWD" || verb == "CDUP") {
+            const bool root =
+                verb == "CDUP" || arg.empty() || arg == "/" || arg == "." || arg == "..";
+            {
+                const std::string text = root ? "250 Directory successfully changed."
+                                              : "550 Failed to change directory.";
+                co_return co_await reply(text);
+            }
+        }
+        if (verb == "SIZE" || verb == "MDTM") {
+            const auto* f = find_bait(arg);
+            if (!f) co_return co_await reply("550 Could not get file size.");
+            {
+                const std::string text =
+                    verb == "SIZE" ? "213 " + std::to_string(f->body.size()) : "213 20240411093000";
+                co_return co_await reply(text);
+            }
+        }
+        if (verb == "PASV" || verb == "EPSV") co_return co_await open_passive(verb == "EPSV");
+        if (verb == "LIST" || verb == "NLST" || verb == "RETR" || verb == "STOR")
+            co_return co_await transfer(verb, arg);
+        if (verb == "PORT" || verb == "EPRT")  // a honeypot never connects out
+            co_return co_await reply("500 Illegal PORT command.");
+        if (verb == "DELE" || verb == "MKD" || verb == "RMD" || verb == "RNFR" || verb == "SITE")
+            co_return co_await reply("550 Permission denied.");
+        co_return co_await reply("500 Unknown command.");
+    }
+
+    // PASV/EPSV: listen on the decky address the attacker already reached, ephemeral port.
+    awaitable<bool> open_passive(bool extended) {
+        passive_.reset();
+        boost::system::error_code ec;
+        const auto address = asio::ip::make_address(s_.local_ip(), ec);
+        auto acceptor = std::make_shared<tcp::acceptor>(s_.executor());
+        const tcp::endpoint where(address, 0);
+        if (!ec) acceptor->open(where.protocol(), ec);
+        if (!ec) acceptor->bind(where, ec);
+        if (!ec) acceptor->listen(1, ec);
+        const auto local = ec ? tcp::endpoint() : acceptor->local_endpoint(ec);
+        if (ec || (!address.is_v4() && !extended))
+            co_return co_await reply("425 Can't open passive connection.");
+        passive_ = std::move(acceptor);
+        const unsigned port = local.port();
+        if (extended)
+            co_return co_await reply("229 Entering Extended Passive Mode (|||" +
+                                     std::to_string(port) + "|)");
+        std::string h = address.to_string();
+        for (auto& c : h)
+            if (c == '.') c = ',';
+        co_return co_await reply("227 Entering Passive Mode (" + h + "," +
+                                 std::to_string(port / 256) + "," + std::to_string(port % 256) +
+                                 ").");
+    }
+
+    // The client's data connection, within kDataTimeout, from the control peer's address
+    // only (no FXP/port theft). Timers hold weak references: a timer that fired just as
+    // the operation completed must not touch a socket that is already gone.
+    awaitable<std::shared_ptr<tcp::socket>> accept_data() {
+        const auto acceptor = std::move(passive_);
+        asio::steady_timer timer(s_.executor(), kDataTimeout);
+        timer.async_wait([weak = std::weak_ptr(acceptor)](boost::system::error_code ec) {
+            boost::system::error_code ignored;
+            if (const auto a = weak.lock(); a && !ec) a->cancel(ignored);
+        });
+        auto socket = std::make_shared<tcp::socket>(s_.executor());
+        boost::system::error_code ec;
+        co_await acceptor->async_accept(*socket, asio::redirect_error(asio::use_awaitable, ec));
+        timer.cancel();
+        if (ec) co_return nullptr;
+        const auto peer = socket->remote_endpoint(ec);
+        if (ec || peer.address().to_string() != s_.peer_ip()) co_return nullptr;
+        co_return socket;
+    }
+
+    awaitable<bool> transfer(const std::string& verb, const std::string& arg) {
+        if (!passive_)
+            co_return co_await reply(
+                "503 Incorrect sequence of commands: PORT or PASV required "
+                "before " +
+                verb);
+        const BaitFile* file = nullptr;
+        if (verb == "RETR") {
+            s_.emit(with_source(s_.event("download_attempt", Severity::warning).add("path", arg)));
+            file = find_bait(arg);
+            if (!file) {
+                passive_.reset();
+                co_return co_await reply("550 Failed to open file.");
+            }
+        }
+        const std::string opening = verb == "STOR" ? "150 Ok to send data."
+                                    : verb == "RETR"
+                                        ? "150 Opening BINARY mode data connection for " + arg +
+                                              " (" + std::to_string(file->body.size()) + " bytes)."
+                                        : "150 Here comes the directory listing.";
+        if (!co_await reply(opening)) co_return false;
+        auto data = co_await accept_data();
+        if (!data) co_return co_await reply("425 Failed to establish connection.");
+        if (verb == "STOR") co_return co_await store(data, arg);
+        const std::string body = file ? std::string(file->body) : listing(verb == "NLST");
+        boost::system::error_code ec;
+        co_await asio::async_write(*data, asio::buffer(body),
+                                   asio::redirect_error(asio::use_awaitable, ec));
+        data->close(ec);
+        {
+            const std::string text = file ? "226 Transfer complete." : "226 Directory send OK.";
+            co_return co_await reply(text);
+        }
+    }
+
+    awaitable<bool> store(const std::shared_ptr<tcp::socket>& data, const std::string& path) {
+        const Upload up = co_await receive(data);
+        auto e = with_source(s_.event("upload", Severity::warning)
+                                 .add("path", path)
+                                 .add("size", up.size)
+                                 .add("sha256", up.sha256)
+                                 .add("truncated", up.truncated));
+        if (!up.artifact.empty()) e.add("artifact", up.artifact);
+        s_.emit(std::move(e));
+        {
+            const std::string text =
+                up.truncated ? "552 Requested file action aborted." : "226 Transfer complete.";
+            co_return co_await reply(text);
+        }
+    }
+
+    // Reads the upload to EOF (or kMaxUpload, or kDataTimeout of silence), hashing as it
+    // goes so the bytes are never all held in memory.
+    awaitable<Upload> receive(const std::shared_ptr<tcp::socket>& data) {
+        Upload up;
+        const std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> ctx(EVP_MD_CTX_new(),
+                                                                          &EVP_MD_CTX_free);
+        EVP_DigestInit_ex(ctx.get(), EVP_sha256(), nullptr);
+        std::filesystem::path partial;
+        std::ofstream out;
+        if (const char* dir = std::getenv("DECNET_ARTIFACT_DIR"); dir && *dir) {
+            std::error_code fs_ec;
+            std::filesystem::create_directories(dir, fs_ec);
+            partial = std::filesystem::path(dir) /
+                      (".upload-" + std::to_string(std::random_device{}()) + ".part");
+            out.open(partial, std::ios::binary);
+        }
+        char chunk[16384];
+        for (;;) {
+            asio::steady_timer timer(s_.executor(), kDataTimeout);
+            timer.async_wait([weak = std::weak_ptr(data)](boost::system::error_code ec) {
+                boost::system::error_code ignored;
+                if (const auto d = weak.lock(); d && !ec) d->cancel(ignored);
+            });
+            boost::system::error_code ec;
+            const auto n = co_await data->async_read_some(
+                asio::buffer(chunk), asio::redirect_error(asio::use_awaitable, ec));
+            timer.cancel();
+            const std::size_t keep = std::min(n, kMaxUpload - up.size);
+            EVP_DigestUpdate(ctx.get(), chunk, keep);
+            if (out) out.write(chunk, static_cast<std::streamsize>(keep));
+            up.size += keep;
+            if (keep < n) up.truncated = true;
+            if (ec || up.truncated) break;
+        }
+        boost::system::error_code ignored;
+        data->close(ignored);
+        unsigned char md[EVP_MAX_MD_SIZE];
+        unsigned int len = 0;
+        EVP_DigestFinal_ex(ctx.get(), md, &len);
+        up.sha256 = hex(md, len);
+        if (out.is_open()) {
+            out.close();
+            // Named by content: the same payload uploaded twice is one artifact.
+            const auto final_path = partial.parent_path() / up.sha256;
+            std::error_code fs_ec;
+            std::filesystem::rename(partial, final_path, fs_ec);
+            if (!fs_ec)
+                up.artifact = final_path.string();
+            else
+                std::filesystem::remove(partial, fs_ec);
+        }
+        co_return up;
+    }
+
+    Session& s_;
+    std::string user_;
+    bool have_user_ = false;
+    bool logged_in_ = false;
+    std::shared_ptr<tcp::acceptor> passive_;
+};
+
+}  // namespace
+
+awaitable<void> serve_ftp(Session& s) {
+    FtpSession ftp(s);
+    co_await ftp.run();
+}
+
+}  // namespace decnet::honeypot

@@ -1,0 +1,456 @@
+// http: a web server persona (services.md §2.3) — Apache-like error pages, fake_app presets,
+// custom bodies — that logs every request and turns login-form posts into credentials.
+// One request per connection (Connection: close), bounded head and body; garbage gets a
+// 400 and a `bad_request` event. Port 443 is served as plain HTTP too (no TLS yet).
+#include <boost/asio/awaitable.hpp>
+
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <array>
+#include <charconv>
+#include <cstdio>
+#include <ctime>
+#include <mutex>
+#include <optional>
+#include <set>
+#include <string>
+
+#include "events/event.hpp"
+#include "honeypot/service_registry.hpp"
+#include "honeypot/services/http_request.hpp"
+#include "honeypot/session.hpp"
+
+// GCC 12 false positive (PR 109224): Asio's sized frame operator delete is reported as
+// mismatched once a coroutine awaits several sub-coroutines on different paths.
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic ignored "-Wmismatched-new-delete"
+#endif
+
+namespace decnet::honeypot {
+namespace {
+
+using boost::asio::awaitable;
+using namespace http;
+
+// Past the 64 KiB we keep, an oversized body is drained up to here so the 413 reaches the
+// client instead of being lost to a reset; beyond it we just close.
+constexpr std::size_t kDiscardCap = 1024 * 1024;
+constexpr std::size_t kReadChunk = 4096;
+constexpr std::size_t kMaxBlankLines = 8;
+constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
+
+std::string_view reason_phrase(int code) {
+    switch (code) {
+        case 200:
+            return "OK";
+        case 201:
+            return "Created";
+        case 204:
+            return "No Content";
+        case 301:
+            return "Moved Permanently";
+        case 302:
+            return "Found";
+        case 304:
+            return "Not Modified";
+        case 400:
+            return "Bad Request";
+        case 401:
+            return "Unauthorized";
+        case 403:
+            return "Forbidden";
+        case 404:
+            return "Not Found";
+        case 405:
+            return "Method Not Allowed";
+        case 408:
+            return "Request Timeout";
+        case 411:
+            return "Length Required";
+        case 413:
+            return "Content Too Large";
+        case 418:
+            return "I'm a teapot";
+        case 429:
+            return "Too Many Requests";
+        case 500:
+            return "Internal Server Error";
+        case 501:
+            return "Not Implemented";
+        case 502:
+            return "Bad Gateway";
+        case 503:
+            return "Service Unavailable";
+        default:
+            return code < 300 ? "OK" : code < 400 ? "Found" : "Error";
+    }
+}
+
+// "Fri, 27 Nov 2026 12:09:15 GMT" without touching the locale.
+std::string rfc1123_now() {
+    static constexpr std::array<const char*, 7> kDays = {"Sun", "Mon", "Tue", "Wed",
+                                                         "Thu", "Fri", "Sat"};
+    static constexpr std::array<const char*, 12> kMonths = {
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+    const std::time_t now = std::time(nullptr);
+    std::tm tm{};
+    gmtime_r(&now, &tm);
+    char out[40];
+    std::snprintf(out, sizeof out, "%s, %02d %s %04d %02d:%02d:%02d GMT", kDays[tm.tm_wday],
+                  tm.tm_mday, kMonths[tm.tm_mon], tm.tm_year + 1900, tm.tm_hour, tm.tm_min,
+                  tm.tm_sec);
+    return out;
+}
+
+// Persona text goes into header lines: never let it break the framing.
+std::string header_safe(std::string value) {
+    std::erase_if(value, [](char c) { return c == '\r' || c == '\n' || c == '\0'; });
+    return value;
+}
+
+// The body of Apache's own error documents, with the same address line as the 403.
+std::string apache_error_page(int code, std::string_view message, const std::string& server,
+                              const std::string& decky) {
+    const std::string title = std::to_string(code) + " " + std::string(reason_phrase(code));
+    return "<!DOCTYPE HTML PUBLIC \"-//IETF//DTD HTML 2.0//EN\">\n<html><head>\n<title>" + title +
+           "</title>\n</head><body>\n<h1>" + std::string(reason_phrase(code)) + "</h1>\n<p>" +
+           std::string(message) + "</p>\n<hr>\n<address>" + server + " Server at " + decky +
+           " Port 80</address>\n</body></html>\n";
+}
+
+// The default page: byte-for-byte the reference's (273 bytes for decky-01).
+std::string forbidden_page(const std::string& server, const std::string& decky) {
+    return apache_error_page(403, "You don't have permission to access this resource.", server,
+                             decky);
+}
+
+std::optional<std::string> fake_app_page(std::string_view app) {
+    if (app == "apache_default")
+        return "<!DOCTYPE HTML PUBLIC \"-//IETF//DTD HTML 2.0//EN\">\n<html><head>\n"
+               "<title>Apache2 Debian Default Page</title>\n</head><body>\n"
+               "<h1>Apache2 Debian Default Page</h1>\n<p>It works!</p>\n"
+               "<p>This is the default welcome page used to test the correct operation of the "
+               "Apache2 server after installation on Debian systems.</p>\n</body></html>";
+    if (app == "nginx_default")
+        return "<!DOCTYPE html>\n<html>\n<head>\n<title>Welcome to nginx!</title>\n<style>\n"
+               "html { color-scheme: light dark; }\nbody { width: 35em; margin: 0 auto;\n"
+               "font-family: Tahoma, Verdana, Arial, sans-serif; }\n</style>\n</head>\n<body>\n"
+               "<h1>Welcome to nginx!</h1>\n<p>If you see this page, the nginx web server is "
+               "successfully installed and\nworking. Further configuration is required.</p>\n\n"
+               "<p><em>Thank you for using nginx.</em></p>\n</body>\n</html>";
+    if (app == "wordpress")
+        // The wp-login.php form (fields log/pwd), so attackers have something to post to.
+        return "<!DOCTYPE html>\n<html lang=\"en-US\">\n<head>\n<meta http-equiv=\"Content-Type\" "
+               "content=\"text/html; charset=UTF-8\" />\n<title>Log In &lsaquo; WordPress</title>\n"
+               "</head>\n<body class=\"login no-js login-action-login wp-core-ui\">\n"
+               "<div id=\"login\">\n<h1><a href=\"https://wordpress.org/\">Powered by "
+               "WordPress</a></h1>\n<form name=\"loginform\" id=\"loginform\" "
+               "action=\"/wp-login.php\" method=\"post\">\n<p><label for=\"user_login\">Username "
+               "or Email Address</label>\n<input type=\"text\" name=\"log\" id=\"user_login\" "
+               "class=\"input\" value=\"\" size=\"20\" autocapitalize=\"off\" /></p>\n"
+               "<div class=\"user-pass-wrap\"><label for=\"user_pass\">Password</label>\n"
+               "<input type=\"password\" name=\"pwd\" id=\"user_pass\" class=\"input "
+               "password-input\" value=\"\" size=\"20\" /></div>\n<p class=\"submit\"><input "
+               "type=\"submit\" name=\"wp-submit\" id=\"wp-submit\" class=\"button button-primary "
+               "button-large\" value=\"Log In\" />\n<input type=\"hidden\" name=\"redirect_to\" "
+               "value=\"/wp-admin/\" /></p>\n</form>\n<p id=\"nav\"><a "
+               "href=\"/wp-login.php?action=lostpassword\">Lost your password?</a></p>\n</div>\n"
+               "</body>\n</html>";
+    if (app == "phpmyadmin")
+        return "<!DOCTYPE HTML>\n<html lang=\"en\" dir=\"ltr\">\n<head>\n<meta charset=\"utf-8\">\n"
+               "<title>phpMyAdmin</title>\n</head>\n<body id=\"loginform\">\n<div "
+               "class=\"container\">\n<h1>Welcome to <bdo dir=\"ltr\" "
+               "lang=\"en\">phpMyAdmin</bdo></h1>\n<form method=\"post\" action=\"index.php\" "
+               "name=\"login_form\" class=\"disableAjax login hide js-show\">\n<fieldset>\n"
+               "<legend>Log in</legend>\n<div class=\"item\">\n<label "
+               "for=\"input_username\">Username:</label>\n<input type=\"text\" "
+               "name=\"pma_username\" id=\"input_username\" value=\"\" size=\"24\" "
+               "class=\"textfield\">\n</div>\n<div class=\"item\">\n<label "
+               "for=\"input_password\">Password:</label>\n<input type=\"password\" "
+               "name=\"pma_password\" id=\"input_password\" value=\"\" size=\"24\" "
+               "class=\"textfield\">\n</div>\n<input type=\"hidden\" name=\"server\" "
+               "value=\"1\">\n</fieldset>\n<fieldset class=\"tblFooters\">\n<input "
+               "value=\"Go\" type=\"submit\" id=\"input_go\">\n</fieldset>\n</form>\n</div>\n"
+               "</body>\n</html>";
+    if (app == "iis_default")
+        return "<!DOCTYPE html PUBLIC \"-//W3C//DTD XHTML 1.0 Strict//EN\" "
+               "\"http://www.w3.org/TR/xhtml1/DTD/xhtml1-strict.dtd\">\n<html "
+               "xmlns=\"http://www.w3.org/1999/xhtml\">\n<head>\n<meta http-equiv=\"Content-Type\" "
+               "content=\"text/html; charset=iso-8859-1\" />\n<title>IIS Windows Server</title>\n"
+               "</head>\n<body>\n<div id=\"container\">\n<h1>IIS Windows Server</h1>\n"
+               "<p>Welcome to Internet Information Services</p>\n<a "
+               "href=\"http://go.microsoft.com/fwlink/?linkid=66138&amp;clcid=0x409\"><img "
+               "src=\"iisstart.png\" alt=\"IIS\" width=\"960\" height=\"600\" /></a>\n</div>\n"
+               "</body>\n</html>";
+    return std::nullopt;
+}
+
+// What the persona answers for an accepted method: status and body.
+struct Page {
+    int code;
+    std::string body;
+};
+
+Page persona_page(const Session& s, const std::string& server) {
+    const auto& ctx = s.context();
+    const bool explicit_code = ctx.persona && ctx.persona->contains("response_code");
+    int code = 403;
+    const auto text = ctx.persona_value("response_code");
+    int parsed = 0;
+    const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), parsed);
+    if (ec == std::errc{} && end == text.data() + text.size() && parsed >= 100 && parsed <= 599)
+        code = parsed;
+    if (auto custom = ctx.persona_value("custom_body"); !custom.empty()) return {code, custom};
+    const auto app = ctx.persona_value("fake_app");
+    if (auto page = fake_app_page(app)) {
+        // A login form answered with 403 is a tell (services.md §2.3 "Defect-ish"): the
+        // login presets are 200 unless the operator chose a code.
+        if (!explicit_code && (app == "wordpress" || app == "phpmyadmin")) code = 200;
+        return {code, std::move(*page)};
+    }
+    return {code, forbidden_page(server, ctx.decky)};
+}
+
+// extra_headers is a JSON object string; a bad one is reported once per decky, then ignored.
+Fields extra_headers(const Session& s) {
+    const auto text = s.context().persona_value("extra_headers");
+    Fields out;
+    if (text.empty()) return out;
+    const auto json = nlohmann::json::parse(text, nullptr, false);
+    if (json.is_discarded() || !json.is_object()) {
+        static std::mutex mutex;
+        static std::set<std::string> warned;
+        std::lock_guard lock(mutex);
+        if (warned.insert(s.context().decky).second)
+            s.emit(s.event("config_error", Severity::warning)
+                       .add("key", "extra_headers")
+                       .add("error", "not a JSON object; ignored"));
+        return out;
+    }
+    for (const auto& [name, value] : json.items()) {
+        // The framing headers are ours; exactly one Server header (the reference sent two).
+        static constexpr std::array<std::string_view, 5> kReserved = {
+            "server", "date", "content-length", "connection", "transfer-encoding"};
+        std::string lower = name;
+        for (auto& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+        if (std::find(kReserved.begin(), kReserved.end(), lower) != kReserved.end()) continue;
+        const auto safe_name = header_safe(name);
+        if (safe_name.empty() || safe_name.find(':') != std::string::npos) continue;
+        out.emplace_back(safe_name,
+                         header_safe(value.is_string() ? value.get<std::string>() : value.dump()));
+    }
+    return out;
+}
+
+std::string response(const Session& s, int code, const std::string& body, bool head_only,
+                     const Fields& extra = {}) {
+    const auto server = header_safe(s.context().persona_value("server_header"));
+    std::string out = "HTTP/1.1 " + std::to_string(code) + " " + std::string(reason_phrase(code)) +
+                      "\r\nDate: " + rfc1123_now() + "\r\nServer: " + server + "\r\n";
+    bool has_type = false;
+    for (const auto& [name, value] : extra) {
+        has_type = has_type || find_header({{name, value}}, "content-type");
+        out += name + ": " + value + "\r\n";
+    }
+    out += "Content-Length: " + std::to_string(body.size()) + "\r\nConnection: close\r\n";
+    if (!has_type) out += "Content-Type: text/html\r\n";
+    out += "\r\n";
+    if (!head_only) out += body;
+    return out;
+}
+
+std::string error_response(const Session& s, int code, std::string_view message, bool head_only,
+                           const Fields& extra = {}) {
+    const auto server = header_safe(s.context().persona_value("server_header"));
+    return response(s, code, apache_error_page(code, message, server, s.context().decky), head_only,
+                    extra);
+}
+
+// Cut at a UTF-8 boundary so a logged prefix never ends in half a character.
+std::string prefix(std::string_view text, std::size_t n) {
+    if (text.size() <= n) return std::string(text);
+    while (n > 0 && (static_cast<unsigned char>(text[n]) & 0xC0) == 0x80) --n;
+    return std::string(text.substr(0, n));
+}
+
+// The request head, line by line, under the limits; `error` says why it was refused.
+struct HeadRead {
+    std::optional<std::string> head;  // nullopt: peer gone or refused
+    std::string error;                // non-empty: refused (answer 400)
+};
+
+awaitable<HeadRead> read_head(Session& s) {
+    HeadRead out;
+    std::optional<std::string> line;
+    for (std::size_t blanks = 0;; ++blanks) {
+        line = co_await s.read_line();
+        if (!line) {
+            if (s.open()) out.error = "request line too long";
+            co_return out;
+        }
+        if (!line->empty()) break;
+        if (blanks >= kMaxBlankLines) {
+            out.error = "no request line";
+            co_return out;
+        }
+    }
+    if (line->size() > kMaxRequestLine) {
+        out.error = "request line too long";
+        co_return out;
+    }
+    std::string head = *line + "\n";
+    std::size_t headers = 0, block = 0;
+    for (;;) {
+        line = co_await s.read_line();
+        if (!line) {
+            // Still open = the line outgrew the session's frame limit; closed = truncated.
+            out.error = s.open() ? "header line too long" : "";
+            co_return out;
+        }
+        if (line->empty()) break;
+        block += line->size() + 2;
+        if (++headers > kMaxHeaders) {
+            out.error = "too many headers";
+            co_return out;
+        }
+        if (block > kMaxHeaderBlock) {
+            out.error = "header block too large";
+            co_return out;
+        }
+        head += *line + "\n";
+    }
+    out.head = std::move(head);
+    co_return out;
+}
+
+// Reads `length` body bytes, keeping the first `keep`; false when the peer stopped short.
+awaitable<bool> read_body(Session& s, std::size_t length, std::size_t keep, std::string& body) {
+    while (length > 0) {
+        const auto n = std::min(length, kReadChunk);
+        auto chunk = co_await s.read_exact(n);
+        if (!chunk) co_return false;
+        if (body.size() < keep) body += std::string_view(*chunk).substr(0, keep - body.size());
+        length -= n;
+    }
+    co_return true;
+}
+
+bool method_allowed(const std::string& method, const std::string& path, std::string& allow) {
+    static constexpr std::array<std::string_view, 3> kRoot = {"GET", "HEAD", "OPTIONS"};
+    static constexpr std::array<std::string_view, 7> kOther = {"GET",   "POST",    "PUT", "DELETE",
+                                                               "PATCH", "OPTIONS", "HEAD"};
+    if (path == "/") {
+        allow = "GET, HEAD, OPTIONS";
+        return std::find(kRoot.begin(), kRoot.end(), method) != kRoot.end();
+    }
+    allow = "GET, POST, PUT, DELETE, PATCH, OPTIONS, HEAD";
+    return std::find(kOther.begin(), kOther.end(), method) != kOther.end();
+}
+
+// The response to an accepted request head: refusal, 405, OPTIONS, or the persona's page.
+std::string answer(const Session& s, const RequestLine& line, int refuse, bool head_only) {
+    if (refuse == 411)
+        return error_response(s, 411,
+                              "A request of the requested method " + line.method +
+                                  " requires a valid Content-length.<br />\n",
+                              head_only);
+    if (refuse == 413)
+        return error_response(s, 413,
+                              "The requested resource does not allow request data with " +
+                                  line.method +
+                                  " requests, or the amount of data provided in the request "
+                                  "exceeds the capacity limit.\n",
+                              head_only);
+    std::string allow;
+    if (!method_allowed(line.method, line.path, allow))
+        return error_response(
+            s, 405, "The requested method " + line.method + " is not allowed for this URL.",
+            head_only, {{"Allow", allow}});
+    if (line.method == "OPTIONS") return response(s, 200, "", false, {{"Allow", allow}});
+    const auto server = header_safe(s.context().persona_value("server_header"));
+    const auto page = persona_page(s, server);
+    return response(s, page.code, page.body, head_only, extra_headers(s));
+}
+
+awaitable<void> bad_request(Session& s, const std::string& error, std::string_view seen) {
+    s.emit(s.event("bad_request", Severity::warning)
+               .add("remote_addr", s.peer_ip())
+               .add("src_port", s.peer_port())
+               .add("error", error)
+               .add("data", prefix(seen, kLoggedBody)));
+    const std::string reply = error_response(
+        s, 400, "Your browser sent a request that this server could not understand.<br />\n",
+        false);
+    co_await s.write(reply);
+}
+
+}  // namespace
+
+awaitable<void> serve_http(Session& s) {
+    auto read = co_await read_head(s);
+    if (!read.head) {
+        if (!read.error.empty()) co_await bad_request(s, read.error, "");
+        co_return;
+    }
+    auto parsed = parse_request_head(*read.head);
+    if (!parsed) {
+        co_await bad_request(s, "malformed request", *read.head);
+        co_return;
+    }
+    const auto& line = parsed->line;
+    const auto& headers = parsed->headers;
+    const bool head_only = line.method == "HEAD";
+
+    // Body: Content-Length only. Chunked uploads get 411 (clients retry with a length).
+    std::string body;
+    int refuse = 0;
+    std::optional<std::size_t> length;
+    if (find_header(headers, "Transfer-Encoding")) {
+        refuse = 411;
+    } else if (const auto* cl = find_header(headers, "Content-Length")) {
+        length = parse_content_length(*cl);
+        if (!length) {
+            co_await bad_request(s, "bad Content-Length", *read.head);
+            co_return;
+        }
+    }
+    if (length && *length > 0) {
+        const auto* expect = find_header(headers, "Expect");
+        const bool continue_expected = expect && (*expect == "100-continue");
+        if (*length > kMaxBody) {
+            refuse = 413;
+            // Without Expect the client is already sending: drain what we'll accept so the
+            // 413 is read, not reset away.
+            if (!continue_expected && *length <= kDiscardCap)
+                co_await read_body(s, *length, kLoggedBody, body);
+        } else {
+            if (continue_expected && !co_await s.write(kContinue)) co_return;
+            if (!co_await read_body(s, *length, kMaxBody, body)) {
+                co_await bad_request(s, "truncated body", *read.head);
+                co_return;
+            }
+        }
+    }
+
+    auto event = s.event("request")
+                     .add("method", line.method)
+                     .add("path", line.path)
+                     .add("query", line.query)
+                     .add("remote_addr", s.peer_ip())
+                     .add("src_port", s.peer_port())
+                     .add("headers", json_map(headers))
+                     .add("body", prefix(body, kLoggedBody));
+    const auto* type = find_header(headers, "Content-Type");
+    if (line.method == "POST" && refuse == 0 && type &&
+        type->starts_with("application/x-www-form-urlencoded"))
+        if (auto creds = find_credentials(parse_form(body)))
+            event.add("username", creds->first).add("password", creds->second);
+    s.emit(std::move(event));
+
+    // Built outside co_await: GCC 12 cannot keep initializer-list temporaries in a frame.
+    const std::string reply = answer(s, line, refuse, head_only);
+    co_await s.write(reply);
+}
+
+}  // namespace decnet::honeypot
