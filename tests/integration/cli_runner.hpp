@@ -17,6 +17,9 @@ struct CliResult {
 CliResult run_decnet(const std::vector<std::string>& args, const std::vector<std::string>& env = {},
                      const std::string& cwd = {});
 
+// Runs a shell command (a real client) and returns its stdout.
+std::string capture(const std::string& command);
+
 std::string read_file(const std::string& path);
 void write_file(const std::string& path, const std::string& text);
 std::string make_temp_dir();

@@ -14,16 +14,6 @@ namespace {
 
 using ::testing::HasSubstr;
 
-std::string capture(const std::string& command) {
-    std::string out;
-    if (FILE* pipe = popen(command.c_str(), "r")) {
-        char buffer[4096];
-        while (const auto n = fread(buffer, 1, sizeof buffer, pipe)) out.append(buffer, n);
-        pclose(pipe);
-    }
-    return out;
-}
-
 TEST(CliUp, RedisCliSessionIsStoredWithItsCredential) {
     const auto dir = make_temp_dir();
     BackgroundProcess up(
