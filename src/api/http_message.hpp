@@ -1,0 +1,56 @@
+// The API's view of one HTTP exchange, independent of Boost.Beast so that resource
+// handlers (one file per /api/v1 resource) compile fast and can be unit-tested without
+// a socket. The server (api/server/) converts Beast messages to and from these.
+#pragma once
+
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace decnet::api {
+
+struct Request {
+    std::string method;  // "GET", "POST", ...
+    std::string path;    // percent-decoded path, no query ("/api/v1/logs")
+    // Percent-decoded query parameters in arrival order ('+' is a space).
+    std::vector<std::pair<std::string, std::string>> query;
+    // Header names lower-cased.
+    std::map<std::string, std::string> headers;
+    std::string body;
+    std::string peer_ip;
+    // Values captured by "{name}" segments of the matched route pattern.
+    std::map<std::string, std::string> path_params;
+
+    // The first value of a query parameter (as FastAPI does), or nullopt.
+    std::optional<std::string> query_param(std::string_view name) const;
+    std::optional<std::string> header(std::string_view lower_name) const;
+    const std::string& path_param(std::string_view name) const;
+};
+
+struct Response {
+    int status = 200;
+    std::string content_type = "application/json";
+    std::string body;
+    std::vector<std::pair<std::string, std::string>> headers;
+
+    // 200 application/json with an already-serialised body.
+    static Response json(std::string body, int status = 200);
+    // {"detail": "<text>"} with the given status.
+    static Response detail(int status, std::string_view text);
+    // {"message": "<text>"}, 200.
+    static Response message(std::string_view text);
+    Response& with_header(std::string name, std::string value);
+};
+
+// Thrown by handlers and validation helpers; the router turns it into
+// Response::detail(status, detail) plus the extra headers. Use it for every 4xx.
+struct ApiError {
+    int status;
+    std::string detail;
+    std::vector<std::pair<std::string, std::string>> headers;
+};
+
+}  // namespace decnet::api
