@@ -25,6 +25,7 @@ test: deps build
 	@ctest --test-dir $(BUILD) --output-on-failure -j $(JOBS) --timeout 600
 
 bench: deps
+	@scripts/install-deps.sh --bench
 	@cmake -S . -B $(BUILD) -G Ninja -DDECNET_WERROR=$(WERROR) -DDECNET_BUILD_BENCH=ON >/dev/null
 	@ninja -C $(BUILD) -j $(JOBS)
 	@scripts/run-benchmarks.sh $(BUILD)

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs the Debian packages decnet needs to build and test — only those missing.
 # Idempotent; runs `apt-get update` only when something has to be installed.
-# Usage: scripts/install-deps.sh [--check]   (--check: report what is missing, exit 1 if any)
+# Usage: scripts/install-deps.sh [--check] [--bench]
+#   --check: report what is missing, exit 1 if any; --bench: also the load generators.
 set -euo pipefail
 
 BUILD_PACKAGES=(
@@ -20,9 +21,24 @@ TEST_PACKAGES=(
   mariadb-server mariadb-client       # a private MariaDB for the MySQL backend tests
   telnet                              # the real client for the telnet emulator test
 )
+# Load generators for `make bench` only (not needed to build or test).
+BENCH_PACKAGES=(
+  wrk                                  # the API read-mix benchmark (bench/api)
+  python3-locust                       # the reference's Locust workload (bench/api/locustfile.py)
+)
+
+check_only=0
+wanted=("${BUILD_PACKAGES[@]}" "${TEST_PACKAGES[@]}")
+for arg in "$@"; do
+  case "$arg" in
+    --check) check_only=1 ;;
+    --bench) wanted+=("${BENCH_PACKAGES[@]}") ;;
+    *) echo "install-deps: unknown option $arg" >&2; exit 2 ;;
+  esac
+done
 
 missing=()
-for pkg in "${BUILD_PACKAGES[@]}" "${TEST_PACKAGES[@]}"; do
+for pkg in "${wanted[@]}"; do
   [[ "$pkg" == \#* ]] && continue
   status=$(dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null || true)
   [[ "$status" == "install ok installed" ]] || missing+=("$pkg")
@@ -32,7 +48,7 @@ if [[ ${#missing[@]} -eq 0 ]]; then
   echo "install-deps: all ${#BUILD_PACKAGES[@]} build and ${#TEST_PACKAGES[@]} test packages present"
   exit 0
 fi
-if [[ "${1:-}" == "--check" ]]; then
+if [[ $check_only -eq 1 ]]; then
   echo "install-deps: missing: ${missing[*]}"
   exit 1
 fi

@@ -1,16 +1,48 @@
-// `decnet deploy`: plan a deployment and (once the runtime lands) start it as a daemon.
+// `decnet deploy`: plan a deployment and start it as a daemon (what `up` runs, detached);
+// returns once the deckies listen. `--dry-run` only prints the plan.
 #include <CLI/CLI.hpp>
 #include <iostream>
 
 #include "cli/commands.hpp"
+#include "cli/daemon.hpp"
 #include "cli/deploy_options.hpp"
+#include "cli/instance.hpp"
+#include "core/error.hpp"
+#include "engine/instance_lock.hpp"
 
 namespace decnet::cli {
+namespace {
+
+int run_deploy(const engine::DeploymentPlan& plan, const InstanceOptions& options) {
+    const auto paths = engine::state_paths(options.state_dir);
+    // Checked here too so the usual mistake fails before forking; the daemon's own lock
+    // still decides races.
+    if (engine::instance_running(paths.pid_file))
+        throw ConfigError("a decnet instance is already running with state dir " + paths.dir +
+                          "; stop it with `decnet teardown --all --state-dir " + paths.dir + "`");
+    engine::ensure_state_dir(paths);
+    std::cout << "\nStarting the decnet daemon (state dir " << paths.dir << ")..." << std::endl;
+    return run_daemonized(paths.log_file, [&](DaemonChannel& channel) {
+        InstanceHooks hooks;
+        hooks.progress = [&](std::size_t done, std::size_t total) {
+            channel.progress(done, total);
+        };
+        hooks.ready = [&](const honeypot::DeployReport& report, const engine::StatePaths&) {
+            std::cout << "decnet daemon up: " << report.listening.size() << " listeners"
+                      << std::endl;
+            channel.ready(plan.config.deckies.size(), report.listening.size());
+        };
+        return run_instance(plan, options, hooks);
+    });
+}
+
+}  // namespace
 
 void add_deploy_command(CLI::App& app, int& exit_code) {
     auto* cmd = app.add_subcommand("deploy", "Deploy deckies (use --dry-run to print the plan)");
     auto flags = add_deploy_flags(*cmd);
-    cmd->callback([&exit_code, flags, cmd] {
+    auto options = add_instance_flags(*cmd);
+    cmd->callback([&exit_code, flags, cmd, options] {
         flags->finish(*cmd);
         const auto plan = make_plan(flags->options);
         print_plan(plan, flags->json);
@@ -19,7 +51,12 @@ void add_deploy_command(CLI::App& app, int& exit_code) {
             exit_code = kExitOk;
             return;
         }
-        exit_code = not_available("deploy", "the decky runtime; use --dry-run to see the plan");
+        if (plan.config.mode != DeployMode::loopback) {
+            exit_code =
+                not_available("deploy", "netns and docker modes (use --dry-run, or loopback mode)");
+            return;
+        }
+        exit_code = run_deploy(plan, *options);
     });
 }
 

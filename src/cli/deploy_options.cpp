@@ -61,6 +61,12 @@ std::shared_ptr<DeployFlags> add_deploy_flags(CLI::App& cmd) {
     cmd.add_option("--ip-start", o.ip_start, "First decky IP to hand out");
     cmd.add_option("--interface,-i", o.interface, "Host interface (netns mode; auto-detected)");
     cmd.add_flag("--ipvlan", o.ipvlan, "Attach deckies with IPvlan L2 instead of MACVLAN (Wi-Fi)");
+    cmd.add_option("--attach", o.attach,
+                   "netns: how deckies join the LAN: bridge (default), macvlan or ipvlan "
+                   "(on --interface)");
+    cmd.add_option("--bridge", o.bridge,
+                   "netns bridge mode: bridge to attach to (default decnet0, created with the "
+                   "gateway address unless it exists)");
     cmd.add_option("--log-file", o.log_file, "Also write RFC 5424 events to this file");
     cmd.add_option("--log-target", o.log_target, "Forward events to [udp|tcp|tls://]host:port");
     cmd.add_option("--mutate-interval", o.mutate_interval,

@@ -29,6 +29,8 @@ struct DeployOptions {
     std::optional<std::string> ip_start;
     std::optional<std::string> interface;
     bool ipvlan = false;
+    std::optional<std::string> attach;  // netns: bridge (default) | macvlan | ipvlan
+    std::optional<std::string> bridge;  // netns bridge mode: bridge name (default decnet0)
     std::optional<std::string> log_file;
     std::optional<std::string> log_target;
     std::optional<int> mutate_interval;

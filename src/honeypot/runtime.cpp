@@ -1,12 +1,16 @@
-// Listener setup (per-socket OS fingerprint options), accept loops and session limits.
+// Listener setup (per-socket OS fingerprint options), accept loops, session limits, and
+// the live changes (add/remove a decky, swap its services) made from other threads.
 #include "honeypot/runtime.hpp"
 
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <unistd.h>
 
 #include <boost/asio.hpp>
 
 #include <atomic>
+#include <future>
+#include <map>
 #include <mutex>
 #include <thread>
 #include <unordered_map>
@@ -41,26 +45,51 @@ void apply_os_profile(tcp::acceptor& acceptor, const OsProfile& os) {
     setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof rcvbuf);
 }
 
+// Counters shared by a decky's listeners and the sessions they start (which may outlive
+// the listeners when the decky is removed or mutated).
+struct DeckyCounters {
+    std::atomic<std::size_t> sessions{0};
+    std::atomic<std::uint64_t> events{0};
+};
+
+// One listening socket. Its accept loop runs on its own strand, so another thread can
+// close it safely by posting to that strand; sessions keep it alive through shared_ptr.
+struct Listener {
+    ListenerInfo info;
+    PersonaConfig persona;
+    ServiceContext context;
+    ServiceHandler handler = nullptr;
+    std::shared_ptr<DeckyCounters> counters;
+    asio::strand<asio::io_context::executor_type> strand;
+    tcp::acceptor acceptor;
+
+    explicit Listener(asio::io_context& io) : strand(asio::make_strand(io)), acceptor(strand) {}
+};
+
+struct DeckyEntry {
+    DeckyConfig config;
+    std::shared_ptr<DeckyCounters> counters = std::make_shared<DeckyCounters>();
+    std::vector<std::shared_ptr<Listener>> listeners;
+};
+
+// How long a live change waits for a listener's strand to close it.
+constexpr auto kCloseTimeout = std::chrono::seconds(5);
+
 }  // namespace
 
 struct Runtime::Impl {
-    struct Listener {
-        ListenerInfo info;
-        ServiceContext context;
-        ServiceHandler handler = nullptr;
-        std::unique_ptr<tcp::acceptor> acceptor;
-        std::atomic<std::size_t>* decky_sessions = nullptr;
-    };
-
     EventBus& bus;
     SessionLimits limits;
     unsigned thread_count;
     asio::io_context io;
     std::optional<asio::executor_work_guard<asio::io_context::executor_type>> work;
-    std::vector<std::thread> threads;
-    std::vector<std::unique_ptr<Listener>> listeners;
-    std::unordered_map<std::string, std::unique_ptr<std::atomic<std::size_t>>> decky_sessions;
-    std::unordered_map<std::string, PersonaConfig> personas;  // "decky/service" → persona
+    std::vector<std::thread> threads;  // touched by start()/stop() only
+    SocketOpener socket_opener;        // guarded by deckies_mutex; empty: plain bind
+
+    // Live changes come from the control socket, the mutator and the API; one at a time.
+    mutable std::mutex deckies_mutex;
+    std::map<std::string, DeckyEntry, std::less<>> deckies;  // guarded by deckies_mutex
+    std::atomic<bool> running{false};
 
     std::mutex sources_mutex;
     std::unordered_map<std::string, std::size_t> sessions_per_source;  // guarded
@@ -88,10 +117,11 @@ struct Runtime::Impl {
         if (it != sessions_per_source.end() && --it->second == 0) sessions_per_source.erase(it);
     }
 
-    asio::awaitable<void> run_session(Listener& listener, tcp::socket socket, std::string source) {
-        Session session(std::move(socket), listener.context, limits);
+    asio::awaitable<void> run_session(std::shared_ptr<Listener> listener, tcp::socket socket,
+                                      std::string source) {
+        Session session(std::move(socket), listener->context, limits);
         try {
-            co_await listener.handler(session);
+            co_await listener->handler(session);
         } catch (const std::exception& e) {
             // An emulator bug must never take the process down: record it and move on.
             session.emit(session.event("session_error", Severity::error)
@@ -100,21 +130,24 @@ struct Runtime::Impl {
         }
         session.close();
         release_source(source);
-        --*listener.decky_sessions;
+        --listener->counters->sessions;
         --sessions_active;
     }
 
-    asio::awaitable<void> accept_loop(Listener& listener) {
+    asio::awaitable<void> accept_loop(std::shared_ptr<Listener> listener) {
         for (;;) {
             boost::system::error_code ec;
-            tcp::socket socket = co_await listener.acceptor->async_accept(
-                asio::redirect_error(asio::use_awaitable, ec));
-            if (ec == asio::error::operation_aborted || !listener.acceptor->is_open()) co_return;
+            // The session's socket runs on the io_context, not on the listener's strand, so
+            // sessions of one listener still use every thread.
+            tcp::socket socket(io);
+            co_await listener->acceptor.async_accept(socket,
+                                                     asio::redirect_error(asio::use_awaitable, ec));
+            if (ec == asio::error::operation_aborted || !listener->acceptor.is_open()) co_return;
             if (ec) continue;
             const auto remote = socket.remote_endpoint(ec);
             if (ec) continue;
             std::string source = remote.address().to_string();
-            if (listener.decky_sessions->load() >= limits.max_sessions_per_decky) {
+            if (listener->counters->sessions.load() >= limits.max_sessions_per_decky) {
                 ++rejected_decky;
                 continue;
             }
@@ -122,7 +155,7 @@ struct Runtime::Impl {
                 ++rejected_source;
                 continue;
             }
-            ++*listener.decky_sessions;
+            ++listener->counters->sessions;
             ++sessions_total;
             ++sessions_active;
             asio::co_spawn(io, run_session(listener, std::move(socket), std::move(source)),
@@ -130,32 +163,151 @@ struct Runtime::Impl {
         }
     }
 
-    void bind_listener(const DeckyConfig& decky, const std::string& slug, const ServicePort& port,
-                       ServiceHandler handler) {
-        auto listener = std::make_unique<Listener>();
+    // netns mode: the opener made the socket (bound and listening inside the decky's
+    // namespace); the acceptor adopts it and gets the same per-socket OS options.
+    void adopt_opened_socket(Listener& listener, const DeckyConfig& decky, std::uint16_t port) {
+        const int fd = socket_opener(decky, port);
+        boost::system::error_code ec;
+        listener.acceptor.assign(tcp::v4(), fd, ec);
+        if (ec) {
+            ::close(fd);
+            throw ConfigError(decky.name + ": cannot adopt the socket for " + decky.ip + ":" +
+                              std::to_string(port) + "/tcp: " + ec.message());
+        }
+        apply_os_profile(listener.acceptor, os_profile(decky.nmap_os));
+    }
+
+    std::shared_ptr<Listener> bind_listener(const DeckyConfig& decky, const DeckyEntry& entry,
+                                            const std::string& slug, const ServicePort& port,
+                                            ServiceHandler handler) {
+        auto listener = std::make_shared<Listener>(io);
         listener->info = {decky.name, decky.ip, slug, port.port, "tcp"};
         listener->handler = handler;
-        auto& persona = personas[decky.name + "/" + slug];
         if (const auto it = decky.service_config.find(slug); it != decky.service_config.end())
-            persona = it->second;
-        listener->context = {decky.name, decky.hostname, slug, log_name_for(slug), &persona, &bus};
-        auto& counter = decky_sessions[decky.name];
-        if (!counter) counter = std::make_unique<std::atomic<std::size_t>>(0);
-        listener->decky_sessions = counter.get();
+            listener->persona = it->second;
+        listener->counters = entry.counters;
+        listener->context = {
+            decky.name, decky.hostname,         slug, log_name_for(slug), &listener->persona,
+            &bus,       &entry.counters->events};
 
+        if (socket_opener) {
+            adopt_opened_socket(*listener, decky, port.port);
+            return listener;
+        }
         const tcp::endpoint where(asio::ip::make_address_v4(decky.ip), port.port);
-        auto acceptor = std::make_unique<tcp::acceptor>(io);
+        auto& acceptor = listener->acceptor;
         boost::system::error_code ec;
-        acceptor->open(where.protocol(), ec);
-        if (!ec) acceptor->set_option(tcp::acceptor::reuse_address(true), ec);
-        if (!ec) apply_os_profile(*acceptor, os_profile(decky.nmap_os));
-        if (!ec) acceptor->bind(where, ec);
-        if (!ec) acceptor->listen(asio::socket_base::max_listen_connections, ec);
+        acceptor.open(where.protocol(), ec);
+        if (!ec) acceptor.set_option(tcp::acceptor::reuse_address(true), ec);
+        if (!ec) apply_os_profile(acceptor, os_profile(decky.nmap_os));
+        if (!ec) acceptor.bind(where, ec);
+        if (!ec) acceptor.listen(asio::socket_base::max_listen_connections, ec);
         if (ec)
             throw ConfigError(decky.name + ": cannot listen on " + decky.ip + ":" +
                               std::to_string(port.port) + "/tcp (" + slug + "): " + ec.message());
-        listener->acceptor = std::move(acceptor);
-        listeners.push_back(std::move(listener));
+        return listener;
+    }
+
+    // Binds the listeners of `services` (all-or-nothing) without starting their loops.
+    std::vector<std::shared_ptr<Listener>> bind_services(const DeckyConfig& decky,
+                                                         const DeckyEntry& entry,
+                                                         const std::vector<std::string>& services,
+                                                         DeployReport& report) {
+        std::vector<std::shared_ptr<Listener>> bound;
+        for (const auto& slug : services) {
+            const auto* info = find_service(slug);
+            const auto handler = find_service_handler(slug);
+            if (!info || !handler) {
+                report.unavailable.push_back(decky.name + "/" + slug);
+                continue;
+            }
+            for (const auto& port : info->ports) {
+                if (port.transport != Transport::tcp) continue;
+                // On a throw, `bound` goes out of scope and its acceptors close.
+                bound.push_back(bind_listener(decky, entry, slug, port, handler));
+                report.listening.push_back(bound.back()->info);
+            }
+        }
+        return bound;
+    }
+
+    void start_accepting(const std::vector<std::shared_ptr<Listener>>& listeners) {
+        for (const auto& l : listeners) asio::co_spawn(l->strand, accept_loop(l), asio::detached);
+    }
+
+    // Closes listeners on their strands and waits, so the ports are closed on return.
+    void close_listeners(const std::vector<std::shared_ptr<Listener>>& listeners) {
+        if (!running) {
+            boost::system::error_code ignored;
+            for (const auto& l : listeners) l->acceptor.close(ignored);
+            return;
+        }
+        std::vector<std::future<void>> done;
+        for (const auto& l : listeners) {
+            auto closed = std::make_shared<std::promise<void>>();
+            done.push_back(closed->get_future());
+            asio::post(l->strand, [l, closed] {
+                boost::system::error_code ignored;
+                l->acceptor.close(ignored);
+                closed->set_value();
+            });
+        }
+        const auto deadline = std::chrono::steady_clock::now() + kCloseTimeout;
+        for (auto& d : done) d.wait_until(deadline);
+    }
+
+    DeployReport add_decky(const DeckyConfig& decky) {
+        const std::lock_guard lock(deckies_mutex);
+        if (deckies.contains(decky.name))
+            throw ConfigError("decky '" + decky.name + "' is already running");
+        DeckyEntry entry;
+        entry.config = decky;
+        DeployReport report;
+        entry.listeners = bind_services(decky, entry, decky.services, report);
+        start_accepting(entry.listeners);
+        deckies.emplace(decky.name, std::move(entry));
+        return report;
+    }
+
+    bool remove_decky(std::string_view name) {
+        const std::lock_guard lock(deckies_mutex);
+        const auto it = deckies.find(name);
+        if (it == deckies.end()) return false;
+        close_listeners(it->second.listeners);
+        deckies.erase(it);
+        return true;
+    }
+
+    std::optional<DeployReport> replace_services(std::string_view name,
+                                                 const std::vector<std::string>& services) {
+        const std::lock_guard lock(deckies_mutex);
+        const auto it = deckies.find(name);
+        if (it == deckies.end()) return std::nullopt;
+        auto& entry = it->second;
+        const auto has = [](const std::vector<std::string>& list, const std::string& slug) {
+            return std::find(list.begin(), list.end(), slug) != list.end();
+        };
+        std::vector<std::string> added;
+        for (const auto& slug : services)
+            if (!has(entry.config.services, slug)) added.push_back(slug);
+        DeployReport report;
+        auto fresh = bind_services(entry.config, entry, added, report);
+
+        std::vector<std::shared_ptr<Listener>> kept, dropped;
+        for (auto& l : entry.listeners)
+            (has(services, l->info.service) ? kept : dropped).push_back(l);
+        close_listeners(dropped);
+        start_accepting(fresh);
+        kept.insert(kept.end(), fresh.begin(), fresh.end());
+        entry.listeners = std::move(kept);
+        entry.config.services = services;
+
+        report = {};
+        for (const auto& l : entry.listeners) report.listening.push_back(l->info);
+        for (const auto& slug : services)
+            if (!find_service_handler(slug) || !find_service(slug))
+                report.unavailable.push_back(entry.config.name + "/" + slug);
+        return report;
     }
 };
 
@@ -168,30 +320,39 @@ Runtime::~Runtime() {
 
 DeployReport Runtime::deploy(const DeploymentConfig& config) {
     DeployReport report;
-    const auto first_new = impl_->listeners.size();
+    std::vector<std::string> added;
     try {
         for (const auto& decky : config.deckies) {
-            for (const auto& slug : decky.services) {
-                const auto* info = find_service(slug);
-                const auto handler = find_service_handler(slug);
-                if (!info || !handler) {
-                    report.unavailable.push_back(decky.name + "/" + slug);
-                    continue;
-                }
-                for (const auto& port : info->ports) {
-                    if (port.transport != Transport::tcp) continue;
-                    impl_->bind_listener(decky, slug, port, handler);
-                    report.listening.push_back(impl_->listeners.back()->info);
-                }
-            }
+            auto one = impl_->add_decky(decky);
+            added.push_back(decky.name);
+            report.listening.insert(report.listening.end(), one.listening.begin(),
+                                    one.listening.end());
+            report.unavailable.insert(report.unavailable.end(), one.unavailable.begin(),
+                                      one.unavailable.end());
         }
     } catch (...) {
-        impl_->listeners.resize(first_new);  // closes what this call bound
+        for (const auto& name : added) impl_->remove_decky(name);
         throw;
     }
-    for (auto i = first_new; i < impl_->listeners.size(); ++i)
-        asio::co_spawn(impl_->io, impl_->accept_loop(*impl_->listeners[i]), asio::detached);
     return report;
+}
+
+DeployReport Runtime::add_decky(const DeckyConfig& decky) {
+    return impl_->add_decky(decky);
+}
+
+bool Runtime::remove_decky(std::string_view name) {
+    return impl_->remove_decky(name);
+}
+
+std::optional<DeployReport> Runtime::replace_services(std::string_view name,
+                                                      const std::vector<std::string>& services) {
+    return impl_->replace_services(name, services);
+}
+
+void Runtime::set_socket_opener(SocketOpener opener) {
+    const std::lock_guard lock(impl_->deckies_mutex);
+    impl_->socket_opener = std::move(opener);
 }
 
 void Runtime::start() {
@@ -199,20 +360,40 @@ void Runtime::start() {
     impl_->work.emplace(impl_->io.get_executor());
     for (unsigned i = 0; i < impl_->thread_count; ++i)
         impl_->threads.emplace_back([this] { impl_->io.run(); });
+    impl_->running = true;
 }
 
 void Runtime::stop() {
     if (impl_->threads.empty()) return;
+    impl_->running = false;
     impl_->work.reset();
     impl_->io.stop();
     for (auto& t : impl_->threads) t.join();
     impl_->threads.clear();
-    impl_->listeners.clear();
+    const std::lock_guard lock(impl_->deckies_mutex);
+    impl_->deckies.clear();
 }
 
 std::vector<ListenerInfo> Runtime::listeners() const {
     std::vector<ListenerInfo> out;
-    for (const auto& l : impl_->listeners) out.push_back(l->info);
+    const std::lock_guard lock(impl_->deckies_mutex);
+    for (const auto& [name, entry] : impl_->deckies)
+        for (const auto& l : entry.listeners) out.push_back(l->info);
+    return out;
+}
+
+std::vector<DeckyRuntimeInfo> Runtime::deckies() const {
+    std::vector<DeckyRuntimeInfo> out;
+    const std::lock_guard lock(impl_->deckies_mutex);
+    for (const auto& [name, entry] : impl_->deckies) {
+        DeckyRuntimeInfo info{name,
+                              entry.config.services,
+                              {},
+                              entry.counters->events.load(),
+                              entry.counters->sessions.load()};
+        for (const auto& l : entry.listeners) info.listeners.push_back(l->info);
+        out.push_back(std::move(info));
+    }
     return out;
 }
 

@@ -1,11 +1,15 @@
 // Runtime: the deckies' sockets and sessions in one process. One io_context run by one
 // thread per core; a listener per decky per service port; a coroutine per session. Protocol
-// emulators come from service_registry; events go to the EventBus.
+// emulators come from service_registry; events go to the EventBus. Deckies can be added,
+// removed and given other services while it runs, without touching other deckies.
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/config.hpp"
@@ -34,8 +38,22 @@ struct RuntimeStats {
 
 struct DeployReport {
     std::vector<ListenerInfo> listening;
-    std::vector<std::string> unavailable;  // "decky-01/smb: no native emulator yet"
+    std::vector<std::string> unavailable;  // "decky-01/smb": no native emulator yet
 };
+
+// What the runtime knows about one decky it serves.
+struct DeckyRuntimeInfo {
+    std::string name;
+    std::vector<std::string> services;  // as configured, emulated or not
+    std::vector<ListenerInfo> listeners;
+    std::uint64_t events = 0;  // events its sessions emitted since it was added
+    std::uint64_t sessions_active = 0;
+};
+
+// Opens, binds and listens a TCP socket for `decky` on `port` and returns its fd, which
+// the runtime then owns (netns mode opens it inside the decky's network namespace).
+// Throws ConfigError naming the decky and port.
+using SocketOpener = std::function<int(const DeckyConfig& decky, std::uint16_t port)>;
 
 class Runtime {
   public:
@@ -48,12 +66,28 @@ class Runtime {
     // on failure; throws ConfigError naming the decky and port ("decky-01: cannot listen on
     // 127.77.0.1:6379/tcp (redis): Address already in use").
     DeployReport deploy(const DeploymentConfig& config);
+    // One decky, all-or-nothing as deploy(); also throws when the name is already served.
+    DeployReport add_decky(const DeckyConfig& decky);
+    // Closes the decky's listeners (its open sessions may finish). False when unknown.
+    bool remove_decky(std::string_view name);
+    // Serves `services` on the decky instead of its current ones: new ports are bound
+    // first (on failure nothing changes and ConfigError is thrown), then the dropped
+    // services' listeners close. Kept listeners and every open session are untouched.
+    // nullopt when the decky is unknown.
+    std::optional<DeployReport> replace_services(std::string_view name,
+                                                 const std::vector<std::string>& services);
+
+    // Listeners bound after this call use `opener` instead of a plain bind in this
+    // process's network namespace (an empty function restores the plain bind).
+    void set_socket_opener(SocketOpener opener);
+
     // Starts the I/O threads (returns at once).
     void start();
     // Closes listeners and sessions and joins the threads.
     void stop();
 
     std::vector<ListenerInfo> listeners() const;
+    std::vector<DeckyRuntimeInfo> deckies() const;
     RuntimeStats stats() const;
 
   private:

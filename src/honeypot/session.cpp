@@ -135,6 +135,7 @@ Event Session::event(std::string event_type, Severity severity) const {
 }
 
 void Session::emit(Event event) const {
+    if (context_.events) ++*context_.events;
     if (context_.bus) context_.bus->publish(std::move(event));
 }
 

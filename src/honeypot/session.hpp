@@ -7,6 +7,7 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/steady_timer.hpp>
 
+#include <atomic>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -30,6 +31,7 @@ struct ServiceContext {
     std::string log_name;  // APP-NAME (smtp_relay logs as smtp)
     const PersonaConfig* persona = nullptr;
     EventBus* bus = nullptr;
+    std::atomic<std::uint64_t>* events = nullptr;  // the decky's "events seen" counter
 
     // The persona value for `key`, else its catalogue default ("{node}" → decky name).
     std::string persona_value(std::string_view key) const;

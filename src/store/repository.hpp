@@ -10,7 +10,11 @@
 #include <span>
 #include <stdexcept>
 #include <string>
+#include <utility>
 #include <vector>
+
+#include "store/attacker_records.hpp"
+#include "store/user_records.hpp"
 
 namespace decnet::store {
 
@@ -102,6 +106,38 @@ public:
                                                int offset) = 0;
     virtual std::int64_t count_bounties(const BountyFilter& filter) = 0;
     virtual std::int64_t count_dead_letters() = 0;
+
+    // --- attacker profiles (api.md §6.5; written by the profiler) ---
+    virtual std::vector<AttackerRecord> attackers(const AttackerFilter& filter, AttackerSort sort,
+                                                  int limit, int offset) = 0;
+    virtual std::int64_t count_attackers(const AttackerFilter& filter) = 0;
+    virtual std::optional<AttackerRecord> attacker(const std::string& uuid) = 0;
+    // Behaviour rows of the attackers with these IPs, in one query, each paired with its
+    // attacker's IP (an IP with several attacker rows may appear more than once).
+    virtual std::vector<std::pair<std::string, AttackerBehaviorRecord>> attacker_behaviors_by_ip(
+        const std::vector<std::string>& ips) = 0;
+    virtual std::optional<AttackerBehaviorRecord> attacker_behavior(const std::string& uuid) = 0;
+    // The attacker's `commands` JSON text; nullopt when no attacker has that uuid.
+    virtual std::optional<std::string> attacker_commands(const std::string& uuid) = 0;
+    // Insert or replace by uuid (the profiler's write; tests seed with it).
+    virtual void upsert_attacker(const AttackerRecord& attacker,
+                                 const std::optional<AttackerBehaviorRecord>& behavior) = 0;
+
+    // --- users (api.md §6.6; the API's only writes besides state) ---
+    virtual std::optional<UserRecord> get_user_by_username(const std::string& username) = 0;
+    virtual std::optional<UserRecord> get_user_by_uuid(const std::string& uuid) = 0;
+    // All users in insertion order (SQLite) / scan order (MySQL).
+    virtual std::vector<UserRecord> list_users() = 0;
+    // False (nothing stored) when the username is taken.
+    virtual bool create_user(const UserRecord& user) = 0;
+    // These three return false when no user has that uuid.
+    virtual bool update_password(const std::string& uuid, const std::string& password_hash,
+                                 bool must_change_password) = 0;
+    virtual bool update_role(const std::string& uuid, const std::string& role) = 0;
+    virtual bool delete_user(const std::string& uuid) = 0;
+    // Developer-mode reinit (§1.23): deletes logs, bounty, attacker_behavior and attackers
+    // in one transaction; state and users stay.
+    virtual PurgeCounts purge_data() = 0;
 
     // --- state (key → JSON text) ---
     virtual std::optional<std::string> get_state(const std::string& key) = 0;

@@ -103,8 +103,9 @@ TEST(CliDeploy, ReferenceValidationOrderAndMessages) {
     EXPECT_THAT(r.err, HasSubstr("loopback mode needs a subnet inside 127.0.0.0/8"));
 }
 
-TEST(CliDeploy, WithoutDryRunSaysTheRuntimeIsNotAvailable) {
-    const auto r = run_decnet({"deploy", "-n", "1", "--services", "ssh"});
+TEST(CliDeploy, NetnsModeWithoutDryRunIsNotAvailableYet) {
+    const auto r =
+        run_decnet({"deploy", "--mode", "netns", "-n", "1", "--services", "ssh"}, {kLan});
     EXPECT_EQ(r.exit_code, 3);
     EXPECT_THAT(r.err, HasSubstr("not available yet"));
 }

@@ -65,7 +65,7 @@ TEST(CliUp, PortConflictNamesTheDeckyAndPort) {
                             dir);
     ASSERT_THAT(first.wait_for_output("decnet is up"), HasSubstr("decnet is up"));
     const auto r = run_decnet({"up", "-n", "1", "--services", "redis", "--subnet", "127.92.0.0/24",
-                               "--db", dir + "/b.db", "--state-dir", dir});
+                               "--db", dir + "/b.db", "--state-dir", dir + "/b"});
     EXPECT_EQ(r.exit_code, 1);
     EXPECT_THAT(r.err, HasSubstr("decky-01: cannot listen on 127.92.0.1:6379/tcp (redis)"));
 }

@@ -112,10 +112,26 @@ void prober_rules(const LogRecord& row, const json& f, std::vector<BountyRecord>
     }
 }
 
+// Whether any rule could fire, judged from the JSON text without parsing it: most events
+// (connects, commands) carry none of the trigger keys, and parsing every row cost more CPU
+// than storing it. Exact, not a heuristic: a key spelled with escapes contains a
+// backslash, which always takes the full path.
+bool may_have_bounty(const LogRecord& row) {
+    if (row.service == "sniffer" || row.service == "prober") return true;
+    const std::string_view f = row.fields;
+    const auto has = [&](std::string_view quoted_key) {
+        return f.find(quoted_key) != std::string_view::npos;
+    };
+    if (has("\\")) return true;
+    return (has("\"username\"") && has("\"password\"")) || has("\"headers\"") ||
+           (row.event_type == "version" && has("\"client_version\""));
+}
+
 }  // namespace
 
 std::vector<BountyRecord> extract_bounties(const LogRecord& row) {
     std::vector<BountyRecord> out;
+    if (!may_have_bounty(row)) return out;
     const json f = json::parse(row.fields, nullptr, false);
     if (!f.is_object()) return out;
     if (truthy(f, "username") && truthy(f, "password"))

@@ -15,14 +15,16 @@
 // default) that is not promised, so rows go one per INSERT there, each reading its own id.
 #include "store/mysql/mysql_backend.hpp"
 
-#include <openssl/evp.h>
 #include <spdlog/spdlog.h>
 
 #include <ctime>
 #include <random>
 
+#include "store/mysql/attacker_queries.hpp"
 #include "store/mysql/filters.hpp"
 #include "store/mysql/schema.hpp"
+#include "store/mysql/user_queries.hpp"
+#include "store/payload_hash.hpp"
 
 namespace decnet::store {
 namespace mysql {
@@ -49,19 +51,6 @@ std::string new_batch_id() {
     return text;
 }
 
-std::string sha256_hex(std::string_view data) {
-    unsigned char digest[EVP_MAX_MD_SIZE];
-    unsigned int size = 0;
-    if (EVP_Digest(data.data(), data.size(), digest, &size, EVP_sha256(), nullptr) != 1)
-        throw StoreError("sha256 failed");
-    static constexpr char kHex[] = "0123456789abcdef";
-    std::string hex;
-    for (unsigned i = 0; i < size; ++i) {
-        hex.push_back(kHex[digest[i] >> 4]);
-        hex.push_back(kHex[digest[i] & 0xf]);
-    }
-    return hex;
-}
 
 std::string text_or_empty(const std::optional<std::string>& cell) {
     return cell.value_or("");
@@ -179,7 +168,7 @@ BountyRecord to_bounty_record(Row& row) {
 // One statement, so the check and the insert see the same snapshot.
 std::int64_t insert_bounty_unless_known(Connection& c, const BountyRecord& b,
                                         const std::string& now) {
-    const std::string hash = sha256_hex(b.payload);
+    const std::string hash = payload_hash(b.payload);
     const Param params[] = {std::string_view(b.timestamp.empty() ? now : b.timestamp),
                             std::string_view(b.decky),
                             std::string_view(b.service),
@@ -415,6 +404,82 @@ std::int64_t MysqlRepository::count_bounties(const BountyFilter& filter) {
 
 std::int64_t MysqlRepository::count_dead_letters() {
     return pool_.read([](Connection& c) { return c.count("SELECT COUNT(*) FROM dead_letters"); });
+}
+
+// --- attacker profiles ---
+
+std::vector<AttackerRecord> MysqlRepository::attackers(const AttackerFilter& filter,
+                                                       AttackerSort sort, int limit, int offset) {
+    return pool_.read(
+        [&](Connection& c) { return select_attackers(c, filter, sort, limit, offset); });
+}
+
+std::int64_t MysqlRepository::count_attackers(const AttackerFilter& filter) {
+    return pool_.read([&](Connection& c) { return mysql::count_attackers(c, filter); });
+}
+
+std::optional<AttackerRecord> MysqlRepository::attacker(const std::string& uuid) {
+    return pool_.read([&](Connection& c) { return select_attacker(c, uuid); });
+}
+
+std::vector<std::pair<std::string, AttackerBehaviorRecord>>
+MysqlRepository::attacker_behaviors_by_ip(const std::vector<std::string>& ips) {
+    if (ips.empty()) return {};
+    return pool_.read([&](Connection& c) { return select_behaviors_by_ip(c, ips); });
+}
+
+std::optional<AttackerBehaviorRecord> MysqlRepository::attacker_behavior(const std::string& uuid) {
+    return pool_.read([&](Connection& c) { return select_behavior(c, uuid); });
+}
+
+std::optional<std::string> MysqlRepository::attacker_commands(const std::string& uuid) {
+    return pool_.read([&](Connection& c) { return select_attacker_commands(c, uuid); });
+}
+
+void MysqlRepository::upsert_attacker(const AttackerRecord& attacker,
+                                      const std::optional<AttackerBehaviorRecord>& behavior) {
+    write_once(1, [&](Connection& c) {
+        upsert_attacker_rows(c, attacker, behavior);
+        return 0;
+    });
+}
+
+// --- users: writes go through write_once, so a COMMIT lost to a dropped connection is
+// neither lost nor applied twice ---
+
+std::optional<UserRecord> MysqlRepository::get_user_by_username(const std::string& username) {
+    return pool_.read([&](Connection& c) { return select_user_by_username(c, username); });
+}
+
+std::optional<UserRecord> MysqlRepository::get_user_by_uuid(const std::string& uuid) {
+    return pool_.read([&](Connection& c) { return select_user_by_uuid(c, uuid); });
+}
+
+std::vector<UserRecord> MysqlRepository::list_users() {
+    return pool_.read([](Connection& c) { return select_users(c); });
+}
+
+bool MysqlRepository::create_user(const UserRecord& user) {
+    return write_once(1, [&](Connection& c) { return insert_user(c, user); });
+}
+
+bool MysqlRepository::update_password(const std::string& uuid, const std::string& password_hash,
+                                      bool must_change_password) {
+    return write_once(1, [&](Connection& c) {
+        return update_user_password(c, uuid, password_hash, must_change_password);
+    });
+}
+
+bool MysqlRepository::update_role(const std::string& uuid, const std::string& role) {
+    return write_once(1, [&](Connection& c) { return update_user_role(c, uuid, role); });
+}
+
+bool MysqlRepository::delete_user(const std::string& uuid) {
+    return write_once(1, [&](Connection& c) { return mysql::delete_user(c, uuid); });
+}
+
+PurgeCounts MysqlRepository::purge_data() {
+    return write_once(0, [&](Connection& c) { return mysql::purge_data(c); });
 }
 
 std::optional<std::string> MysqlRepository::get_state(const std::string& key) {

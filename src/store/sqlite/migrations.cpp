@@ -19,11 +19,13 @@
 #include "store/sqlite/migrations.hpp"
 
 #include <spdlog/spdlog.h>
+#include <sqlite3.h>
 
 #include <algorithm>
 #include <array>
 #include <string>
 
+#include "store/payload_hash.hpp"
 #include "store/repository.hpp"
 
 namespace decnet::store::sqlite {
@@ -214,12 +216,51 @@ void search_index(Connection& c) {
     }
 }
 
+// --- version 6: bounty dedup by a fixed-size hash, fewer bounty indexes ---
+
+// ix_bounty_dedup of version 4 held the whole payload text (100-300 bytes a row), and a
+// bounty row fed six indexes, the dedup and attacker ones at random positions (a dirty
+// page, written whole to the WAL, per bounty): storing a batch's bounties cost about as
+// much as its logs though bounties are ~15% of the rows. Now:
+//   * the dedup key is (attacker_ip, bounty_type, payload_hash), the hash being MySQL's
+//     SHA2(payload, 256) hex (store/payload_hash.hpp) as the MariaDB backend has it; the
+//     insert still compares the payload itself, so a collision can never drop a bounty;
+//   * with attacker_ip leading it also serves per-attacker lookups: ix_bounty_attacker_ip
+//     goes, and so do ix_bounty_decky and ix_bounty_service, which no query uses (the
+//     §1.5 search is a LIKE over those columns, which scans either way). The listing
+//     keeps ix_bounty_timestamp and ix_bounty_bounty_type.
+// Existing rows are hashed here through a function registered for the step.
+void bounty_payload_hash(Connection& c) {
+    if (!column_exists(c, "bounty", "payload_hash"))
+        c.exec("ALTER TABLE bounty ADD COLUMN payload_hash VARCHAR");
+    const auto hash = [](sqlite3_context* context, int, sqlite3_value** argv) {
+        const auto* text = reinterpret_cast<const char*>(sqlite3_value_text(argv[0]));
+        const auto size = static_cast<std::size_t>(sqlite3_value_bytes(argv[0]));
+        const std::string hex = payload_hash(std::string_view(text ? text : "", size));
+        sqlite3_result_text(context, hex.data(), static_cast<int>(hex.size()), SQLITE_TRANSIENT);
+    };
+    sqlite3_create_function_v2(c.handle(), "decnet_payload_hash", 1,
+                               SQLITE_UTF8 | SQLITE_DETERMINISTIC, nullptr, +hash, nullptr, nullptr,
+                               nullptr);
+    c.exec(
+        "UPDATE bounty SET payload_hash = decnet_payload_hash(payload) WHERE payload_hash IS "
+        "NULL;"
+        "DROP INDEX IF EXISTS ix_bounty_dedup;"
+        "DROP INDEX IF EXISTS ix_bounty_attacker_ip;"
+        "DROP INDEX IF EXISTS ix_bounty_decky;"
+        "DROP INDEX IF EXISTS ix_bounty_service;"
+        "CREATE INDEX ix_bounty_dedup ON bounty (attacker_ip, bounty_type, payload_hash);");
+    sqlite3_create_function_v2(c.handle(), "decnet_payload_hash", 1, SQLITE_UTF8, nullptr, nullptr,
+                               nullptr, nullptr, nullptr);
+}
+
 constexpr std::array kMigrations{
     Migration{1, "reference schema (api.md 5.2)", reference_schema},
     Migration{2, "logs.trace_id and logs.span_id", trace_columns},
     Migration{3, "dead_letters", dead_letters},
     Migration{4, "bounty dedup index", bounty_dedup_index},
     Migration{5, "free-text search index (FTS5 trigram)", search_index},
+    Migration{6, "bounty dedup by payload hash, fewer bounty indexes", bounty_payload_hash},
 };
 
 void ensure_version_table(Connection& c) {

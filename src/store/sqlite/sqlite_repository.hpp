@@ -16,6 +16,7 @@
 
 #include "store/log_search.hpp"
 #include "store/repository.hpp"
+#include "store/sqlite/checkpointer.hpp"
 #include "store/sqlite/read_pool.hpp"
 #include "store/sqlite/search_indexer.hpp"
 #include "store/sqlite/statement.hpp"
@@ -62,6 +63,27 @@ class SqliteRepository final : public Repository {
     std::int64_t count_bounties(const BountyFilter& filter) override;
     std::int64_t count_dead_letters() override;
 
+    std::vector<AttackerRecord> attackers(const AttackerFilter& filter, AttackerSort sort,
+                                          int limit, int offset) override;
+    std::int64_t count_attackers(const AttackerFilter& filter) override;
+    std::optional<AttackerRecord> attacker(const std::string& uuid) override;
+    std::vector<std::pair<std::string, AttackerBehaviorRecord>> attacker_behaviors_by_ip(
+        const std::vector<std::string>& ips) override;
+    std::optional<AttackerBehaviorRecord> attacker_behavior(const std::string& uuid) override;
+    std::optional<std::string> attacker_commands(const std::string& uuid) override;
+    void upsert_attacker(const AttackerRecord& attacker,
+                         const std::optional<AttackerBehaviorRecord>& behavior) override;
+
+    std::optional<UserRecord> get_user_by_username(const std::string& username) override;
+    std::optional<UserRecord> get_user_by_uuid(const std::string& uuid) override;
+    std::vector<UserRecord> list_users() override;
+    bool create_user(const UserRecord& user) override;
+    bool update_password(const std::string& uuid, const std::string& password_hash,
+                         bool must_change_password) override;
+    bool update_role(const std::string& uuid, const std::string& role) override;
+    bool delete_user(const std::string& uuid) override;
+    PurgeCounts purge_data() override;
+
     std::optional<std::string> get_state(const std::string& key) override;
     void set_state(const std::string& key, const std::string& json) override;
 
@@ -86,6 +108,7 @@ class SqliteRepository final : public Repository {
     std::atomic<std::chrono::steady_clock::rep> last_write_{0};
     std::unique_ptr<sqlite::Connection> writer_;
     sqlite::ReadPool readers_;
+    std::unique_ptr<sqlite::Checkpointer> checkpointer_;  // after writer_: unhooks first
     std::atomic<bool> has_search_index_{false};
     std::unique_ptr<sqlite::SearchIndexer> indexer_;  // last: stops before the rest goes
 };

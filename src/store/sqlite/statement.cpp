@@ -131,6 +131,10 @@ bool Statement::column_is_null(int column) const {
 // --- Connection ---
 
 Connection::Connection(const std::string& path) {
+    // Allocation statistics take a process-wide mutex on every SQLite malloc; nothing
+    // reads them. Only possible before SQLite initialises (later calls fail harmlessly).
+    static const bool no_memstatus = sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0) == SQLITE_OK;
+    (void)no_memstatus;
     const int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
     if (sqlite3_open_v2(path.c_str(), &db_, flags, nullptr) != SQLITE_OK) {
         const std::string message = db_ != nullptr ? sqlite3_errmsg(db_) : "out of memory";

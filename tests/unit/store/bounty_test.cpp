@@ -31,6 +31,16 @@ TEST(Bounty, CredentialNeedsBothFields) {
     EXPECT_TRUE(extract_bounties(row("ldap", "bind", R"({"dn":"cn=a","password":"p"})")).empty());
 }
 
+// The no-parse shortcut for rows without trigger keys must not miss a key spelled with
+// JSON escapes.
+TEST(Bounty, EscapedKeysStillMatch) {
+    const auto b =
+        extract_bounties(row("ssh", "login", R"({"user\u006eame":"root","pass\u0077ord":"toor"})"));
+    ASSERT_EQ(b.size(), 1u);
+    EXPECT_EQ(b[0].payload, R"({"username":"root","password":"toor"})");
+    EXPECT_TRUE(extract_bounties(row("ssh", "command", R"({"command":"id"})")).empty());
+}
+
 TEST(Bounty, HttpUserAgentFromJsonHeaders) {
     auto b = extract_bounties(
         row("http", "request",

@@ -116,6 +116,46 @@ class PoisonRejectingRepository : public Repository {
     }
     std::int64_t count_bounties(const BountyFilter& f) override { return inner_.count_bounties(f); }
     std::int64_t count_dead_letters() override { return inner_.count_dead_letters(); }
+    std::vector<AttackerRecord> attackers(const AttackerFilter& f, AttackerSort s, int l,
+                                          int o) override {
+        return inner_.attackers(f, s, l, o);
+    }
+    std::int64_t count_attackers(const AttackerFilter& f) override {
+        return inner_.count_attackers(f);
+    }
+    std::optional<AttackerRecord> attacker(const std::string& u) override {
+        return inner_.attacker(u);
+    }
+    std::vector<std::pair<std::string, AttackerBehaviorRecord>> attacker_behaviors_by_ip(
+        const std::vector<std::string>& ips) override {
+        return inner_.attacker_behaviors_by_ip(ips);
+    }
+    std::optional<AttackerBehaviorRecord> attacker_behavior(const std::string& u) override {
+        return inner_.attacker_behavior(u);
+    }
+    std::optional<std::string> attacker_commands(const std::string& u) override {
+        return inner_.attacker_commands(u);
+    }
+    void upsert_attacker(const AttackerRecord& a,
+                         const std::optional<AttackerBehaviorRecord>& b) override {
+        inner_.upsert_attacker(a, b);
+    }
+    std::optional<UserRecord> get_user_by_username(const std::string& n) override {
+        return inner_.get_user_by_username(n);
+    }
+    std::optional<UserRecord> get_user_by_uuid(const std::string& u) override {
+        return inner_.get_user_by_uuid(u);
+    }
+    std::vector<UserRecord> list_users() override { return inner_.list_users(); }
+    bool create_user(const UserRecord& u) override { return inner_.create_user(u); }
+    bool update_password(const std::string& u, const std::string& h, bool m) override {
+        return inner_.update_password(u, h, m);
+    }
+    bool update_role(const std::string& u, const std::string& r) override {
+        return inner_.update_role(u, r);
+    }
+    bool delete_user(const std::string& u) override { return inner_.delete_user(u); }
+    PurgeCounts purge_data() override { return inner_.purge_data(); }
     std::optional<std::string> get_state(const std::string& k) override {
         return inner_.get_state(k);
     }

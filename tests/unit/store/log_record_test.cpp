@@ -4,6 +4,8 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <nlohmann/json.hpp>
+
 #include "events/rfc5424.hpp"
 
 namespace decnet::store {
@@ -46,6 +48,24 @@ TEST(LogRecord, FromEvent) {
     EXPECT_EQ(r.msg, "");
     EXPECT_EQ(r.trace_id, "00000000000000000000000000000001");
     EXPECT_EQ(r.span_id, "0000000000000002");
+}
+
+// fields_json writes plain ASCII itself and hands everything else to nlohmann: both
+// paths must give the bytes nlohmann gives (the payload text is a dedup key downstream).
+TEST(LogRecord, FieldsJsonMatchesNlohmannOnEveryPath) {
+    const auto reference = [](const Fields& fields) {
+        nlohmann::ordered_json object = nlohmann::ordered_json::object();
+        for (const auto& [name, value] : fields) object[name] = value;
+        return object.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
+    };
+    const std::vector<Fields> cases = {
+        {},
+        {{"src_ip", "1.2.3.4"}, {"command", "cd /tmp; echo \"x\" > a\\b"}},
+        {{"user", "a"}, {"user", "b"}, {"x", "y"}},       // a repeated name overwrites
+        {{"path", "/caf\xc3\xa9"}, {"bad", "\xff\xfe"}},  // UTF-8, invalid UTF-8
+        {{"line", "a\nb\tc\x01"}, {"del", "\x7f"}},       // control characters
+    };
+    for (const auto& fields : cases) EXPECT_EQ(fields_json(fields), reference(fields));
 }
 
 TEST(LogRecord, FromSyslogLineAppliesOffset) {

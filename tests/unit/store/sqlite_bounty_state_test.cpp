@@ -55,7 +55,7 @@ TEST_F(SqliteBounty, DedupLookupUsesTheIndex) {
     sqlite::Connection c(dir.file("b.db"));
     auto plan = c.prepare(
         "EXPLAIN QUERY PLAN SELECT 1 FROM bounty WHERE bounty_type = ?5 AND attacker_ip = ?4 "
-        "AND payload = ?6");
+        "AND payload_hash = ?7 AND payload = ?6");
     std::string detail;
     while (plan->step()) detail += plan->column_text(3) + "\n";
     EXPECT_THAT(detail, ::testing::HasSubstr("ix_bounty_dedup"));

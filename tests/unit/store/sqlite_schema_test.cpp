@@ -51,8 +51,10 @@ TEST(SqliteSchema, TablesAndColumnsOfTheSpec) {
     EXPECT_THAT(columns(c, "logs"),
                 ElementsAre("id", "timestamp", "decky", "service", "event_type", "attacker_ip",
                             "raw_line", "fields", "msg", "trace_id", "span_id"));
-    EXPECT_THAT(columns(c, "bounty"), ElementsAre("id", "timestamp", "decky", "service",
-                                                  "attacker_ip", "bounty_type", "payload"));
+    // The spec's columns, then the dedup hash migration 6 adds (as the MariaDB backend has).
+    EXPECT_THAT(columns(c, "bounty"),
+                ElementsAre("id", "timestamp", "decky", "service", "attacker_ip", "bounty_type",
+                            "payload", "payload_hash"));
     EXPECT_THAT(columns(c, "state"), ElementsAre("key", "value"));
     EXPECT_THAT(
         columns(c, "attackers"),
@@ -76,7 +78,6 @@ TEST(SqliteSchema, IndexNamesFollowTheSpec) {
         strings(c, "SELECT name FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL"),
         IsSupersetOf({"ix_users_username", "ix_logs_timestamp", "ix_logs_decky", "ix_logs_service",
                       "ix_logs_event_type", "ix_logs_attacker_ip", "ix_bounty_timestamp",
-                      "ix_bounty_decky", "ix_bounty_service", "ix_bounty_attacker_ip",
                       "ix_bounty_bounty_type", "ix_attackers_ip", "ix_attackers_first_seen",
                       "ix_attackers_last_seen", "ix_attackers_updated_at",
                       "ix_attacker_behavior_updated_at", "ix_dead_letters_received_at",
@@ -84,7 +85,7 @@ TEST(SqliteSchema, IndexNamesFollowTheSpec) {
     EXPECT_THAT(index_columns(c, "ix_logs_timestamp"), ElementsAre("timestamp"));
     EXPECT_THAT(index_columns(c, "ix_logs_service"), ElementsAre("service", "timestamp"));
     EXPECT_THAT(index_columns(c, "ix_bounty_dedup"),
-                ElementsAre("bounty_type", "attacker_ip", "payload"));
+                ElementsAre("attacker_ip", "bounty_type", "payload_hash"));
     EXPECT_EQ(c.query_int64("SELECT \"unique\" FROM pragma_index_list('users') "
                             "WHERE name = 'ix_users_username'"),
               1);
@@ -142,6 +143,48 @@ TEST(SqliteSchema, UpgradesAVersionOneDatabaseKeepingItsRows) {
     EXPECT_EQ(repo.index_pending_search(100), 1u);
     EXPECT_EQ(repo.search_index_backlog(), 0);
     EXPECT_EQ(repo.count_logs(filter), 1);
+}
+
+// Version 6 hashes the bounties already stored, so the hash-keyed dedup still sees them.
+TEST(SqliteSchema, UpgradeHashesExistingBountiesForDedup) {
+    TempDir dir;
+    const auto path = dir.file("old.db");
+    {
+        Connection c(path);
+        sqlite::migrate(c, 5);
+        c.exec(
+            "INSERT INTO bounty (timestamp, decky, service, attacker_ip, bounty_type, payload) "
+            "VALUES ('2024-01-15 12:00:00.000000', 'decky-01', 'ssh', '1.2.3.4', 'credential', "
+            "'{\"username\":\"root\",\"password\":\"toor\"}')");
+    }
+    auto repo = open_sqlite(path, sqlite_test::manual_indexing());
+    {
+        Connection c(path);
+        EXPECT_EQ(c.query_text("SELECT payload_hash FROM bounty"),
+                  "59ab7bce0c07edbaf06b50ba87cb4a624f3d112d29a41dfc39ddb95883b0af8b");
+        EXPECT_THAT(index_columns(c, "ix_bounty_dedup"),
+                    ElementsAre("attacker_ip", "bounty_type", "payload_hash"));
+    }
+    BountyRecord same;
+    same.decky = "decky-02";
+    same.service = "ftp";
+    same.attacker_ip = "1.2.3.4";
+    same.bounty_type = "credential";
+    same.payload = R"({"username":"root","password":"toor"})";
+    BountyRecord other = same;
+    other.attacker_ip = "5.6.7.8";
+    std::vector<BountyRecord> rows{same, other};
+    EXPECT_EQ(repo->insert_bounties(rows), 1u);  // the old row still counts as known
+    EXPECT_EQ(rows[0].id, 0);
+    EXPECT_EQ(repo->count_bounties({}), 2);
+}
+
+TEST(SqliteSchema, NewDatabasesUseEightKibPages) {
+    TempDir dir;
+    const auto path = dir.file("new.db");
+    open_sqlite(path, sqlite_test::manual_indexing());
+    Connection c(path);
+    EXPECT_EQ(c.query_int64("PRAGMA page_size"), 8192);
 }
 
 TEST(SqliteSchema, BackgroundIndexerCatchesUpOnOldRows) {

@@ -1,0 +1,207 @@
+// api_bench: the reference's dashboard workload (perf.md §1.2) replayed by wrk against
+// `decnet api` on a seeded store (issue #5 §11). Runs, same process, same store:
+//   1. login latency at concurrency 1 → one bcrypt verify → the bound cores / verify;
+//   2. login-only throughput;
+//   3. the read mix at 100 and at 500 connections;
+//   4. logins and the read mix together (login throughput vs the bound, read p99).
+// Env: BENCH_SECONDS (per run, default 60), BENCH_PORT (default 18900).
+// Needs wrk (make bench installs it). Last line: api_read_rps <N> p99_ms <N>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <stdexcept>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "seed.hpp"
+
+namespace {
+
+namespace fs = std::filesystem;
+using WrkResult = std::map<std::string, double>;
+
+constexpr const char* kPassword = "bench-password-123";
+
+std::string run_command(const std::string& command) {
+    std::string out;
+    FILE* pipe = popen(command.c_str(), "r");
+    if (!pipe) throw std::runtime_error("cannot run: " + command);
+    char buffer[4096];
+    while (std::fgets(buffer, sizeof buffer, pipe)) out += buffer;
+    pclose(pipe);
+    return out;
+}
+
+WrkResult parse_wrk(const std::string& out) {
+    WrkResult result;
+    std::size_t start = 0;
+    while (start < out.size()) {
+        auto end = out.find('\n', start);
+        if (end == std::string::npos) end = out.size();
+        const auto line = out.substr(start, end - start);
+        start = end + 1;
+        const auto space = line.find(' ');
+        if (space == std::string::npos || space == 0) continue;
+        char* tail = nullptr;
+        const double value = std::strtod(line.c_str() + space + 1, &tail);
+        if (tail != line.c_str() + space + 1 && *tail == '\0')
+            result[line.substr(0, space)] = value;
+    }
+    if (!result.count("rps")) throw std::runtime_error("wrk printed no result:\n" + out);
+    return result;
+}
+
+struct Server {
+    pid_t pid = -1;
+    ~Server() {
+        if (pid <= 0) return;
+        kill(pid, SIGTERM);
+        for (int i = 0; i < 100 && waitpid(pid, nullptr, WNOHANG) == 0; ++i)
+            std::this_thread::sleep_for(std::chrono::milliseconds(100));
+        kill(pid, SIGKILL);
+        waitpid(pid, nullptr, 0);
+    }
+};
+
+fs::path decnet_binary() {
+    const auto self = fs::read_symlink("/proc/self/exe");
+    return self.parent_path().parent_path() / "decnet";
+}
+
+void start_server(Server& server, const fs::path& dir, const std::string& db, int port) {
+    std::fflush(nullptr);  // the child must not replay our buffered output
+    server.pid = fork();
+    if (server.pid < 0) throw std::runtime_error("fork failed");
+    if (server.pid == 0) {
+        const auto log = (dir / "server.log").string();
+        if (!std::freopen(log.c_str(), "w", stdout) || !std::freopen(log.c_str(), "a", stderr))
+            _exit(126);
+        setenv("DECNET_ADMIN_PASSWORD", kPassword, 1);
+        setenv("DECNET_JWT_SECRET", "api-bench-secret-0123456789abcdefghijkl", 1);
+        setenv("DECNET_DEVELOPER", "true", 1);
+        const auto binary = decnet_binary().string();
+        const auto port_text = std::to_string(port);
+        execl(binary.c_str(), binary.c_str(), "api", "--host", "127.0.0.1", "--port",
+              port_text.c_str(), "--db", db.c_str(), static_cast<char*>(nullptr));
+        _exit(127);
+    }
+    const auto url = "http://127.0.0.1:" + std::to_string(port) + "/api/v1/health";
+    for (int i = 0; i < 200; ++i) {
+        const auto code = run_command("curl -s -o /dev/null -w '%{http_code}' " + url);
+        if (code != "000") return;
+        if (waitpid(server.pid, nullptr, WNOHANG) == server.pid) {
+            server.pid = -1;
+            throw std::runtime_error("decnet api exited; see " + (dir / "server.log").string());
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    throw std::runtime_error("decnet api did not come up in 20 s");
+}
+
+nlohmann::json post_json(const std::string& url, const nlohmann::json& body,
+                         const std::string& token = "") {
+    std::string command = "curl -s -X POST -H 'Content-Type: application/json' ";
+    if (!token.empty()) command += "-H 'Authorization: Bearer " + token + "' ";
+    command += "-d '" + body.dump() + "' " + url;
+    return nlohmann::json::parse(run_command(command));
+}
+
+// Logs in as the seeded admin; finalises the first-login password change like the
+// reference's Locust on_start does.
+std::string login(const std::string& base) {
+    const nlohmann::json credentials = {{"username", "admin"}, {"password", kPassword}};
+    auto answer = post_json(base + "/api/v1/auth/login", credentials);
+    if (!answer.contains("access_token")) throw std::runtime_error("login: " + answer.dump());
+    if (answer.value("must_change_password", false)) {
+        post_json(base + "/api/v1/auth/change-password",
+                  {{"old_password", kPassword}, {"new_password", kPassword}},
+                  answer["access_token"].get<std::string>());
+        answer = post_json(base + "/api/v1/auth/login", credentials);
+    }
+    return answer.at("access_token").get<std::string>();
+}
+
+WrkResult wrk(const std::string& script, int connections, int seconds, const std::string& base,
+              const std::string& token) {
+    const auto threads = std::min(connections, 2);
+    const auto command = "TOKEN=" + token + " USER_NAME=admin PASSWORD=" + kPassword + " wrk -t" +
+                         std::to_string(threads) + " -c" + std::to_string(connections) + " -d" +
+                         std::to_string(seconds) + "s --timeout 10s -s " + script + " " + base +
+                         " 2>&1";
+    return parse_wrk(run_command(command));
+}
+
+void print_row(const char* name, int connections, const WrkResult& r) {
+    std::printf("  %-24s %5d %10.0f %8.0f %9.2f %9.2f %9.2f\n", name, connections, r.at("rps"),
+                r.at("non2xx"), r.at("latency_p50_ms"), r.at("latency_p99_ms"),
+                r.at("latency_max_ms"));
+}
+
+}  // namespace
+
+int main() try {
+    const int seconds = std::getenv("BENCH_SECONDS") ? std::atoi(std::getenv("BENCH_SECONDS")) : 60;
+    const int port = std::getenv("BENCH_PORT") ? std::atoi(std::getenv("BENCH_PORT")) : 18900;
+    const fs::path source_dir = fs::path(__FILE__).parent_path();
+    const auto read_mix = (source_dir / "read_mix.lua").string();
+    const auto login_script = (source_dir / "login.lua").string();
+    if (run_command("command -v wrk").empty()) {
+        std::fprintf(stderr, "api_bench: wrk is not installed (make bench installs it)\n");
+        return 1;
+    }
+    const auto dir = fs::temp_directory_path() / "decnet-api-bench";
+    fs::create_directories(dir);
+    const auto db = (dir / "bench.db").string();
+    decnet::bench::seed_database(db);
+    std::printf("api_bench: seeded %s (20000 logs, 200 attackers, 1500 bounty, 10 deckies)\n",
+                db.c_str());
+
+    Server server;
+    start_server(server, dir, db, port);
+    const auto base = "http://127.0.0.1:" + std::to_string(port);
+    const auto token = login(base);
+    const auto cores = static_cast<int>(std::thread::hardware_concurrency());
+    const int short_run = std::max(5, seconds / 4);
+
+    std::printf("  %-24s %5s %10s %8s %9s %9s %9s\n", "run", "conns", "req/s", "non2xx", "p50 ms",
+                "p99 ms", "max ms");
+    const auto single_login = wrk(login_script, 1, short_run, base, token);
+    print_row("login, one at a time", 1, single_login);
+    const double verify_ms = single_login.at("latency_p50_ms");
+    const double bound = cores * 1000.0 / verify_ms;
+    const auto logins = wrk(login_script, 2 * cores, short_run, base, token);
+    print_row("login only", 2 * cores, logins);
+    const auto read100 = wrk(read_mix, 100, seconds, base, token);
+    print_row("read mix", 100, read100);
+    const auto read500 = wrk(read_mix, 500, seconds, base, token);
+    print_row("read mix", 500, read500);
+
+    WrkResult mixed_logins;
+    std::thread login_load(
+        [&] { mixed_logins = wrk(login_script, 2 * cores, seconds, base, token); });
+    const auto mixed_reads = wrk(read_mix, 100, seconds, base, token);
+    login_load.join();
+    print_row("read mix + logins", 100, mixed_reads);
+    print_row("logins + read mix", 2 * cores, mixed_logins);
+
+    std::printf(
+        "  bcrypt bound: %d cores / %.1f ms = %.1f logins/s; login only %.1f (%.0f%%), "
+        "during the read mix %.1f (%.0f%%)\n",
+        cores, verify_ms, bound, logins.at("rps"), 100 * logins.at("rps") / bound,
+        mixed_logins.at("rps"), 100 * mixed_logins.at("rps") / bound);
+    const double rps = std::min(read100.at("rps"), read500.at("rps"));
+    const double p99 = std::max(read100.at("latency_p99_ms"), read500.at("latency_p99_ms"));
+    std::printf("api_read_rps %.0f p99_ms %.2f\n", rps, p99);
+    return 0;
+} catch (const std::exception& error) {
+    std::fprintf(stderr, "api_bench: %s\n", error.what());
+    return 1;
+}

@@ -1,0 +1,57 @@
+// ApiService: the whole REST API as one object — auth (with admin seeding), the fleet
+// control, the routes and the HTTP server — configured from the environment (api.md §9).
+// `decnet api` runs one on its own; `decnet up` embeds one with its live fleet.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "api/api_context.hpp"
+#include "api/auth/auth_service.hpp"
+#include "api/server/api_server.hpp"
+
+namespace decnet::store {
+class Repository;
+}
+
+namespace decnet::api {
+
+class FleetControl;
+
+struct ApiServiceConfig {
+    ApiSettings settings;
+    auth::AuthSettings auth;  // jwt_secret filled by api_config_from_environment
+    std::string admin_user = "admin";
+    std::string admin_password = "admin";
+    ServerOptions server;
+};
+
+// Reads DECNET_API_HOST/PORT, DECNET_DEVELOPER, DECNET_CONTRACT_TEST, DECNET_WEB_HOST/PORT,
+// DECNET_CORS_ORIGINS, DECNET_ADMIN_USER/PASSWORD, DECNET_JWT_SECRET (or the generated
+// secret in `state_dir`), DECNET_JWT_EXPIRE_MINUTES and the DECNET_LOGIN_* throttling
+// knobs. Throws std::runtime_error naming the bad variable.
+ApiServiceConfig api_config_from_environment(const std::string& state_dir);
+
+class ApiService {
+  public:
+    // Seeds the admin (synchronous bcrypt) and binds the listener; throws
+    // std::runtime_error when the address is taken. `fleet` null: a DbFleetControl over
+    // `repo` (the standalone API).
+    ApiService(store::Repository& repo, ApiServiceConfig config, FleetControl* fleet = nullptr);
+    ~ApiService();
+
+    void start();
+    void stop();
+    std::string url() const;
+    auth::AuthService& auth() { return *auth_; }
+
+  private:
+    struct Detector;
+    std::unique_ptr<Detector> detector_;  // first: the owned fleet control uses it
+    std::unique_ptr<auth::AuthService> auth_;
+    std::unique_ptr<FleetControl> owned_fleet_;
+    std::unique_ptr<ApiContext> context_;
+    std::unique_ptr<ApiServer> server_;
+};
+
+}  // namespace decnet::api

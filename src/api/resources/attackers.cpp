@@ -1,0 +1,127 @@
+// GET /api/v1/attackers, /attackers/{uuid} and /attackers/{uuid}/commands (api.md
+// §1.10–§1.12, §6.5): attacker profiles with their behaviour. The unfiltered total is
+// cached 2 s (§7); pages, details and commands always read the store.
+#include <map>
+#include <nlohmann/json.hpp>
+
+#include "api/api_context.hpp"
+#include "api/resources/read_caches.hpp"
+#include "api/resources/read_resources.hpp"
+#include "api/resources/resource_json.hpp"
+#include "api/validation.hpp"
+#include "store/repository.hpp"
+
+namespace decnet::api {
+namespace {
+
+using ordered = nlohmann::ordered_json;
+constexpr long long kMaxOffset = 2147483647;
+
+store::AttackerSort parse_sort(const std::optional<std::string>& text) {
+    if (!text || *text == "recent") return store::AttackerSort::recent;
+    if (*text == "active") return store::AttackerSort::active;
+    if (*text == "traversals") return store::AttackerSort::traversals;
+    fail_invalid();  // ^(recent|active|traversals)$
+}
+
+Response list_attackers(ApiContext& context, ReadCaches& caches, const Request& request) {
+    const auto limit = query_int(request, "limit", 50, 1, 1000);
+    const auto offset = query_int(request, "offset", 0, 0, kMaxOffset);
+    store::AttackerFilter filter;
+    filter.search = query_string(request, "search");
+    const auto sort = parse_sort(query_string(request, "sort_by", false));
+    filter.service = query_string(request, "service");
+
+    auto& repo = context.repo;
+    const auto rows =
+        repo.attackers(filter, sort, static_cast<int>(limit), static_cast<int>(offset));
+    const std::int64_t total =
+        filter.empty() ? caches.attackers_total.get(0, [&] { return repo.count_attackers({}); })
+                       : repo.count_attackers(filter);
+    // One query for the whole page's behaviour rows, attached by IP.
+    std::vector<std::string> ips;
+    for (const auto& row : rows) ips.push_back(row.ip);
+    std::map<std::string, ordered> behavior_by_ip;
+    if (!ips.empty())
+        for (const auto& [ip, behavior] : repo.attacker_behaviors_by_ip(ips))
+            behavior_by_ip[ip] = behavior_json(behavior);
+    ordered data = ordered::array();
+    for (const auto& row : rows) {
+        ordered item = attacker_json(row);
+        const auto it = behavior_by_ip.find(row.ip);
+        item["behavior"] = it == behavior_by_ip.end() ? ordered(nullptr) : it->second;
+        data.push_back(std::move(item));
+    }
+    return Response::json(dump_json(
+        {{"total", total}, {"limit", limit}, {"offset", offset}, {"data", std::move(data)}}));
+}
+
+[[noreturn]] void attacker_not_found() {
+    throw ApiError{404, "Attacker not found", {}};
+}
+
+Response attacker_detail(ApiContext& context, const Request& request) {
+    const auto& uuid = request.path_param("uuid");
+    const auto row = context.repo.attacker(uuid);
+    if (!row) attacker_not_found();
+    ordered item = attacker_json(*row);
+    const auto behavior = context.repo.attacker_behavior(uuid);
+    item["behavior"] = behavior ? behavior_json(*behavior) : ordered(nullptr);
+    return Response::json(dump_json(item));
+}
+
+Response attacker_commands(ApiContext& context, const Request& request) {
+    const auto limit = query_int(request, "limit", 50, 1, 200);
+    const auto offset = query_int(request, "offset", 0, 0, kMaxOffset);
+    const auto service = query_string(request, "service");
+    const auto text = context.repo.attacker_commands(request.path_param("uuid"));
+    if (!text) attacker_not_found();
+    const ordered commands = ordered::parse(*text, nullptr, false);
+    ordered matching = ordered::array();
+    if (commands.is_array())
+        for (const auto& command : commands) {
+            if (service) {
+                if (!command.is_object()) continue;
+                const auto it = command.find("service");
+                if (it == command.end() || !it->is_string() || it->get<std::string>() != *service)
+                    continue;
+            }
+            matching.push_back(command);
+        }
+    const auto total = static_cast<long long>(matching.size());
+    ordered page = ordered::array();
+    for (long long i = offset; i < total && i < offset + limit; ++i)
+        page.push_back(std::move(matching[static_cast<std::size_t>(i)]));
+    return Response::json(dump_json(
+        {{"total", total}, {"limit", limit}, {"offset", offset}, {"data", std::move(page)}}));
+}
+
+Route viewer_get(std::string pattern, SyncHandler handler) {
+    Route route;
+    route.method = "GET";
+    route.pattern = std::move(pattern);
+    route.access = Access::kViewer;
+    route.handler = std::move(handler);
+    return route;
+}
+
+}  // namespace
+
+std::vector<Route> attacker_routes(ApiContext& context) {
+    read_caches(context);  // created on first use
+    auto caches = context.read_caches;
+    std::vector<Route> routes;
+    routes.push_back(
+        viewer_get("/api/v1/attackers", [&context, caches](const Request& r, const Principal&) {
+            return list_attackers(context, *caches, r);
+        }));
+    routes.push_back(viewer_get(
+        "/api/v1/attackers/{uuid}",
+        [&context](const Request& r, const Principal&) { return attacker_detail(context, r); }));
+    routes.push_back(viewer_get(
+        "/api/v1/attackers/{uuid}/commands",
+        [&context](const Request& r, const Principal&) { return attacker_commands(context, r); }));
+    return routes;
+}
+
+}  // namespace decnet::api

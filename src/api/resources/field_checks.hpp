@@ -1,0 +1,34 @@
+// Pydantic reports every field's problem at once and api.md §0.3 ranks them: any
+// structural one (missing, wrong type, too short) → 400, else → 422. FieldChecks runs each
+// field's validation helper, remembers the worst outcome, and throws it at finish().
+#pragma once
+
+#include <optional>
+
+#include "api/http_message.hpp"
+#include "api/validation.hpp"
+
+namespace decnet::api {
+
+class FieldChecks {
+  public:
+    template <class T, class Check>
+    std::optional<T> field(Check&& check) {
+        try {
+            return check();
+        } catch (const ApiError& error) {
+            (error.status == 400 ? structural_ : invalid_) = true;
+            return std::nullopt;
+        }
+    }
+    void finish() const {
+        if (structural_) fail_structural();
+        if (invalid_) fail_invalid();
+    }
+
+  private:
+    bool structural_ = false;
+    bool invalid_ = false;
+};
+
+}  // namespace decnet::api

@@ -1,0 +1,23 @@
+// Routes of the read resources and the fleet (api.md §1.3–§1.13): one builder per
+// resource file. The fleet and stats builders need ApiContext::fleet set.
+#pragma once
+
+#include <vector>
+
+#include "api/route.hpp"
+
+namespace decnet::api {
+
+struct ApiContext;
+
+std::vector<Route> log_routes(ApiContext& context);        // GET /logs
+std::vector<Route> histogram_routes(ApiContext& context);  // GET /logs/histogram
+std::vector<Route> bounty_routes(ApiContext& context);     // GET /bounty
+std::vector<Route> decky_routes(ApiContext& context);      // /deckies, deploy, mutate, interval
+std::vector<Route> attacker_routes(ApiContext& context);   // /attackers, detail, commands
+std::vector<Route> stats_routes(ApiContext& context);      // GET /stats
+
+// All of the above.
+std::vector<Route> read_resource_routes(ApiContext& context);
+
+}  // namespace decnet::api

@@ -1,0 +1,139 @@
+// Row → JSON for the read resources. Key order follows the tables of api.md (model field
+// order), which clients should not depend on but the reference emits.
+#include "api/resources/resource_json.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include "store/repository.hpp"
+
+namespace decnet::api {
+namespace {
+
+using ordered = nlohmann::ordered_json;
+
+ordered nullable(const std::optional<std::string>& value) {
+    return value ? ordered(*value) : ordered(nullptr);
+}
+
+// Fingerprint entries are bounty objects; their payload may have been stored as text.
+ordered fingerprints_json(const std::string& text) {
+    ordered list = parse_or_raw(text);
+    if (!list.is_array()) return list;
+    for (auto& entry : list) {
+        if (!entry.is_object()) continue;
+        auto payload = entry.find("payload");
+        if (payload != entry.end() && payload->is_string())
+            *payload = parse_or_raw(payload->get<std::string>());
+    }
+    return list;
+}
+
+ordered object_or_empty(const std::string& text) {
+    ordered value = parse_or_raw(text);
+    return value.is_object() ? value : ordered::object();
+}
+
+// tool_guesses: null or unparseable → [], a non-list value → wrapped in a list (§5.2).
+ordered tool_guesses_json(const std::optional<std::string>& text) {
+    if (!text) return ordered::array();
+    ordered value = ordered::parse(*text, nullptr, false);
+    if (value.is_discarded() || value.is_null()) return ordered::array();
+    if (value.is_array()) return value;
+    return ordered::array({std::move(value)});
+}
+
+}  // namespace
+
+std::string iso_timestamp(std::string_view stored) {
+    std::string out(stored);
+    if (out.size() > 10 && out[10] == ' ') out[10] = 'T';
+    const auto dot = out.find('.');
+    if (dot != std::string::npos && out.find_first_not_of('0', dot + 1) == std::string::npos)
+        out.erase(dot);
+    return out;
+}
+
+std::string dump_json(const ordered& value) {
+    return value.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+ordered parse_or_raw(const std::string& text) {
+    ordered value = ordered::parse(text, nullptr, false);
+    if (value.is_discarded()) return ordered(text);
+    return value;
+}
+
+ordered log_json(const store::LogRecord& r) {
+    return {
+        {"id", r.id},
+        {"timestamp", iso_timestamp(r.timestamp)},
+        {"decky", r.decky},
+        {"service", r.service},
+        {"event_type", r.event_type},
+        {"attacker_ip", r.attacker_ip},
+        {"raw_line", r.raw_line},
+        {"fields", r.fields},
+        {"msg", nullable(r.msg)},
+        {"trace_id", nullable(r.trace_id)},
+        {"span_id", nullable(r.span_id)},
+    };
+}
+
+ordered bounty_json(const store::BountyRecord& b) {
+    return {
+        {"id", b.id},
+        {"timestamp", iso_timestamp(b.timestamp)},
+        {"decky", b.decky},
+        {"service", b.service},
+        {"attacker_ip", b.attacker_ip},
+        {"bounty_type", b.bounty_type},
+        {"payload", parse_or_raw(b.payload)},
+    };
+}
+
+ordered attacker_json(const store::AttackerRecord& a) {
+    return {
+        {"uuid", a.uuid},
+        {"ip", a.ip},
+        {"first_seen", iso_timestamp(a.first_seen)},
+        {"last_seen", iso_timestamp(a.last_seen)},
+        {"event_count", a.event_count},
+        {"service_count", a.service_count},
+        {"decky_count", a.decky_count},
+        {"services", parse_or_raw(a.services)},
+        {"deckies", parse_or_raw(a.deckies)},
+        {"traversal_path", nullable(a.traversal_path)},
+        {"is_traversal", a.is_traversal},
+        {"bounty_count", a.bounty_count},
+        {"credential_count", a.credential_count},
+        {"fingerprints", fingerprints_json(a.fingerprints)},
+        {"commands", parse_or_raw(a.commands)},
+        {"updated_at", iso_timestamp(a.updated_at)},
+    };
+}
+
+ordered behavior_json(const store::AttackerBehaviorRecord& b) {
+    const auto real = [](const std::optional<double>& v) {
+        return v ? ordered(*v) : ordered(nullptr);
+    };
+    return {
+        {"attacker_uuid", b.attacker_uuid},
+        {"os_guess", nullable(b.os_guess)},
+        {"hop_distance", b.hop_distance ? ordered(*b.hop_distance) : ordered(nullptr)},
+        {"tcp_fingerprint", object_or_empty(b.tcp_fingerprint)},
+        {"retransmit_count", b.retransmit_count},
+        {"behavior_class", nullable(b.behavior_class)},
+        {"beacon_interval_s", real(b.beacon_interval_s)},
+        {"beacon_jitter_pct", real(b.beacon_jitter_pct)},
+        {"tool_guesses", tool_guesses_json(b.tool_guesses)},
+        {"timing_stats", object_or_empty(b.timing_stats)},
+        {"phase_sequence", object_or_empty(b.phase_sequence)},
+        {"updated_at", iso_timestamp(b.updated_at)},
+    };
+}
+
+std::string internal_validation_error_body() {
+    return R"({"detail":"Internal data consistency error","type":"internal_validation_error"})";
+}
+
+}  // namespace decnet::api

@@ -1,0 +1,344 @@
+// Beast sessions in callback style (one object per connection, kept alive by its pending
+// operation): read head → (100 Continue) → read body → route → write → read again.
+// Handlers that wait on the crypto pool reply from another thread; the reply is posted
+// back onto the connection's strand.
+#include "api/server/api_server.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <atomic>
+#include <boost/asio/dispatch.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/strand.hpp>
+#include <boost/asio/write.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <condition_variable>
+#include <mutex>
+#include <stdexcept>
+#include <thread>
+#include <unordered_map>
+
+#include "api/auth/auth_service.hpp"
+
+namespace decnet::api {
+
+namespace beast = boost::beast;
+namespace http = beast::http;
+namespace net = boost::asio;
+using tcp = net::ip::tcp;
+
+namespace {
+
+class Session;
+
+// What every session shares: the router, the limits, and the registry that lets stop()
+// find idle connections and wait for busy ones.
+struct Core {
+    Router router;
+    ServerOptions options;
+    std::atomic<bool> stopping{false};
+    std::mutex mutex;
+    std::condition_variable drained;
+    std::unordered_map<Session*, std::weak_ptr<Session>> sessions;
+
+    Core(Router r, ServerOptions o) : router(std::move(r)), options(std::move(o)) {}
+};
+
+Request to_request(http::request<http::string_body>&& message, const std::string& peer) {
+    Request request;
+    request.method = std::string(message.method_string());
+    const auto raw_target = message.target();
+    const std::string_view target(raw_target.data(), raw_target.size());
+    const auto question = target.find('?');
+    request.path = percent_decode(target.substr(0, question), false);
+    if (question != std::string_view::npos)
+        request.query = parse_query(target.substr(question + 1));
+    for (const auto& field : message) {
+        std::string name(field.name_string());
+        std::transform(name.begin(), name.end(), name.begin(),
+                       [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+        request.headers.emplace(std::move(name), std::string(field.value()));
+    }
+    request.body = std::move(message.body());
+    request.peer_ip = peer;
+    return request;
+}
+
+class Session : public std::enable_shared_from_this<Session> {
+  public:
+    Session(tcp::socket&& socket, Core& core) : stream_(std::move(socket)), core_(core) {
+        beast::error_code ec;
+        const auto endpoint = stream_.socket().remote_endpoint(ec);
+        if (!ec) peer_ = endpoint.address().to_string();
+    }
+
+    void start() {
+        {
+            std::lock_guard lock(core_.mutex);
+            core_.sessions.emplace(this, weak_from_this());
+        }
+        net::dispatch(stream_.get_executor(), [self = shared_from_this()] { self->read_head(); });
+    }
+
+    ~Session() {
+        std::lock_guard lock(core_.mutex);
+        core_.sessions.erase(this);
+        if (core_.sessions.empty()) core_.drained.notify_all();
+    }
+
+    // From stop(): an idle connection closes now, a busy one after its response.
+    void close_if_idle() {
+        net::post(stream_.get_executor(), [self = shared_from_this()] {
+            if (self->idle_) {
+                beast::error_code ec;
+                self->stream_.socket().shutdown(tcp::socket::shutdown_both, ec);
+                self->stream_.close();
+            }
+        });
+    }
+
+  private:
+    void read_head() {
+        if (core_.stopping) return close();
+        parser_.emplace();
+        parser_->header_limit(static_cast<std::uint32_t>(core_.options.header_limit));
+        parser_->body_limit(core_.options.body_limit);
+        idle_ = true;
+        stream_.expires_after(core_.options.idle_timeout);
+        http::async_read_header(
+            stream_, buffer_, *parser_,
+            [self = shared_from_this()](beast::error_code ec, std::size_t) { self->on_head(ec); });
+    }
+
+    void on_head(beast::error_code ec) {
+        idle_ = false;
+        if (ec) return on_read_error(ec);
+        stream_.expires_after(core_.options.io_timeout);
+        const auto& head = parser_->get();
+        if (beast::iequals(head[http::field::expect], "100-continue")) {
+            // curl waits a second for this before sending a body over 1 KiB.
+            static constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
+            net::async_write(stream_, net::buffer(kContinue.data(), kContinue.size()),
+                             [self = shared_from_this()](beast::error_code e, std::size_t) {
+                                 if (e) return self->close();
+                                 self->read_body();
+                             });
+            return;
+        }
+        read_body();
+    }
+
+    void read_body() {
+        http::async_read(
+            stream_, buffer_, *parser_,
+            [self = shared_from_this()](beast::error_code ec, std::size_t) { self->on_body(ec); });
+    }
+
+    void on_read_error(beast::error_code ec) {
+        // Only parser errors deserve an answer; transport ends, timeouts and a client that
+        // left mid-request just close.
+        const bool parse_error =
+            &ec.category() == &http::make_error_code(http::error::bad_target).category();
+        if (!parse_error || ec == http::error::end_of_stream || ec == http::error::partial_message)
+            return close();
+        // A malformed or oversized request gets an answer, then the connection ends.
+        int status = 400;
+        std::string text = "Bad Request";
+        if (ec == http::error::header_limit) {
+            status = 431;
+            text = "Request Header Fields Too Large";
+        } else if (ec == http::error::body_limit) {
+            status = 413;
+            text = "Request Entity Too Large";
+        }
+        Response response;
+        response.status = status;
+        response.content_type = "text/plain; charset=utf-8";
+        response.body = text;
+        keep_alive_ = false;
+        send(std::move(response));
+    }
+
+    void on_body(beast::error_code ec) {
+        if (ec) return on_read_error(ec);
+        auto message = parser_->release();
+        keep_alive_ = message.keep_alive();
+        version_ = message.version();
+        auto request = to_request(std::move(message), peer_);
+        Reply reply = [self = shared_from_this()](Response response) {
+            net::post(self->stream_.get_executor(),
+                      [self, response = std::move(response)]() mutable {
+                          self->send(std::move(response));
+                      });
+        };
+        core_.router.handle(std::move(request), std::move(reply));
+    }
+
+    void send(Response response) {
+        const bool keep_alive = keep_alive_ && !core_.stopping;
+        auto message = std::make_shared<http::response<http::string_body>>(
+            static_cast<http::status>(response.status), version_ == 10 ? 10 : 11);
+        if (!response.body.empty() || response.status != 307)
+            message->set(http::field::content_type, response.content_type);
+        for (auto& [name, value] : response.headers) message->insert(name, value);
+        message->body() = std::move(response.body);
+        message->keep_alive(keep_alive);
+        message->prepare_payload();
+        stream_.expires_after(core_.options.io_timeout);
+        http::async_write(
+            stream_, *message,
+            [self = shared_from_this(), message, keep_alive](beast::error_code ec, std::size_t) {
+                if (ec || !keep_alive) return self->close();
+                self->read_head();
+            });
+    }
+
+    void close() {
+        beast::error_code ec;
+        stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
+        stream_.close();
+    }
+
+    beast::tcp_stream stream_;
+    Core& core_;
+    beast::flat_buffer buffer_;
+    std::optional<http::request_parser<http::string_body>> parser_;
+    std::string peer_;
+    bool keep_alive_ = true;
+    unsigned version_ = 11;
+    bool idle_ = false;
+};
+
+}  // namespace
+
+struct ApiServer::Impl {
+    net::io_context ioc;
+    auth::AuthService& auth;
+    Core core;
+    tcp::acceptor acceptor;
+    net::steady_timer retry;
+    std::vector<std::thread> threads;
+    std::mutex stop_mutex;
+    bool started = false;
+    bool stopped = false;
+    unsigned short bound_port = 0;
+
+    Impl(std::vector<Route> routes, auth::AuthService& a, CorsPolicy cors, ServerOptions options)
+        : ioc(static_cast<int>(options.threads
+                                   ? options.threads
+                                   : std::max(1u, std::thread::hardware_concurrency()))),
+          auth(a),
+          core(Router(std::move(routes), a, std::move(cors)), options),
+          acceptor(net::make_strand(ioc)),
+          retry(acceptor.get_executor()) {
+        beast::error_code ec;
+        const auto address = net::ip::make_address(options.host, ec);
+        if (ec) throw std::runtime_error("invalid listen address '" + options.host + "'");
+        const tcp::endpoint endpoint(address, options.port);
+        acceptor.open(endpoint.protocol(), ec);
+        if (!ec) acceptor.set_option(net::socket_base::reuse_address(true), ec);
+        if (!ec) acceptor.bind(endpoint, ec);
+        if (!ec) acceptor.listen(net::socket_base::max_listen_connections, ec);
+        if (ec)
+            throw std::runtime_error("cannot listen on " + options.host + ":" +
+                                     std::to_string(options.port) + ": " + ec.message());
+        bound_port = acceptor.local_endpoint().port();
+    }
+
+    void accept() {
+        acceptor.async_accept(net::make_strand(ioc),
+                              [this](beast::error_code ec, tcp::socket socket) {
+                                  if (core.stopping || !acceptor.is_open()) return;
+                                  if (!ec) {
+                                      std::make_shared<Session>(std::move(socket), core)->start();
+                                      return accept();
+                                  }
+                                  // Out of descriptors or buffers: keep serving the open
+                                  // connections and try again shortly, instead of spinning on the
+                                  // failing accept.
+                                  spdlog::warn("api: accept: {}", ec.message());
+                                  retry.expires_after(std::chrono::milliseconds(100));
+                                  retry.async_wait([this](beast::error_code) {
+                                      if (!core.stopping) accept();
+                                  });
+                              });
+    }
+};
+
+ApiServer::ApiServer(std::vector<Route> routes, auth::AuthService& auth, CorsPolicy cors,
+                     ServerOptions options)
+    : impl_(std::make_unique<Impl>(std::move(routes), auth, std::move(cors), std::move(options))) {}
+
+ApiServer::~ApiServer() {
+    stop();
+}
+
+void ApiServer::start() {
+    std::lock_guard lock(impl_->stop_mutex);
+    if (impl_->started) return;
+    impl_->started = true;
+    net::dispatch(impl_->acceptor.get_executor(), [impl = impl_.get()] { impl->accept(); });
+    const auto& options = impl_->core.options;
+    const std::size_t count =
+        options.threads ? options.threads : std::max(1u, std::thread::hardware_concurrency());
+    for (std::size_t i = 0; i < count; ++i)
+        impl_->threads.emplace_back([impl = impl_.get()] {
+            // An exception escaping a handler must not end the thread: log and go on.
+            for (;;) {
+                try {
+                    impl->ioc.run();
+                    return;
+                } catch (const std::exception& e) {
+                    spdlog::error("api: I/O thread: {}", e.what());
+                }
+            }
+        });
+}
+
+void ApiServer::stop() {
+    std::lock_guard lock(impl_->stop_mutex);
+    if (impl_->stopped) return;
+    impl_->stopped = true;
+    auto& core = impl_->core;
+    core.stopping = true;
+    net::post(impl_->acceptor.get_executor(), [impl = impl_.get()] {
+        beast::error_code ec;
+        impl->acceptor.close(ec);
+    });
+    if (impl_->started) {
+        std::vector<std::shared_ptr<Session>> open;
+        {
+            std::lock_guard guard(core.mutex);
+            for (auto& [raw, weak] : core.sessions)
+                if (auto session = weak.lock()) open.push_back(std::move(session));
+        }
+        for (auto& session : open) session->close_if_idle();
+        open.clear();
+        std::unique_lock wait(core.mutex);
+        core.drained.wait_for(wait, core.options.shutdown_grace,
+                              [&] { return core.sessions.empty(); });
+    }
+    // Replies still owed by the crypto pool post into this io_context: let them land
+    // before it goes away (bounded by the pool's queue bound).
+    impl_->auth.crypto_pool().wait_idle();
+    impl_->ioc.stop();
+    for (auto& thread : impl_->threads) thread.join();
+    impl_->threads.clear();
+}
+
+unsigned short ApiServer::port() const {
+    return impl_->bound_port;
+}
+
+std::string ApiServer::url() const {
+    const auto& host = impl_->core.options.host;
+    const bool v6 = host.find(':') != std::string::npos;
+    return "http://" + (v6 ? "[" + host + "]" : host) + ":" + std::to_string(port());
+}
+
+}  // namespace decnet::api

@@ -1,0 +1,343 @@
+#include "api/server/router.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <array>
+#include <atomic>
+#include <memory>
+#include <nlohmann/json.hpp>
+
+#include "api/auth/auth_service.hpp"
+#include "api/validation.hpp"
+
+namespace decnet::api {
+namespace {
+
+constexpr std::string_view kPrefix = "/api/v1";
+constexpr std::string_view kCorsMethods = "GET, POST, PUT, DELETE, OPTIONS";
+constexpr std::string_view kCorsHeaders =
+    "Accept, Accept-Language, Authorization, Content-Language, Content-Type, Last-Event-ID";
+constexpr std::array<std::string_view, 5> kCorsMethodList = {"GET", "POST", "PUT", "DELETE",
+                                                             "OPTIONS"};
+constexpr std::array<std::string_view, 6> kCorsHeaderList = {"accept",        "accept-language",
+                                                             "authorization", "content-language",
+                                                             "content-type",  "last-event-id"};
+
+std::vector<std::string> split_path(std::string_view path) {
+    std::vector<std::string> segments;
+    if (path.starts_with('/')) path.remove_prefix(1);
+    std::size_t start = 0;
+    for (;;) {
+        const auto slash = path.find('/', start);
+        segments.emplace_back(path.substr(start, slash - start));
+        if (slash == std::string_view::npos) break;
+        start = slash + 1;
+    }
+    return segments;
+}
+
+std::string lower(std::string_view text) {
+    std::string out(text);
+    std::transform(out.begin(), out.end(), out.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    return out;
+}
+
+std::string trim(std::string_view text) {
+    while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) text.remove_prefix(1);
+    while (!text.empty() && (text.back() == ' ' || text.back() == '\t')) text.remove_suffix(1);
+    return std::string(text);
+}
+
+// FastAPI's strict content type: application/json or application/<x>+json.
+bool is_json_content_type(const std::optional<std::string>& header) {
+    if (!header) return false;
+    auto media = lower(trim(std::string_view(*header).substr(0, header->find(';'))));
+    return media == "application/json" ||
+           (media.starts_with("application/") && media.ends_with("+json"));
+}
+
+std::string invalid_body_detail(const std::string& path) {
+    return path.find("/deckies/deploy") != std::string::npos ? "Invalid INI config"
+                                                             : std::string(kInvalidParamsDetail);
+}
+
+Response internal_error() {
+    Response response;
+    response.status = 500;
+    response.content_type = "text/plain; charset=utf-8";
+    response.body = "Internal Server Error";
+    return response;
+}
+
+Response plain(int status, std::string body) {
+    Response response;
+    response.status = status;
+    response.content_type = "text/plain; charset=utf-8";
+    response.body = std::move(body);
+    return response;
+}
+
+int hex_value(char c) {
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    return -1;
+}
+
+}  // namespace
+
+bool CorsPolicy::allows(const std::string& origin) const {
+    return std::any_of(allowed_origins.begin(), allowed_origins.end(),
+                       [&](const std::string& o) { return o == "*" || o == origin; });
+}
+
+std::string percent_decode(std::string_view text, bool plus_is_space) {
+    std::string out;
+    out.reserve(text.size());
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        const char c = text[i];
+        if (c == '%' && i + 2 < text.size()) {
+            const int hi = hex_value(text[i + 1]), lo = hex_value(text[i + 2]);
+            if (hi >= 0 && lo >= 0) {
+                out += static_cast<char>(hi * 16 + lo);
+                i += 2;
+                continue;
+            }
+        }
+        out += plus_is_space && c == '+' ? ' ' : c;
+    }
+    return out;
+}
+
+std::string percent_encode(std::string_view text, bool keep_slash) {
+    static constexpr char kHex[] = "0123456789ABCDEF";
+    std::string out;
+    for (unsigned char c : text) {
+        if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~' ||
+            (keep_slash && c == '/')) {
+            out += static_cast<char>(c);
+        } else {
+            out += '%';
+            out += kHex[c >> 4];
+            out += kHex[c & 15];
+        }
+    }
+    return out;
+}
+
+std::vector<std::pair<std::string, std::string>> parse_query(std::string_view query) {
+    std::vector<std::pair<std::string, std::string>> pairs;
+    std::size_t start = 0;
+    while (start <= query.size()) {
+        auto end = query.find('&', start);
+        if (end == std::string_view::npos) end = query.size();
+        const auto item = query.substr(start, end - start);
+        if (!item.empty()) {
+            const auto eq = item.find('=');
+            pairs.emplace_back(percent_decode(item.substr(0, eq), true),
+                               eq == std::string_view::npos
+                                   ? std::string()
+                                   : percent_decode(item.substr(eq + 1), true));
+        }
+        start = end + 1;
+    }
+    return pairs;
+}
+
+Response guarded(const std::function<Response()>& body) {
+    try {
+        return body();
+    } catch (const ApiError& error) {
+        auto response = Response::detail(error.status, error.detail);
+        for (const auto& [name, value] : error.headers) response.with_header(name, value);
+        return response;
+    } catch (const std::exception& e) {
+        spdlog::error("api: unhandled error: {}", e.what());
+        return internal_error();
+    } catch (...) {
+        spdlog::error("api: unhandled non-standard exception");
+        return internal_error();
+    }
+}
+
+Router::Router(std::vector<Route> routes, auth::AuthService& auth, CorsPolicy cors)
+    : auth_(auth), cors_(std::move(cors)) {
+    for (auto& route : routes) {
+        auto segments = split_path(route.pattern);
+        routes_.push_back({std::move(route), std::move(segments)});
+    }
+}
+
+std::vector<const Router::Compiled*> Router::match(
+    const std::string& path, std::map<std::string, std::string>* params) const {
+    std::vector<const Compiled*> found;
+    if (!path.starts_with(kPrefix)) return found;
+    const auto segments = split_path(path);
+    for (const auto& compiled : routes_) {
+        if (compiled.segments.size() != segments.size()) continue;
+        std::map<std::string, std::string> captured;
+        bool ok = true;
+        for (std::size_t i = 0; i < segments.size() && ok; ++i) {
+            const auto& want = compiled.segments[i];
+            if (want.size() > 2 && want.front() == '{' && want.back() == '}') {
+                // Starlette's default convertor: one non-empty segment.
+                ok = !segments[i].empty();
+                captured[want.substr(1, want.size() - 2)] = segments[i];
+            } else {
+                ok = want == segments[i];
+            }
+        }
+        if (!ok) continue;
+        if (found.empty() && params) *params = std::move(captured);
+        found.push_back(&compiled);
+    }
+    return found;
+}
+
+Response Router::preflight(const Request& request) const {
+    const auto origin = request.header("origin").value_or("");
+    const auto method = request.header("access-control-request-method").value_or("");
+    std::vector<std::string> failures;
+    if (!cors_.allows(origin)) failures.emplace_back("origin");
+    if (std::find(kCorsMethodList.begin(), kCorsMethodList.end(), method) == kCorsMethodList.end())
+        failures.emplace_back("method");
+    if (auto requested = request.header("access-control-request-headers")) {
+        std::string_view rest = *requested;
+        for (std::size_t guard = 0; guard < 256 && !rest.empty(); ++guard) {
+            const auto comma = rest.find(',');
+            const auto name = lower(trim(rest.substr(0, comma)));
+            rest = comma == std::string_view::npos ? std::string_view() : rest.substr(comma + 1);
+            if (!name.empty() && std::find(kCorsHeaderList.begin(), kCorsHeaderList.end(), name) ==
+                                     kCorsHeaderList.end()) {
+                failures.emplace_back("headers");
+                break;
+            }
+        }
+    }
+    Response response;
+    if (failures.empty()) {
+        response = plain(200, "OK");
+        response.with_header("Access-Control-Allow-Origin", origin).with_header("Vary", "Origin");
+    } else {
+        std::string text = "Disallowed CORS ";
+        for (std::size_t i = 0; i < failures.size(); ++i) text += (i ? ", " : "") + failures[i];
+        response = plain(400, text);
+    }
+    response.with_header("Access-Control-Allow-Methods", std::string(kCorsMethods))
+        .with_header("Access-Control-Max-Age", "600")
+        .with_header("Access-Control-Allow-Headers", std::string(kCorsHeaders));
+    return response;
+}
+
+void Router::handle(Request request, Reply reply) const {
+    const auto origin = request.header("origin");
+    if (request.method == "OPTIONS" && origin && request.header("access-control-request-method")) {
+        reply(preflight(request));
+        return;
+    }
+    // Simple CORS: every answer to an allowed origin names it.
+    Reply answer = reply;
+    if (origin && cors_.allows(*origin)) {
+        answer = [reply, origin = *origin](Response response) {
+            response.with_header("Access-Control-Allow-Origin", origin)
+                .with_header("Vary", "Origin");
+            reply(std::move(response));
+        };
+    }
+
+    const auto candidates = match(request.path, nullptr);
+    if (candidates.empty()) {
+        // Starlette's redirect_slashes: the other spelling of the path exists → 307.
+        std::string other = request.path;
+        if (other.size() > 1 && other.back() == '/')
+            other.pop_back();
+        else
+            other += '/';
+        if (!match(other, nullptr).empty()) {
+            std::string location = percent_encode(other, true);
+            if (!request.query.empty()) {
+                location += '?';
+                for (std::size_t i = 0; i < request.query.size(); ++i)
+                    location += (i ? "&" : "") + percent_encode(request.query[i].first, false) +
+                                "=" + percent_encode(request.query[i].second, false);
+            }
+            if (auto host = request.header("host")) location = "http://" + *host + location;
+            Response redirect;
+            redirect.status = 307;
+            redirect.with_header("Location", location);
+            answer(std::move(redirect));
+            return;
+        }
+        answer(Response::detail(404, "Not Found"));
+        return;
+    }
+    const Compiled* chosen = nullptr;
+    std::string allow;
+    for (const auto* candidate : candidates) {
+        if (candidate->route.method == request.method && !chosen) chosen = candidate;
+        if (allow.find(candidate->route.method) == std::string::npos)
+            allow += (allow.empty() ? "" : ", ") + candidate->route.method;
+    }
+    if (!chosen) {
+        answer(Response::detail(405, "Method Not Allowed").with_header("Allow", allow));
+        return;
+    }
+    request.path_params.clear();
+    {
+        // Captures of the chosen route (candidates share the shape, names may differ).
+        const auto segments = split_path(request.path);
+        for (std::size_t i = 0; i < segments.size(); ++i) {
+            const auto& want = chosen->segments[i];
+            if (want.size() > 2 && want.front() == '{')
+                request.path_params[want.substr(1, want.size() - 2)] = segments[i];
+        }
+    }
+    dispatch(*chosen, std::move(request), answer);
+}
+
+void Router::dispatch(const Compiled& compiled, Request request, const Reply& reply) const {
+    const Route& route = compiled.route;
+    // §0.4 step 1: a JSON body that does not decode is refused before authentication.
+    bool non_json_body = false;
+    if (route.has_body && !request.body.empty()) {
+        if (is_json_content_type(request.header("content-type"))) {
+            if (!nlohmann::json::accept(request.body)) {
+                reply(Response::detail(422, invalid_body_detail(request.path)));
+                return;
+            }
+        } else {
+            non_json_body = true;  // validated as raw bytes after auth: always fails
+        }
+    }
+    Principal principal;
+    auto auth_result = guarded([&] {
+        principal = auth_.authenticate(request, route.access);
+        return Response{};
+    });
+    if (auth_result.status != 200) {
+        reply(std::move(auth_result));
+        return;
+    }
+    if (non_json_body) {
+        reply(Response::detail(422, invalid_body_detail(request.path)));
+        return;
+    }
+    if (route.handler) {
+        reply(guarded([&] { return route.handler(request, principal); }));
+        return;
+    }
+    // Exactly once, even if the handler both replies and then throws.
+    auto once = std::make_shared<std::atomic<bool>>(false);
+    Reply reply_once = [once, reply](Response response) {
+        if (!once->exchange(true)) reply(std::move(response));
+    };
+    auto failure = guarded([&] {
+        route.async_handler(request, principal, reply_once);
+        return Response{};
+    });
+    if (failure.status != 200) reply_once(std::move(failure));
+}
+
+}  // namespace decnet::api

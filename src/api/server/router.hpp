@@ -1,0 +1,60 @@
+// The /api/v1 router, independent of the HTTP library (unit-testable without a socket):
+// route matching with {name} captures, 404/405/307 (api.md §0.2), CORS (§0.5), the
+// evaluation order of §0.4 (JSON decoded before auth, then auth, then the handler), and
+// the mapping of ApiError / other exceptions to responses.
+#pragma once
+
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "api/route.hpp"
+
+namespace decnet::api {
+
+namespace auth {
+class AuthService;
+}
+
+struct CorsPolicy {
+    std::vector<std::string> allowed_origins;  // exact origins; "*" allows any
+    bool allows(const std::string& origin) const;
+};
+
+// Runs `body`; ApiError → {"detail"} with its status and headers; any other exception →
+// 500 text/plain "Internal Server Error", logged. Async handlers use it for the work they
+// do after the crypto pool answers.
+Response guarded(const std::function<Response()>& body);
+
+class Router {
+  public:
+    Router(std::vector<Route> routes, auth::AuthService& auth, CorsPolicy cors);
+
+    // Answers through `reply` exactly once: at once for sync routes, later and from any
+    // thread for async ones.
+    void handle(Request request, Reply reply) const;
+
+  private:
+    struct Compiled {
+        Route route;
+        std::vector<std::string> segments;  // "{name}" marks a capture
+    };
+    // Routes whose pattern matches `path` (captures into `params` of the first).
+    std::vector<const Compiled*> match(const std::string& path,
+                                       std::map<std::string, std::string>* params) const;
+    Response preflight(const Request& request) const;
+    void dispatch(const Compiled& compiled, Request request, const Reply& reply) const;
+
+    std::vector<Compiled> routes_;
+    auth::AuthService& auth_;
+    CorsPolicy cors_;
+};
+
+// Percent-decoding of a path ('+' kept) or a query component ('+' is a space); invalid
+// escapes are kept as they are.
+std::string percent_decode(std::string_view text, bool plus_is_space);
+std::string percent_encode(std::string_view text, bool keep_slash);
+// Splits "a=1&b=2" into decoded pairs, in order.
+std::vector<std::pair<std::string, std::string>> parse_query(std::string_view query);
+
+}  // namespace decnet::api

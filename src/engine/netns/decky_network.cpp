@@ -1,0 +1,203 @@
+// Creation order per decky: namespace → link (veth on the bridge, or macvlan/ipvlan on
+// the parent, created straight into the namespace) → MAC, address, lo, route → sysctls.
+// Each object is recorded as soon as it exists, so a failure at any step removes exactly
+// what was made.
+#include "engine/netns/decky_network.hpp"
+
+#include <algorithm>
+#include <set>
+
+#include "core/error.hpp"
+#include "core/ipv4.hpp"
+#include "core/os_profiles.hpp"
+#include "engine/netns/command.hpp"
+#include "engine/netns/mac_address.hpp"
+#include "engine/netns/names.hpp"
+#include "engine/netns/namespace_socket.hpp"
+#include "engine/netns/namespace_sysctls.hpp"
+#include "engine/netns/privileges.hpp"
+
+namespace decnet::engine::netns {
+namespace {
+
+// A MAC collision inside one fleet is re-derived with a salt; 16 tries is far more than
+// 24 random bits ever need for a LAN-sized fleet.
+constexpr unsigned kMacAttempts = 16;
+
+void check_interface(const std::string& name, const std::string& what) {
+    if (!valid_interface_name(name))
+        throw ConfigError("Invalid " + what + " interface name '" + name + "'.");
+}
+
+std::vector<MacChoice> choose_macs(const DeploymentConfig& config) {
+    std::vector<MacChoice> out;
+    std::set<std::string> taken;
+    for (const auto& d : config.deckies) {
+        const std::optional<std::string_view> archetype =
+            d.archetype ? std::optional<std::string_view>(*d.archetype) : std::nullopt;
+        const std::string_view family = os_profile(d.nmap_os).family;
+        MacChoice mac = decky_mac(d.name, archetype, family);
+        for (unsigned salt = 1; taken.contains(mac.mac) && salt < kMacAttempts; ++salt)
+            mac = decky_mac(d.name, archetype, family, salt);
+        taken.insert(mac.mac);
+        out.push_back(mac);
+    }
+    return out;
+}
+
+// Two deckies whose hashed link names collide cannot both exist; say so up front.
+void check_unique_names(const DeploymentConfig& config) {
+    std::set<std::string> namespaces, links;
+    for (const auto& d : config.deckies) {
+        if (!namespaces.insert(namespace_name(d.name)).second ||
+            !links.insert(host_link_name(d.name)).second)
+            throw ConfigError("decky '" + d.name +
+                              "': its namespace or link name collides with another decky's; "
+                              "rename one of them.");
+    }
+}
+
+}  // namespace
+
+NetnsOptions netns_options(const std::optional<std::string>& attach,
+                           const std::optional<std::string>& bridge,
+                           const DeploymentConfig& config) {
+    NetnsOptions options;
+    const std::string mode = attach ? *attach : (config.ipvlan ? "ipvlan" : "bridge");
+    if (mode == "bridge") {
+        options.attach = Attach::bridge;
+    } else if (mode == "macvlan") {
+        options.attach = Attach::macvlan;
+    } else if (mode == "ipvlan") {
+        options.attach = Attach::ipvlan;
+    } else {
+        throw ConfigError("--attach must be 'bridge', 'macvlan' or 'ipvlan' (got '" + mode + "')");
+    }
+    if (config.ipvlan && options.attach != Attach::ipvlan)
+        throw ConfigError("--ipvlan conflicts with --attach " + mode + ".");
+    options.bridge = bridge ? *bridge : std::string(kDefaultBridge);
+    check_interface(options.bridge, "--bridge");
+    options.parent = config.interface;
+    if (options.attach != Attach::bridge) check_interface(options.parent, "--interface");
+    return options;
+}
+
+std::string record_path(const std::string& state_dir) {
+    return state_dir + "/netns-objects";
+}
+
+DeckyNetworks::DeckyNetworks(const NetnsOptions& options, const std::string& record)
+    : options_(options), created_(record) {}
+
+DeckyNetworks::~DeckyNetworks() {
+    teardown();
+}
+
+std::unique_ptr<DeckyNetworks> DeckyNetworks::create(const DeploymentConfig& config,
+                                                     const NetnsOptions& options,
+                                                     const std::string& state_dir) {
+    require_netns_privileges();
+    check_unique_names(config);
+    const auto macs = choose_macs(config);
+    // The caller holds the state directory's lock, so a record found here was left by a
+    // crashed instance of this directory: its objects are ours to remove.
+    const std::string record = record_path(state_dir);
+    remove_recorded_objects(record);
+
+    std::unique_ptr<DeckyNetworks> self(new DeckyNetworks(options, record));
+    try {
+        self->create_bridge(config);
+        for (std::size_t i = 0; i < config.deckies.size(); ++i)
+            self->create_decky(config.deckies[i], config, macs[i].mac);
+        for (std::size_t i = 0; i < self->deckies_.size(); ++i)
+            self->deckies_[i].vendor = std::string(macs[i].vendor);
+    } catch (...) {
+        self->teardown();
+        throw;
+    }
+    return self;
+}
+
+void DeckyNetworks::teardown() {
+    created_.remove_all();
+}
+
+const DeckyNetwork* DeckyNetworks::find(const std::string& decky) const {
+    const auto it = std::find_if(deckies_.begin(), deckies_.end(),
+                                 [&](const DeckyNetwork& d) { return d.decky == decky; });
+    return it == deckies_.end() ? nullptr : &*it;
+}
+
+int DeckyNetworks::open_listener(const DeckyConfig& decky, std::uint16_t port) const {
+    const auto* net = find(decky.name);
+    if (!net)
+        throw ConfigError(decky.name +
+                          ": no network namespace (netns mode creates them at "
+                          "start-up only)");
+    try {
+        return open_socket_in_namespace(net->namespace_name, decky.ip, port, SocketKind::tcp);
+    } catch (const ConfigError& e) {
+        throw ConfigError(decky.name + ": " + e.what());
+    }
+}
+
+void DeckyNetworks::create_bridge(const DeploymentConfig& config) {
+    if (options_.attach != Attach::bridge) return;
+    const auto& bridge = options_.bridge;
+    if (const auto shown = try_ip({"-d", "link", "show", "dev", bridge}); shown.exit_code == 0) {
+        // An existing bridge is the LAN uplink someone else manages: used, never changed.
+        if (shown.output.find("bridge forward_delay") == std::string::npos)
+            throw ConfigError("--bridge " + bridge + " exists but is not a bridge.");
+        return;
+    }
+    run_ip({"link", "add", "name", bridge, "type", "bridge"});
+    created_.add({CreatedObject::Kind::bridge, bridge, {}});
+    if (!config.gateway.empty()) {
+        const auto subnet = Subnet::parse(config.subnet);
+        run_ip(
+            {"addr", "add", config.gateway + "/" + std::to_string(subnet.prefix), "dev", bridge});
+    }
+    run_ip({"link", "set", "dev", bridge, "up"});
+}
+
+void DeckyNetworks::create_decky(const DeckyConfig& decky, const DeploymentConfig& config,
+                                 const std::string& mac) {
+    const std::string ns = namespace_name(decky.name);
+    const std::string peer = peer_link_name(decky.name);
+    const std::string eth(kDeckyInterface);
+    run_ip({"netns", "add", ns});
+    created_.add({CreatedObject::Kind::netns, ns, {}});
+
+    if (options_.attach == Attach::bridge) {
+        const std::string host = host_link_name(decky.name);
+        run_ip({"link", "add", "name", host, "type", "veth", "peer", "name", peer, "netns", ns});
+        created_.add({CreatedObject::Kind::link, host, {}});
+        run_ip({"link", "set", "dev", host, "master", options_.bridge});
+        run_ip({"link", "set", "dev", host, "up"});
+    } else {
+        const bool ipvlan = options_.attach == Attach::ipvlan;
+        run_ip({"link", "add", "link", options_.parent, "name", peer, "netns", ns, "type",
+                ipvlan ? "ipvlan" : "macvlan", "mode", ipvlan ? "l2" : "bridge"});
+    }
+    run_ip({"-n", ns, "link", "set", "dev", peer, "name", eth});
+    // A macvlan/ipvlan child lives only in the namespace; deleting it explicitly frees the
+    // parent even while a socket still pins the namespace.
+    if (options_.attach != Attach::bridge)
+        created_.add({CreatedObject::Kind::namespace_link, eth, ns});
+
+    const bool own_mac = options_.attach != Attach::ipvlan;
+    if (own_mac) run_ip({"-n", ns, "link", "set", "dev", eth, "address", mac});
+    const auto subnet = Subnet::parse(config.subnet);
+    run_ip({"-n", ns, "addr", "add", decky.ip + "/" + std::to_string(subnet.prefix), "dev", eth});
+    run_ip({"-n", ns, "link", "set", "dev", "lo", "up"});
+    run_ip({"-n", ns, "link", "set", "dev", eth, "up"});
+    const auto gateway = Ipv4::try_parse(config.gateway);
+    if (gateway && subnet.contains(*gateway) && gateway->str() != decky.ip)
+        run_ip({"-n", ns, "route", "add", "default", "via", gateway->str(), "dev", eth});
+    apply_namespace_sysctls(ns, os_profile(decky.nmap_os));
+
+    deckies_.push_back(
+        {decky.name, ns, decky.ip, own_mac ? std::optional<std::string>(mac) : std::nullopt, {}});
+}
+
+}  // namespace decnet::engine::netns

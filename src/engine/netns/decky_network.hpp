@@ -1,0 +1,77 @@
+// netns mode's host side: one network namespace per decky, attached to the LAN by a veth
+// pair on a bridge (default; decnet creates "decnet0" holding the gateway address unless
+// the named bridge already exists, which is then used as the LAN uplink) or by a
+// macvlan/ipvlan child of --interface. Inside each namespace: lo up, the decky's IP on
+// eth0 with its own MAC, a default route via the gateway, and the OS family's sysctls.
+// Everything created is recorded (see created_objects.hpp) and removed on teardown.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/config.hpp"
+#include "engine/netns/created_objects.hpp"
+
+namespace decnet::engine::netns {
+
+enum class Attach { bridge, macvlan, ipvlan };
+
+struct NetnsOptions {
+    Attach attach = Attach::bridge;
+    std::string bridge = "decnet0";  // bridge mode
+    std::string parent;              // macvlan/ipvlan: the LAN interface
+};
+
+// From --attach (bridge|macvlan|ipvlan), --bridge and the plan (--ipvlan, --interface).
+// Throws ConfigError for an unknown attach mode or an invalid interface name.
+NetnsOptions netns_options(const std::optional<std::string>& attach,
+                           const std::optional<std::string>& bridge,
+                           const DeploymentConfig& config);
+
+struct DeckyNetwork {
+    std::string decky;
+    std::string namespace_name;
+    std::string ip;
+    std::optional<std::string> mac;  // none with ipvlan (children share the parent's MAC)
+    std::string vendor;
+};
+
+// The record file in a state directory.
+std::string record_path(const std::string& state_dir);
+
+class DeckyNetworks {
+  public:
+    // Checks privileges first (ConfigError before anything exists), then creates every
+    // namespace and link. On any failure everything made so far is removed and the error
+    // rethrown.
+    static std::unique_ptr<DeckyNetworks> create(const DeploymentConfig& config,
+                                                 const NetnsOptions& options,
+                                                 const std::string& state_dir);
+    ~DeckyNetworks();
+    DeckyNetworks(const DeckyNetworks&) = delete;
+    DeckyNetworks& operator=(const DeckyNetworks&) = delete;
+
+    // Removes every namespace and interface created (idempotent).
+    void teardown();
+
+    const std::vector<DeckyNetwork>& deckies() const { return deckies_; }
+    const DeckyNetwork* find(const std::string& decky) const;
+    // A TCP socket bound and listening on the decky's address inside its namespace; the
+    // fd is for Runtime's socket opener. Throws ConfigError naming the decky and port.
+    int open_listener(const DeckyConfig& decky, std::uint16_t port) const;
+
+  private:
+    DeckyNetworks(const NetnsOptions& options, const std::string& record);
+    void create_bridge(const DeploymentConfig& config);
+    void create_decky(const DeckyConfig& decky, const DeploymentConfig& config,
+                      const std::string& mac);
+
+    NetnsOptions options_;
+    CreatedObjects created_;
+    std::vector<DeckyNetwork> deckies_;
+};
+
+}  // namespace decnet::engine::netns

@@ -1,0 +1,182 @@
+// The read resources and the fleet over a real socket: ApiServer with these routes, a
+// real SQLite store, and curl as the client (api.md §11 checks 17–38, 48–50 in the
+// black-box form; auth is api-core's and only exercised as far as these routes need).
+#include <gtest/gtest.h>
+#include <stdio.h>
+
+#include <array>
+#include <nlohmann/json.hpp>
+
+#include "api/api_context.hpp"
+#include "api/auth/auth_service.hpp"
+#include "api/db_fleet_control.hpp"
+#include "api/resources/read_resources.hpp"
+#include "api/server/api_server.hpp"
+#include "api_test_support.hpp"
+#include "unit/api/read_test_support.hpp"
+
+namespace decnet::api {
+namespace {
+
+// ctest runs each test in its own process, possibly in parallel: take the first free
+// port of the range reserved for these tests.
+constexpr unsigned short kFirstPort = 18240;
+constexpr unsigned short kLastPort = 18299;
+
+struct CurlResult {
+    int status = 0;
+    std::string body;
+};
+
+class ReadHttpTest : public ::testing::Test {
+  protected:
+    ReadHttpTest()
+        : auth_(*store_.repo, testing::cheap_settings()),
+          fleet_(*store_.repo, network_),
+          context_{*store_.repo, {}} {
+        store::UserRecord admin{auth::new_uuid_v4(), "admin", "x", "admin", false};
+        store::UserRecord viewer{auth::new_uuid_v4(), "viewer", "x", "viewer", false};
+        store_.repo->create_user(admin);
+        store_.repo->create_user(viewer);
+        admin_token_ = auth_.jwt().issue(admin.uuid);
+        viewer_token_ = auth_.jwt().issue(viewer.uuid);
+        context_.fleet = &fleet_;
+        ServerOptions options;
+        options.threads = 2;
+        for (unsigned short port = kFirstPort; !server_ && port <= kLastPort; ++port) {
+            options.port = port;
+            try {
+                server_ =
+                    std::make_unique<ApiServer>(read_resource_routes(context_), auth_,
+                                                CorsPolicy{{"http://localhost:8080"}}, options);
+            } catch (const std::runtime_error&) {
+                // taken: try the next one
+            }
+        }
+        if (!server_) throw std::runtime_error("no free port in 18240-18299");
+        port_ = server_->port();
+        server_->start();
+    }
+    ~ReadHttpTest() override {
+        if (server_) server_->stop();
+    }
+
+    // curl with the token (if any), a method, an optional JSON body; path already encoded.
+    CurlResult curl(const std::string& method, const std::string& path, const std::string& token,
+                    const std::string& body = {}) {
+        std::string command = "curl -s -o - -w '\\n%{http_code}' -X " + method;
+        if (!token.empty()) command += " -H 'Authorization: Bearer " + token + "'";
+        if (!body.empty()) command += " -H 'Content-Type: application/json' --data-binary @- ";
+        command += " 'http://127.0.0.1:" + std::to_string(port_) + path + "'";
+        std::string output;
+        if (!body.empty()) {
+            // The body goes through a file: curl reads it from stdin (@-).
+            const std::string file = store_.dir + "/body.json";
+            FILE* f = std::fopen(file.c_str(), "wb");
+            std::fwrite(body.data(), 1, body.size(), f);
+            std::fclose(f);
+            command += " < '" + file + "'";
+        }
+        FILE* pipe = ::popen(command.c_str(), "r");
+        std::array<char, 4096> buffer{};
+        while (std::size_t n = std::fread(buffer.data(), 1, buffer.size(), pipe))
+            output.append(buffer.data(), n);
+        ::pclose(pipe);
+        CurlResult result;
+        const auto newline = output.rfind('\n');
+        result.body = output.substr(0, newline);
+        result.status = std::atoi(output.c_str() + newline + 1);
+        return result;
+    }
+
+    testing::TempStore store_;
+    auth::AuthService auth_;
+    read_test::FixedNetwork network_;
+    DbFleetControl fleet_;
+    ApiContext context_;
+    std::unique_ptr<ApiServer> server_;
+    std::string admin_token_, viewer_token_;
+    unsigned short port_ = 0;
+};
+
+TEST_F(ReadHttpTest, ViewerReadsEverything) {
+    for (const char* path : {"/api/v1/logs", "/api/v1/logs/histogram", "/api/v1/bounty",
+                             "/api/v1/deckies", "/api/v1/stats", "/api/v1/attackers"}) {
+        const auto r = curl("GET", path, viewer_token_);
+        EXPECT_EQ(r.status, 200) << path << " " << r.body;
+    }
+    EXPECT_EQ(curl("GET", "/api/v1/logs", viewer_token_).body,
+              R"({"total":0,"limit":50,"offset":0,"data":[]})");
+}
+
+TEST_F(ReadHttpTest, NoTokenIs401AndViewerCannotWrite) {
+    for (const char* path : {"/api/v1/logs", "/api/v1/stats", "/api/v1/deckies", "/api/v1/bounty",
+                             "/api/v1/attackers"})
+        EXPECT_EQ(curl("GET", path, "").status, 401) << path;
+    EXPECT_EQ(curl("POST", "/api/v1/deckies/decky-01/mutate", "").status, 401);
+    auto r = curl("POST", "/api/v1/deckies/deploy", viewer_token_,
+                  R"({"ini_content":"[decky-rbac-test]\nservices=ssh"})");
+    EXPECT_EQ(r.status, 403);
+    EXPECT_EQ(r.body, R"({"detail":"Insufficient permissions"})");
+    EXPECT_EQ(curl("POST", "/api/v1/deckies/test-decky/mutate", viewer_token_).status, 403);
+    EXPECT_EQ(curl("PUT", "/api/v1/deckies/test-decky/mutate-interval", viewer_token_,
+                   R"({"mutate_interval":"5d"})")
+                  .status,
+              403);
+}
+
+TEST_F(ReadHttpTest, QueryValidationAndHostileValuesOverTheWire) {
+    EXPECT_EQ(curl("GET", "/api/v1/logs?limit=0", viewer_token_).status, 422);
+    EXPECT_EQ(curl("GET", "/api/v1/logs?limit=1000", viewer_token_).status, 200);
+    EXPECT_EQ(curl("GET", "/api/v1/logs?search=" + std::string(513, 'a'), viewer_token_).status,
+              422);
+    EXPECT_EQ(curl("GET", "/api/v1/attackers?sort_by=foo", viewer_token_).status, 422);
+    EXPECT_EQ(curl("GET", "/api/v1/logs/histogram?interval_minutes=0", viewer_token_).status, 422);
+    // ' OR 1=1 -- and "; DROP TABLE logs; --, percent-encoded, in every string parameter.
+    for (const char* value :
+         {"%27%20OR%201%3D1%20--", "%22%3B%20DROP%20TABLE%20logs%3B%20--", "%25", "%5C"}) {
+        for (const char* path :
+             {"/api/v1/logs?search=", "/api/v1/logs?start_time=", "/api/v1/logs?end_time=",
+              "/api/v1/bounty?search=", "/api/v1/bounty?bounty_type=", "/api/v1/attackers?search=",
+              "/api/v1/attackers?service=", "/api/v1/logs/histogram?search="})
+            EXPECT_EQ(curl("GET", std::string(path) + value, viewer_token_).status, 200)
+                << path << value;
+    }
+    const auto r = curl("GET", "/api/v1/attackers/%27%20OR%201%3D1%20--", viewer_token_);
+    EXPECT_EQ(r.status, 404);
+    EXPECT_EQ(r.body, R"({"detail":"Attacker not found"})");
+    EXPECT_EQ(curl("GET", "/api/v1/attackers/x/commands?limit=201", viewer_token_).status, 422);
+}
+
+TEST_F(ReadHttpTest, DeployThenReadTheFleet) {
+    auto r = curl("POST", "/api/v1/deckies/deploy", admin_token_,
+                  R"({"ini_content":"[decky-01]\nservices = ssh\n[decky-02]\nservices = http"})");
+    ASSERT_EQ(r.status, 200) << r.body;
+    EXPECT_EQ(r.body, R"({"message":"Deckies deployed successfully"})");
+    const auto deckies = nlohmann::json::parse(curl("GET", "/api/v1/deckies", viewer_token_).body);
+    ASSERT_EQ(deckies.size(), 2u);
+    EXPECT_EQ(deckies[0]["name"], "decky-01");
+    EXPECT_TRUE(deckies[0]["service_config"].is_object());
+    const auto stats = nlohmann::json::parse(curl("GET", "/api/v1/stats", viewer_token_).body);
+    EXPECT_EQ(stats["deployed_deckies"], 2);
+    EXPECT_EQ(stats["active_deckies"], 2);
+    r = curl("POST", "/api/v1/deckies/deploy", admin_token_, R"({"ini_content":""})");
+    EXPECT_EQ(r.status, 409);
+    EXPECT_EQ(r.body, R"({"detail":"Configuration conflict: INI content is empty."})");
+    EXPECT_EQ(curl("POST", "/api/v1/deckies/deploy", admin_token_, "{bad json").status, 422);
+    EXPECT_EQ(curl("POST", "/api/v1/deckies/INVALID%20NAME!!/mutate", admin_token_).status, 422);
+    EXPECT_EQ(curl("POST", "/api/v1/deckies/decky-01/mutate", admin_token_).status, 200);
+    r = curl("PUT", "/api/v1/deckies/decky-01/mutate-interval", admin_token_,
+             R"({"mutate_interval":"1d"})");
+    EXPECT_EQ(r.status, 200);
+    EXPECT_EQ(nlohmann::json::parse(
+                  curl("GET", "/api/v1/deckies", viewer_token_).body)[0]["mutate_interval"],
+              1440);
+    EXPECT_EQ(curl("PUT", "/api/v1/deckies/decky-01/mutate-interval", admin_token_,
+                   R"({"mutate_interval":60})")
+                  .status,
+              400);
+}
+
+}  // namespace
+}  // namespace decnet::api

@@ -1,0 +1,117 @@
+// Live changes to a running Runtime: removing a decky closes its ports while its open
+// sessions finish; swapping services leaves other deckies alone; events are counted.
+// Uses redis (6379, no privilege needed) on 127.99.12.0/24.
+#include "honeypot/runtime.hpp"
+
+#include <arpa/inet.h>
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "core/error.hpp"
+#include "events/event_bus.hpp"
+
+namespace decnet::honeypot {
+namespace {
+
+// A blocking client socket with a 2 s timeout; -1 when the connect is refused.
+int connect_to(const std::string& ip, int port) {
+    const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+    timeval tv{2, 0};
+    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_port = htons(static_cast<std::uint16_t>(port));
+    inet_pton(AF_INET, ip.c_str(), &addr.sin_addr);
+    if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
+        ::close(fd);
+        return -1;
+    }
+    return fd;
+}
+
+std::string ping(int fd) {
+    const std::string command = "PING\r\n";
+    if (::send(fd, command.data(), command.size(), MSG_NOSIGNAL) < 0) return {};
+    char buffer[64];
+    const auto n = ::recv(fd, buffer, sizeof buffer, 0);
+    return n > 0 ? std::string(buffer, static_cast<std::size_t>(n)) : std::string();
+}
+
+DeckyConfig redis_decky(const std::string& name, const std::string& ip) {
+    DeckyConfig d;
+    d.name = name;
+    d.ip = ip;
+    d.hostname = name;
+    d.services = {"redis"};
+    return d;
+}
+
+TEST(RuntimeLive, RemovedDeckyRefusesNewConnectionsButOpenSessionsFinish) {
+    EventBus bus;
+    Runtime runtime(bus, {}, 2);
+    runtime.start();
+    runtime.add_decky(redis_decky("a", "127.99.12.1"));
+    runtime.add_decky(redis_decky("b", "127.99.12.2"));
+    const int open = connect_to("127.99.12.1", 6379);
+    ASSERT_GE(open, 0);
+    EXPECT_EQ(ping(open), "+PONG\r\n");
+
+    EXPECT_TRUE(runtime.remove_decky("a"));
+    EXPECT_FALSE(runtime.remove_decky("a"));
+    EXPECT_EQ(connect_to("127.99.12.1", 6379), -1);
+    EXPECT_EQ(ping(open), "+PONG\r\n");  // the session outlives its listener
+    ::close(open);
+
+    const int other = connect_to("127.99.12.2", 6379);
+    ASSERT_GE(other, 0);
+    EXPECT_EQ(ping(other), "+PONG\r\n");
+    ::close(other);
+    ASSERT_EQ(runtime.deckies().size(), 1u);
+    EXPECT_EQ(runtime.deckies()[0].name, "b");
+    EXPECT_GE(runtime.deckies()[0].events, 1u);
+    runtime.stop();
+}
+
+TEST(RuntimeLive, ReplaceServicesSwapsListenersAndKeepsCounters) {
+    EventBus bus;
+    Runtime runtime(bus, {}, 2);
+    runtime.start();
+    runtime.add_decky(redis_decky("a", "127.99.12.3"));
+    const int fd = connect_to("127.99.12.3", 6379);
+    ASSERT_GE(fd, 0);
+    EXPECT_EQ(ping(fd), "+PONG\r\n");
+    ::close(fd);
+
+    // No emulator for ssh: the decky keeps nothing listening, and says so.
+    const auto report = runtime.replace_services("a", {"ssh"});
+    ASSERT_TRUE(report);
+    EXPECT_TRUE(report->listening.empty());
+    EXPECT_THAT(report->unavailable, ::testing::ElementsAre("a/ssh"));
+    EXPECT_EQ(connect_to("127.99.12.3", 6379), -1);
+
+    ASSERT_TRUE(runtime.replace_services("a", {"redis"}));
+    const int again = connect_to("127.99.12.3", 6379);
+    ASSERT_GE(again, 0);
+    EXPECT_EQ(ping(again), "+PONG\r\n");
+    ::close(again);
+    EXPECT_FALSE(runtime.replace_services("nope", {"redis"}));
+    EXPECT_GE(runtime.deckies()[0].events, 2u);
+    runtime.stop();
+}
+
+TEST(RuntimeLive, AddingATakenNameOrPortFailsCleanly) {
+    EventBus bus;
+    Runtime runtime(bus, {}, 1);
+    runtime.start();
+    runtime.add_decky(redis_decky("a", "127.99.12.4"));
+    EXPECT_THROW(runtime.add_decky(redis_decky("a", "127.99.12.5")), ConfigError);
+    EXPECT_THROW(runtime.add_decky(redis_decky("b", "127.99.12.4")), ConfigError);
+    EXPECT_EQ(runtime.deckies().size(), 1u);
+    runtime.stop();
+}
+
+}  // namespace
+}  // namespace decnet::honeypot
