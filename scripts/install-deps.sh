@@ -20,6 +20,7 @@ TEST_PACKAGES=(
   iproute2 procps curl bsdutils openssl netcat-openbsd sqlite3 redis-tools
   mariadb-server mariadb-client       # a private MariaDB for the MySQL backend tests
   telnet                              # the real client for the telnet emulator test
+  nmap                                # netns mode test: SYN scan from the attacker namespace
 )
 # Load generators for `make bench` only (not needed to build or test).
 BENCH_PACKAGES=(

@@ -5,13 +5,19 @@ local threads = {}
 
 function setup(thread) threads[#threads + 1] = thread end
 
+local req
+
+-- The request is built here and returned by request(): wrk formats its static request
+-- before a script's init runs, so setting wrk.method/body in init alone would send
+-- "GET /" (every "login" a 404).
 function init(args)
   non2xx = 0
-  wrk.method = "POST"
-  wrk.headers["Content-Type"] = "application/json"
-  wrk.body = string.format('{"username":"%s","password":"%s"}',
-                           os.getenv("USER_NAME") or "admin", os.getenv("PASSWORD") or "admin")
+  local body = string.format('{"username":"%s","password":"%s"}',
+                              os.getenv("USER_NAME") or "admin", os.getenv("PASSWORD") or "admin")
+  req = wrk.format("POST", "/api/v1/auth/login", {["Content-Type"] = "application/json"}, body)
 end
+
+function request() return req end
 
 function response(status, headers, body)
   if status < 200 or status > 299 then non2xx = non2xx + 1 end

@@ -16,6 +16,8 @@ class Repository;
 namespace decnet::api {
 
 class FleetControl;
+class LogFeed;
+class StreamHub;
 struct ReadCaches;
 namespace auth {
 class AuthService;
@@ -60,6 +62,11 @@ struct ApiContext {
     // itself): the ingester, the event bus, the decky runtime, the workers. Whoever runs
     // them registers them (decnet up / decnet api) before the routes are built.
     std::vector<HealthComponent> health_components{};
+    // Committed log rows as they are stored (the ingester's under `decnet up`, a shared
+    // poller's under `decnet api`). Not owned; GET /stream is served only when set.
+    LogFeed* log_feed = nullptr;
+    // The live streams, created by stream_routes (kept here for its counters).
+    std::shared_ptr<StreamHub> stream_hub{};
 };
 
 }  // namespace decnet::api

@@ -16,6 +16,8 @@ std::vector<Route> all_routes(ApiContext& context) {
     add(users_routes(context));
     add(read_resource_routes(context));
     add(health_routes(context));
+    add(stream_routes(context));
+    add(openapi_routes(context));
     return routes;
 }
 

@@ -7,6 +7,9 @@
 #include "api/api_routes.hpp"
 #include "api/auth/jwt_secret.hpp"
 #include "api/db_fleet_control.hpp"
+#include "api/log_feed.hpp"
+#include "api/resources/ops_resources.hpp"
+#include "api/server/static_site.hpp"
 #include "engine/network_detect.hpp"
 
 namespace decnet::api {
@@ -104,6 +107,23 @@ ApiService::ApiService(store::Repository& repo, ApiServiceConfig config, FleetCo
     }
     context_ = std::make_unique<ApiContext>(
         ApiContext{repo, config.settings, fleet, nullptr, auth_.get()});
+    context_->health_components = std::move(config.health);
+    context_->log_feed = config.log_feed;
+    if (!context_->log_feed) {
+        owned_feed_ = std::make_unique<LogFeed>();
+        poller_ = std::make_unique<LogFeedPoller>(repo, *owned_feed_);
+        context_->log_feed = owned_feed_.get();
+    }
+    // The dashboard on the same origin; /openapi.json at the root in developer mode as
+    // the reference's framework served it (always under /api/v1).
+    auto site = std::make_shared<StaticSite>(
+        config.web_root.empty() ? default_web_root() : std::filesystem::path(config.web_root));
+    config.server.outside_api = [site, developer = config.settings.developer_mode](
+                                    const Request& request) -> std::optional<Response> {
+        if (developer && request.path == "/openapi.json" && request.method == "GET")
+            return Response::json(openapi_document());
+        return site->serve(request);
+    };
     config.server.host = config.settings.host;
     config.server.port = static_cast<unsigned short>(config.settings.port);
     server_ = std::make_unique<ApiServer>(all_routes(*context_), *auth_,
@@ -112,13 +132,16 @@ ApiService::ApiService(store::Repository& repo, ApiServiceConfig config, FleetCo
 
 ApiService::~ApiService() {
     if (server_) server_->stop();
+    if (poller_) poller_->stop();
 }
 
 void ApiService::start() {
+    if (poller_) poller_->start();
     server_->start();
 }
 void ApiService::stop() {
     server_->stop();
+    if (poller_) poller_->stop();
 }
 std::string ApiService::url() const {
     return server_->url();

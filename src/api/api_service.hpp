@@ -5,6 +5,7 @@
 
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "api/api_context.hpp"
 #include "api/auth/auth_service.hpp"
@@ -17,6 +18,8 @@ class Repository;
 namespace decnet::api {
 
 class FleetControl;
+class LogFeed;
+class LogFeedPoller;
 
 struct ApiServiceConfig {
     ApiSettings settings;
@@ -24,6 +27,14 @@ struct ApiServiceConfig {
     std::string admin_user = "admin";
     std::string admin_password = "admin";
     ServerOptions server;
+    // /health components beyond the database (the ingester, bus, runtime of `decnet up`).
+    std::vector<HealthComponent> health;
+    // Committed log rows for GET /stream: `decnet up` passes the feed its ingester
+    // publishes into; null (standalone `decnet api`) → one shared poller of the store.
+    LogFeed* log_feed = nullptr;
+    // The built dashboard; empty → default_web_root() (DECNET_WEB_DIST, ./web/dist, or
+    // web/dist beside the binary's directory).
+    std::string web_root;
 };
 
 // Reads DECNET_API_HOST/PORT, DECNET_DEVELOPER, DECNET_CONTRACT_TEST, DECNET_WEB_HOST/PORT,
@@ -50,6 +61,8 @@ class ApiService {
     std::unique_ptr<Detector> detector_;  // first: the owned fleet control uses it
     std::unique_ptr<auth::AuthService> auth_;
     std::unique_ptr<FleetControl> owned_fleet_;
+    std::unique_ptr<LogFeed> owned_feed_;
+    std::unique_ptr<LogFeedPoller> poller_;  // only with owned_feed_
     std::unique_ptr<ApiContext> context_;
     std::unique_ptr<ApiServer> server_;
 };

@@ -3,7 +3,9 @@
 // a socket. The server (api/server/) converts Beast messages to and from these.
 #pragma once
 
+#include <cstddef>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -30,11 +32,39 @@ struct Request {
     const std::string& path_param(std::string_view name) const;
 };
 
+// A long-lived streamed body (SSE), written by the handler's side from any thread. The
+// server implements it; writes after the peer left are dropped and return false.
+class StreamSink {
+  public:
+    virtual ~StreamSink() = default;
+    // Queues one piece of the body. False once the stream is over (peer gone, closed,
+    // aborted for being too far behind, server stopping).
+    virtual bool write(std::string data) = 0;
+    // Ends the body after what is queued, then the connection. Idempotent.
+    virtual void close() = 0;
+    // Drops the connection now, queued data included (a client too slow to keep up).
+    virtual void abort() = 0;
+    // Bytes queued and not yet taken by the socket.
+    virtual std::size_t queued_bytes() const = 0;
+};
+
+// The handler's side of a streamed response: the server calls start() once the head is
+// written and stopped() exactly once when the stream ends for any reason (after start).
+class StreamSource {
+  public:
+    virtual ~StreamSource() = default;
+    virtual void start(std::shared_ptr<StreamSink> sink) = 0;
+    virtual void stopped() = 0;
+};
+
 struct Response {
     int status = 200;
     std::string content_type = "application/json";
     std::string body;
     std::vector<std::pair<std::string, std::string>> headers;
+    // Set: `body` is ignored and the server sends a chunked body fed by this source, on a
+    // connection that is not reused afterwards.
+    std::shared_ptr<StreamSource> stream{};
 
     // 200 application/json with an already-serialised body.
     static Response json(std::string body, int status = 200);

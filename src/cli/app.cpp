@@ -3,6 +3,8 @@
 #include "cli/app.hpp"
 
 #include <CLI/CLI.hpp>
+
+#include <csignal>
 #include <iostream>
 
 #include "cli/commands.hpp"
@@ -56,6 +58,9 @@ int run(int argc, char** argv) {
                   << "Run 'decnet --help' for the list of commands.\n";
         return kExitUsage;
     }
+    // Every verb that serves sockets (up, api, collect) must survive a peer that closes
+    // first: a write to it reports EPIPE instead of killing the process.
+    std::signal(SIGPIPE, SIG_IGN);
     try {
         app.parse(argc, argv);
     } catch (const CLI::CallForHelp&) {

@@ -27,7 +27,8 @@ int run_deploy(const engine::DeploymentPlan& plan, const InstanceOptions& option
         hooks.progress = [&](std::size_t done, std::size_t total) {
             channel.progress(done, total);
         };
-        hooks.ready = [&](const honeypot::DeployReport& report, const engine::StatePaths&) {
+        hooks.ready = [&](const honeypot::DeployReport& report, const engine::StatePaths&,
+                          const std::string&) {
             std::cout << "decnet daemon up: " << report.listening.size() << " listeners"
                       << std::endl;
             channel.ready(plan.config.deckies.size(), report.listening.size());

@@ -11,6 +11,9 @@
 #include <mutex>
 #include <thread>
 
+#include "api/api_service.hpp"
+#include "api/live_fleet_control.hpp"
+#include "api/log_feed.hpp"
 #include "cli/signal_waiter.hpp"
 #include "core/error.hpp"
 #include "core/rng.hpp"
@@ -69,13 +72,69 @@ std::unique_ptr<store::Repository> open_store(const std::string& db) {
     }
 }
 
+// What /health reports besides the database: the ingester (critical: without it nothing
+// is stored), the event bus (drops degrade), the decky runtime (critical: it is the product).
+std::vector<api::HealthComponent> instance_health(store::Ingester& ingester, EventBus& bus,
+                                                  honeypot::Runtime& runtime) {
+    std::vector<api::HealthComponent> components;
+    components.push_back(
+        {"ingestion_worker", true, [&ingester] {
+             const auto lost = ingester.stats().lost;
+             if (lost == 0) return api::HealthStatus{true, std::nullopt};
+             return api::HealthStatus{false, std::to_string(lost) + " events could not be stored"};
+         }});
+    components.push_back({"event_bus", false, [&bus] {
+                              std::uint64_t dropped = 0;
+                              for (const auto& s : bus.stats().subscribers) dropped += s.dropped;
+                              if (dropped == 0) return api::HealthStatus{true, std::nullopt};
+                              return api::HealthStatus{false, std::to_string(dropped) +
+                                                                  " events dropped by slow "
+                                                                  "subscribers"};
+                          }});
+    components.push_back({"decky_runtime", true, [&runtime] {
+                              const auto listeners = runtime.listeners().size();
+                              if (listeners > 0) return api::HealthStatus{true, std::nullopt};
+                              return api::HealthStatus{false, "no decky is listening"};
+                          }});
+    return components;
+}
+
+// The REST API and dashboard, serving this instance's live fleet. A taken port is a
+// start-up error like a decky's.
+std::unique_ptr<api::ApiService> start_api(const InstanceOptions& options,
+                                           const engine::StatePaths& paths,
+                                           store::Repository& repository,
+                                           api::LiveFleetControl& fleet,
+                                           std::vector<api::HealthComponent> health,
+                                           api::LogFeed& log_feed) {
+    api::ApiServiceConfig config;
+    std::unique_ptr<api::ApiService> service;
+    try {
+        config = api::api_config_from_environment(paths.dir);
+        if (!options.api_host.empty()) config.settings.host = options.api_host;
+        if (options.api_port != 0) config.settings.port = options.api_port;
+        config.health = std::move(health);
+        config.log_feed = &log_feed;
+        service = std::make_unique<api::ApiService>(repository, config, &fleet);
+    } catch (const std::runtime_error& e) {
+        throw ConfigError(std::string("REST API: ") + e.what() +
+                          " (choose another --api-port, or --no-api)");
+    }
+    service->start();
+    return service;
+}
+
 }  // namespace
 
 std::shared_ptr<InstanceOptions> add_instance_flags(CLI::App& cmd) {
     auto o = std::make_shared<InstanceOptions>();
     cmd.add_option("--db", o->db, "SQLite database path (default $DECNET_DB_PATH or ./decnet.db)");
-    cmd.add_option("--api-host", o->api_host, "API listen address")->capture_default_str();
-    cmd.add_option("--api-port", o->api_port, "API listen port")->capture_default_str();
+    cmd.add_option("--api-host", o->api_host,
+                   "REST API and dashboard address (default $DECNET_API_HOST or 127.0.0.1)");
+    cmd.add_option("--api-port", o->api_port,
+                   "REST API and dashboard port (default $DECNET_API_PORT or 8000)")
+        ->check(CLI::Range(1, 65535));
+    cmd.add_flag("--no-api", o->no_api, "Run without the REST API and dashboard");
     cmd.add_option("--state-dir", o->state_dir,
                    "State directory of this instance (default /run/decnet as root, else "
                    "$XDG_STATE_HOME/decnet)");
@@ -93,7 +152,13 @@ int run_instance(const engine::DeploymentPlan& plan, const InstanceOptions& opti
 
     auto repository = open_store(options.db);
     EventBus bus;
+    // Live streams (SSE) get each committed batch pushed, with ids, from the ingester —
+    // no polling. Declared before the ingester and the API so it outlives both.
+    api::LogFeed log_feed;
     store::Ingester ingester(*repository);
+    ingester.set_after_commit([&log_feed](const std::vector<store::LogRecord>& rows) {
+        log_feed.publish(std::vector<store::LogRecord>(rows));
+    });
     auto ingest_subscription = bus.subscribe("ingester");
     std::thread ingest_thread([&] { ingester.run(*ingest_subscription); });
     SinkRunner sinks;
@@ -110,9 +175,15 @@ int run_instance(const engine::DeploymentPlan& plan, const InstanceOptions& opti
             return engine::handle_control_request(fleet, request, [&] { stop.request(); });
         });
         const engine::MutationScheduler mutator(fleet, engine::mutate_minute_seconds());
-        // The coordinator mounts the REST API here (options.api_host/api_port, `fleet`).
-        if (hooks.ready) hooks.ready(report, paths);
+        api::LiveFleetControl live_fleet(fleet, *repository);
+        live_fleet.deckies_json();  // (cheap) proves the fleet is readable before serving
+        const auto api = options.no_api
+                             ? nullptr
+                             : start_api(options, paths, *repository, live_fleet,
+                                         instance_health(ingester, bus, runtime), log_feed);
+        if (hooks.ready) hooks.ready(report, paths, api ? api->url() : std::string());
         stop.wait();
+        if (api) api->stop();
     } catch (...) {
         runtime.stop();
         network.reset();

@@ -18,20 +18,24 @@ class App;
 namespace decnet::cli {
 
 struct InstanceOptions {
-    std::string db;  // empty: $DECNET_DB_PATH or ./decnet.db
-    std::string api_host = "127.0.0.1";
-    int api_port = 8000;
+    std::string db;         // empty: $DECNET_DB_PATH or ./decnet.db
+    std::string api_host;   // empty: $DECNET_API_HOST or 127.0.0.1
+    int api_port = 0;       // 0: $DECNET_API_PORT or 8000
+    bool no_api = false;    // --no-api: deckies and ingestion only
     std::string state_dir;  // empty: engine::default_state_dir()
 };
 
-// --db, --api-host, --api-port, --state-dir (shared by `up` and `deploy`).
+// --db, --api-host, --api-port, --no-api, --state-dir (shared by `up` and `deploy`).
 std::shared_ptr<InstanceOptions> add_instance_flags(CLI::App& command);
 
 // How the caller hears about start-up: `up` prints to the terminal, a daemon writes to the
 // pipe its parent waits on.
 struct InstanceHooks {
     std::function<void(std::size_t done, std::size_t total)> progress;  // after each decky
-    std::function<void(const honeypot::DeployReport&, const engine::StatePaths&)> ready;
+    // `api_url` is "http://host:port" of the REST API and dashboard, empty with --no-api.
+    std::function<void(const honeypot::DeployReport&, const engine::StatePaths&,
+                       const std::string& api_url)>
+        ready;
     // netns mode: called once the state dir is locked, before deckies bind; creates their
     // namespaces and sets the runtime's socket opener. The returned guard is released
     // after the runtime stops (that removes the namespaces).

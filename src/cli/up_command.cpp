@@ -47,15 +47,19 @@ int run_up(DeployFlags& flags, const InstanceOptions& options) {
     InstanceHooks hooks;
     if (plan.config.mode == DeployMode::netns)
         use_netns_networks(hooks, flags.options, plan.config);
-    hooks.ready = [&](const honeypot::DeployReport& report, const engine::StatePaths& paths) {
+    hooks.ready = [&](const honeypot::DeployReport& report, const engine::StatePaths& paths,
+                      const std::string& api_url) {
         std::cout << "\n";
         print_listeners(report);
         std::cout << "\nEvents → "
                   << store::resolve_sqlite_path(options.db.empty() ? std::nullopt
                                                                    : std::optional(options.db))
-                  << ". Control socket: " << paths.control_socket << ". REST API and dashboard ("
-                  << options.api_host << ":" << options.api_port
-                  << "): not available yet.\ndecnet is up — Ctrl+C to stop." << std::endl;
+                  << ". Control socket: " << paths.control_socket << ".\n";
+        if (api_url.empty())
+            std::cout << "REST API and dashboard: off (--no-api).\n";
+        else
+            std::cout << "REST API: " << api_url << "/api/v1 — dashboard: " << api_url << "/\n";
+        std::cout << "decnet is up — Ctrl+C to stop." << std::endl;
     };
     return run_instance(plan, options, hooks);
 }

@@ -142,6 +142,12 @@ public:
     // --- state (key → JSON text) ---
     virtual std::optional<std::string> get_state(const std::string& key) = 0;
     virtual void set_state(const std::string& key, const std::string& json) = 0;
+
+    // A number that moves forward whenever committed data may have changed, whoever wrote
+    // it (this process or another). Two reads at the same version give the same answer, so
+    // the API's exact response cache keys on it. Read it *before* the reads it labels.
+    // nullopt: this store cannot tell, and nothing may be cached on it.
+    virtual std::optional<std::uint64_t> data_version() { return std::nullopt; }
 };
 
 class StoreError : public std::runtime_error {

@@ -28,8 +28,8 @@ int count_lines_starting(const std::string& text, const std::string& prefix) {
 
 TEST(CliHttp, DefaultPersonaLoginCaptureAndBadRequests) {
     const auto dir = make_temp_dir();
-    BackgroundProcess up({DECNET_BINARY, "up", "-n", "1", "--services", "http", "--subnet",
-                          "127.94.0.0/24", "--db", dir + "/h.db", "--state-dir", dir},
+    BackgroundProcess up({DECNET_BINARY, "up", "--no-api", "-n", "1", "--services", "http",
+                          "--subnet", "127.94.0.0/24", "--db", dir + "/h.db", "--state-dir", dir},
                          dir);
     const auto out = up.wait_for_output("decnet is up");
     ASSERT_THAT(out, HasSubstr("decnet is up")) << up.err();
@@ -114,8 +114,8 @@ TEST(CliHttp, IniPersonaServesNginx) {
                "[general]\nnet = 127.95.0.0/24\n\n[web]\nservices = http\n\n"
                "[web.http]\nserver_header = nginx/1.18.0\nfake_app = nginx_default\n"
                "response_code = 200\nextra_headers = {\"X-Powered-By\": \"PHP/7.4.33\"}\n");
-    BackgroundProcess up({DECNET_BINARY, "up", "--config", dir + "/web.ini", "--db", dir + "/p.db",
-                          "--state-dir", dir},
+    BackgroundProcess up({DECNET_BINARY, "up", "--no-api", "--config", dir + "/web.ini", "--db",
+                          dir + "/p.db", "--state-dir", dir},
                          dir);
     ASSERT_THAT(up.wait_for_output("decnet is up"), HasSubstr("decnet is up")) << up.err();
     const auto reply = capture("curl -si --max-time 5 http://127.95.0.1/");

@@ -86,8 +86,8 @@ TEST(CliInstance, StatusMutateAndTeardownTalkToTheRunningUp) {
     const auto dir = make_temp_dir();
     const InstanceGuard guard{dir};
     BackgroundProcess up(
-        {DECNET_BINARY, "up", "-n", "2", "--services", "redis", "--subnet", "127.99.1.0/24", "--db",
-         dir + "/i.db", "--state-dir", dir, "--seed", "9"},
+        {DECNET_BINARY, "up", "--no-api", "-n", "2", "--services", "redis", "--subnet",
+         "127.99.1.0/24", "--db", dir + "/i.db", "--state-dir", dir, "--seed", "9"},
         dir);
     ASSERT_THAT(up.wait_for_output("decnet is up"), HasSubstr("decnet is up")) << up.err();
     EXPECT_EQ(capture("redis-cli -h 127.99.1.1 -p 6379 PING"), "PONG\n");
@@ -154,12 +154,12 @@ TEST(CliInstance, StatusMutateAndTeardownTalkToTheRunningUp) {
 TEST(CliInstance, SecondUpOnTheSameStateDirIsRefused) {
     const auto dir = make_temp_dir();
     const InstanceGuard guard{dir};
-    BackgroundProcess up({DECNET_BINARY, "up", "-n", "1", "--services", "redis", "--subnet",
-                          "127.99.4.0/24", "--db", dir + "/a.db", "--state-dir", dir},
+    BackgroundProcess up({DECNET_BINARY, "up", "--no-api", "-n", "1", "--services", "redis",
+                          "--subnet", "127.99.4.0/24", "--db", dir + "/a.db", "--state-dir", dir},
                          dir);
     ASSERT_THAT(up.wait_for_output("decnet is up"), HasSubstr("decnet is up")) << up.err();
-    const auto r = run_decnet({"up", "-n", "1", "--services", "redis", "--subnet", "127.99.5.0/24",
-                               "--db", dir + "/b.db", "--state-dir", dir});
+    const auto r = run_decnet({"up", "--no-api", "-n", "1", "--services", "redis", "--subnet",
+                               "127.99.5.0/24", "--db", dir + "/b.db", "--state-dir", dir});
     EXPECT_EQ(r.exit_code, 1);
     EXPECT_THAT(r.err, HasSubstr("a decnet instance is already running"));
     EXPECT_EQ(up.stop(), 0) << up.err();
@@ -168,7 +168,7 @@ TEST(CliInstance, SecondUpOnTheSameStateDirIsRefused) {
 TEST(CliInstance, DeployRunsADaemonThatTeardownStops) {
     const auto dir = make_temp_dir();
     const InstanceGuard guard{dir};
-    const auto r = run_decnet({"deploy", "-n", "2", "--services", "redis", "--subnet",
+    const auto r = run_decnet({"deploy", "--no-api", "-n", "2", "--services", "redis", "--subnet",
                                "127.99.2.0/24", "--db", dir + "/d.db", "--state-dir", dir});
     ASSERT_EQ(r.exit_code, 0) << r.err;
     EXPECT_THAT(r.out, HasSubstr("decnet deployed: 2 deckies, 2 listeners"));
@@ -176,8 +176,8 @@ TEST(CliInstance, DeployRunsADaemonThatTeardownStops) {
     EXPECT_EQ(capture("redis-cli -h 127.99.2.2 -p 6379 PING"), "PONG\n");
     EXPECT_EQ(status_json(dir)["deckies"].size(), 2u);
 
-    const auto again = run_decnet({"deploy", "-n", "1", "--services", "redis", "--subnet",
-                                   "127.99.6.0/24", "--state-dir", dir});
+    const auto again = run_decnet({"deploy", "--no-api", "-n", "1", "--services", "redis",
+                                   "--subnet", "127.99.6.0/24", "--state-dir", dir});
     EXPECT_EQ(again.exit_code, 1);
     EXPECT_THAT(again.err, HasSubstr("already running"));
 
@@ -192,11 +192,12 @@ TEST(CliInstance, DeployRunsADaemonThatTeardownStops) {
 TEST(CliInstance, DeployFailureIsReportedByTheParent) {
     const auto dir = make_temp_dir();
     const InstanceGuard guard{dir};
-    BackgroundProcess up({DECNET_BINARY, "up", "-n", "1", "--services", "redis", "--subnet",
-                          "127.99.7.0/24", "--db", dir + "/a.db", "--state-dir", dir + "/a"},
-                         dir);
+    BackgroundProcess up(
+        {DECNET_BINARY, "up", "--no-api", "-n", "1", "--services", "redis", "--subnet",
+         "127.99.7.0/24", "--db", dir + "/a.db", "--state-dir", dir + "/a"},
+        dir);
     ASSERT_THAT(up.wait_for_output("decnet is up"), HasSubstr("decnet is up")) << up.err();
-    const auto r = run_decnet({"deploy", "-n", "1", "--services", "redis", "--subnet",
+    const auto r = run_decnet({"deploy", "--no-api", "-n", "1", "--services", "redis", "--subnet",
                                "127.99.7.0/24", "--db", dir + "/b.db", "--state-dir", dir + "/b"});
     EXPECT_EQ(r.exit_code, 1);
     EXPECT_THAT(r.err, HasSubstr("decky-01: cannot listen on 127.99.7.1:6379/tcp (redis)"));
@@ -207,7 +208,7 @@ TEST(CliInstance, DeployFailureIsReportedByTheParent) {
 TEST(CliInstance, TeardownAllCleansUpAfterAKill9) {
     const auto dir = make_temp_dir();
     const InstanceGuard guard{dir};
-    const auto r = run_decnet({"deploy", "-n", "1", "--services", "redis", "--subnet",
+    const auto r = run_decnet({"deploy", "--no-api", "-n", "1", "--services", "redis", "--subnet",
                                "127.99.3.0/24", "--db", dir + "/k.db", "--state-dir", dir});
     ASSERT_EQ(r.exit_code, 0) << r.err;
     const auto pid = engine::read_pid_file(dir + "/decnet.pid");

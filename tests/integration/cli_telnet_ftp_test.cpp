@@ -36,8 +36,8 @@ void wait_for_logs(store::Repository& repo, const std::string& search, std::int6
 
 TEST(CliTelnet, RealClientLoginAndCommandAreStored) {
     const auto dir = make_temp_dir();
-    BackgroundProcess up({DECNET_BINARY, "up", "-n", "1", "--services", "telnet", "--subnet",
-                          "127.96.0.0/24", "--db", dir + "/t.db", "--state-dir", dir},
+    BackgroundProcess up({DECNET_BINARY, "up", "--no-api", "-n", "1", "--services", "telnet",
+                          "--subnet", "127.96.0.0/24", "--db", dir + "/t.db", "--state-dir", dir},
                          dir);
     ASSERT_THAT(up.wait_for_output("decnet is up"), HasSubstr("127.96.0.1:23/tcp")) << up.err();
 
@@ -78,8 +78,8 @@ TEST(CliFtp, CurlListsDownloadsAndUploadsOverPassiveMode) {
     const auto dir = make_temp_dir();
     // The artifact directory is read by the server at upload time; the child inherits it.
     ::setenv("DECNET_ARTIFACT_DIR", (dir + "/artifacts").c_str(), 1);
-    BackgroundProcess up({DECNET_BINARY, "up", "-n", "1", "--services", "ftp", "--subnet",
-                          "127.97.0.0/24", "--db", dir + "/f.db", "--state-dir", dir},
+    BackgroundProcess up({DECNET_BINARY, "up", "--no-api", "-n", "1", "--services", "ftp",
+                          "--subnet", "127.97.0.0/24", "--db", dir + "/f.db", "--state-dir", dir},
                          dir);
     ::unsetenv("DECNET_ARTIFACT_DIR");
     ASSERT_THAT(up.wait_for_output("decnet is up"), HasSubstr("127.97.0.1:21/tcp")) << up.err();
@@ -128,8 +128,8 @@ TEST(CliFtp, CurlListsDownloadsAndUploadsOverPassiveMode) {
 
 TEST(CliFtp, ProtocolStateMachineAnswersLikeVsftpd) {
     const auto dir = make_temp_dir();
-    BackgroundProcess up({DECNET_BINARY, "up", "-n", "1", "--services", "ftp", "--subnet",
-                          "127.98.0.0/24", "--db", dir + "/s.db", "--state-dir", dir},
+    BackgroundProcess up({DECNET_BINARY, "up", "--no-api", "-n", "1", "--services", "ftp",
+                          "--subnet", "127.98.0.0/24", "--db", dir + "/s.db", "--state-dir", dir},
                          dir);
     ASSERT_THAT(up.wait_for_output("decnet is up"), HasSubstr("decnet is up")) << up.err();
     const auto reply = capture(

@@ -16,10 +16,10 @@ using ::testing::HasSubstr;
 
 TEST(CliUp, RedisCliSessionIsStoredWithItsCredential) {
     const auto dir = make_temp_dir();
-    BackgroundProcess up(
-        {DECNET_BINARY, "up", "-n", "2", "--services", "redis", "--subnet", "127.91.0.0/24", "--db",
-         dir + "/up.db", "--log-file", dir + "/events.log", "--state-dir", dir},
-        dir);
+    BackgroundProcess up({DECNET_BINARY, "up", "--no-api", "-n", "2", "--services", "redis",
+                          "--subnet", "127.91.0.0/24", "--db", dir + "/up.db", "--log-file",
+                          dir + "/events.log", "--state-dir", dir},
+                         dir);
     const auto out = up.wait_for_output("decnet is up");
     ASSERT_THAT(out, HasSubstr("decnet is up")) << up.err();
     EXPECT_THAT(out, HasSubstr("127.91.0.1:6379/tcp"));
@@ -60,20 +60,21 @@ TEST(CliUp, RedisCliSessionIsStoredWithItsCredential) {
 
 TEST(CliUp, PortConflictNamesTheDeckyAndPort) {
     const auto dir = make_temp_dir();
-    BackgroundProcess first({DECNET_BINARY, "up", "-n", "1", "--services", "redis", "--subnet",
-                             "127.92.0.0/24", "--db", dir + "/a.db", "--state-dir", dir},
-                            dir);
+    BackgroundProcess first(
+        {DECNET_BINARY, "up", "--no-api", "-n", "1", "--services", "redis", "--subnet",
+         "127.92.0.0/24", "--db", dir + "/a.db", "--state-dir", dir},
+        dir);
     ASSERT_THAT(first.wait_for_output("decnet is up"), HasSubstr("decnet is up"));
-    const auto r = run_decnet({"up", "-n", "1", "--services", "redis", "--subnet", "127.92.0.0/24",
-                               "--db", dir + "/b.db", "--state-dir", dir + "/b"});
+    const auto r = run_decnet({"up", "--no-api", "-n", "1", "--services", "redis", "--subnet",
+                               "127.92.0.0/24", "--db", dir + "/b.db", "--state-dir", dir + "/b"});
     EXPECT_EQ(r.exit_code, 1);
     EXPECT_THAT(r.err, HasSubstr("decky-01: cannot listen on 127.92.0.1:6379/tcp (redis)"));
 }
 
 TEST(CliUp, GarbageOnTheRedisPortEndsTheSessionNotTheProcess) {
     const auto dir = make_temp_dir();
-    BackgroundProcess up({DECNET_BINARY, "up", "-n", "1", "--services", "redis", "--subnet",
-                          "127.93.0.0/24", "--db", dir + "/g.db", "--state-dir", dir},
+    BackgroundProcess up({DECNET_BINARY, "up", "--no-api", "-n", "1", "--services", "redis",
+                          "--subnet", "127.93.0.0/24", "--db", dir + "/g.db", "--state-dir", dir},
                          dir);
     ASSERT_THAT(up.wait_for_output("decnet is up"), HasSubstr("decnet is up"));
     std::system("printf '*abc\\r\\n' | timeout 5 nc -q1 127.93.0.1 6379 >/dev/null 2>&1");

@@ -64,7 +64,7 @@ Principal AuthService::authenticate(const Request& request, Access access) {
     auto token = bearer_token(request);
     if (!token && access == Access::kStreamToken) token = request.query_param("token");
     if (!token) unauthorized();
-    auto uuid = jwt_.verify(*token);
+    auto uuid = verified_uuid(*token);
     if (!uuid) unauthorized();
     if (access == Access::kTokenOnly) return Principal{*uuid, {}, {}, false};
 
@@ -80,6 +80,28 @@ Principal AuthService::authenticate(const Request& request, Access access) {
             forbidden(kForbiddenDetail);
     }
     return Principal{user->uuid, user->username, user->role, user->must_change_password};
+}
+
+std::optional<std::string> AuthService::verified_uuid(const std::string& token) {
+    const auto now = unix_now();
+    const auto live = [&](const VerifiedToken& t) {
+        return !t.expires || static_cast<double>(now) < *t.expires;  // as JwtCodec checks
+    };
+    {
+        std::lock_guard lock(tokens_mutex_);
+        if (auto it = verified_tokens_.find(token); it != verified_tokens_.end()) {
+            if (live(it->second)) return it->second.uuid;
+            verified_tokens_.erase(it);
+        }
+    }
+    auto verified = jwt_.verify_token(token, now);
+    if (!verified) return std::nullopt;
+    std::lock_guard lock(tokens_mutex_);
+    // Full means many live tokens at once (or a flood of valid ones): start over rather
+    // than track recency on this hot path.
+    if (verified_tokens_.size() >= kMaxVerifiedTokens) verified_tokens_.clear();
+    verified_tokens_.emplace(token, *verified);
+    return std::move(verified->uuid);
 }
 
 std::optional<AuthService::User> AuthService::user_by_uuid(const std::string& uuid) {

@@ -112,7 +112,8 @@ std::string JwtCodec::issue(const std::string& uuid) const {
     return issue(uuid, unix_now());
 }
 
-std::optional<std::string> JwtCodec::verify(std::string_view token, std::int64_t now) const {
+std::optional<VerifiedToken> JwtCodec::verify_token(std::string_view token,
+                                                    std::int64_t now) const {
     const auto first = token.find('.');
     if (first == std::string_view::npos) return std::nullopt;
     const auto second = token.find('.', first + 1);
@@ -149,7 +150,13 @@ std::optional<std::string> JwtCodec::verify(std::string_view token, std::int64_t
     if (claims.contains("aud")) return std::nullopt;
     const auto uuid = claims.find("uuid");
     if (uuid == claims.end() || !uuid->is_string()) return std::nullopt;
-    return uuid->get<std::string>();
+    return VerifiedToken{uuid->get<std::string>(), exp};
+}
+
+std::optional<std::string> JwtCodec::verify(std::string_view token, std::int64_t now) const {
+    auto verified = verify_token(token, now);
+    if (!verified) return std::nullopt;
+    return std::move(verified->uuid);
 }
 
 std::optional<std::string> JwtCodec::verify(std::string_view token) const {

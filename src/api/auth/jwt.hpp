@@ -11,6 +11,13 @@
 
 namespace decnet::api::auth {
 
+// What a valid token says: its uuid, and the exp claim (none: it never expires). iat and
+// nbf only ever become more true, so a token valid now stays valid until `expires`.
+struct VerifiedToken {
+    std::string uuid;
+    std::optional<double> expires;
+};
+
 class JwtCodec {
   public:
     JwtCodec(std::string secret, std::chrono::seconds lifetime);
@@ -23,6 +30,7 @@ class JwtCodec {
     // expired, not yet valid, audience, missing/non-string uuid).
     std::optional<std::string> verify(std::string_view token, std::int64_t now) const;
     std::optional<std::string> verify(std::string_view token) const;
+    std::optional<VerifiedToken> verify_token(std::string_view token, std::int64_t now) const;
 
     std::chrono::seconds lifetime() const { return lifetime_; }
 

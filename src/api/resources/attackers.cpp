@@ -36,8 +36,10 @@ Response list_attackers(ApiContext& context, ReadCaches& caches, const Request& 
     const auto rows =
         repo.attackers(filter, sort, static_cast<int>(limit), static_cast<int>(offset));
     const std::int64_t total =
-        filter.empty() ? caches.attackers_total.get(0, [&] { return repo.count_attackers({}); })
-                       : repo.count_attackers(filter);
+        filter.empty()
+            ? ttl_cached(caches.attackers_total, repo.data_version(), caches.ttls.attackers_total,
+                         [&] { return repo.count_attackers({}); })
+            : repo.count_attackers(filter);
     // One query for the whole page's behaviour rows, attached by IP.
     std::vector<std::string> ips;
     for (const auto& row : rows) ips.push_back(row.ip);

@@ -30,8 +30,9 @@ Response list_bounty(ApiContext& context, ReadCaches& caches, const Request& req
     filter.bounty_type = query_string(request, "bounty_type");
     filter.search = query_string(request, "search");
     if (!filter.bounty_type && !filter.search && limit == 50 && offset == 0)
-        return Response::json(caches.bounty_default.get(
-            0, [&] { return bounty_page(context.repo, filter, limit, offset); }));
+        return Response::json(ttl_cached(
+            caches.bounty_default, context.repo.data_version(), caches.ttls.bounty_default,
+            [&] { return bounty_page(context.repo, filter, limit, offset); }));
     return Response::json(bounty_page(context.repo, filter, limit, offset));
 }
 

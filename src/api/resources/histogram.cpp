@@ -33,12 +33,18 @@ Response histogram(ApiContext& context, ReadCaches& caches, const Request& reque
     const auto interval = query_int(request, "interval_minutes", kDefaultInterval, 1, LLONG_MAX);
     const int minutes = static_cast<int>(std::min<long long>(interval, INT_MAX));
     if (filter.empty() && minutes == kDefaultInterval)
-        return Response::json(caches.histogram_default.get(
-            0, [&] { return histogram_body(context.repo, filter, minutes); }));
+        return Response::json(ttl_cached(
+            caches.histogram_default, context.repo.data_version(), caches.ttls.histogram_default,
+            [&] { return histogram_body(context.repo, filter, minutes); }));
     return Response::json(histogram_body(context.repo, filter, minutes));
 }
 
 }  // namespace
+
+std::string histogram_json(store::Repository& repo, const store::LogFilter& filter,
+                           int interval_minutes) {
+    return histogram_body(repo, filter, interval_minutes);
+}
 
 std::vector<Route> histogram_routes(ApiContext& context) {
     read_caches(context);  // created on first use

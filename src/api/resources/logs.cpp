@@ -25,9 +25,10 @@ Response list_logs(ApiContext& context, ReadCaches& caches, const Request& reque
 
     auto& repo = context.repo;
     const auto rows = repo.logs(filter, static_cast<int>(limit), static_cast<int>(offset));
-    const std::int64_t total = filter.empty()
-                                   ? caches.logs_total.get(0, [&] { return repo.count_logs({}); })
-                                   : repo.count_logs(filter);
+    const std::int64_t total =
+        filter.empty() ? ttl_cached(caches.logs_total, repo.data_version(), caches.ttls.logs_total,
+                                    [&] { return repo.count_logs({}); })
+                       : repo.count_logs(filter);
     nlohmann::ordered_json data = nlohmann::ordered_json::array();
     for (const auto& row : rows) data.push_back(log_json(row));
     return Response::json(dump_json(

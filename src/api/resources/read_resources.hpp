@@ -2,9 +2,15 @@
 // resource file. The fleet and stats builders need ApiContext::fleet set.
 #pragma once
 
+#include <string>
 #include <vector>
 
 #include "api/route.hpp"
+
+namespace decnet::store {
+class Repository;
+struct LogFilter;
+}  // namespace decnet::store
 
 namespace decnet::api {
 
@@ -16,6 +22,11 @@ std::vector<Route> bounty_routes(ApiContext& context);     // GET /bounty
 std::vector<Route> decky_routes(ApiContext& context);      // /deckies, deploy, mutate, interval
 std::vector<Route> attacker_routes(ApiContext& context);   // /attackers, detail, commands
 std::vector<Route> stats_routes(ApiContext& context);      // GET /stats
+
+// The data of /stats and of /logs/histogram, uncached (the SSE stream's frames).
+std::string stats_json(ApiContext& context);
+std::string histogram_json(store::Repository& repo, const store::LogFilter& filter,
+                           int interval_minutes);
 
 // All of the above.
 std::vector<Route> read_resource_routes(ApiContext& context);

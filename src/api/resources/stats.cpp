@@ -24,6 +24,10 @@ std::string stats_body(ApiContext& context) {
 
 }  // namespace
 
+std::string stats_json(ApiContext& context) {
+    return stats_body(context);
+}
+
 std::vector<Route> stats_routes(ApiContext& context) {
     read_caches(context);  // created on first use
     auto caches = context.read_caches;

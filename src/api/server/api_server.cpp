@@ -1,12 +1,14 @@
 // Beast sessions in callback style (one object per connection, kept alive by its pending
 // operation): read head → (100 Continue) → read body → route → write → read again.
 // Handlers that wait on the crypto pool reply from another thread; the reply is posted
-// back onto the connection's strand.
+// back onto the connection's strand. A Response carrying a StreamSource turns the
+// connection into a streamed (chunked, SSE) one until either side ends it.
 #include "api/server/api_server.hpp"
 
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <array>
 #include <atomic>
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/io_context.hpp>
@@ -18,6 +20,8 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <condition_variable>
+#include <cstdio>
+#include <deque>
 #include <mutex>
 #include <stdexcept>
 #include <thread>
@@ -91,9 +95,11 @@ class Session : public std::enable_shared_from_this<Session> {
         if (core_.sessions.empty()) core_.drained.notify_all();
     }
 
-    // From stop(): an idle connection closes now, a busy one after its response.
+    // From stop(): an idle connection closes now, a busy one after its response; a stream
+    // ends at once (it would never become idle).
     void close_if_idle() {
         net::post(stream_.get_executor(), [self = shared_from_this()] {
+            if (self->streaming_) return self->end_stream();
             if (self->idle_) {
                 beast::error_code ec;
                 self->stream_.socket().shutdown(tcp::socket::shutdown_both, ec);
@@ -170,6 +176,10 @@ class Session : public std::enable_shared_from_this<Session> {
         keep_alive_ = message.keep_alive();
         version_ = message.version();
         auto request = to_request(std::move(message), peer_);
+        if (core_.options.outside_api && !request.path.starts_with("/api/") &&
+            request.path != "/api") {
+            if (auto answer = guarded_outside(request)) return send(std::move(*answer));
+        }
         Reply reply = [self = shared_from_this()](Response response) {
             net::post(self->stream_.get_executor(),
                       [self, response = std::move(response)]() mutable {
@@ -180,6 +190,7 @@ class Session : public std::enable_shared_from_this<Session> {
     }
 
     void send(Response response) {
+        if (response.stream) return start_stream(std::move(response));
         const bool keep_alive = keep_alive_ && !core_.stopping;
         auto message = std::make_shared<http::response<http::string_body>>(
             static_cast<http::status>(response.status), version_ == 10 ? 10 : 11);
@@ -204,6 +215,153 @@ class Session : public std::enable_shared_from_this<Session> {
         stream_.close();
     }
 
+    std::optional<Response> guarded_outside(const Request& request) {
+        std::optional<Response> answer;
+        auto failure = guarded([&] {
+            answer = core_.options.outside_api(request);
+            return Response{};
+        });
+        if (failure.status != 200) return failure;
+        return answer;
+    }
+
+    // ---- streamed responses (SSE) ----
+    // The sink the handler's side writes through, from any thread. It only posts onto the
+    // session's strand; it holds the session weakly, so a stream whose peer left is freed
+    // even while the handler still holds the sink.
+    class Sink : public StreamSink {
+      public:
+        Sink(std::weak_ptr<Session> session, Core& core)
+            : session_(std::move(session)), core_(core) {}
+
+        bool write(std::string data) override {
+            if (over_ || core_.stopping) return false;
+            // A write the socket has not taken for io_timeout: the peer stopped reading.
+            const auto started = write_started_.load();
+            if (started != 0 && now_ns() - started > timeout_ns()) {
+                abort();
+                return false;
+            }
+            auto session = session_.lock();
+            if (!session) {
+                over_ = true;
+                return false;
+            }
+            queued_ += data.size();
+            net::post(session->stream_.get_executor(), [session, data = std::move(data)]() mutable {
+                session->push_chunk(std::move(data), false);
+            });
+            return true;
+        }
+        void close() override {
+            if (auto session = session_.lock())
+                net::post(session->stream_.get_executor(),
+                          [session] { session->push_chunk({}, true); });
+        }
+        void abort() override {
+            over_ = true;
+            if (auto session = session_.lock())
+                net::post(session->stream_.get_executor(), [session] { session->end_stream(); });
+        }
+        std::size_t queued_bytes() const override { return queued_; }
+
+        static std::int64_t now_ns() {
+            return std::chrono::duration_cast<std::chrono::nanoseconds>(
+                       std::chrono::steady_clock::now().time_since_epoch())
+                .count();
+        }
+        std::int64_t timeout_ns() const {
+            return std::chrono::duration_cast<std::chrono::nanoseconds>(core_.options.io_timeout)
+                .count();
+        }
+
+        std::weak_ptr<Session> session_;
+        Core& core_;
+        std::atomic<bool> over_{false};
+        std::atomic<std::size_t> queued_{0};
+        std::atomic<std::int64_t> write_started_{0};  // steady ns; 0 when no write is pending
+    };
+
+    void start_stream(Response response) {
+        streaming_ = true;
+        source_ = std::move(response.stream);
+        auto head = std::make_shared<http::response<http::empty_body>>(
+            static_cast<http::status>(response.status), 11);
+        head->set(http::field::content_type, response.content_type);
+        for (auto& [name, value] : response.headers) head->insert(name, value);
+        head->chunked(true);
+        head->keep_alive(false);
+        auto serializer = std::make_shared<http::response_serializer<http::empty_body>>(*head);
+        // Streams are long by design: no deadline on the socket; a stalled peer is found by
+        // the sink (write pending too long) and by the source's buffer bound.
+        stream_.expires_never();
+        http::async_write_header(
+            stream_, *serializer,
+            [self = shared_from_this(), head, serializer](beast::error_code ec, std::size_t) {
+                if (ec || self->stream_done_) return self->end_stream();
+                self->sink_ = std::make_shared<Sink>(self, self->core_);
+                self->source_->start(self->sink_);
+                self->watch_peer();
+            });
+    }
+
+    // The client sends nothing on a stream: a read that completes means it left (or broke
+    // the protocol); either way the stream ends.
+    void watch_peer() {
+        stream_.async_read_some(net::buffer(discard_),
+                                [self = shared_from_this()](beast::error_code ec, std::size_t) {
+                                    if (ec) return self->end_stream();
+                                    self->watch_peer();
+                                });
+    }
+
+    void push_chunk(std::string data, bool last) {
+        if (stream_done_ || stream_last_) return;
+        if (last) {
+            stream_last_ = true;
+            out_.push_back({"0\r\n\r\n", 0});
+        } else {
+            if (data.empty()) return;
+            char size[20];
+            const int n = std::snprintf(size, sizeof size, "%zx\r\n", data.size());
+            const std::size_t payload = data.size();
+            data.insert(0, size, static_cast<std::size_t>(n));
+            data += "\r\n";
+            out_.push_back({std::move(data), payload});
+        }
+        if (!writing_) write_next();
+    }
+
+    void write_next() {
+        if (stream_done_ || out_.empty()) return;
+        writing_ = true;
+        if (sink_) sink_->write_started_ = Sink::now_ns();
+        net::async_write(stream_, net::buffer(out_.front().first),
+                         [self = shared_from_this()](beast::error_code ec, std::size_t) {
+                             self->writing_ = false;
+                             if (self->sink_) {
+                                 self->sink_->write_started_ = 0;
+                                 self->sink_->queued_ -= self->out_.front().second;
+                             }
+                             const bool last = self->out_.front().second == 0;
+                             self->out_.pop_front();
+                             if (ec || last) return self->end_stream();
+                             self->write_next();
+                         });
+    }
+
+    // Ends the stream once, whatever the cause, and tells the source.
+    void end_stream() {
+        if (stream_done_) return;
+        stream_done_ = true;
+        if (sink_) sink_->over_ = true;
+        beast::error_code ec;
+        stream_.socket().shutdown(tcp::socket::shutdown_both, ec);
+        stream_.close();
+        if (source_ && sink_) source_->stopped();  // started: it owes the source its end
+        out_.clear();
+    }
+
     beast::tcp_stream stream_;
     Core& core_;
     beast::flat_buffer buffer_;
@@ -212,6 +370,15 @@ class Session : public std::enable_shared_from_this<Session> {
     bool keep_alive_ = true;
     unsigned version_ = 11;
     bool idle_ = false;
+    // Streamed responses (on the strand only).
+    bool streaming_ = false;
+    bool stream_done_ = false;
+    bool stream_last_ = false;  // the final chunk is queued
+    bool writing_ = false;
+    std::shared_ptr<StreamSource> source_;
+    std::shared_ptr<Sink> sink_;
+    std::deque<std::pair<std::string, std::size_t>> out_;  // framed chunk, payload size (0: last)
+    std::array<char, 512> discard_{};
 };
 
 }  // namespace

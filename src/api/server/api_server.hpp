@@ -6,7 +6,9 @@
 
 #include <chrono>
 #include <cstddef>
+#include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -32,6 +34,9 @@ struct ServerOptions {
     std::chrono::seconds io_timeout{30};
     // How long stop() lets in-flight requests finish.
     std::chrono::seconds shutdown_grace{5};
+    // Asked first for every path outside /api (the dashboard's files, /openapi.json in
+    // developer mode); nullopt lets the router answer. Runs on an I/O thread.
+    std::function<std::optional<Response>(const Request&)> outside_api{};
 };
 
 class ApiServer {

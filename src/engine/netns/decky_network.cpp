@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <set>
+#include <sstream>
 
 #include "core/error.hpp"
 #include "core/ipv4.hpp"
@@ -54,6 +55,29 @@ void check_unique_names(const DeploymentConfig& config) {
             throw ConfigError("decky '" + d.name +
                               "': its namespace or link name collides with another decky's; "
                               "rename one of them.");
+    }
+}
+
+// A bridge decnet creates is a LAN of its own. If the host already has an address in the
+// subnet (typically: the subnet was detected from the real NIC), giving the bridge the
+// gateway address would claim the LAN router's address on the host; refuse instead.
+void check_subnet_is_free(const Subnet& subnet) {
+    std::istringstream in(run_ip({"-4", "-o", "addr", "show"}));
+    // Bounded by `ip`'s output (one line per address).
+    for (std::string line; std::getline(in, line);) {
+        std::istringstream words(line);
+        std::string word, device;
+        for (int i = 0; words >> word; ++i) {
+            if (i == 1) device = word;
+            if (word != "inet" || !(words >> word)) continue;
+            const auto host = Ipv4::try_parse(word.substr(0, word.find('/')));
+            if (host && subnet.contains(*host))
+                throw ConfigError(
+                    "netns bridge mode: " + subnet.cidr() + " is already in use on this host (" +
+                    host->str() + " on " + device +
+                    "); a new bridge needs a subnet of its own (--subnet), or use an existing "
+                    "bridge on your LAN (--bridge NAME) or --attach macvlan --interface IF.");
+        }
     }
 }
 
@@ -150,13 +174,14 @@ void DeckyNetworks::create_bridge(const DeploymentConfig& config) {
             throw ConfigError("--bridge " + bridge + " exists but is not a bridge.");
         return;
     }
+    const auto subnet = Subnet::parse(config.subnet);
+    check_subnet_is_free(subnet);
     run_ip({"link", "add", "name", bridge, "type", "bridge"});
     created_.add({CreatedObject::Kind::bridge, bridge, {}});
-    if (!config.gateway.empty()) {
-        const auto subnet = Subnet::parse(config.subnet);
+    // The bridge is the deckies' gateway only when that address belongs to their subnet.
+    if (const auto gateway = Ipv4::try_parse(config.gateway); gateway && subnet.contains(*gateway))
         run_ip(
-            {"addr", "add", config.gateway + "/" + std::to_string(subnet.prefix), "dev", bridge});
-    }
+            {"addr", "add", gateway->str() + "/" + std::to_string(subnet.prefix), "dev", bridge});
     run_ip({"link", "set", "dev", bridge, "up"});
 }
 

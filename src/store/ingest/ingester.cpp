@@ -57,7 +57,17 @@ void Ingester::store(std::vector<LogRecord>& rows, const std::string& source) {
     batches_++;
     if (!try_insert(rows)) return isolate_bad_rows(rows, source);
     stored_ += rows.size();
+    notify_committed(rows);
     extract_and_store_bounties(rows);
+}
+
+void Ingester::notify_committed(const std::vector<LogRecord>& rows) {
+    if (!after_commit_ || rows.empty()) return;
+    try {
+        after_commit_(rows);
+    } catch (const std::exception& e) {
+        spdlog::warn("ingester: after-commit hook: {}", e.what());
+    }
 }
 
 bool Ingester::try_insert(std::vector<LogRecord>& rows) {
@@ -102,6 +112,7 @@ void Ingester::isolate_bad_rows(std::vector<LogRecord>& rows, const std::string&
             }
         }
     }
+    notify_committed(good);
     extract_and_store_bounties(good);
 }
 

@@ -7,6 +7,7 @@
 #include <atomic>
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <vector>
 
 #include "events/event_bus.hpp"
@@ -44,13 +45,20 @@ class Ingester {
 
     IngesterStats stats() const;
 
+    // Called on the ingester's thread with the rows of each committed transaction, ids
+    // set, ascending (the API's LogFeed pushes them to live streams). Set it before run().
+    using AfterCommit = std::function<void(const std::vector<LogRecord>&)>;
+    void set_after_commit(AfterCommit callback) { after_commit_ = std::move(callback); }
+
   private:
+    void notify_committed(const std::vector<LogRecord>& rows);
     bool try_insert(std::vector<LogRecord>& rows);
     void isolate_bad_rows(std::vector<LogRecord>& rows, const std::string& source);
     void extract_and_store_bounties(const std::vector<LogRecord>& rows);
 
     Repository& repository_;
     IngesterOptions options_;
+    AfterCommit after_commit_;
     std::atomic<std::uint64_t> events_{0}, stored_{0}, batches_{0}, bounties_{0}, dead_letters_{0},
         lost_{0}, retries_{0};
 };

@@ -57,6 +57,9 @@ class MysqlRepository final : public Repository {
 
     std::optional<std::string> get_state(const std::string& key) override;
     void set_state(const std::string& key, const std::string& json) override;
+    // This process's commit count plus the clock in kExternalWriteWindow steps: MySQL has
+    // no cheap "changed since" for other clients, so their writes show within that window.
+    std::optional<std::uint64_t> data_version() override;
 
     // Tests only: called at each WritePhase of every write transaction; throwing a
     // transient MysqlError there acts like the connection dropping at that moment.
@@ -71,6 +74,7 @@ class MysqlRepository final : public Repository {
     ConnectionPool pool_;
     std::function<void(WritePhase)> fault_injector_;
     std::atomic<std::uint64_t> write_count_{0};
+    std::atomic<std::uint64_t> commits_{0};  // every write attempt, failed ones too
 };
 
 }  // namespace decnet::store::mysql

@@ -17,6 +17,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <chrono>
 #include <ctime>
 #include <random>
 
@@ -248,6 +249,11 @@ template <class Body>
 auto MysqlRepository::write_once(std::size_t row_count, Body&& body)
     -> std::invoke_result_t<Body&, Connection&> {
     using Result = std::invoke_result_t<Body&, Connection&>;
+    // Counted however the write ends: a failed or doubtful commit may still have landed.
+    struct Counted {
+        std::atomic<std::uint64_t>& commits;
+        ~Counted() { ++commits; }
+    } counted{commits_};
     const std::string batch_id = new_batch_id();
     std::optional<Result> sent;  // the result of the last attempt that sent COMMIT
     auto committed = pool_.write([&](Connection& c) -> Result {
@@ -490,6 +496,10 @@ std::optional<std::string> MysqlRepository::get_state(const std::string& key) {
 
 // An upsert is idempotent, so a plain retry after a lost connection is already safe.
 void MysqlRepository::set_state(const std::string& key, const std::string& json) {
+    struct Counted {
+        std::atomic<std::uint64_t>& commits;
+        ~Counted() { ++commits; }
+    } counted{commits_};
     const Param params[] = {std::string_view(key), std::string_view(json)};
     pool_.write([&](Connection& c) {
         c.change(
@@ -505,6 +515,15 @@ std::unique_ptr<Repository> open_mysql(const MysqlConfig& config) {
     auto repository = std::make_unique<mysql::MysqlRepository>(config);
     repository->migrate();
     return repository;
+}
+
+std::optional<std::uint64_t> mysql::MysqlRepository::data_version() {
+    // Other clients' commits are invisible here: the clock step bounds how long a cached
+    // answer can miss them. Both parts only grow, so the version does too.
+    constexpr auto kExternalWriteWindow = std::chrono::seconds(1);
+    const auto steps = static_cast<std::uint64_t>(
+        std::chrono::steady_clock::now().time_since_epoch() / kExternalWriteWindow);
+    return (commits_.load() << 32) + steps;
 }
 
 }  // namespace decnet::store

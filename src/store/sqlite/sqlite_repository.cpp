@@ -184,6 +184,8 @@ SqliteRepository::SqliteRepository(const std::string& path, const SqliteOptions&
       readers_(path, options.read_connections, configure_reader) {
     configure_writer(*writer_);
     migrate();
+    version_reader_ = std::make_unique<Connection>(path);
+    configure_reader(*version_reader_);
     checkpointer_ = std::make_unique<sqlite::Checkpointer>(
         *writer_, path, kCheckpointBackgroundPages, kCheckpointForegroundPages);
     if (options_.background_indexing)
@@ -519,6 +521,12 @@ std::optional<std::string> SqliteRepository::get_state(const std::string& key) {
         if (!statement->step()) return std::nullopt;
         return statement->column_text(0);
     });
+}
+
+std::optional<std::uint64_t> SqliteRepository::data_version() {
+    std::lock_guard lock(version_mutex_);
+    return static_cast<std::uint64_t>(
+        version_reader_->query_int64("PRAGMA data_version").value_or(0));
 }
 
 }  // namespace decnet::store

@@ -86,6 +86,7 @@ class SqliteRepository final : public Repository {
 
     std::optional<std::string> get_state(const std::string& key) override;
     void set_state(const std::string& key, const std::string& json) override;
+    std::optional<std::uint64_t> data_version() override;
 
     // Adds up to `max_rows` not-yet-indexed logs to the free-text index in one
     // transaction; returns how many (0 when caught up or there is no index).
@@ -108,6 +109,10 @@ class SqliteRepository final : public Repository {
     std::atomic<std::chrono::steady_clock::rep> last_write_{0};
     std::unique_ptr<sqlite::Connection> writer_;
     sqlite::ReadPool readers_;
+    // PRAGMA data_version changes when *another* connection commits, so it is asked on a
+    // connection that never writes: then every commit (ours or another process's) counts.
+    std::mutex version_mutex_;
+    std::unique_ptr<sqlite::Connection> version_reader_;
     std::unique_ptr<sqlite::Checkpointer> checkpointer_;  // after writer_: unhooks first
     std::atomic<bool> has_search_index_{false};
     std::unique_ptr<sqlite::SearchIndexer> indexer_;  // last: stops before the rest goes

@@ -141,6 +141,14 @@ class CountingRepository : public store::Repository {
         return inner_.get_state(k);
     }
     void set_state(const std::string& k, const std::string& v) override { inner_.set_state(k, v); }
+    // Off by default: the §7 tests count the store calls behind the TTL caches, which the
+    // exact response cache in front would otherwise absorb.
+    std::atomic<bool> versioned{false};
+    std::atomic<int> data_version_calls{0};
+    std::optional<std::uint64_t> data_version() override {
+        ++data_version_calls;
+        return versioned ? inner_.data_version() : std::nullopt;
+    }
 
   private:
     void pause() const {
@@ -186,8 +194,10 @@ class ReadApiTest : public ::testing::Test {
         context_->read_caches = std::make_shared<ReadCaches>(ttls);
     }
 
+    // Thread-safe: concurrent first calls must share one set of routes (and so one set of
+    // caches); building them twice made the single-flight tests see two loads.
     const Route& route(const std::string& method, const std::string& pattern) {
-        if (routes_.empty()) routes_ = read_resource_routes(*context_);
+        std::call_once(routes_built_, [&] { routes_ = read_resource_routes(*context_); });
         for (const auto& r : routes_)
             if (r.method == method && r.pattern == pattern) return r;
         throw std::runtime_error("no route " + method + " " + pattern);
@@ -246,6 +256,7 @@ class ReadApiTest : public ::testing::Test {
     std::unique_ptr<CountingRepository> repo_;
     std::unique_ptr<DbFleetControl> fleet_;
     std::unique_ptr<ApiContext> context_;
+    std::once_flag routes_built_;
     std::vector<Route> routes_;
 };
 

@@ -2,6 +2,7 @@
 // option parsing, and the record of created objects (no namespace is touched here).
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <filesystem>
 #include <set>
