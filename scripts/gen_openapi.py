@@ -10,11 +10,13 @@ def q(name, typ, desc, **kw):
 def p(name, desc): return {"name": name, "in": "path", "required": True, "description": desc, "schema": {"type": "string"}}
 def body(schema): return {"required": True, "content": {"application/json": {"schema": schema}}}
 def ok(schema, desc="OK"): return {"200": {"description": desc, "content": {"application/json": {"schema": schema}}}}
-def err(*codes):
-    texts = {400: "Schema structural violation", 401: "Could not validate credentials", 403: "Password change required / Insufficient permissions",
-             404: "Not found", 409: "Conflict", 422: "Invalid request parameters", 429: "Too many login attempts (Retry-After)",
-             503: "Service unavailable (Retry-After)", 500: "Internal error"}
-    return {str(c): {"description": texts[c], "content": {"application/json": {"schema": ref("Detail")}}} for c in codes}
+ERRORS = {400: "Schema structural violation", 401: "Could not validate credentials", 403: "Password change required / Insufficient permissions",
+          404: "Not found", 409: "Conflict", 422: "Invalid request parameters", 429: "Too many login attempts (Retry-After)",
+          503: "Service unavailable (Retry-After)", 500: "Internal error"}
+# Each error answer is described once under components/responses and referenced.
+def err(*codes): return {str(c): {"$ref": f"#/components/responses/Error{c}"} for c in codes}
+error_responses = {f"Error{c}": {"description": text, "content": {"application/json": {"schema": ref("Detail")}}}
+                   for c, text in ERRORS.items()}
 def op(summary, responses, params=None, request=None, security=True, tag="api"):
     o = {"summary": summary, "tags": [tag], "responses": responses}
     if params: o["parameters"] = params
@@ -127,7 +129,8 @@ doc = {"openapi": "3.0.3",
        "servers": [{"url": "/"}],
        "security": [{"bearerAuth": []}],
        "paths": paths,
-       "components": {"securitySchemes": {"bearerAuth": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"}}, "schemas": schemas}}
+       "components": {"securitySchemes": {"bearerAuth": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"}},
+                      "schemas": schemas, "responses": error_responses}}
 text = json.dumps(doc, indent=1, ensure_ascii=False)
 assert ')json"' not in text and "*/*" not in text
 out = pathlib.Path(__file__).resolve().parent.parent / "src/api/resources/openapi_document.cpp"

@@ -21,6 +21,7 @@ TEST_PACKAGES=(
   mariadb-server mariadb-client       # a private MariaDB for the MySQL backend tests
   telnet                              # the real client for the telnet emulator test
   nmap                                # netns mode test: SYN scan from the attacker namespace
+  prometheus                          # promtool check metrics validates GET /metrics
 )
 # Load generators for `make bench` only (not needed to build or test).
 BENCH_PACKAGES=(

@@ -8,9 +8,11 @@
 #include "api/auth/jwt_secret.hpp"
 #include "api/db_fleet_control.hpp"
 #include "api/log_feed.hpp"
+#include "api/metrics/metrics_endpoint.hpp"
 #include "api/resources/ops_resources.hpp"
 #include "api/server/static_site.hpp"
 #include "engine/network_detect.hpp"
+#include "telemetry/metrics.hpp"
 
 namespace decnet::api {
 namespace {
@@ -118,8 +120,21 @@ ApiService::ApiService(store::Repository& repo, ApiServiceConfig config, FleetCo
     // the reference's framework served it (always under /api/v1).
     auto site = std::make_shared<StaticSite>(
         config.web_root.empty() ? default_web_root() : std::filesystem::path(config.web_root));
-    config.server.outside_api = [site, developer = config.settings.developer_mode](
+    // GET /metrics sits outside /api/v1 where Prometheus expects it; the context is
+    // owned by this service and outlives the server that calls this.
+    auto collectors = std::move(config.metrics);
+    collectors.push_back(telemetry::metrics::collect_tracing);
+    collectors.push_back([context = context_.get()](telemetry::metrics::Scrape& scrape) {
+        collect_api(*context, scrape);
+    });
+    config.server.outside_api = [site, developer = config.settings.developer_mode,
+                                 access = metrics_access_from_environment(),
+                                 collectors = std::move(collectors)](
                                     const Request& request) -> std::optional<Response> {
+        if (request.path == "/metrics")
+            return metrics_response(request, access, [&collectors] {
+                return telemetry::metrics::registry().render(collectors);
+            });
         if (developer && request.path == "/openapi.json" && request.method == "GET")
             return Response::json(openapi_document());
         return site->serve(request);

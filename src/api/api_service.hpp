@@ -3,6 +3,7 @@
 // `decnet api` runs one on its own; `decnet up` embeds one with its live fleet.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -13,6 +14,9 @@
 
 namespace decnet::store {
 class Repository;
+}
+namespace decnet::telemetry::metrics {
+class Scrape;
 }
 
 namespace decnet::api {
@@ -29,6 +33,10 @@ struct ApiServiceConfig {
     ServerOptions server;
     // /health components beyond the database (the ingester, bus, runtime of `decnet up`).
     std::vector<HealthComponent> health;
+    // Scrape-time collectors GET /metrics adds to the process registry and the API's own
+    // (the bus, runtime and ingester of `decnet up`); run on an I/O thread while the
+    // service lives, so what they read must outlive it.
+    std::vector<std::function<void(telemetry::metrics::Scrape&)>> metrics;
     // Committed log rows for GET /stream: `decnet up` passes the feed its ingester
     // publishes into; null (standalone `decnet api`) → one shared poller of the store.
     LogFeed* log_feed = nullptr;

@@ -8,6 +8,7 @@
 #include <condition_variable>
 #include <filesystem>
 #include <iostream>
+#include <map>
 #include <mutex>
 #include <thread>
 
@@ -28,6 +29,7 @@
 #include "events/sinks/file_sinks.hpp"
 #include "events/sinks/syslog_forwarder.hpp"
 #include "store/database.hpp"
+#include "telemetry/metrics.hpp"
 #include "store/ingest/ingester.hpp"
 
 namespace decnet::cli {
@@ -99,6 +101,93 @@ std::vector<api::HealthComponent> instance_health(store::Ingester& ingester, Eve
     return components;
 }
 
+// What GET /metrics reads from this instance at scrape time (docs/METRICS.md). The API
+// stops before these objects do, so the references stay valid while it can scrape.
+std::vector<telemetry::metrics::Collector> instance_metrics(store::Ingester& ingester,
+                                                            EventBus& bus,
+                                                            honeypot::Runtime& runtime) {
+    namespace m = telemetry::metrics;
+    std::vector<m::Collector> collectors;
+    collectors.emplace_back([&bus](m::Scrape& scrape) {
+        const auto stats = bus.stats();
+        auto& published = scrape.family("decnet_bus_events_published_total",
+                                        "Events published on the event bus", m::Type::counter);
+        scrape.add(published, {}, static_cast<double>(stats.published));
+        auto& unrouted = scrape.family("decnet_bus_events_unrouted_total",
+                                       "Events published while nobody was subscribed",
+                                       m::Type::counter);
+        scrape.add(unrouted, {}, static_cast<double>(stats.unrouted));
+        auto& depth = scrape.family("decnet_bus_subscriber_depth",
+                                    "Events queued for a bus subscriber, not yet taken",
+                                    m::Type::gauge, {"subscriber"});
+        auto& capacity = scrape.family("decnet_bus_subscriber_capacity",
+                                       "Queue bound of a bus subscriber", m::Type::gauge,
+                                       {"subscriber"});
+        auto& delivered = scrape.family("decnet_bus_subscriber_delivered_total",
+                                        "Events handed to a bus subscriber", m::Type::counter,
+                                        {"subscriber"});
+        auto& dropped = scrape.family("decnet_bus_subscriber_dropped_total",
+                                      "Events a bus subscriber lost (queue full or closed)",
+                                      m::Type::counter, {"subscriber"});
+        for (const auto& sub : stats.subscribers) {
+            scrape.add(depth, {sub.name}, static_cast<double>(sub.depth));
+            scrape.add(capacity, {sub.name}, static_cast<double>(sub.capacity));
+            scrape.add(delivered, {sub.name}, static_cast<double>(sub.delivered));
+            scrape.add(dropped, {sub.name}, static_cast<double>(sub.dropped));
+        }
+    });
+    collectors.emplace_back([&runtime](m::Scrape& scrape) {
+        const auto stats = runtime.stats();
+        auto one = [&](const char* name, const char* help, m::Type type, std::uint64_t value) {
+            scrape.add(scrape.family(name, help, type), {}, static_cast<double>(value));
+        };
+        one("decnet_sessions_total", "Attacker sessions accepted", m::Type::counter,
+            stats.sessions_total);
+        one("decnet_sessions_active", "Attacker sessions open now", m::Type::gauge,
+            stats.sessions_active);
+        auto& rejected = scrape.family("decnet_connections_rejected_total",
+                                       "Connections refused by a concurrent-session limit",
+                                       m::Type::counter, {"limit"});
+        scrape.add(rejected, {"decky"}, static_cast<double>(stats.rejected_decky_limit));
+        scrape.add(rejected, {"source"}, static_cast<double>(stats.rejected_source_limit));
+        auto& active = scrape.family("decnet_decky_sessions_active",
+                                     "Attacker sessions open now on a decky", m::Type::gauge,
+                                     {"decky"});
+        auto& events = scrape.family("decnet_decky_events_total",
+                                     "Events a decky's sessions emitted since it was added",
+                                     m::Type::counter, {"decky"});
+        auto& listeners = scrape.family("decnet_decky_listeners",
+                                        "Listening sockets, by decky and service", m::Type::gauge,
+                                        {"decky", "service"});
+        for (const auto& decky : runtime.deckies()) {
+            scrape.add(active, {decky.name}, static_cast<double>(decky.sessions_active));
+            scrape.add(events, {decky.name}, static_cast<double>(decky.events));
+            std::map<std::string, int> per_service;
+            for (const auto& listener : decky.listeners) ++per_service[listener.service];
+            for (const auto& [service, count] : per_service)
+                scrape.add(listeners, {decky.name, service}, count);
+        }
+    });
+    collectors.emplace_back([&ingester](m::Scrape& scrape) {
+        const auto stats = ingester.stats();
+        auto& rows = scrape.family("decnet_ingest_rows_total",
+                                   "Rows the ingester handled, by outcome", m::Type::counter,
+                                   {"outcome"});
+        scrape.add(rows, {"offered"}, static_cast<double>(stats.events));
+        scrape.add(rows, {"stored"}, static_cast<double>(stats.stored));
+        scrape.add(rows, {"dead_letter"}, static_cast<double>(stats.dead_letters));
+        scrape.add(rows, {"lost"}, static_cast<double>(stats.lost));
+        auto one = [&](const char* name, const char* help, std::uint64_t value) {
+            scrape.add(scrape.family(name, help, m::Type::counter), {},
+                       static_cast<double>(value));
+        };
+        one("decnet_ingest_batches_total", "Batches the ingester stored", stats.batches);
+        one("decnet_ingest_retries_total", "Batch retries after store errors", stats.retries);
+        one("decnet_bounties_stored_total", "Bounty rows inserted (after dedup)", stats.bounties);
+    });
+    return collectors;
+}
+
 // The REST API and dashboard, serving this instance's live fleet. A taken port is a
 // start-up error like a decky's.
 std::unique_ptr<api::ApiService> start_api(const InstanceOptions& options,
@@ -106,6 +195,7 @@ std::unique_ptr<api::ApiService> start_api(const InstanceOptions& options,
                                            store::Repository& repository,
                                            api::LiveFleetControl& fleet,
                                            std::vector<api::HealthComponent> health,
+                                           std::vector<telemetry::metrics::Collector> metrics,
                                            api::LogFeed& log_feed) {
     api::ApiServiceConfig config;
     std::unique_ptr<api::ApiService> service;
@@ -114,6 +204,7 @@ std::unique_ptr<api::ApiService> start_api(const InstanceOptions& options,
         if (!options.api_host.empty()) config.settings.host = options.api_host;
         if (options.api_port != 0) config.settings.port = options.api_port;
         config.health = std::move(health);
+        config.metrics = std::move(metrics);
         config.log_feed = &log_feed;
         service = std::make_unique<api::ApiService>(repository, config, &fleet);
     } catch (const std::runtime_error& e) {
@@ -180,7 +271,8 @@ int run_instance(const engine::DeploymentPlan& plan, const InstanceOptions& opti
         const auto api = options.no_api
                              ? nullptr
                              : start_api(options, paths, *repository, live_fleet,
-                                         instance_health(ingester, bus, runtime), log_feed);
+                                         instance_health(ingester, bus, runtime),
+                                         instance_metrics(ingester, bus, runtime), log_feed);
         if (hooks.ready) hooks.ready(report, paths, api ? api->url() : std::string());
         stop.wait();
         if (api) api->stop();

@@ -2,6 +2,7 @@
 // the live changes (add/remove a decky, swap its services) made from other threads.
 #include "honeypot/runtime.hpp"
 
+#include <fcntl.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <unistd.h>
@@ -52,18 +53,18 @@ struct DeckyCounters {
     std::atomic<std::uint64_t> events{0};
 };
 
-// One listening socket. Its accept loop runs on its own strand, so another thread can
-// close it safely by posting to that strand; sessions keep it alive through shared_ptr.
+// One listening socket, watched by every I/O thread: acceptors[i] holds a dup() of the
+// same fd on thread i's io_context, so the kernel hands each connection to whichever
+// thread accepts first and its session runs on that thread (no cross-thread wake-up per
+// connection). Each acceptor is closed by posting to its own (single-threaded)
+// io_context; sessions keep the listener alive through shared_ptr.
 struct Listener {
     ListenerInfo info;
     PersonaConfig persona;
     ServiceContext context;
     ServiceHandler handler = nullptr;
     std::shared_ptr<DeckyCounters> counters;
-    asio::strand<asio::io_context::executor_type> strand;
-    tcp::acceptor acceptor;
-
-    explicit Listener(asio::io_context& io) : strand(asio::make_strand(io)), acceptor(strand) {}
+    std::vector<std::unique_ptr<tcp::acceptor>> acceptors;  // [i] runs on io_contexts[i]
 };
 
 struct DeckyEntry {
@@ -72,7 +73,7 @@ struct DeckyEntry {
     std::vector<std::shared_ptr<Listener>> listeners;
 };
 
-// How long a live change waits for a listener's strand to close it.
+// How long a live change waits for a listener's threads to close it.
 constexpr auto kCloseTimeout = std::chrono::seconds(5);
 
 }  // namespace
@@ -81,8 +82,10 @@ struct Runtime::Impl {
     EventBus& bus;
     SessionLimits limits;
     unsigned thread_count;
-    asio::io_context io;
-    std::optional<asio::executor_work_guard<asio::io_context::executor_type>> work;
+    // One io_context per I/O thread (concurrency hint 1: no scheduler locking, and work
+    // posted from its own thread never wakes another one).
+    std::vector<std::unique_ptr<asio::io_context>> io_contexts;
+    std::vector<asio::executor_work_guard<asio::io_context::executor_type>> work;
     std::vector<std::thread> threads;  // touched by start()/stop() only
     SocketOpener socket_opener;        // guarded by deckies_mutex; empty: plain bind
 
@@ -100,8 +103,10 @@ struct Runtime::Impl {
     Impl(EventBus& b, SessionLimits l, unsigned t)
         : bus(b),
           limits(l),
-          thread_count(t ? t : std::max(1u, std::thread::hardware_concurrency())),
-          io(static_cast<int>(thread_count)) {}
+          thread_count(t ? t : std::max(1u, std::thread::hardware_concurrency())) {
+        for (unsigned i = 0; i < thread_count; ++i)
+            io_contexts.push_back(std::make_unique<asio::io_context>(1));
+    }
 
     bool admit_source(const std::string& ip) {
         const std::lock_guard lock(sources_mutex);
@@ -118,8 +123,8 @@ struct Runtime::Impl {
     }
 
     asio::awaitable<void> run_session(std::shared_ptr<Listener> listener, tcp::socket socket,
-                                      std::string source) {
-        Session session(std::move(socket), listener->context, limits);
+                                      tcp::endpoint peer, std::string source) {
+        Session session(std::move(socket), peer, listener->context, limits);
         try {
             co_await listener->handler(session);
         } catch (const std::exception& e) {
@@ -134,17 +139,17 @@ struct Runtime::Impl {
         --sessions_active;
     }
 
-    asio::awaitable<void> accept_loop(std::shared_ptr<Listener> listener) {
+    asio::awaitable<void> accept_loop(std::shared_ptr<Listener> listener, std::size_t index) {
+        auto& acceptor = *listener->acceptors[index];
+        auto& io = *io_contexts[index];
         for (;;) {
             boost::system::error_code ec;
-            // The session's socket runs on the io_context, not on the listener's strand, so
-            // sessions of one listener still use every thread.
             tcp::socket socket(io);
-            co_await listener->acceptor.async_accept(socket,
-                                                     asio::redirect_error(asio::use_awaitable, ec));
-            if (ec == asio::error::operation_aborted || !listener->acceptor.is_open()) co_return;
-            if (ec) continue;
-            const auto remote = socket.remote_endpoint(ec);
+            // accept() fills in the peer, so no getpeername() per connection.
+            tcp::endpoint remote;
+            co_await acceptor.async_accept(socket, remote,
+                                           asio::redirect_error(asio::use_awaitable, ec));
+            if (ec == asio::error::operation_aborted || !acceptor.is_open()) co_return;
             if (ec) continue;
             std::string source = remote.address().to_string();
             if (listener->counters->sessions.load() >= limits.max_sessions_per_decky) {
@@ -158,7 +163,7 @@ struct Runtime::Impl {
             ++listener->counters->sessions;
             ++sessions_total;
             ++sessions_active;
-            asio::co_spawn(io, run_session(listener, std::move(socket), std::move(source)),
+            asio::co_spawn(io, run_session(listener, std::move(socket), remote, std::move(source)),
                            asio::detached);
         }
     }
@@ -168,19 +173,40 @@ struct Runtime::Impl {
     void adopt_opened_socket(Listener& listener, const DeckyConfig& decky, std::uint16_t port) {
         const int fd = socket_opener(decky, port);
         boost::system::error_code ec;
-        listener.acceptor.assign(tcp::v4(), fd, ec);
+        listener.acceptors[0]->assign(tcp::v4(), fd, ec);
         if (ec) {
             ::close(fd);
             throw ConfigError(decky.name + ": cannot adopt the socket for " + decky.ip + ":" +
                               std::to_string(port) + "/tcp: " + ec.message());
         }
-        apply_os_profile(listener.acceptor, os_profile(decky.nmap_os));
+        apply_os_profile(*listener.acceptors[0], os_profile(decky.nmap_os));
+    }
+
+    // The other threads' acceptors share acceptors[0]'s bound socket through dup(), so a
+    // port is bound exactly once (conflicts are detected as before) and closes when the
+    // last copy does.
+    void share_with_threads(Listener& listener, const DeckyConfig& decky, std::uint16_t port) {
+        for (std::size_t i = 1; i < io_contexts.size(); ++i) {
+            const int fd = ::fcntl(listener.acceptors[0]->native_handle(), F_DUPFD_CLOEXEC, 0);
+            boost::system::error_code ec;
+            if (fd < 0)
+                ec.assign(errno, boost::system::system_category());
+            else
+                listener.acceptors[i]->assign(tcp::v4(), fd, ec);
+            if (ec) {
+                if (fd >= 0) ::close(fd);
+                throw ConfigError(decky.name + ": cannot share the socket for " + decky.ip + ":" +
+                                  std::to_string(port) + "/tcp: " + ec.message());
+            }
+        }
     }
 
     std::shared_ptr<Listener> bind_listener(const DeckyConfig& decky, const DeckyEntry& entry,
                                             const std::string& slug, const ServicePort& port,
                                             ServiceHandler handler) {
-        auto listener = std::make_shared<Listener>(io);
+        auto listener = std::make_shared<Listener>();
+        for (auto& io : io_contexts)
+            listener->acceptors.push_back(std::make_unique<tcp::acceptor>(*io));
         listener->info = {decky.name, decky.ip, slug, port.port, "tcp"};
         listener->handler = handler;
         if (const auto it = decky.service_config.find(slug); it != decky.service_config.end())
@@ -192,10 +218,11 @@ struct Runtime::Impl {
 
         if (socket_opener) {
             adopt_opened_socket(*listener, decky, port.port);
+            share_with_threads(*listener, decky, port.port);
             return listener;
         }
         const tcp::endpoint where(asio::ip::make_address_v4(decky.ip), port.port);
-        auto& acceptor = listener->acceptor;
+        auto& acceptor = *listener->acceptors[0];
         boost::system::error_code ec;
         acceptor.open(where.protocol(), ec);
         if (!ec) acceptor.set_option(tcp::acceptor::reuse_address(true), ec);
@@ -205,6 +232,7 @@ struct Runtime::Impl {
         if (ec)
             throw ConfigError(decky.name + ": cannot listen on " + decky.ip + ":" +
                               std::to_string(port.port) + "/tcp (" + slug + "): " + ec.message());
+        share_with_threads(*listener, decky, port.port);
         return listener;
     }
 
@@ -232,25 +260,30 @@ struct Runtime::Impl {
     }
 
     void start_accepting(const std::vector<std::shared_ptr<Listener>>& listeners) {
-        for (const auto& l : listeners) asio::co_spawn(l->strand, accept_loop(l), asio::detached);
+        for (const auto& l : listeners)
+            for (std::size_t i = 0; i < l->acceptors.size(); ++i)
+                asio::co_spawn(*io_contexts[i], accept_loop(l, i), asio::detached);
     }
 
-    // Closes listeners on their strands and waits, so the ports are closed on return.
+    // Closes each acceptor on its own thread and waits, so the ports are closed on return.
     void close_listeners(const std::vector<std::shared_ptr<Listener>>& listeners) {
         if (!running) {
             boost::system::error_code ignored;
-            for (const auto& l : listeners) l->acceptor.close(ignored);
+            for (const auto& l : listeners)
+                for (auto& a : l->acceptors) a->close(ignored);
             return;
         }
         std::vector<std::future<void>> done;
         for (const auto& l : listeners) {
-            auto closed = std::make_shared<std::promise<void>>();
-            done.push_back(closed->get_future());
-            asio::post(l->strand, [l, closed] {
-                boost::system::error_code ignored;
-                l->acceptor.close(ignored);
-                closed->set_value();
-            });
+            for (std::size_t i = 0; i < l->acceptors.size(); ++i) {
+                auto closed = std::make_shared<std::promise<void>>();
+                done.push_back(closed->get_future());
+                asio::post(*io_contexts[i], [l, i, closed] {
+                    boost::system::error_code ignored;
+                    l->acceptors[i]->close(ignored);
+                    closed->set_value();
+                });
+            }
         }
         const auto deadline = std::chrono::steady_clock::now() + kCloseTimeout;
         for (auto& d : done) d.wait_until(deadline);
@@ -357,17 +390,18 @@ void Runtime::set_socket_opener(SocketOpener opener) {
 
 void Runtime::start() {
     if (!impl_->threads.empty()) return;
-    impl_->work.emplace(impl_->io.get_executor());
-    for (unsigned i = 0; i < impl_->thread_count; ++i)
-        impl_->threads.emplace_back([this] { impl_->io.run(); });
+    for (auto& io : impl_->io_contexts) {
+        impl_->work.push_back(asio::make_work_guard(*io));
+        impl_->threads.emplace_back([&io = *io] { io.run(); });
+    }
     impl_->running = true;
 }
 
 void Runtime::stop() {
     if (impl_->threads.empty()) return;
     impl_->running = false;
-    impl_->work.reset();
-    impl_->io.stop();
+    impl_->work.clear();
+    for (auto& io : impl_->io_contexts) io->stop();
     for (auto& t : impl_->threads) t.join();
     impl_->threads.clear();
     const std::lock_guard lock(impl_->deckies_mutex);

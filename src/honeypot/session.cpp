@@ -25,19 +25,14 @@ std::string ServiceContext::persona_value(std::string_view key) const {
     return value;
 }
 
-Session::Session(asio::ip::tcp::socket socket, const ServiceContext& context,
-                 const SessionLimits& limits)
+Session::Session(asio::ip::tcp::socket socket, const asio::ip::tcp::endpoint& peer,
+                 const ServiceContext& context, const SessionLimits& limits)
     : socket_(std::move(socket)),
       context_(context),
       limits_(limits),
-      deadline_(std::chrono::steady_clock::now() + limits.max_session_time) {
-    boost::system::error_code ec;
-    const auto remote = socket_.remote_endpoint(ec);
-    if (!ec) {
-        peer_ip_ = remote.address().to_string();
-        peer_port_ = remote.port();
-    }
-}
+      peer_ip_(peer.address().to_string()),
+      peer_port_(peer.port()),
+      deadline_(std::chrono::steady_clock::now() + limits.max_session_time) {}
 
 std::string Session::local_ip() const {
     boost::system::error_code ec;

@@ -39,8 +39,9 @@ struct ServiceContext {
 
 class Session {
   public:
-    Session(boost::asio::ip::tcp::socket socket, const ServiceContext& context,
-            const SessionLimits& limits);
+    // `peer` is the address accept() reported (saves a getpeername() per connection).
+    Session(boost::asio::ip::tcp::socket socket, const boost::asio::ip::tcp::endpoint& peer,
+            const ServiceContext& context, const SessionLimits& limits);
 
     const ServiceContext& context() const { return context_; }
     const std::string& peer_ip() const { return peer_ip_; }

@@ -3,7 +3,10 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <chrono>
 #include <exception>
+
+#include "telemetry/metrics.hpp"
 
 namespace decnet::api::auth {
 
@@ -25,8 +28,17 @@ CryptoPool::~CryptoPool() {
 bool CryptoPool::try_submit(std::function<void()> job) {
     {
         std::lock_guard lock(mutex_);
-        if (stopping_ || jobs_.size() >= max_queued_) return false;
-        jobs_.push_back(std::move(job));
+        if (stopping_ || jobs_.size() >= max_queued_) {
+            telemetry::metrics::standard().crypto_rejected.with({}).inc();
+            return false;
+        }
+        // The wait in the queue is what an overloaded login feels; bcrypt itself is fixed.
+        jobs_.push_back([job = std::move(job), queued_at = std::chrono::steady_clock::now()] {
+            telemetry::metrics::standard().crypto_wait_seconds.with({}).observe(
+                std::chrono::duration<double>(std::chrono::steady_clock::now() - queued_at)
+                    .count());
+            job();
+        });
     }
     wake_.notify_one();
     return true;

@@ -58,54 +58,19 @@ const std::string& openapi_document() {
       }
      },
      "400": {
-      "description": "Schema structural violation",
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/Detail"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Error400"
      },
      "401": {
-      "description": "Could not validate credentials",
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/Detail"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Error401"
      },
      "422": {
-      "description": "Invalid request parameters",
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/Detail"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Error422"
      },
      "429": {
-      "description": "Too many login attempts (Retry-After)",
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/Detail"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Error429"
      },
      "503": {
-      "description": "Service unavailable (Retry-After)",
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/Detail"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Error503"
      }
     },
     "requestBody": {
@@ -152,34 +117,13 @@ const std::string& openapi_document() {
       }
      },
      "400": {
-      "description": "Schema structural violation",
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/Detail"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Error400"
      },
      "401": {
-      "description": "Could not validate credentials",
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/Detail"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Error401"
      },
      "422": {
-      "description": "Invalid request parameters",
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/Detail"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Error422"
      }
     },
     "requestBody": {
@@ -249,34 +193,13 @@ const std::string& openapi_document() {
       }
      },
      "401": {
-      "description": "Could not validate credentials",
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/Detail"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Error401"
      },
      "403": {
-      "description": "Password change required / Insufficient permissions",
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/Detail"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Error403"
      },
      "422": {
-      "description": "Invalid request parameters",
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/Detail"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Error422"
      }
     },
     "parameters": [
@@ -356,34 +279,13 @@ const std::string& openapi_document() {
       }
      },
      "401": {
-      "description": "Could not validate credentials",
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/Detail"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Error401"
      },
      "403": {
-      "description": "Password change required / Insufficient permissions",
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/Detail"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Error403"
      },
      "422": {
-      "description": "Invalid request parameters",
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/Detail"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Error422"
      }
     },
     "parameters": [
@@ -469,34 +371,13 @@ const std::string& openapi_document() {
       }
      },
      "401": {
-      "description": "Could not validate credentials",
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/Detail"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Error401"
      },
      "403": {
-      "description": "Password change required / Insufficient permissions",
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/Detail"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Error403"
      },
      "422": {
-      "description": "Invalid request parameters",
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/Detail"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Error422"
      }
     },
     "parameters": [
@@ -566,24 +447,10 @@ const std::string& openapi_document() {
       }
      },
      "401": {
-      "description": "Could not validate credentials",
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/Detail"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Error401"
      },
      "403": {
-      "description": "Password change required / Insufficient permissions",
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/Detail"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Error403"
      }
     }
    }
@@ -606,64 +473,22 @@ const std::string& openapi_document() {
       }
      },
      "401": {
-      "description": "Could not validate credentials",
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/Detail"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Error401"
      },
      "403": {
-      "description": "Password change required / Insufficient permissions",
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/Detail"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Error403"
      },
      "400": {
-      "description": "Schema structural violation",
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/Detail"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Error400"
      },
      "409": {
-      "description": "Conflict",
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/Detail"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Error409"
      },
      "422": {
-      "description": "Invalid request parameters",
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/Detail"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Error422"
      },
      "500": {
-      "description": "Internal error",
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/Detail"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Error500"
      }
     },
     "requestBody": {
@@ -706,44 +531,16 @@ const std::string& openapi_document() {
       }
      },
      "401": {
-      "description": "Could not validate credentials",
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/Detail"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Error401"
      },
      "403": {
-      "description": "Password change required / Insufficient permissions",
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/Detail"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Error403"
      },
      "404": {
-      "description": "Not found",
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/Detail"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Error404"
      },
      "422": {
-      "description": "Invalid request parameters",
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/Detail"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Error422"
      }
     },
     "parameters": [
@@ -777,54 +574,19 @@ const std::string& openapi_document() {
       }
      },
      "401": {
-      "description": "Could not validate credentials",
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/Detail"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Error401"
      },
      "403": {
-      "description": "Password change required / Insufficient permissions",
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/Detail"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Error403"
      },
      "400": {
-      "description": "Schema structural violation",
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/Detail"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Error400"
      },
      "404": {
-      "description": "Not found",
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/Detail"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Error404"
      },
      "422": {
-      "description": "Invalid request parameters",
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/Detail"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Error422"
      }
     },
     "parameters": [
@@ -898,34 +660,13 @@ const std::string& openapi_document() {
       }
      },
      "401": {
-      "description": "Could not validate credentials",
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/Detail"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Error401"
      },
      "403": {
-      "description": "Password change required / Insufficient permissions",
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/Detail"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Error403"
      },
      "422": {
-      "description": "Invalid request parameters",
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/Detail"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Error422"
      }
     },
     "parameters": [
@@ -1007,34 +748,13 @@ const std::string& openapi_document() {
       }
      },
      "401": {
-      "description": "Could not validate credentials",
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/Detail"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Error401"
      },
      "403": {
-      "description": "Password change required / Insufficient permissions",
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/Detail"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Error403"
      },
      "404": {
-      "description": "Not found",
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/Detail"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Error404"
      }
     },
     "parameters": [
@@ -1091,44 +811,16 @@ const std::string& openapi_document() {
       }
      },
      "401": {
-      "description": "Could not validate credentials",
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/Detail"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Error401"
      },
      "403": {
-      "description": "Password change required / Insufficient permissions",
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/Detail"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Error403"
      },
      "404": {
-      "description": "Not found",
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/Detail"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Error404"
      },
      "422": {
-      "description": "Invalid request parameters",
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/Detail"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Error422"
      }
     },
     "parameters": [
@@ -1195,24 +887,10 @@ const std::string& openapi_document() {
       }
      },
      "401": {
-      "description": "Could not validate credentials",
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/Detail"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Error401"
      },
      "403": {
-      "description": "Password change required / Insufficient permissions",
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/Detail"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Error403"
      }
     }
    }
@@ -1235,34 +913,13 @@ const std::string& openapi_document() {
       }
      },
      "401": {
-      "description": "Could not validate credentials",
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/Detail"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Error401"
      },
      "403": {
-      "description": "Password change required / Insufficient permissions",
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/Detail"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Error403"
      },
      "422": {
-      "description": "Invalid request parameters",
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/Detail"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Error422"
      }
     },
     "parameters": [
@@ -1352,24 +1009,10 @@ const std::string& openapi_document() {
       }
      },
      "401": {
-      "description": "Could not validate credentials",
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/Detail"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Error401"
      },
      "403": {
-      "description": "Password change required / Insufficient permissions",
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/Detail"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Error403"
      }
     }
    }
@@ -1413,24 +1056,10 @@ const std::string& openapi_document() {
       }
      },
      "401": {
-      "description": "Could not validate credentials",
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/Detail"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Error401"
      },
      "403": {
-      "description": "Password change required / Insufficient permissions",
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/Detail"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Error403"
      }
     }
    }
@@ -1453,44 +1082,16 @@ const std::string& openapi_document() {
       }
      },
      "401": {
-      "description": "Could not validate credentials",
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/Detail"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Error401"
      },
      "403": {
-      "description": "Password change required / Insufficient permissions",
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/Detail"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Error403"
      },
      "400": {
-      "description": "Schema structural violation",
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/Detail"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Error400"
      },
      "422": {
-      "description": "Invalid request parameters",
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/Detail"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Error422"
      }
     },
     "requestBody": {
@@ -1533,44 +1134,16 @@ const std::string& openapi_document() {
       }
      },
      "401": {
-      "description": "Could not validate credentials",
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/Detail"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Error401"
      },
      "403": {
-      "description": "Password change required / Insufficient permissions",
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/Detail"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Error403"
      },
      "400": {
-      "description": "Schema structural violation",
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/Detail"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Error400"
      },
      "422": {
-      "description": "Invalid request parameters",
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/Detail"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Error422"
      }
     },
     "requestBody": {
@@ -1612,54 +1185,19 @@ const std::string& openapi_document() {
       }
      },
      "401": {
-      "description": "Could not validate credentials",
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/Detail"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Error401"
      },
      "403": {
-      "description": "Password change required / Insufficient permissions",
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/Detail"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Error403"
      },
      "400": {
-      "description": "Schema structural violation",
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/Detail"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Error400"
      },
      "409": {
-      "description": "Conflict",
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/Detail"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Error409"
      },
      "422": {
-      "description": "Invalid request parameters",
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/Detail"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Error422"
      }
     },
     "requestBody": {
@@ -1716,34 +1254,13 @@ const std::string& openapi_document() {
       }
      },
      "401": {
-      "description": "Could not validate credentials",
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/Detail"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Error401"
      },
      "403": {
-      "description": "Password change required / Insufficient permissions",
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/Detail"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Error403"
      },
      "404": {
-      "description": "Not found",
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/Detail"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Error404"
      }
     },
     "parameters": [
@@ -1777,54 +1294,19 @@ const std::string& openapi_document() {
       }
      },
      "401": {
-      "description": "Could not validate credentials",
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/Detail"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Error401"
      },
      "403": {
-      "description": "Password change required / Insufficient permissions",
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/Detail"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Error403"
      },
      "400": {
-      "description": "Schema structural violation",
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/Detail"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Error400"
      },
      "404": {
-      "description": "Not found",
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/Detail"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Error404"
      },
      "422": {
-      "description": "Invalid request parameters",
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/Detail"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Error422"
      }
     },
     "parameters": [
@@ -1880,54 +1362,19 @@ const std::string& openapi_document() {
       }
      },
      "401": {
-      "description": "Could not validate credentials",
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/Detail"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Error401"
      },
      "403": {
-      "description": "Password change required / Insufficient permissions",
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/Detail"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Error403"
      },
      "400": {
-      "description": "Schema structural violation",
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/Detail"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Error400"
      },
      "404": {
-      "description": "Not found",
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/Detail"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Error404"
      },
      "422": {
-      "description": "Invalid request parameters",
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/Detail"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Error422"
      }
     },
     "parameters": [
@@ -1992,24 +1439,10 @@ const std::string& openapi_document() {
       }
      },
      "401": {
-      "description": "Could not validate credentials",
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/Detail"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Error401"
      },
      "403": {
-      "description": "Password change required / Insufficient permissions",
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/Detail"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Error403"
      }
     }
    }
@@ -2423,6 +1856,98 @@ const std::string& openapi_document() {
      "status",
      "components"
     ]
+   }
+  },
+  "responses": {
+   "Error400": {
+    "description": "Schema structural violation",
+    "content": {
+     "application/json": {
+      "schema": {
+       "$ref": "#/components/schemas/Detail"
+      }
+     }
+    }
+   },
+   "Error401": {
+    "description": "Could not validate credentials",
+    "content": {
+     "application/json": {
+      "schema": {
+       "$ref": "#/components/schemas/Detail"
+      }
+     }
+    }
+   },
+   "Error403": {
+    "description": "Password change required / Insufficient permissions",
+    "content": {
+     "application/json": {
+      "schema": {
+       "$ref": "#/components/schemas/Detail"
+      }
+     }
+    }
+   },
+   "Error404": {
+    "description": "Not found",
+    "content": {
+     "application/json": {
+      "schema": {
+       "$ref": "#/components/schemas/Detail"
+      }
+     }
+    }
+   },
+   "Error409": {
+    "description": "Conflict",
+    "content": {
+     "application/json": {
+      "schema": {
+       "$ref": "#/components/schemas/Detail"
+      }
+     }
+    }
+   },
+   "Error422": {
+    "description": "Invalid request parameters",
+    "content": {
+     "application/json": {
+      "schema": {
+       "$ref": "#/components/schemas/Detail"
+      }
+     }
+    }
+   },
+   "Error429": {
+    "description": "Too many login attempts (Retry-After)",
+    "content": {
+     "application/json": {
+      "schema": {
+       "$ref": "#/components/schemas/Detail"
+      }
+     }
+    }
+   },
+   "Error503": {
+    "description": "Service unavailable (Retry-After)",
+    "content": {
+     "application/json": {
+      "schema": {
+       "$ref": "#/components/schemas/Detail"
+      }
+     }
+    }
+   },
+   "Error500": {
+    "description": "Internal error",
+    "content": {
+     "application/json": {
+      "schema": {
+       "$ref": "#/components/schemas/Detail"
+      }
+     }
+    }
    }
   }
  }

@@ -339,6 +339,12 @@ class Session : public std::enable_shared_from_this<Session> {
         net::async_write(stream_, net::buffer(out_.front().first),
                          [self = shared_from_this()](beast::error_code ec, std::size_t) {
                              self->writing_ = false;
+                             // end_stream() during the write left the chunk in place (the
+                             // write was using it); drop what is left now.
+                             if (self->stream_done_ || self->out_.empty()) {
+                                 self->out_.clear();
+                                 return;
+                             }
                              if (self->sink_) {
                                  self->sink_->write_started_ = 0;
                                  self->sink_->queued_ -= self->out_.front().second;
@@ -359,7 +365,8 @@ class Session : public std::enable_shared_from_this<Session> {
         stream_.socket().shutdown(tcp::socket::shutdown_both, ec);
         stream_.close();
         if (source_ && sink_) source_->stopped();  // started: it owes the source its end
-        out_.clear();
+        // A pending write still reads out_.front(): its completion clears the queue.
+        if (!writing_) out_.clear();
     }
 
     beast::tcp_stream stream_;

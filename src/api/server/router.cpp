@@ -5,11 +5,13 @@
 #include <algorithm>
 #include <array>
 #include <atomic>
+#include <chrono>
 #include <memory>
 #include <nlohmann/json.hpp>
 
 #include "api/auth/auth_service.hpp"
 #include "api/validation.hpp"
+#include "telemetry/metrics.hpp"
 
 namespace decnet::api {
 namespace {
@@ -84,6 +86,22 @@ int hex_value(char c) {
     if (c >= 'a' && c <= 'f') return c - 'a' + 10;
     if (c >= 'A' && c <= 'F') return c - 'A' + 10;
     return -1;
+}
+
+// Counts and times each answer by route pattern, not raw path, so label values stay
+// bounded. Routes live as long as the router, which outlives every reply it hands out.
+Reply observed(Reply reply, const Route& route) {
+    auto& latency = telemetry::metrics::standard().http_request_seconds.with(
+        {route.method, route.pattern});
+    return [reply = std::move(reply), &route, &latency,
+            started = std::chrono::steady_clock::now()](Response response) {
+        latency.observe(
+            std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
+        telemetry::metrics::standard()
+            .http_requests.with({route.method, route.pattern, std::to_string(response.status)})
+            .inc();
+        reply(std::move(response));
+    };
 }
 
 }  // namespace
@@ -294,7 +312,7 @@ void Router::handle(Request request, Reply reply) const {
                 request.path_params[want.substr(1, want.size() - 2)] = segments[i];
         }
     }
-    dispatch(*chosen, std::move(request), answer);
+    dispatch(*chosen, std::move(request), observed(answer, chosen->route));
 }
 
 void Router::dispatch(const Compiled& compiled, Request request, const Reply& reply) const {

@@ -7,6 +7,7 @@
 
 #include "store/ingest/bounty.hpp"
 #include "store/ingest/log_record.hpp"
+#include "telemetry/metrics.hpp"
 
 namespace decnet::store {
 namespace {
@@ -15,6 +16,22 @@ constexpr std::size_t kMaxDeadLetterPayload = std::size_t{64} * 1024;
 
 std::string truncated(const std::string& s) {
     return s.size() <= kMaxDeadLetterPayload ? s : s.substr(0, kMaxDeadLetterPayload);
+}
+
+// Events by (service, event_type), counted here because this thread sees every event
+// once, off the sessions' hot path. Rows of one batch mostly repeat the previous row's
+// pair, so the labelled child is looked up again only when the pair changes.
+void count_events(const std::vector<LogRecord>& rows) {
+    auto& family = telemetry::metrics::standard().events_ingested;
+    telemetry::metrics::Counter* counter = nullptr;
+    const LogRecord* previous = nullptr;
+    for (const auto& row : rows) {
+        if (!previous || row.service != previous->service ||
+            row.event_type != previous->event_type)
+            counter = &family.with({row.service, row.event_type});
+        counter->inc();
+        previous = &row;
+    }
 }
 
 }  // namespace
@@ -53,12 +70,21 @@ void Ingester::run(Subscription& subscription) {
 
 void Ingester::store(std::vector<LogRecord>& rows, const std::string& source) {
     if (rows.empty()) return;
+    const auto started = std::chrono::steady_clock::now();
+    const auto& metrics = telemetry::metrics::standard();
+    count_events(rows);
+    metrics.ingest_batch_rows.with({}).observe(static_cast<double>(rows.size()));
     events_ += rows.size();
     batches_++;
-    if (!try_insert(rows)) return isolate_bad_rows(rows, source);
-    stored_ += rows.size();
-    notify_committed(rows);
-    extract_and_store_bounties(rows);
+    if (!try_insert(rows)) {
+        isolate_bad_rows(rows, source);
+    } else {
+        stored_ += rows.size();
+        notify_committed(rows);
+        extract_and_store_bounties(rows);
+    }
+    metrics.ingest_batch_seconds.with({}).observe(
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
 }
 
 void Ingester::notify_committed(const std::vector<LogRecord>& rows) {

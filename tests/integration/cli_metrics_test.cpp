@@ -1,0 +1,99 @@
+// GET /metrics on `decnet up`'s API: after a redis-cli session against a decky the scrape
+// shows the bus, runtime, ingester and HTTP series with sensible values, the whole text
+// passes the real `promtool check metrics`, and a non-loopback or token-less scrape is
+// refused. Loopback subnet 127.99.30.0/24, API port 18160.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <regex>
+#include <thread>
+
+#include "integration/background_process.hpp"
+#include "integration/cli_runner.hpp"
+
+namespace decnet::testing {
+namespace {
+
+using ::testing::HasSubstr;
+
+constexpr const char* kMetrics = "http://127.0.0.1:18160/metrics";
+
+// The value of the first sample line that starts with `series` (name plus labels).
+double sample(const std::string& text, const std::string& series) {
+    const auto at = text.find("\n" + series + " ");
+    if (at == std::string::npos) return -1;
+    return std::atof(text.c_str() + at + 1 + series.size() + 1);
+}
+
+std::string scrape(const std::string& extra = "") {
+    return capture("curl -s --max-time 20 " + extra + " " + kMetrics);
+}
+
+TEST(CliMetrics, UpServesPrometheusMetricsThatPromtoolAccepts) {
+    const auto dir = make_temp_dir();
+    BackgroundProcess up(
+        {"/usr/bin/env", "DECNET_ADMIN_PASSWORD=metrics-password-1",
+         "DECNET_JWT_SECRET=", "DECNET_METRICS_PUBLIC=", "DECNET_METRICS_TOKEN=", DECNET_BINARY,
+         "up", "-n", "1", "--services", "redis", "--subnet", "127.99.30.0/24", "--db",
+         dir + "/up.db", "--state-dir", dir, "--api-port", "18160"},
+        dir);
+    const auto out = up.wait_for_output("decnet is up", std::chrono::seconds(30));
+    ASSERT_THAT(out, HasSubstr("REST API: http://127.0.0.1:18160/api/v1")) << up.err();
+
+    EXPECT_THAT(capture("redis-cli -h 127.99.30.1 -p 6379 AUTH hunter2 2>&1"), HasSubstr("ERR"));
+    // One API request so the HTTP series exist (404s are not counted per route).
+    capture("curl -s --max-time 20 http://127.0.0.1:18160/api/v1/health >/dev/null");
+
+    // The ingester commits within its 50 ms batch window; allow for a loaded machine.
+    std::string text;
+    for (int i = 0; i < 100; ++i) {
+        text = scrape();
+        if (sample(text, "decnet_ingest_rows_total{outcome=\"stored\"}") >= 2) break;
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    EXPECT_THAT(text, HasSubstr("# TYPE decnet_bus_events_published_total counter\n"));
+    EXPECT_GE(sample(text, "decnet_bus_events_published_total"), 2) << text;
+    EXPECT_GE(sample(text, "decnet_sessions_total"), 1) << text;
+    EXPECT_EQ(sample(text, "decnet_connections_rejected_total{limit=\"decky\"}"), 0) << text;
+    EXPECT_GE(sample(text, "decnet_ingest_rows_total{outcome=\"stored\"}"), 2) << text;
+    EXPECT_EQ(sample(text, "decnet_ingest_rows_total{outcome=\"lost\"}"), 0) << text;
+    EXPECT_GE(sample(text, "decnet_events_ingested_total{service=\"redis\",event_type=\"auth\"}"),
+              1)
+        << text;
+    EXPECT_THAT(text, HasSubstr("decnet_decky_sessions_active{decky=\""));
+    EXPECT_THAT(text, HasSubstr("decnet_decky_listeners{decky=\""));
+    EXPECT_THAT(text, HasSubstr("decnet_bus_subscriber_dropped_total{subscriber=\""));
+    EXPECT_THAT(text, HasSubstr("decnet_ingest_batch_duration_seconds_bucket{le=\"+Inf\"}"));
+    EXPECT_GE(sample(text,
+                     "decnet_http_requests_total{method=\"GET\",route=\"/api/v1/health\","
+                     "status=\"200\"}"),
+              1)
+        << text;
+    EXPECT_THAT(text, HasSubstr("decnet_http_request_duration_seconds_count{method=\"GET\","
+                                "route=\"/api/v1/health\"}"));
+    EXPECT_THAT(text, HasSubstr("decnet_spans_dropped_total 0\n"));
+    EXPECT_THAT(capture("curl -s -o /dev/null -w '%{content_type}' " + std::string(kMetrics)),
+                HasSubstr("text/plain; version=0.0.4"));
+    EXPECT_THAT(capture("curl -s -o /dev/null -w '%{http_code}' -X POST " + std::string(kMetrics)),
+                HasSubstr("405"));
+
+    // Another loopback source (as a decky's address would be) is not the host's 127.0.0.1.
+    EXPECT_THAT(capture("curl -s -o /dev/null -w '%{http_code}' --interface 127.99.30.77 " +
+                        std::string(kMetrics)),
+                HasSubstr("403"));
+
+    if (capture("command -v promtool").empty()) {
+        up.stop();
+        GTEST_SKIP() << "promtool not installed (Debian package prometheus; "
+                        "scripts/install-deps.sh installs it)";
+    }
+    const auto file = dir + "/metrics.txt";
+    std::ofstream(file) << text;
+    const auto check = capture("promtool check metrics < " + file + " 2>&1; echo rc=$?");
+    EXPECT_THAT(check, HasSubstr("rc=0")) << check << "\n" << text;
+    EXPECT_EQ(up.stop(), 0) << up.err();
+}
+
+}  // namespace
+}  // namespace decnet::testing
