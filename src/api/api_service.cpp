@@ -127,10 +127,10 @@ ApiService::ApiService(store::Repository& repo, ApiServiceConfig config, FleetCo
     collectors.push_back([context = context_.get()](telemetry::metrics::Scrape& scrape) {
         collect_api(*context, scrape);
     });
-    config.server.outside_api = [site, developer = config.settings.developer_mode,
-                                 access = metrics_access_from_environment(),
-                                 collectors = std::move(collectors)](
-                                    const Request& request) -> std::optional<Response> {
+    config.server.outside_api =
+        [site, developer = config.settings.developer_mode,
+         access = metrics_access_from_environment(),
+         collectors = std::move(collectors)](const Request& request) -> std::optional<Response> {
         if (request.path == "/metrics")
             return metrics_response(request, access, [&collectors] {
                 return telemetry::metrics::registry().render(collectors);

@@ -113,19 +113,19 @@ std::vector<telemetry::metrics::Collector> instance_metrics(store::Ingester& ing
         auto& published = scrape.family("decnet_bus_events_published_total",
                                         "Events published on the event bus", m::Type::counter);
         scrape.add(published, {}, static_cast<double>(stats.published));
-        auto& unrouted = scrape.family("decnet_bus_events_unrouted_total",
-                                       "Events published while nobody was subscribed",
-                                       m::Type::counter);
+        auto& unrouted =
+            scrape.family("decnet_bus_events_unrouted_total",
+                          "Events published while nobody was subscribed", m::Type::counter);
         scrape.add(unrouted, {}, static_cast<double>(stats.unrouted));
         auto& depth = scrape.family("decnet_bus_subscriber_depth",
                                     "Events queued for a bus subscriber, not yet taken",
                                     m::Type::gauge, {"subscriber"});
-        auto& capacity = scrape.family("decnet_bus_subscriber_capacity",
-                                       "Queue bound of a bus subscriber", m::Type::gauge,
-                                       {"subscriber"});
-        auto& delivered = scrape.family("decnet_bus_subscriber_delivered_total",
-                                        "Events handed to a bus subscriber", m::Type::counter,
-                                        {"subscriber"});
+        auto& capacity =
+            scrape.family("decnet_bus_subscriber_capacity", "Queue bound of a bus subscriber",
+                          m::Type::gauge, {"subscriber"});
+        auto& delivered =
+            scrape.family("decnet_bus_subscriber_delivered_total",
+                          "Events handed to a bus subscriber", m::Type::counter, {"subscriber"});
         auto& dropped = scrape.family("decnet_bus_subscriber_dropped_total",
                                       "Events a bus subscriber lost (queue full or closed)",
                                       m::Type::counter, {"subscriber"});
@@ -150,15 +150,15 @@ std::vector<telemetry::metrics::Collector> instance_metrics(store::Ingester& ing
                                        m::Type::counter, {"limit"});
         scrape.add(rejected, {"decky"}, static_cast<double>(stats.rejected_decky_limit));
         scrape.add(rejected, {"source"}, static_cast<double>(stats.rejected_source_limit));
-        auto& active = scrape.family("decnet_decky_sessions_active",
-                                     "Attacker sessions open now on a decky", m::Type::gauge,
-                                     {"decky"});
+        auto& active =
+            scrape.family("decnet_decky_sessions_active", "Attacker sessions open now on a decky",
+                          m::Type::gauge, {"decky"});
         auto& events = scrape.family("decnet_decky_events_total",
                                      "Events a decky's sessions emitted since it was added",
                                      m::Type::counter, {"decky"});
-        auto& listeners = scrape.family("decnet_decky_listeners",
-                                        "Listening sockets, by decky and service", m::Type::gauge,
-                                        {"decky", "service"});
+        auto& listeners =
+            scrape.family("decnet_decky_listeners", "Listening sockets, by decky and service",
+                          m::Type::gauge, {"decky", "service"});
         for (const auto& decky : runtime.deckies()) {
             scrape.add(active, {decky.name}, static_cast<double>(decky.sessions_active));
             scrape.add(events, {decky.name}, static_cast<double>(decky.events));
@@ -170,16 +170,15 @@ std::vector<telemetry::metrics::Collector> instance_metrics(store::Ingester& ing
     });
     collectors.emplace_back([&ingester](m::Scrape& scrape) {
         const auto stats = ingester.stats();
-        auto& rows = scrape.family("decnet_ingest_rows_total",
-                                   "Rows the ingester handled, by outcome", m::Type::counter,
-                                   {"outcome"});
+        auto& rows =
+            scrape.family("decnet_ingest_rows_total", "Rows the ingester handled, by outcome",
+                          m::Type::counter, {"outcome"});
         scrape.add(rows, {"offered"}, static_cast<double>(stats.events));
         scrape.add(rows, {"stored"}, static_cast<double>(stats.stored));
         scrape.add(rows, {"dead_letter"}, static_cast<double>(stats.dead_letters));
         scrape.add(rows, {"lost"}, static_cast<double>(stats.lost));
         auto one = [&](const char* name, const char* help, std::uint64_t value) {
-            scrape.add(scrape.family(name, help, m::Type::counter), {},
-                       static_cast<double>(value));
+            scrape.add(scrape.family(name, help, m::Type::counter), {}, static_cast<double>(value));
         };
         one("decnet_ingest_batches_total", "Batches the ingester stored", stats.batches);
         one("decnet_ingest_retries_total", "Batch retries after store errors", stats.retries);

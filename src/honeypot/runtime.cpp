@@ -73,6 +73,21 @@ struct DeckyEntry {
     std::vector<std::shared_ptr<Listener>> listeners;
 };
 
+// A deadline every I/O thread re-arms forever: it keeps the earliest timer in each
+// io_context's queue at most this far away, so arming a session's (longer) idle deadline on
+// every read never reprograms the thread's timerfd (a syscall per connection otherwise).
+constexpr auto kHeartbeat = std::chrono::milliseconds(500);
+
+asio::awaitable<void> heartbeat() {
+    asio::steady_timer timer(co_await asio::this_coro::executor);
+    for (;;) {
+        timer.expires_after(kHeartbeat);
+        boost::system::error_code ec;
+        co_await timer.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+        if (ec) co_return;
+    }
+}
+
 // How long a live change waits for a listener's threads to close it.
 constexpr auto kCloseTimeout = std::chrono::seconds(5);
 
@@ -92,6 +107,11 @@ struct Runtime::Impl {
     // Live changes come from the control socket, the mutator and the API; one at a time.
     mutable std::mutex deckies_mutex;
     std::map<std::string, DeckyEntry, std::less<>> deckies;  // guarded by deckies_mutex
+    // Every listener still alive (removed ones may live on in their sessions): a listener
+    // has an acceptor on every io_context, so stop() destroys them all before any
+    // io_context goes, or the last io_context's shutdown would free acceptors of one
+    // already destroyed. Guarded by deckies_mutex.
+    std::vector<std::weak_ptr<Listener>> all_listeners;
     std::atomic<bool> running{false};
 
     std::mutex sources_mutex;
@@ -106,6 +126,18 @@ struct Runtime::Impl {
           thread_count(t ? t : std::max(1u, std::thread::hardware_concurrency())) {
         for (unsigned i = 0; i < thread_count; ++i)
             io_contexts.push_back(std::make_unique<asio::io_context>(1));
+    }
+
+    // Threads joined (or never started): see all_listeners.
+    void destroy_acceptors() {
+        for (const auto& weak : all_listeners)
+            if (const auto l = weak.lock()) l->acceptors.clear();
+        all_listeners.clear();
+    }
+
+    ~Impl() {
+        deckies.clear();
+        destroy_acceptors();
     }
 
     bool admit_source(const std::string& ip) {
@@ -205,6 +237,8 @@ struct Runtime::Impl {
                                             const std::string& slug, const ServicePort& port,
                                             ServiceHandler handler) {
         auto listener = std::make_shared<Listener>();
+        std::erase_if(all_listeners, [](const auto& l) { return l.expired(); });
+        all_listeners.push_back(listener);
         for (auto& io : io_contexts)
             listener->acceptors.push_back(std::make_unique<tcp::acceptor>(*io));
         listener->info = {decky.name, decky.ip, slug, port.port, "tcp"};
@@ -392,6 +426,7 @@ void Runtime::start() {
     if (!impl_->threads.empty()) return;
     for (auto& io : impl_->io_contexts) {
         impl_->work.push_back(asio::make_work_guard(*io));
+        asio::co_spawn(*io, heartbeat(), asio::detached);
         impl_->threads.emplace_back([&io = *io] { io.run(); });
     }
     impl_->running = true;
@@ -406,6 +441,7 @@ void Runtime::stop() {
     impl_->threads.clear();
     const std::lock_guard lock(impl_->deckies_mutex);
     impl_->deckies.clear();
+    impl_->destroy_acceptors();
 }
 
 std::vector<ListenerInfo> Runtime::listeners() const {

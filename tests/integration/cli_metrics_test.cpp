@@ -41,8 +41,8 @@ TEST(CliMetrics, UpServesPrometheusMetricsThatPromtoolAccepts) {
     const auto out = up.wait_for_output("decnet is up", std::chrono::seconds(30));
     ASSERT_THAT(out, HasSubstr("REST API: http://127.0.0.1:18160/api/v1")) << up.err();
 
-    EXPECT_THAT(capture("redis-cli -h 127.99.30.1 -p 6379 AUTH hunter2 2>&1"), HasSubstr("ERR"));
-    // One API request so the HTTP series exist (404s are not counted per route).
+    EXPECT_THAT(capture("redis-cli -h 127.99.30.1 -p 6379 AUTH hunter2 2>&1"), HasSubstr("OK"));
+    // One API request so the HTTP series exist (without a token: 401, counted by route).
     capture("curl -s --max-time 20 http://127.0.0.1:18160/api/v1/health >/dev/null");
 
     // The ingester commits within its 50 ms batch window; allow for a loaded machine.
@@ -67,7 +67,7 @@ TEST(CliMetrics, UpServesPrometheusMetricsThatPromtoolAccepts) {
     EXPECT_THAT(text, HasSubstr("decnet_ingest_batch_duration_seconds_bucket{le=\"+Inf\"}"));
     EXPECT_GE(sample(text,
                      "decnet_http_requests_total{method=\"GET\",route=\"/api/v1/health\","
-                     "status=\"200\"}"),
+                     "status=\"401\"}"),
               1)
         << text;
     EXPECT_THAT(text, HasSubstr("decnet_http_request_duration_seconds_count{method=\"GET\","

@@ -161,4 +161,10 @@ void AuthService::seed_admin(const std::string& username, const std::string& pas
     if (existing) invalidate_user(existing->uuid);
 }
 
+std::vector<AuthService::CacheCounts> AuthService::cache_counts() const {
+    return {{"user_by_uuid", by_uuid_.hits(), by_uuid_.misses()},
+            {"user_for_login", by_username_.hits(), by_username_.misses()},
+            {"user_list", user_list_.hits(), user_list_.misses()}};
+}
+
 }  // namespace decnet::api::auth

@@ -63,6 +63,13 @@ class AuthService {
     void invalidate_user(const std::string& uuid);
     // After a create: the list (and usernames, whose misses are never cached anyway).
     void invalidate_user_list();
+    // Hits and misses of the three caches above, for /metrics.
+    struct CacheCounts {
+        const char* name;
+        std::uint64_t hits;
+        std::uint64_t misses;
+    };
+    std::vector<CacheCounts> cache_counts() const;
 
     // --- bcrypt on the pool; false when the pool's queue is full (→ 503). `done` runs on
     // a pool thread; an empty hash means hashing failed. ---

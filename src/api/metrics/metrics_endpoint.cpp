@@ -23,14 +23,20 @@ bool constant_time_equal(const std::string& a, const std::string& b) {
     return diff == 0;
 }
 
+void add_cache(m::Scrape& scrape, const char* name, std::uint64_t hits, std::uint64_t misses) {
+    auto& h = scrape.family("decnet_cache_hits_total", "API cache hits, by cache", m::Type::counter,
+                            {"cache"});
+    scrape.add(h, {name}, static_cast<double>(hits));
+    auto& missed = scrape.family("decnet_cache_misses_total", "API cache misses, by cache",
+                                 m::Type::counter, {"cache"});
+    scrape.add(missed, {name}, static_cast<double>(misses));
+}
+void add_cache(m::Scrape& scrape, const char* name, const auth::AuthService::CacheCounts& c) {
+    add_cache(scrape, name, c.hits, c.misses);
+}
 template <class Cache>
 void add_cache(m::Scrape& scrape, const char* name, const Cache& cache) {
-    auto& hits = scrape.family("decnet_cache_hits_total", "API cache hits, by cache",
-                               m::Type::counter, {"cache"});
-    scrape.add(hits, {name}, static_cast<double>(cache.hits()));
-    auto& misses = scrape.family("decnet_cache_misses_total", "API cache misses, by cache",
-                                 m::Type::counter, {"cache"});
-    scrape.add(misses, {name}, static_cast<double>(cache.misses()));
+    add_cache(scrape, name, cache.hits(), cache.misses());
 }
 
 }  // namespace
@@ -77,6 +83,7 @@ void collect_api(const ApiContext& context, m::Scrape& scrape) {
         auto& depth = scrape.family("decnet_crypto_pool_queued",
                                     "bcrypt jobs waiting for a crypto pool thread", m::Type::gauge);
         scrape.add(depth, {}, static_cast<double>(context.auth->crypto_pool().queued()));
+        for (const auto& cache : context.auth->cache_counts()) add_cache(scrape, cache.name, cache);
     }
     if (const auto caches = context.read_caches) {
         add_cache(scrape, "responses", caches->responses);

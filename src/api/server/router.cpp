@@ -91,8 +91,8 @@ int hex_value(char c) {
 // Counts and times each answer by route pattern, not raw path, so label values stay
 // bounded. Routes live as long as the router, which outlives every reply it hands out.
 Reply observed(Reply reply, const Route& route) {
-    auto& latency = telemetry::metrics::standard().http_request_seconds.with(
-        {route.method, route.pattern});
+    auto& latency =
+        telemetry::metrics::standard().http_request_seconds.with({route.method, route.pattern});
     return [reply = std::move(reply), &route, &latency,
             started = std::chrono::steady_clock::now()](Response response) {
         latency.observe(

@@ -26,8 +26,7 @@ void count_events(const std::vector<LogRecord>& rows) {
     telemetry::metrics::Counter* counter = nullptr;
     const LogRecord* previous = nullptr;
     for (const auto& row : rows) {
-        if (!previous || row.service != previous->service ||
-            row.event_type != previous->event_type)
+        if (!previous || row.service != previous->service || row.event_type != previous->event_type)
             counter = &family.with({row.service, row.event_type});
         counter->inc();
         previous = &row;
