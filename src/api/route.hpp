@@ -42,7 +42,7 @@ struct Route {
     // True when the endpoint declares a JSON body: the router decodes it before auth and
     // answers 422 on malformed JSON or a non-JSON content type (api.md §0.3/§0.4).
     bool has_body = false;
-    SyncHandler handler;         // exactly one of handler / async_handler is set
+    SyncHandler handler;  // exactly one of handler / async_handler is set
     AsyncHandler async_handler;
 };
 

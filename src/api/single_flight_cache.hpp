@@ -17,7 +17,7 @@ namespace decnet::api {
 
 template <typename Key, typename Value>
 class SingleFlightCache {
-public:
+  public:
     using Clock = std::chrono::steady_clock;
 
     explicit SingleFlightCache(Clock::duration ttl) : ttl_(ttl) {}
@@ -92,7 +92,7 @@ public:
         return misses_;
     }
 
-private:
+  private:
     struct Flight {
         bool done = false;
         std::exception_ptr error;

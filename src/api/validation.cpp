@@ -25,9 +25,13 @@ std::optional<long long> parse_lax_int(std::string_view text) {
 
 }  // namespace
 
-void fail_structural() { throw ApiError{400, std::string(kStructuralDetail), {}}; }
+void fail_structural() {
+    throw ApiError{400, std::string(kStructuralDetail), {}};
+}
 
-void fail_invalid(std::string_view detail) { throw ApiError{422, std::string(detail), {}}; }
+void fail_invalid(std::string_view detail) {
+    throw ApiError{422, std::string(detail), {}};
+}
 
 std::optional<std::string> nullish(std::optional<std::string> value) {
     if (!value) return value;
@@ -93,8 +97,7 @@ std::optional<std::string> body_optional_string(const nlohmann::json& body, std:
     return it->get<std::string>();
 }
 
-long long body_int(const nlohmann::json& body, std::string_view key, long long min,
-                   long long max) {
+long long body_int(const nlohmann::json& body, std::string_view key, long long min, long long max) {
     auto it = body.find(key);
     if (it == body.end()) fail_structural();
     std::optional<long long> value;

@@ -16,7 +16,7 @@ inline constexpr std::string_view kStructuralDetail =
     "Bad Request: Schema structural violation (wrong type, extra fields, or invalid length).";
 inline constexpr std::string_view kInvalidParamsDetail = "Invalid request parameters";
 
-[[noreturn]] void fail_structural();                 // 400
+[[noreturn]] void fail_structural();                                             // 400
 [[noreturn]] void fail_invalid(std::string_view detail = kInvalidParamsDetail);  // 422
 
 // api.md §0.6: "null", "NULL", "undefined" and "" mean absent.
@@ -42,8 +42,7 @@ std::string body_string(const nlohmann::json& body, std::string_view key, std::s
 std::optional<std::string> body_optional_string(const nlohmann::json& body, std::string_view key,
                                                 bool allow_null = true);
 // A required integer member (lax: 5, 5.0 and "5" accepted; 5.5 → 422), in [min, max].
-long long body_int(const nlohmann::json& body, std::string_view key, long long min,
-                   long long max);
+long long body_int(const nlohmann::json& body, std::string_view key, long long min, long long max);
 
 // Number of UTF-8 code points (Pydantic counts characters, not bytes).
 std::size_t utf8_length(std::string_view text);

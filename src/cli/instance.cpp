@@ -29,8 +29,8 @@
 #include "events/sinks/file_sinks.hpp"
 #include "events/sinks/syslog_forwarder.hpp"
 #include "store/database.hpp"
-#include "telemetry/metrics.hpp"
 #include "store/ingest/ingester.hpp"
+#include "telemetry/metrics.hpp"
 
 namespace decnet::cli {
 namespace {
@@ -189,13 +189,10 @@ std::vector<telemetry::metrics::Collector> instance_metrics(store::Ingester& ing
 
 // The REST API and dashboard, serving this instance's live fleet. A taken port is a
 // start-up error like a decky's.
-std::unique_ptr<api::ApiService> start_api(const InstanceOptions& options,
-                                           const engine::StatePaths& paths,
-                                           store::Repository& repository,
-                                           api::LiveFleetControl& fleet,
-                                           std::vector<api::HealthComponent> health,
-                                           std::vector<telemetry::metrics::Collector> metrics,
-                                           api::LogFeed& log_feed) {
+std::unique_ptr<api::ApiService> start_api(
+    const InstanceOptions& options, const engine::StatePaths& paths, store::Repository& repository,
+    api::LiveFleetControl& fleet, std::vector<api::HealthComponent> health,
+    std::vector<telemetry::metrics::Collector> metrics, api::LogFeed& log_feed) {
     api::ApiServiceConfig config;
     std::unique_ptr<api::ApiService> service;
     try {

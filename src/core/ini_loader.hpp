@@ -26,10 +26,10 @@ struct DeckySpec {
     std::optional<std::string> ip;                     // unset or empty → auto
     std::optional<std::vector<std::string>> services;  // items trimmed, empties kept
     std::optional<std::string> archetype;
-    std::optional<std::string> nmap_os;                // `nmap_os` or `nmap-os`
-    std::optional<int> mutate_interval;                // `mutate_interval` or `mutate-interval`
+    std::optional<std::string> nmap_os;  // `nmap_os` or `nmap-os`
+    std::optional<int> mutate_interval;  // `mutate_interval` or `mutate-interval`
     std::map<std::string, PersonaConfig> service_config;
-    int line = 0;                                      // line of the section header
+    int line = 0;  // line of the section header
 };
 
 struct IniConfig {

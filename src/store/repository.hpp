@@ -28,7 +28,7 @@ struct LogRecord {
     std::string event_type;
     std::string attacker_ip;  // "Unknown" when the event names none
     std::string raw_line;
-    std::string fields;       // compact JSON object text
+    std::string fields;  // compact JSON object text
     std::optional<std::string> msg;
     std::optional<std::string> trace_id;  // 32 hex
     std::optional<std::string> span_id;   // 16 hex
@@ -76,7 +76,7 @@ struct LogStats {
 };
 
 class Repository {
-public:
+  public:
     virtual ~Repository() = default;
 
     // Creates or upgrades the schema (versioned migrations). Idempotent.
@@ -151,7 +151,7 @@ public:
 };
 
 class StoreError : public std::runtime_error {
-public:
+  public:
     using std::runtime_error::runtime_error;
 };
 

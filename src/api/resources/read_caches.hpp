@@ -42,15 +42,15 @@ struct ReadCaches {
     // the data version holds (and no longer than the TTL caches they read through).
     ResponseCache responses;
     // Single-entry caches use key 0.
-    SingleFlightCache<int, std::string> stats;              // whole /stats body
+    SingleFlightCache<int, std::string> stats;  // whole /stats body
     // Each value with the data version read just before it was loaded (see ttl_cached).
     template <class Value>
     using Versioned = SingleFlightCache<int, std::pair<std::optional<std::uint64_t>, Value>>;
-    Versioned<std::int64_t> logs_total;                     // unfiltered COUNT(*) of logs
-    Versioned<std::int64_t> attackers_total;                // unfiltered COUNT(*) of attackers
-    Versioned<std::string> bounty_default;                  // /bounty, no filters, 50, 0
-    Versioned<std::string> histogram_default;               // no filters, 15 minutes
-    SingleFlightCache<int, std::string> deckies;            // whole /deckies body
+    Versioned<std::int64_t> logs_total;           // unfiltered COUNT(*) of logs
+    Versioned<std::int64_t> attackers_total;      // unfiltered COUNT(*) of attackers
+    Versioned<std::string> bounty_default;        // /bounty, no filters, 50, 0
+    Versioned<std::string> histogram_default;     // no filters, 15 minutes
+    SingleFlightCache<int, std::string> deckies;  // whole /deckies body
 
     void clear() {
         responses.clear();

@@ -34,8 +34,8 @@ class MysqlRepository final : public Repository {
     std::int64_t count_bounties(const BountyFilter& filter) override;
     std::int64_t count_dead_letters() override;
 
-    std::vector<AttackerRecord> attackers(const AttackerFilter& filter, AttackerSort sort, int limit,
-                                          int offset) override;
+    std::vector<AttackerRecord> attackers(const AttackerFilter& filter, AttackerSort sort,
+                                          int limit, int offset) override;
     std::int64_t count_attackers(const AttackerFilter& filter) override;
     std::optional<AttackerRecord> attacker(const std::string& uuid) override;
     std::vector<std::pair<std::string, AttackerBehaviorRecord>> attacker_behaviors_by_ip(

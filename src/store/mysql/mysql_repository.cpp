@@ -52,7 +52,6 @@ std::string new_batch_id() {
     return text;
 }
 
-
 std::string text_or_empty(const std::optional<std::string>& cell) {
     return cell.value_or("");
 }
