@@ -28,6 +28,7 @@
 #include <unordered_map>
 
 #include "api/auth/auth_service.hpp"
+#include "core/percent_encoding.hpp"
 
 namespace decnet::api {
 

@@ -1,5 +1,7 @@
 #include "api/server/router.hpp"
 
+#include "core/percent_encoding.hpp"
+
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
@@ -81,13 +83,6 @@ Response plain(int status, std::string body) {
     return response;
 }
 
-int hex_value(char c) {
-    if (c >= '0' && c <= '9') return c - '0';
-    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-    return -1;
-}
-
 // Counts and times each answer by route pattern, not raw path, so label values stay
 // bounded. Routes live as long as the router, which outlives every reply it hands out.
 Reply observed(Reply reply, const Route& route) {
@@ -109,24 +104,6 @@ Reply observed(Reply reply, const Route& route) {
 bool CorsPolicy::allows(const std::string& origin) const {
     return std::any_of(allowed_origins.begin(), allowed_origins.end(),
                        [&](const std::string& o) { return o == "*" || o == origin; });
-}
-
-std::string percent_decode(std::string_view text, bool plus_is_space) {
-    std::string out;
-    out.reserve(text.size());
-    for (std::size_t i = 0; i < text.size(); ++i) {
-        const char c = text[i];
-        if (c == '%' && i + 2 < text.size()) {
-            const int hi = hex_value(text[i + 1]), lo = hex_value(text[i + 2]);
-            if (hi >= 0 && lo >= 0) {
-                out += static_cast<char>(hi * 16 + lo);
-                i += 2;
-                continue;
-            }
-        }
-        out += plus_is_space && c == '+' ? ' ' : c;
-    }
-    return out;
 }
 
 std::string percent_encode(std::string_view text, bool keep_slash) {

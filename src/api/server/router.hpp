@@ -50,9 +50,6 @@ class Router {
     CorsPolicy cors_;
 };
 
-// Percent-decoding of a path ('+' kept) or a query component ('+' is a space); invalid
-// escapes are kept as they are.
-std::string percent_decode(std::string_view text, bool plus_is_space);
 std::string percent_encode(std::string_view text, bool keep_slash);
 // Splits "a=1&b=2" into decoded pairs, in order.
 std::vector<std::pair<std::string, std::string>> parse_query(std::string_view query);

@@ -2,6 +2,8 @@
 // send, strict about anything that could make the emulator misbehave.
 #include "honeypot/services/http_request.hpp"
 
+#include "core/percent_encoding.hpp"
+
 #include <array>
 #include <cctype>
 
@@ -36,13 +38,6 @@ std::string_view trim(std::string_view s) {
     while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r'))
         s.remove_suffix(1);
     return s;
-}
-
-int hex_value(char c) {
-    if (c >= '0' && c <= '9') return c - '0';
-    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-    return -1;
 }
 
 bool valid_version(std::string_view v) {
@@ -83,7 +78,7 @@ std::optional<RequestLine> parse_request_line(std::string_view line) {
     if (target.front() != '/' && target != "*") return std::nullopt;
     out.method = std::string(method);
     const auto q = target.find('?');
-    out.path = url_decode(target.substr(0, q), false);
+    out.path = percent_decode(target.substr(0, q), false);
     if (q != std::string_view::npos) out.query = std::string(target.substr(q + 1));
     return out;
 }
@@ -118,24 +113,6 @@ std::optional<std::size_t> parse_content_length(std::string_view value) {
     return n;
 }
 
-std::string url_decode(std::string_view text, bool plus_is_space) {
-    std::string out;
-    out.reserve(text.size());
-    for (std::size_t i = 0; i < text.size(); ++i) {
-        const char c = text[i];
-        if (c == '%' && i + 2 < text.size()) {
-            const int hi = hex_value(text[i + 1]), lo = hex_value(text[i + 2]);
-            if (hi >= 0 && lo >= 0) {
-                out += static_cast<char>(hi * 16 + lo);
-                i += 2;
-                continue;
-            }
-        }
-        out += (plus_is_space && c == '+') ? ' ' : c;
-    }
-    return out;
-}
-
 Fields parse_form(std::string_view body) {
     Fields out;
     while (!body.empty()) {
@@ -144,9 +121,9 @@ Fields parse_form(std::string_view body) {
         body = amp == std::string_view::npos ? std::string_view() : body.substr(amp + 1);
         if (pair.empty()) continue;
         const auto eq = pair.find('=');
-        out.emplace_back(
-            url_decode(pair.substr(0, eq), true),
-            eq == std::string_view::npos ? std::string() : url_decode(pair.substr(eq + 1), true));
+        out.emplace_back(percent_decode(pair.substr(0, eq), true),
+                         eq == std::string_view::npos ? std::string()
+                                                      : percent_decode(pair.substr(eq + 1), true));
     }
     return out;
 }

@@ -40,9 +40,6 @@ std::string canonical_header_name(std::string_view name);
 // Decimal digits only, no sign, no overflow; nullopt otherwise.
 std::optional<std::size_t> parse_content_length(std::string_view value);
 
-// %XX decoding; '+' becomes a space only in form data. Bad escapes are kept literally.
-std::string url_decode(std::string_view text, bool plus_is_space);
-
 // application/x-www-form-urlencoded → decoded (name, value) pairs, in order.
 Fields parse_form(std::string_view body);
 

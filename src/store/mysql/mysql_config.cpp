@@ -3,6 +3,7 @@
 #include <cstdlib>
 #include <optional>
 
+#include "core/percent_encoding.hpp"
 #include "store/mysql/mysql_repository.hpp"
 
 namespace decnet::store {
@@ -12,30 +13,6 @@ std::optional<std::string> env(const char* name) {
     const char* value = std::getenv(name);
     if (value == nullptr || *value == '\0') return std::nullopt;
     return std::string(value);
-}
-
-int hex_digit(char c) {
-    if (c >= '0' && c <= '9') return c - '0';
-    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-    return -1;
-}
-
-// "%XX" → byte; a '%' not followed by two hex digits is kept as is (lenient, like
-// urllib.parse.unquote which SQLAlchemy uses).
-std::string percent_decode(std::string_view text) {
-    std::string out;
-    out.reserve(text.size());
-    for (std::size_t i = 0; i < text.size(); ++i) {
-        if (text[i] == '%' && i + 2 < text.size() && hex_digit(text[i + 1]) >= 0 &&
-            hex_digit(text[i + 2]) >= 0) {
-            out.push_back(static_cast<char>(hex_digit(text[i + 1]) * 16 + hex_digit(text[i + 2])));
-            i += 2;
-        } else {
-            out.push_back(text[i]);
-        }
-    }
-    return out;
 }
 
 unsigned parse_port(std::string_view text, std::string_view what) {

@@ -7,6 +7,7 @@
 #include "api/auth/auth_service.hpp"
 #include "api/server/router.hpp"
 #include "api_test_support.hpp"
+#include "core/percent_encoding.hpp"
 
 namespace decnet::api {
 namespace {

@@ -2,6 +2,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include "core/percent_encoding.hpp"
 #include "honeypot/services/http_request.hpp"
 
 namespace decnet::honeypot::http {
@@ -94,10 +95,10 @@ TEST(HttpForm, DecodesAndFindsCredentials) {
 }
 
 TEST(HttpForm, BadEscapesAreKeptLiterally) {
-    EXPECT_EQ(url_decode("100%", false), "100%");
-    EXPECT_EQ(url_decode("%zz%4", false), "%zz%4");
-    EXPECT_EQ(url_decode("a+b%20c", false), "a+b c");
-    EXPECT_EQ(url_decode("a+b", true), "a b");
+    EXPECT_EQ(percent_decode("100%", false), "100%");
+    EXPECT_EQ(percent_decode("%zz%4", false), "%zz%4");
+    EXPECT_EQ(percent_decode("a+b%20c", false), "a+b c");
+    EXPECT_EQ(percent_decode("a+b", true), "a b");
 }
 
 }  // namespace
