@@ -17,6 +17,7 @@ namespace decnet::api {
 
 class FleetControl;
 class LogFeed;
+class SecurityEvents;
 class StreamHub;
 struct ReadCaches;
 namespace auth {
@@ -67,6 +68,8 @@ struct ApiContext {
     LogFeed* log_feed = nullptr;
     // The live streams, created by stream_routes (kept here for its counters).
     std::shared_ptr<StreamHub> stream_hub{};
+    // Events about attacks on the API itself (login lockouts). Not owned; may be null.
+    SecurityEvents* security_events = nullptr;
 };
 
 }  // namespace decnet::api

@@ -10,6 +10,7 @@
 #include "api/log_feed.hpp"
 #include "api/metrics/metrics_endpoint.hpp"
 #include "api/resources/ops_resources.hpp"
+#include "api/security_events.hpp"
 #include "api/server/static_site.hpp"
 #include "engine/network_detect.hpp"
 #include "telemetry/metrics.hpp"
@@ -111,6 +112,11 @@ ApiService::ApiService(store::Repository& repo, ApiServiceConfig config, FleetCo
         ApiContext{repo, config.settings, fleet, nullptr, auth_.get()});
     context_->health_components = std::move(config.health);
     context_->log_feed = config.log_feed;
+    security_events_ = std::make_unique<SecurityEvents>(config.publish_event
+                                                            ? std::move(config.publish_event)
+                                                            : SecurityEvents::store_directly(repo),
+                                                        SecurityEvents::local_host_name());
+    context_->security_events = security_events_.get();
     if (!context_->log_feed) {
         owned_feed_ = std::make_unique<LogFeed>();
         poller_ = std::make_unique<LogFeedPoller>(repo, *owned_feed_);

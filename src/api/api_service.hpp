@@ -11,6 +11,7 @@
 #include "api/api_context.hpp"
 #include "api/auth/auth_service.hpp"
 #include "api/server/api_server.hpp"
+#include "events/event.hpp"
 
 namespace decnet::store {
 class Repository;
@@ -24,6 +25,7 @@ namespace decnet::api {
 class FleetControl;
 class LogFeed;
 class LogFeedPoller;
+class SecurityEvents;
 
 struct ApiServiceConfig {
     ApiSettings settings;
@@ -40,6 +42,9 @@ struct ApiServiceConfig {
     // Committed log rows for GET /stream: `decnet up` passes the feed its ingester
     // publishes into; null (standalone `decnet api`) → one shared poller of the store.
     LogFeed* log_feed = nullptr;
+    // Where the API's own security events go (`decnet up`: its EventBus); empty → stored
+    // directly in the repository.
+    std::function<void(Event)> publish_event;
     // The built dashboard; empty → default_web_root() (DECNET_WEB_DIST, ./web/dist, or
     // web/dist beside the binary's directory).
     std::string web_root;
@@ -71,6 +76,7 @@ class ApiService {
     std::unique_ptr<FleetControl> owned_fleet_;
     std::unique_ptr<LogFeed> owned_feed_;
     std::unique_ptr<LogFeedPoller> poller_;  // only with owned_feed_
+    std::unique_ptr<SecurityEvents> security_events_;
     std::unique_ptr<ApiContext> context_;
     std::unique_ptr<ApiServer> server_;
 };

@@ -192,7 +192,7 @@ std::vector<telemetry::metrics::Collector> instance_metrics(store::Ingester& ing
 std::unique_ptr<api::ApiService> start_api(
     const InstanceOptions& options, const engine::StatePaths& paths, store::Repository& repository,
     api::LiveFleetControl& fleet, std::vector<api::HealthComponent> health,
-    std::vector<telemetry::metrics::Collector> metrics, api::LogFeed& log_feed) {
+    std::vector<telemetry::metrics::Collector> metrics, api::LogFeed& log_feed, EventBus& bus) {
     api::ApiServiceConfig config;
     std::unique_ptr<api::ApiService> service;
     try {
@@ -202,6 +202,7 @@ std::unique_ptr<api::ApiService> start_api(
         config.health = std::move(health);
         config.metrics = std::move(metrics);
         config.log_feed = &log_feed;
+        config.publish_event = [&bus](Event event) { bus.publish(std::move(event)); };
         service = std::make_unique<api::ApiService>(repository, config, &fleet);
     } catch (const std::runtime_error& e) {
         throw ConfigError(std::string("REST API: ") + e.what() +
@@ -268,7 +269,7 @@ int run_instance(const engine::DeploymentPlan& plan, const InstanceOptions& opti
                              ? nullptr
                              : start_api(options, paths, *repository, live_fleet,
                                          instance_health(ingester, bus, runtime),
-                                         instance_metrics(ingester, bus, runtime), log_feed);
+                                         instance_metrics(ingester, bus, runtime), log_feed, bus);
         if (hooks.ready) hooks.ready(report, paths, api ? api->url() : std::string());
         stop.wait();
         if (api) api->stop();

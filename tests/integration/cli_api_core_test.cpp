@@ -348,6 +348,22 @@ TEST(CliApiCore, ReinitNeedsDeveloperModeAndLoginIsThrottled) {
                  json{{"username", "admin"}, {"password", kAdminPassword}}.dump());
     EXPECT_EQ(r.status, 429);
     EXPECT_THAT(r.headers, HasSubstr("Retry-After: "));
+    // More refused attempts within a second: still 429, but one event per source.
+    for (int i = 0; i < 3; ++i)
+        EXPECT_EQ(
+            api.call("POST", "/api/v1/auth/login", {}, R"({"username":"admin","password":"x"})")
+                .status,
+            429);
+
+    // The lockout is an event in the store, like an attack on a decky (issue #5 §6).
+    r = api.call("GET", "/api/v1/logs?search=login_lockout", token);
+    ASSERT_EQ(r.status, 200) << r.body;
+    ASSERT_EQ(r.data()["total"], 1) << r.body;
+    const auto row = r.data()["data"][0];
+    EXPECT_EQ(row["event_type"], "login_lockout");
+    EXPECT_EQ(row["service"], "api");
+    EXPECT_EQ(row["attacker_ip"], "127.0.0.1");
+    EXPECT_THAT(row["fields"].get<std::string>(), HasSubstr(R"("username":"admin")"));
     EXPECT_EQ(api.process().stop(), 0);
 }
 

@@ -9,6 +9,7 @@
 #include "api/auth/auth_service.hpp"
 #include "api/resources/core_resources.hpp"
 #include "api/resources/field_checks.hpp"
+#include "api/security_events.hpp"
 #include "api/server/router.hpp"
 #include "store/repository.hpp"
 
@@ -35,6 +36,7 @@ void login(ApiContext& context, const Request& request, Reply reply) {
     const std::string ip = request.peer_ip;
     if (auto wait = auth.rate_limiter().blocked(ip, *username)) {
         spdlog::warn("api: login locked out for ip={} username={}", ip, *username);
+        if (context.security_events) context.security_events->login_lockout(ip, *username, *wait);
         throw ApiError{429,
                        "Too many failed login attempts, try again later",
                        {{"Retry-After", std::to_string(wait->count())}}};
