@@ -12,6 +12,7 @@
 #include "api/resources/ops_resources.hpp"
 #include "api/security_events.hpp"
 #include "api/server/static_site.hpp"
+#include "api/validation.hpp"
 #include "engine/network_detect.hpp"
 #include "telemetry/metrics.hpp"
 
@@ -100,6 +101,7 @@ struct ApiService::Detector {
 
 ApiService::ApiService(store::Repository& repo, ApiServiceConfig config, FleetControl* fleet)
     : detector_(std::make_unique<Detector>()) {
+    set_developer_validation_errors(config.settings.developer_mode);
     auth_ = std::make_unique<auth::AuthService>(repo, config.auth);
     auth_->seed_admin(config.admin_user, config.admin_password);
     if (fleet == nullptr) {

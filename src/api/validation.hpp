@@ -7,6 +7,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "api/http_message.hpp"
 
@@ -18,6 +19,35 @@ inline constexpr std::string_view kInvalidParamsDetail = "Invalid request parame
 
 [[noreturn]] void fail_structural();                                             // 400
 [[noreturn]] void fail_invalid(std::string_view detail = kInvalidParamsDetail);  // 422
+
+// Developer mode (DECNET_DEVELOPER=true) answers a 422 with the framework's error list,
+// `{"detail":[{"type","loc","msg","input","ctx"?}]}` (api.md §0.3), instead of the
+// production text. Process-wide, set once by the API service before it serves.
+void set_developer_validation_errors(bool on);
+bool developer_validation_errors();
+
+// A 422 whose developer-mode body is known; `detail` is the production text.
+struct ValidationError : ApiError {
+    // One JSON object text per error; empty outside developer mode.
+    std::vector<std::string> developer_issues;
+};
+// {"detail":[<issues>]}
+std::string developer_error_body(const std::vector<std::string>& issues);
+// One Pydantic-style error. `location` is the JSON array of where the input was
+// (["query","limit"], ["body","role"], ["path","decky_name"]); `input` the offending
+// value; `context` a JSON object or null.
+[[noreturn]] void fail_invalid(const nlohmann::json& location, std::string_view type,
+                               std::string_view message, const nlohmann::json& input,
+                               const nlohmann::json& context,
+                               std::string_view detail = kInvalidParamsDetail);
+// Common shapes: a regex mismatch (string_pattern_mismatch) and a Literal mismatch.
+[[noreturn]] void fail_pattern(std::string_view where, std::string_view name,
+                               const nlohmann::json& input, std::string_view pattern);
+[[noreturn]] void fail_literal(std::string_view where, std::string_view name,
+                               const nlohmann::json& input, std::string_view expected);
+// The developer-mode issue for a body that is not JSON (json_invalid) or was sent with a
+// non-JSON content type.
+std::string developer_body_issue(std::string_view body, bool json_content_type);
 
 // api.md §0.6: "null", "NULL", "undefined" and "" mean absent.
 std::optional<std::string> nullish(std::optional<std::string> value);

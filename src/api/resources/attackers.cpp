@@ -21,7 +21,7 @@ store::AttackerSort parse_sort(const std::optional<std::string>& text) {
     if (!text || *text == "recent") return store::AttackerSort::recent;
     if (*text == "active") return store::AttackerSort::active;
     if (*text == "traversals") return store::AttackerSort::traversals;
-    fail_invalid();  // ^(recent|active|traversals)$
+    fail_pattern("query", "sort_by", *text, "^(recent|active|traversals)$");
 }
 
 Response list_attackers(ApiContext& context, ReadCaches& caches, const Request& request) {

@@ -70,7 +70,8 @@ Response put_mutation_interval(ApiContext& context, StateCache& cache, const Req
     static const std::regex kInterval("^[1-9][0-9]*[mdMyY]$");
     const auto body = body_object(request);
     const auto interval = body_string(body, "global_mutation_interval", 0, std::string::npos);
-    if (!std::regex_match(interval, kInterval)) fail_invalid();
+    if (!std::regex_match(interval, kInterval))
+        fail_pattern("body", "global_mutation_interval", interval, R"(^[1-9]\d*[mdMyY]$)");
     context.repo.set_state(kGlobalsKey,
                            nlohmann::json{{"global_mutation_interval", interval}}.dump());
     cache.invalidate(kGlobalsKey);

@@ -42,16 +42,21 @@ std::string deploy_ini_content(const Request& request) {
     nlohmann::json body;
     try {
         body = body_object(request);
-    } catch (const ApiError& e) {
-        if (e.status == 422) fail_invalid(kInvalidIniDetail);
-        throw;
+    } catch (const ValidationError& e) {
+        ValidationError renamed = e;  // same developer body, this path's production text
+        renamed.detail = std::string(kInvalidIniDetail);
+        throw renamed;
     }
     for (const auto& [key, value] : body.items())
         if (key != "ini_content") fail_structural();  // extra keys are forbidden
     const auto it = body.find("ini_content");
     if (it == body.end() || !it->is_string()) fail_structural();
     const auto& ini = it->get_ref<const std::string&>();
-    if (utf8_length(ini) > kMaxIniCharacters) fail_invalid(kInvalidIniDetail);
+    if (utf8_length(ini) > kMaxIniCharacters)
+        fail_invalid(
+            nlohmann::json::array({"body", "ini_content"}), "string_too_long",
+            "String should have at most " + std::to_string(kMaxIniCharacters) + " characters", ini,
+            nlohmann::json{{"max_length", kMaxIniCharacters}}, kInvalidIniDetail);
     const std::string problem = validate_ini_text(ini);
     if (problem.empty()) return ini;
     if (problem.find("INI content is empty") != std::string::npos)
@@ -60,7 +65,9 @@ std::string deploy_ini_content(const Request& request) {
         throw ApiError{409, "Configuration conflict: INI syntax or characters are invalid.", {}};
     if (problem.find("at least one section") != std::string::npos)
         throw ApiError{409, "Invalid INI config structure: No decky sections found.", {}};
-    fail_invalid(kInvalidIniDetail);
+    fail_invalid(nlohmann::json::array({"body", "ini_content"}), "value_error",
+                 "Value error, " + problem, ini,
+                 nlohmann::json{{"error", nlohmann::json::object()}}, kInvalidIniDetail);
 }
 
 Response deploy(ApiContext& context, ReadCaches& caches, const Request& request) {
@@ -83,7 +90,7 @@ bool valid_mutate_name(const std::string& name) {
 
 Response mutate(ApiContext& context, ReadCaches& caches, const Request& request) {
     const auto& name = request.path_param("decky_name");
-    if (!valid_mutate_name(name)) fail_invalid();  // ^[a-z0-9\-]{1,64}$
+    if (!valid_mutate_name(name)) fail_pattern("path", "decky_name", name, R"(^[a-z0-9\-]{1,64}$)");
     if (context.settings.contract_test)
         return Response::message("Successfully mutated " + name + " (Contract Test Mock)");
     bool mutated = false;
@@ -103,7 +110,7 @@ Response set_interval(ApiContext& context, ReadCaches& caches, const Request& re
     std::optional<int> minutes;
     if (text) {
         minutes = interval_minutes(*text);
-        if (!minutes) fail_invalid();  // ^[1-9]\d*[mdMyY]$
+        if (!minutes) fail_pattern("body", "mutate_interval", *text, R"(^[1-9]\d*[mdMyY]$)");
     }
     FleetControl::IntervalResult result;
     try {

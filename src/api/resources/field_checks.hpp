@@ -16,6 +16,11 @@ class FieldChecks {
     std::optional<T> field(Check&& check) {
         try {
             return check();
+        } catch (const ValidationError& error) {
+            invalid_ = true;
+            issues_.insert(issues_.end(), error.developer_issues.begin(),
+                           error.developer_issues.end());
+            return std::nullopt;
         } catch (const ApiError& error) {
             (error.status == 400 ? structural_ : invalid_) = true;
             return std::nullopt;
@@ -23,12 +28,13 @@ class FieldChecks {
     }
     void finish() const {
         if (structural_) fail_structural();
-        if (invalid_) fail_invalid();
+        if (invalid_) throw ValidationError{{422, std::string(kInvalidParamsDetail), {}}, issues_};
     }
 
   private:
     bool structural_ = false;
     bool invalid_ = false;
+    std::vector<std::string> issues_;  // developer mode: every field's 422 issue
 };
 
 }  // namespace decnet::api

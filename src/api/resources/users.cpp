@@ -27,7 +27,8 @@ std::string role_field(const nlohmann::json& body, bool required) {
         if (required) fail_structural();
         return "viewer";
     }
-    if (!it->is_string() || (*it != "admin" && *it != "viewer")) fail_invalid();
+    if (!it->is_string() || (*it != "admin" && *it != "viewer"))
+        fail_literal("body", "role", *it, "'admin' or 'viewer'");
     return it->get<std::string>();
 }
 

@@ -67,6 +67,15 @@ std::string invalid_body_detail(const std::string& path) {
                                                              : std::string(kInvalidParamsDetail);
 }
 
+// The 422 of a body that is not JSON: the production text, or in developer mode the
+// framework's error list.
+Response invalid_body(const Request& request, bool json_content_type) {
+    if (developer_validation_errors())
+        return Response::json(
+            developer_error_body({developer_body_issue(request.body, json_content_type)}), 422);
+    return Response::detail(422, invalid_body_detail(request.path));
+}
+
 Response internal_error() {
     Response response;
     response.status = 500;
@@ -144,6 +153,9 @@ std::vector<std::pair<std::string, std::string>> parse_query(std::string_view qu
 Response guarded(const std::function<Response()>& body) {
     try {
         return body();
+    } catch (const ValidationError& error) {
+        if (error.developer_issues.empty()) return Response::detail(error.status, error.detail);
+        return Response::json(developer_error_body(error.developer_issues), error.status);
     } catch (const ApiError& error) {
         auto response = Response::detail(error.status, error.detail);
         for (const auto& [name, value] : error.headers) response.with_header(name, value);
@@ -299,7 +311,7 @@ void Router::dispatch(const Compiled& compiled, Request request, const Reply& re
     if (route.has_body && !request.body.empty()) {
         if (is_json_content_type(request.header("content-type"))) {
             if (!nlohmann::json::accept(request.body)) {
-                reply(Response::detail(422, invalid_body_detail(request.path)));
+                reply(invalid_body(request, true));
                 return;
             }
         } else {
@@ -316,7 +328,7 @@ void Router::dispatch(const Compiled& compiled, Request request, const Reply& re
         return;
     }
     if (non_json_body) {
-        reply(Response::detail(422, invalid_body_detail(request.path)));
+        reply(invalid_body(request, false));
         return;
     }
     if (route.handler) {
