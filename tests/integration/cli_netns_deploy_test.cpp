@@ -23,6 +23,8 @@
 #include "engine/netns/names.hpp"
 #include "integration/cli_runner.hpp"
 
+using Clock = std::chrono::steady_clock;
+
 namespace decnet::testing {
 namespace {
 
@@ -37,7 +39,7 @@ constexpr const char* kAttackerHostLink = "dnt2atk0";
 constexpr const char* kNetwork = "DECNET_NETWORK=dnt2br0 10.213.2.0/24 10.213.2.1 10.213.2.1";
 constexpr const char* kApi = "http://127.0.0.1:18273/api/v1";
 constexpr const char* kPassword = "netns-deploy-pw-1";
-const std::vector<std::string> kDeckies = {"dnt2-win", "dnt2-prn", "dnt2-api"};
+const std::vector<std::string> kDeckies = {"dnt2-win", "dnt2-prn", "dnt2-api", "dnt2-col"};
 
 constexpr const char* kFleet = R"([general]
 net=10.213.2.0/24
@@ -66,6 +68,14 @@ bool namespace_exists(const std::string& name) {
 
 bool link_exists(const std::string& name) {
     return sh("ip link show dev " + name);
+}
+
+long long ms_since(Clock::time_point start) {
+    return std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - start).count();
+}
+
+bool installed(const std::string& tool) {
+    return std::system(("command -v " + tool + " >/dev/null 2>&1").c_str()) == 0;
 }
 
 bool decky_network_exists(const std::string& decky) {
@@ -171,10 +181,10 @@ class CliNetnsDeploy : public ::testing::Test {
         const int fd =
             open("/tmp/decnet-netns-deploy-test.lock", O_RDWR | O_CREAT | O_CLOEXEC, 0600);
         ASSERT_GE(fd, 0);
-        const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(180);
+        const auto deadline = Clock::now() + std::chrono::seconds(180);
         while (flock(fd, LOCK_EX | LOCK_NB) != 0) {
-            if (std::chrono::steady_clock::now() > deadline) close(fd);
-            ASSERT_LT(std::chrono::steady_clock::now(), deadline) << "netns test lock busy";
+            if (Clock::now() > deadline) close(fd);
+            ASSERT_LT(Clock::now(), deadline) << "netns test lock busy";
             std::this_thread::sleep_for(std::chrono::milliseconds(100));
         }
         lock_fd_ = fd;
@@ -208,16 +218,13 @@ class CliNetnsDeploy : public ::testing::Test {
 };
 
 TEST_F(CliNetnsDeploy, DaemonApiDeckyMutateTeardownIdAndAll) {
-    const auto started = std::chrono::steady_clock::now();
+    const auto started = Clock::now();
     const auto deployed = run_decnet(
         {"deploy", "--mode", "netns", "--config", dir_ + "/fleet.ini", "--bridge", kBridge, "--db",
          dir_ + "/d.db", "--state-dir", state(), "--api-port", "18273"},
         {kNetwork, std::string("DECNET_ADMIN_PASSWORD=") + kPassword, "DECNET_JWT_SECRET="});
     ASSERT_EQ(deployed.exit_code, 0) << deployed.err;
-    std::cout << "[  TIME    ] deploy --mode netns (2 deckies, daemon ready): "
-              << std::chrono::duration_cast<std::chrono::milliseconds>(
-                     std::chrono::steady_clock::now() - started)
-                     .count()
+    std::cout << "[  TIME    ] deploy --mode netns (2 deckies, daemon ready): " << ms_since(started)
               << " ms\n";
     EXPECT_THAT(deployed.out, HasSubstr("decnet deployed: 2 deckies"));
     ASSERT_TRUE(namespace_exists("dn-dnt2-win"));
@@ -250,8 +257,10 @@ TEST_F(CliNetnsDeploy, DaemonApiDeckyMutateTeardownIdAndAll) {
     ASSERT_FALSE(token.empty());
     const std::string ini =
         R"({"ini_content":"[dnt2-api]\nip=10.213.2.12\nservices=http\narchetype=linux-server\n"})";
+    const auto api_started = Clock::now();
     auto [deploy_status, deploy_answer] = call("POST", "/deckies/deploy", token, ini);
     ASSERT_EQ(deploy_status, 200) << deploy_answer.dump();
+    std::cout << "[  TIME    ] API deploy of one netns decky: " << ms_since(api_started) << " ms\n";
     ASSERT_TRUE(namespace_exists("dn-dnt2-api"));
     EXPECT_TRUE(link_exists(engine::netns::host_link_name("dnt2-api")));
     EXPECT_THAT(attacker_http("10.213.2.12"), MatchesRegex("[2-5][0-9][0-9]"));
@@ -260,8 +269,31 @@ TEST_F(CliNetnsDeploy, DaemonApiDeckyMutateTeardownIdAndAll) {
     EXPECT_TRUE(
         expected_ouis(api_decky).contains(api_decky["mac"].get<std::string>().substr(0, 8)));
     EXPECT_THAT(mac_inside("dnt2-api"), HasSubstr(api_decky["mac"].get<std::string>()));
+    EXPECT_THAT(read_file(state() + "/decnet.log"),
+                HasSubstr("deploy: decky dnt2-api listening on 10.213.2.12 (MAC " +
+                          api_decky["mac"].get<std::string>() + ")"));
     // It is bound inside its namespace, not on the host.
     EXPECT_THAT(capture("ss -Hltn"), Not(HasSubstr("10.213.2.12:")));
+
+    // Redeployed with other settings: the namespace is made again, with the same MAC.
+    const std::string changed =
+        R"({"ini_content":"[dnt2-api]\nip=10.213.2.12\nservices=redis\narchetype=linux-server\n"})";
+    ASSERT_EQ(call("POST", "/deckies/deploy", token, changed).first, 200);
+    EXPECT_TRUE(attacker_connects("10.213.2.12", 6379));
+    EXPECT_FALSE(attacker_connects("10.213.2.12", 80));
+    EXPECT_EQ(decky_in(status_json(), "dnt2-api")["mac"], api_decky["mac"]);
+    EXPECT_THAT(mac_inside("dnt2-api"), HasSubstr(api_decky["mac"].get<std::string>()));
+
+    // An API deploy that cannot get a namespace (the name is someone else's) fails with
+    // 500 and leaves nothing; the other namespace is not decnet's to remove.
+    ASSERT_TRUE(sh("ip netns add dn-dnt2-col"));
+    const std::string taken = R"({"ini_content":"[dnt2-col]\nip=10.213.2.13\nservices=http\n"})";
+    EXPECT_EQ(call("POST", "/deckies/deploy", token, taken).first, 500);
+    EXPECT_TRUE(namespace_exists("dn-dnt2-col"));
+    EXPECT_FALSE(link_exists(engine::netns::host_link_name("dnt2-col")));
+    EXPECT_TRUE(decky_in(status_json(), "dnt2-col").is_null());
+    EXPECT_THAT(read_file(state() + "/netns-objects"), Not(HasSubstr("dnt2-col")));
+    sh("ip netns del dn-dnt2-col");
 
     // Mutate: the new listeners open inside the decky's namespace too.
     const auto mutated = run_decnet({"mutate", "--decky", "dnt2-api", "--state-dir", state()});
@@ -282,8 +314,11 @@ TEST_F(CliNetnsDeploy, DaemonApiDeckyMutateTeardownIdAndAll) {
     EXPECT_THAT(capture("ss -Hltn"), Not(HasSubstr("10.213.2.12:")));
 
     // teardown --id: exactly that decky's namespace and veth go; the others keep running.
+    const auto teardown_started = Clock::now();
     const auto one = run_decnet({"teardown", "--id", "dnt2-prn", "--state-dir", state()});
     ASSERT_EQ(one.exit_code, 0) << one.err;
+    std::cout << "[  TIME    ] teardown --id of one netns decky: " << ms_since(teardown_started)
+              << " ms\n";
     EXPECT_THAT(one.out, HasSubstr("namespace dn-dnt2-prn"));
     EXPECT_FALSE(decky_network_exists("dnt2-prn"));
     EXPECT_TRUE(namespace_exists("dn-dnt2-win"));
@@ -306,8 +341,11 @@ TEST_F(CliNetnsDeploy, DaemonApiDeckyMutateTeardownIdAndAll) {
     EXPECT_TRUE(namespace_exists("dn-dnt2-win"));
 
     // teardown --all: nothing of decnet's is left (the attacker is the test's).
+    const auto all_started = Clock::now();
     const auto all = run_decnet({"teardown", "--all", "--state-dir", state()});
     ASSERT_EQ(all.exit_code, 0) << all.err;
+    std::cout << "[  TIME    ] teardown --all (1 decky left, bridge): " << ms_since(all_started)
+              << " ms\n";
     for (const auto& d : kDeckies) EXPECT_FALSE(decky_network_exists(d)) << d;
     EXPECT_FALSE(link_exists(kBridge));
     EXPECT_THAT(capture("ip netns list"), Not(HasSubstr("dn-dnt2-")));
@@ -345,6 +383,23 @@ TEST_F(CliNetnsDeploy, AStartUpErrorReachesTheTerminalAndNothingIsCreated) {
     EXPECT_FALSE(decky_network_exists("dnt2-win"));
     EXPECT_TRUE(namespace_exists("dn-dnt2-prn")) << "not decnet's: never removed";
     EXPECT_FALSE(access((state() + "/decnet.pid").c_str(), F_OK) == 0);
+}
+
+TEST_F(CliNetnsDeploy, WithoutRootDeployStopsBeforeForking) {
+    if (!installed("setpriv")) GTEST_SKIP() << "setpriv (util-linux) not installed";
+    // Flags, not the fleet file: the test's temp dir is not readable by nobody.
+    const auto out = capture("cd / && env '" + std::string(kNetwork) +
+                             "' timeout 20 setpriv --reuid=65534 --regid=65534 --clear-groups "
+                             "--inh-caps=-all " +
+                             std::string(DECNET_BINARY) +
+                             " deploy --mode netns -n 1 --services http --subnet 10.213.2.0/24 "
+                             "--bridge " +
+                             kBridge + " --no-api --state-dir /nonexistent 2>&1; echo exit=$?");
+    EXPECT_THAT(out, HasSubstr("netns mode needs root (CAP_NET_ADMIN)"));
+    EXPECT_THAT(out, HasSubstr("exit=1"));
+    EXPECT_THAT(out, Not(HasSubstr("Starting the decnet daemon")));
+    EXPECT_FALSE(link_exists(kBridge));
+    EXPECT_FALSE(decky_network_exists("decky-01"));
 }
 
 }  // namespace
