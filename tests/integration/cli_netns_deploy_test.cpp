@@ -3,13 +3,15 @@
 // of its own (curl reaches it from an "attacker" namespace), `mutate` opens the new
 // listeners inside the decky's namespace, `teardown --id` removes exactly one decky's
 // namespace and interfaces, and `teardown --all` leaves nothing. A start-up error comes
-// back to the terminal with exit 1 and nothing created.
+// back to the terminal with exit 1 and nothing created; after `teardown --id` and a
+// kill -9, `teardown --all` removes exactly what is left.
 // This file's own LAN: bridge dnt2br0, 10.213.2.0/24, attacker namespace dnt2-atk (veth
 // dnt2atk0/1), deckies dnt2-*, API port 18273. No host interface is ever touched.
 // Skips, with the reason, when not root or when `ip netns` does not work.
 #include <fcntl.h>
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+#include <signal.h>
 #include <sys/file.h>
 #include <unistd.h>
 
@@ -400,6 +402,30 @@ TEST_F(CliNetnsDeploy, WithoutRootDeployStopsBeforeForking) {
     EXPECT_THAT(out, Not(HasSubstr("Starting the decnet daemon")));
     EXPECT_FALSE(link_exists(kBridge));
     EXPECT_FALSE(decky_network_exists("decky-01"));
+}
+
+TEST_F(CliNetnsDeploy, AfterTeardownIdAndKill9TeardownAllRemovesTheRest) {
+    const auto deployed =
+        run_decnet({"deploy", "--mode", "netns", "--config", dir_ + "/fleet.ini", "--bridge",
+                    kBridge, "--db", dir_ + "/d.db", "--state-dir", state(), "--no-api"},
+                   {kNetwork});
+    ASSERT_EQ(deployed.exit_code, 0) << deployed.err;
+    ASSERT_EQ(run_decnet({"teardown", "--id", "dnt2-prn", "--state-dir", state()}).exit_code, 0);
+    const auto pid = std::atoi(read_file(state() + "/decnet.pid").c_str());
+    ASSERT_GT(pid, 0);
+    ASSERT_EQ(kill(pid, SIGKILL), 0);
+    // Bounded wait for the kernel to finish the process (it is not our child).
+    for (int i = 0; i < 100 && kill(pid, 0) == 0; ++i)
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    EXPECT_TRUE(namespace_exists("dn-dnt2-win")) << "a crash leaves the namespaces behind";
+
+    // The record was rewritten without dnt2-prn: replaying it removes exactly the rest.
+    const auto r = run_decnet({"teardown", "--all", "--state-dir", state()});
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_THAT(r.out, HasSubstr("Removed 3 leftover network namespace(s)/interface(s)"));
+    for (const auto& d : kDeckies) EXPECT_FALSE(decky_network_exists(d)) << d;
+    EXPECT_FALSE(link_exists(kBridge));
+    EXPECT_FALSE(access((state() + "/netns-objects").c_str(), F_OK) == 0);
 }
 
 }  // namespace
