@@ -56,7 +56,10 @@ void LiveFleetControl::deploy(std::string_view ini_text) {
         if (it != existing.end() && same_decky(*it, decky)) continue;
         try {
             if (it != existing.end()) fleet_.remove_decky(decky.name);
-            fleet_.add_decky(decky);
+            const auto added = fleet_.add_decky(decky);
+            // The daemon's log is where an operator finds a netns decky's MAC at once.
+            spdlog::info("deploy: decky {} listening on {}{}", added.name, added.ip,
+                         added.mac ? " (MAC " + *added.mac + ")" : std::string());
             ++applied;
         } catch (const ConfigError& e) {
             // Put a replaced decky back as it was, so a failed deploy loses nothing.

@@ -1,5 +1,6 @@
-// `decnet deploy`: plan a deployment and start it as a daemon (what `up` runs, detached);
-// returns once the deckies listen. `--dry-run` only prints the plan.
+// `decnet deploy`: plan a deployment and start it as a daemon (what `up` runs, detached,
+// loopback or netns mode); returns once the deckies listen. `--dry-run` only prints the
+// plan.
 #include <CLI/CLI.hpp>
 #include <iostream>
 
@@ -7,13 +8,21 @@
 #include "cli/daemon.hpp"
 #include "cli/deploy_options.hpp"
 #include "cli/instance.hpp"
+#include "cli/netns_networks.hpp"
 #include "core/error.hpp"
 #include "engine/instance_lock.hpp"
 
 namespace decnet::cli {
 namespace {
 
-int run_deploy(const engine::DeploymentPlan& plan, const InstanceOptions& options) {
+int run_deploy(const engine::DeploymentPlan& plan, const engine::DeployOptions& flags,
+               const InstanceOptions& options) {
+    // netns mode: privileges and --attach/--bridge/--interface are checked here, on the
+    // user's terminal, before anything exists; the daemon makes the namespaces itself once
+    // it holds the state dir's lock (its errors come back through the pipe, and a failed
+    // start removes whatever it made).
+    InstanceHooks hooks;
+    if (plan.config.mode == DeployMode::netns) use_netns_networks(hooks, flags, plan.config);
     const auto paths = engine::state_paths(options.state_dir);
     // Checked here too so the usual mistake fails before forking; the daemon's own lock
     // still decides races.
@@ -23,7 +32,6 @@ int run_deploy(const engine::DeploymentPlan& plan, const InstanceOptions& option
     engine::ensure_state_dir(paths);
     std::cout << "\nStarting the decnet daemon (state dir " << paths.dir << ")..." << std::endl;
     return run_daemonized(paths.log_file, [&](DaemonChannel& channel) {
-        InstanceHooks hooks;
         hooks.progress = [&](std::size_t done, std::size_t total) {
             channel.progress(done, total);
         };
@@ -52,12 +60,12 @@ void add_deploy_command(CLI::App& app, int& exit_code) {
             exit_code = kExitOk;
             return;
         }
-        if (plan.config.mode != DeployMode::loopback) {
+        if (plan.config.mode == DeployMode::docker) {
             exit_code =
-                not_available("deploy", "netns and docker modes (use --dry-run, or loopback mode)");
+                not_available("deploy", "docker mode (use --dry-run, or loopback/netns mode)");
             return;
         }
-        exit_code = run_deploy(plan, *options);
+        exit_code = run_deploy(plan, flags->options, *options);
     });
 }
 

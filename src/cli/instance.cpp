@@ -253,10 +253,16 @@ int run_instance(const engine::DeploymentPlan& plan, const InstanceOptions& opti
     honeypot::Runtime runtime(bus);
     const auto seed = plan.seed ? *plan.seed : Rng::from_entropy().next();
     engine::Fleet fleet(runtime, bus, plan.config, paths, seed);
-    std::shared_ptr<void> network;  // netns mode's namespaces, removed after the runtime stops
+    // netns mode's namespaces, removed after the runtime stops.
+    std::shared_ptr<engine::DeckyNetworking> network;
+    const auto release_network = [&] {
+        fleet.set_networking(nullptr);
+        network.reset();
+    };
     try {
         start_sinks(plan.config, bus, sinks, paths.dir);
         if (hooks.prepare_network) network = hooks.prepare_network(runtime, paths);
+        fleet.set_networking(network.get());
         runtime.start();
         const auto report = fleet.deploy(hooks.progress);
         engine::ControlServer control(paths.control_socket, [&](std::string_view request) {
@@ -275,14 +281,14 @@ int run_instance(const engine::DeploymentPlan& plan, const InstanceOptions& opti
         if (api) api->stop();
     } catch (...) {
         runtime.stop();
-        network.reset();
+        release_network();
         fleet.remove_state_file();
         bus.close();
         ingest_thread.join();
         throw;
     }
     runtime.stop();
-    network.reset();
+    release_network();
     fleet.remove_state_file();
     bus.close();
     ingest_thread.join();

@@ -7,6 +7,7 @@
 #include <memory>
 #include <string>
 
+#include "engine/decky_networking.hpp"
 #include "engine/deployment_plan.hpp"
 #include "engine/state_dir.hpp"
 #include "honeypot/runtime.hpp"
@@ -37,9 +38,11 @@ struct InstanceHooks {
                        const std::string& api_url)>
         ready;
     // netns mode: called once the state dir is locked, before deckies bind; creates their
-    // namespaces and sets the runtime's socket opener. The returned guard is released
-    // after the runtime stops (that removes the namespaces).
-    std::function<std::shared_ptr<void>(honeypot::Runtime&, const engine::StatePaths&)>
+    // namespaces and sets the runtime's socket opener. The fleet uses the result for
+    // deckies added or removed later; it is released after the runtime stops (that
+    // removes the namespaces).
+    std::function<std::shared_ptr<engine::DeckyNetworking>(honeypot::Runtime&,
+                                                           const engine::StatePaths&)>
         prepare_network;
 };
 

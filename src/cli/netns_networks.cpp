@@ -43,13 +43,13 @@ void use_netns_networks(InstanceHooks& hooks, const engine::DeployOptions& optio
         std::shared_ptr<engine::netns::DeckyNetworks> networks =
             engine::netns::DeckyNetworks::create(config, netns, paths.dir);
         print_networks(*networks, netns);
-        // The runtime keeps the opener; the raw pointer stays valid because the guard
+        // The runtime keeps the opener; the raw pointer stays valid because the object
         // returned below outlives the runtime's listeners (instance.cpp).
         const engine::netns::DeckyNetworks* raw = networks.get();
         runtime.set_socket_opener([raw](const DeckyConfig& decky, std::uint16_t port) {
             return raw->open_listener(decky, port);
         });
-        return std::shared_ptr<void>(networks);
+        return std::shared_ptr<engine::DeckyNetworking>(networks);
     };
 }
 

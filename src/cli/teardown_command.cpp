@@ -16,6 +16,7 @@
 #include "engine/instance_lock.hpp"
 #include "engine/instance_state.hpp"
 #include "engine/netns/decky_network.hpp"
+#include "engine/netns/names.hpp"
 
 namespace decnet::cli {
 namespace {
@@ -30,8 +31,14 @@ void expect_ok(const std::string& response) {
 }
 
 int teardown_one(const engine::StatePaths& paths, const std::string& name) {
-    expect_ok(ask_instance(paths, nlohmann::json{{"cmd", "teardown"}, {"decky", name}}.dump()));
-    std::cout << "Decky '" << name << "' torn down: its listeners are closed." << std::endl;
+    const auto response =
+        ask_instance(paths, nlohmann::json{{"cmd", "teardown"}, {"decky", name}}.dump());
+    expect_ok(response);
+    std::cout << "Decky '" << name << "' torn down: its listeners are closed";
+    if (nlohmann::json::parse(response).value("mode", std::string()) == "netns")
+        std::cout << ", its namespace " << engine::netns::namespace_name(name)
+                  << " and interfaces removed";
+    std::cout << "." << std::endl;
     return kExitOk;
 }
 
@@ -59,6 +66,7 @@ int clean_stale(const engine::StatePaths& paths) {
     for (const auto* file : {&paths.state_file, &paths.control_socket, &paths.pid_file})
         fs::remove(*file, ec);
     fs::remove(paths.state_file + ".tmp", ec);
+    fs::remove(engine::netns::record_path(paths.dir) + ".tmp", ec);
     const long who = stale && stale->pid ? stale->pid : pid ? static_cast<long>(*pid) : 0;
     std::cout << "No decnet instance was running; cleaned up the stale state"
               << (who ? " left by pid " + std::to_string(who) : std::string()) << " in "

@@ -42,7 +42,9 @@ json run(Fleet& fleet, const json& request, bool& shutdown) {
         if (name.empty()) return error("teardown needs \"decky\"");
         if (!fleet.remove_decky(name))
             return error("Decky '" + name + "' not found in current deployment.");
-        return {{"ok", true}, {"removed", name}};
+        // The mode tells the client what went with the listeners (netns: the namespace).
+        return {
+            {"ok", true}, {"removed", name}, {"mode", std::string(to_string(fleet.config().mode))}};
     }
     if (cmd == "shutdown") {
         shutdown = true;

@@ -43,6 +43,11 @@ Fleet::Fleet(honeypot::Runtime& runtime, EventBus& bus, DeploymentConfig config,
       config_(std::move(config)),
       rng_(seed) {}
 
+void Fleet::set_networking(DeckyNetworking* networking) {
+    const std::lock_guard lock(mutex_);
+    networking_ = networking;
+}
+
 honeypot::DeployReport Fleet::deploy(
     const std::function<void(std::size_t, std::size_t)>& progress) {
     const std::lock_guard lock(mutex_);
@@ -80,7 +85,9 @@ DeckyState Fleet::describe(const DeckyConfig& decky,
     d.services = decky.services;
     d.mutate_interval = config_.effective_mutate_interval(decky);
     d.last_mutated = decky.last_mutated;
-    // Loopback deckies share the host's loopback interface: they have no MAC of their own.
+    // netns mode: the decky's own MAC. Loopback deckies share the host's loopback
+    // interface and have none (nor do ipvlan children: they share the parent's).
+    if (networking_) d.mac = networking_->mac(decky.name);
     d.state = "down";
     for (const auto& info : live) {
         if (info.name != decky.name) continue;
@@ -154,7 +161,13 @@ DeckyState Fleet::add_decky(DeckyConfig decky) {
     for (const auto& d : config_.deckies)
         if (d.name == decky.name) throw ConfigError("decky '" + decky.name + "' already exists");
     if (decky.last_mutated <= 0) decky.last_mutated = epoch_seconds();
-    runtime_.add_decky(decky);
+    if (networking_) networking_->add(decky, config_);
+    try {
+        runtime_.add_decky(decky);
+    } catch (...) {
+        if (networking_) networking_->remove(decky.name);
+        throw;
+    }
     config_.deckies.push_back(decky);
     write_state_locked();
     return describe(config_.deckies.back(), runtime_.deckies());
@@ -166,6 +179,7 @@ bool Fleet::remove_decky(std::string_view name) {
                                  [&](const DeckyConfig& d) { return d.name == name; });
     if (it == config_.deckies.end()) return false;
     runtime_.remove_decky(name);
+    if (networking_) networking_->remove(name);
     config_.deckies.erase(it);
     write_state_locked();
     return true;

@@ -14,6 +14,7 @@
 
 #include "core/config.hpp"
 #include "core/rng.hpp"
+#include "engine/decky_networking.hpp"
 #include "engine/instance_state.hpp"
 #include "engine/state_dir.hpp"
 #include "honeypot/runtime.hpp"
@@ -38,6 +39,11 @@ class Fleet {
     Fleet(honeypot::Runtime& runtime, EventBus& bus, DeploymentConfig config, StatePaths paths,
           std::uint64_t seed);
 
+    // netns mode: the deckies' namespaces. Set before deploy(); the object must outlive
+    // every later fleet change (nullptr detaches it). Without it deckies have no network
+    // of their own and no MAC.
+    void set_networking(DeckyNetworking* networking);
+
     // Binds every decky, calling `progress(done, total)` after each; all-or-nothing (throws
     // ConfigError naming the decky and port). Writes the state file on success.
     honeypot::DeployReport deploy(const std::function<void(std::size_t, std::size_t)>& progress);
@@ -51,10 +57,12 @@ class Fleet {
     // for the REST API's decky objects.
     DeploymentConfig config() const;
 
-    // Adds a decky and starts its listeners; throws ConfigError (name taken, bad name,
-    // port unavailable). For the REST API.
+    // Adds a decky (its network first, in netns mode) and starts its listeners; throws
+    // ConfigError (name taken, bad name, port unavailable) with nothing left behind. For
+    // the REST API.
     DeckyState add_decky(DeckyConfig decky);
-    // Stops the decky's listeners (open sessions may finish) and drops it from the state.
+    // Stops the decky's listeners (open sessions may finish), removes its network (netns
+    // mode) and drops it from the state.
     bool remove_decky(std::string_view name);
     // Rotates the decky's services now: draws a different set, swaps its listeners live,
     // persists the state, and publishes a `mutation` event with old and new services.
@@ -84,9 +92,10 @@ class Fleet {
     StatePaths paths_;
     std::string started_at_;
     mutable std::mutex mutex_;
-    DeploymentConfig config_;           // guarded by mutex_
-    Rng rng_;                           // guarded by mutex_
-    std::uint64_t events_written_ = 0;  // guarded by mutex_
+    DeploymentConfig config_;                // guarded by mutex_
+    DeckyNetworking* networking_ = nullptr;  // guarded by mutex_
+    Rng rng_;                                // guarded by mutex_
+    std::uint64_t events_written_ = 0;       // guarded by mutex_
 };
 
 // "now" as the mutator and state file count it: epoch seconds.

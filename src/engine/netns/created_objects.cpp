@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
 #include <fstream>
 #include <sstream>
@@ -95,6 +96,33 @@ std::size_t CreatedObjects::remove_all() {
     objects_.clear();
     if (!record_path_.empty()) unlink(record_path_.c_str());
     return removed;
+}
+
+std::size_t CreatedObjects::remove_if(const std::function<bool(const CreatedObject&)>& which) {
+    std::vector<CreatedObject> chosen, kept;
+    for (const auto& o : objects_) (which(o) ? chosen : kept).push_back(o);
+    if (chosen.empty()) return 0;
+    const std::size_t removed = remove_in_reverse(chosen);
+    objects_ = std::move(kept);
+    rewrite_record();
+    return removed;
+}
+
+// Temp file + fsync + rename: after a crash the record is the old or the new list, and
+// either way `teardown --all` only meets names that are ours (a removed one is skipped).
+void CreatedObjects::rewrite_record() const {
+    if (record_path_.empty()) return;
+    std::string text;
+    for (const auto& o : objects_) text += to_line(o);
+    const std::string tmp = record_path_ + ".tmp";
+    const int fd = open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+    const bool written = fd >= 0 &&
+                         write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size()) &&
+                         fsync(fd) == 0;
+    if (fd >= 0) close(fd);
+    // On failure the old record still lists everything, which `teardown --all` tolerates
+    // (an object already gone is skipped): never worth failing the removal for.
+    if (!written || std::rename(tmp.c_str(), record_path_.c_str()) != 0) unlink(tmp.c_str());
 }
 
 std::vector<CreatedObject> CreatedObjects::read_record(const std::string& record_path) {

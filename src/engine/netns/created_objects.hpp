@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstddef>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -27,12 +28,18 @@ class CreatedObjects {
     // Removes everything in reverse order, tolerating objects already gone; then deletes
     // the record file. Returns how many objects were actually removed.
     std::size_t remove_all();
+    // Removes the objects `which` selects (one decky's, for `teardown --id`), in reverse
+    // order, and rewrites the record file (atomically) without them. Returns how many
+    // were actually removed.
+    std::size_t remove_if(const std::function<bool(const CreatedObject&)>& which);
     bool empty() const { return objects_.empty(); }
 
     // Objects listed in a record file (malformed or foreign lines are skipped).
     static std::vector<CreatedObject> read_record(const std::string& record_path);
 
   private:
+    void rewrite_record() const;
+
     std::string record_path_;
     std::vector<CreatedObject> objects_;
 };

@@ -30,20 +30,29 @@ void check_interface(const std::string& name, const std::string& what) {
         throw ConfigError("Invalid " + what + " interface name '" + name + "'.");
 }
 
+// The decky's own MAC, re-derived with a salt while it collides with one in `taken`
+// (which then holds it too).
+MacChoice unique_mac(const DeckyConfig& d, std::set<std::string>& taken) {
+    const std::optional<std::string_view> archetype =
+        d.archetype ? std::optional<std::string_view>(*d.archetype) : std::nullopt;
+    const std::string_view family = os_profile(d.nmap_os).family;
+    MacChoice mac = decky_mac(d.name, archetype, family);
+    for (unsigned salt = 1; taken.contains(mac.mac) && salt < kMacAttempts; ++salt)
+        mac = decky_mac(d.name, archetype, family, salt);
+    taken.insert(mac.mac);
+    return mac;
+}
+
 std::vector<MacChoice> choose_macs(const DeploymentConfig& config) {
     std::vector<MacChoice> out;
     std::set<std::string> taken;
-    for (const auto& d : config.deckies) {
-        const std::optional<std::string_view> archetype =
-            d.archetype ? std::optional<std::string_view>(*d.archetype) : std::nullopt;
-        const std::string_view family = os_profile(d.nmap_os).family;
-        MacChoice mac = decky_mac(d.name, archetype, family);
-        for (unsigned salt = 1; taken.contains(mac.mac) && salt < kMacAttempts; ++salt)
-            mac = decky_mac(d.name, archetype, family, salt);
-        taken.insert(mac.mac);
-        out.push_back(mac);
-    }
+    for (const auto& d : config.deckies) out.push_back(unique_mac(d, taken));
     return out;
+}
+
+std::string collision_message(const std::string& decky) {
+    return "decky '" + decky +
+           "': its namespace or link name collides with another decky's; rename one of them.";
 }
 
 // Two deckies whose hashed link names collide cannot both exist; say so up front.
@@ -52,9 +61,7 @@ void check_unique_names(const DeploymentConfig& config) {
     for (const auto& d : config.deckies) {
         if (!namespaces.insert(namespace_name(d.name)).second ||
             !links.insert(host_link_name(d.name)).second)
-            throw ConfigError("decky '" + d.name +
-                              "': its namespace or link name collides with another decky's; "
-                              "rename one of them.");
+            throw ConfigError(collision_message(d.name));
     }
 }
 
@@ -130,11 +137,10 @@ std::unique_ptr<DeckyNetworks> DeckyNetworks::create(const DeploymentConfig& con
 
     std::unique_ptr<DeckyNetworks> self(new DeckyNetworks(options, record));
     try {
+        const std::lock_guard lock(self->mutex_);
         self->create_bridge(config);
         for (std::size_t i = 0; i < config.deckies.size(); ++i)
-            self->create_decky(config.deckies[i], config, macs[i].mac);
-        for (std::size_t i = 0; i < self->deckies_.size(); ++i)
-            self->deckies_[i].vendor = std::string(macs[i].vendor);
+            self->create_decky(config.deckies[i], config, macs[i]);
     } catch (...) {
         self->teardown();
         throw;
@@ -143,21 +149,82 @@ std::unique_ptr<DeckyNetworks> DeckyNetworks::create(const DeploymentConfig& con
 }
 
 void DeckyNetworks::teardown() {
+    const std::lock_guard lock(mutex_);
     created_.remove_all();
+    deckies_.clear();
 }
 
-const DeckyNetwork* DeckyNetworks::find(const std::string& decky) const {
+void DeckyNetworks::add(const DeckyConfig& decky, const DeploymentConfig& deployment) {
+    const std::lock_guard lock(mutex_);
+    const std::string ns = namespace_name(decky.name);
+    const std::string host = host_link_name(decky.name);
+    std::set<std::string> macs;
+    for (const auto& d : deckies_) {
+        if (d.decky == decky.name) return;  // created at start-up
+        if (d.namespace_name == ns || host_link_name(d.decky) == host)
+            throw ConfigError(collision_message(decky.name));
+        if (d.mac) macs.insert(*d.mac);
+    }
+    const auto mac = unique_mac(decky, macs);
+    try {
+        create_decky(decky, deployment, mac);
+    } catch (...) {
+        remove_objects_of(decky.name);
+        throw;
+    }
+}
+
+void DeckyNetworks::remove(std::string_view decky) noexcept {
+    const std::lock_guard lock(mutex_);
+    try {
+        remove_objects_of(decky);
+    } catch (const std::exception&) {
+        // `ip` could not be started: the record still lists the objects for `teardown --all`.
+    }
+    std::erase_if(deckies_, [&](const DeckyNetwork& d) { return d.decky == decky; });
+}
+
+// Only what this instance recorded for the decky: a same-named namespace that some other
+// process made (and `ip netns add` therefore refused) is never touched.
+void DeckyNetworks::remove_objects_of(std::string_view decky) {
+    const std::string ns = namespace_name(decky);
+    const std::string host = host_link_name(decky);
+    created_.remove_if([&](const CreatedObject& o) {
+        switch (o.kind) {
+            case CreatedObject::Kind::netns:
+                return o.name == ns;
+            case CreatedObject::Kind::link:
+                return o.name == host;
+            case CreatedObject::Kind::namespace_link:
+                return o.namespace_name == ns;
+            case CreatedObject::Kind::bridge:
+                return false;
+        }
+        return false;
+    });
+}
+
+std::optional<std::string> DeckyNetworks::mac(std::string_view decky) const {
+    const auto net = find(decky);
+    return net ? net->mac : std::nullopt;
+}
+
+std::vector<DeckyNetwork> DeckyNetworks::deckies() const {
+    const std::lock_guard lock(mutex_);
+    return deckies_;
+}
+
+std::optional<DeckyNetwork> DeckyNetworks::find(std::string_view decky) const {
+    const std::lock_guard lock(mutex_);
     const auto it = std::find_if(deckies_.begin(), deckies_.end(),
                                  [&](const DeckyNetwork& d) { return d.decky == decky; });
-    return it == deckies_.end() ? nullptr : &*it;
+    if (it == deckies_.end()) return std::nullopt;
+    return *it;
 }
 
 int DeckyNetworks::open_listener(const DeckyConfig& decky, std::uint16_t port) const {
-    const auto* net = find(decky.name);
-    if (!net)
-        throw ConfigError(decky.name +
-                          ": no network namespace (netns mode creates them at "
-                          "start-up only)");
+    const auto net = find(decky.name);
+    if (!net) throw ConfigError(decky.name + ": it has no network namespace");
     try {
         return open_socket_in_namespace(net->namespace_name, decky.ip, port, SocketKind::tcp);
     } catch (const ConfigError& e) {
@@ -186,7 +253,7 @@ void DeckyNetworks::create_bridge(const DeploymentConfig& config) {
 }
 
 void DeckyNetworks::create_decky(const DeckyConfig& decky, const DeploymentConfig& config,
-                                 const std::string& mac) {
+                                 const MacChoice& mac) {
     const std::string ns = namespace_name(decky.name);
     const std::string peer = peer_link_name(decky.name);
     const std::string eth(kDeckyInterface);
@@ -211,7 +278,7 @@ void DeckyNetworks::create_decky(const DeckyConfig& decky, const DeploymentConfi
         created_.add({CreatedObject::Kind::namespace_link, eth, ns});
 
     const bool own_mac = options_.attach != Attach::ipvlan;
-    if (own_mac) run_ip({"-n", ns, "link", "set", "dev", eth, "address", mac});
+    if (own_mac) run_ip({"-n", ns, "link", "set", "dev", eth, "address", mac.mac});
     const auto subnet = Subnet::parse(config.subnet);
     run_ip({"-n", ns, "addr", "add", decky.ip + "/" + std::to_string(subnet.prefix), "dev", eth});
     run_ip({"-n", ns, "link", "set", "dev", "lo", "up"});
@@ -221,8 +288,9 @@ void DeckyNetworks::create_decky(const DeckyConfig& decky, const DeploymentConfi
         run_ip({"-n", ns, "route", "add", "default", "via", gateway->str(), "dev", eth});
     apply_namespace_sysctls(ns, os_profile(decky.nmap_os));
 
-    deckies_.push_back(
-        {decky.name, ns, decky.ip, own_mac ? std::optional<std::string>(mac) : std::nullopt, {}});
+    deckies_.push_back({decky.name, ns, decky.ip,
+                        own_mac ? std::optional<std::string>(mac.mac) : std::nullopt,
+                        std::string(mac.vendor)});
 }
 
 }  // namespace decnet::engine::netns

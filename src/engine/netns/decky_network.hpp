@@ -8,12 +8,15 @@
 
 #include <cstdint>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "core/config.hpp"
+#include "engine/decky_networking.hpp"
 #include "engine/netns/created_objects.hpp"
+#include "engine/netns/mac_address.hpp"
 
 namespace decnet::engine::netns {
 
@@ -42,7 +45,9 @@ struct DeckyNetwork {
 // The record file in a state directory.
 std::string record_path(const std::string& state_dir);
 
-class DeckyNetworks {
+// Thread-safe: the REST API, the control socket and the runtime's socket opener may call
+// in from different threads.
+class DeckyNetworks final : public DeckyNetworking {
   public:
     // Checks privileges first (ConfigError before anything exists), then creates every
     // namespace and link. On any failure everything made so far is removed and the error
@@ -50,28 +55,38 @@ class DeckyNetworks {
     static std::unique_ptr<DeckyNetworks> create(const DeploymentConfig& config,
                                                  const NetnsOptions& options,
                                                  const std::string& state_dir);
-    ~DeckyNetworks();
+    ~DeckyNetworks() override;
     DeckyNetworks(const DeckyNetworks&) = delete;
     DeckyNetworks& operator=(const DeckyNetworks&) = delete;
 
     // Removes every namespace and interface created (idempotent).
     void teardown();
 
-    const std::vector<DeckyNetwork>& deckies() const { return deckies_; }
-    const DeckyNetwork* find(const std::string& decky) const;
+    // A decky added while the instance runs: its namespace and link, like one created at
+    // start-up (a MAC distinct from the fleet's). No-op for a decky that has one.
+    void add(const DeckyConfig& decky, const DeploymentConfig& deployment) override;
+    // One decky's namespace and links, and their lines in the record file.
+    void remove(std::string_view decky) noexcept override;
+    std::optional<std::string> mac(std::string_view decky) const override;
+
+    std::vector<DeckyNetwork> deckies() const;
+    std::optional<DeckyNetwork> find(std::string_view decky) const;
     // A TCP socket bound and listening on the decky's address inside its namespace; the
     // fd is for Runtime's socket opener. Throws ConfigError naming the decky and port.
     int open_listener(const DeckyConfig& decky, std::uint16_t port) const;
 
   private:
     DeckyNetworks(const NetnsOptions& options, const std::string& record);
+    // These three: caller holds mutex_.
     void create_bridge(const DeploymentConfig& config);
     void create_decky(const DeckyConfig& decky, const DeploymentConfig& config,
-                      const std::string& mac);
+                      const MacChoice& mac);
+    void remove_objects_of(std::string_view decky);
 
-    NetnsOptions options_;
-    CreatedObjects created_;
-    std::vector<DeckyNetwork> deckies_;
+    const NetnsOptions options_;
+    mutable std::mutex mutex_;
+    CreatedObjects created_;             // guarded by mutex_
+    std::vector<DeckyNetwork> deckies_;  // guarded by mutex_
 };
 
 }  // namespace decnet::engine::netns

@@ -151,5 +151,28 @@ TEST(NetnsRecord, CreatedObjectsAreRecordedInOrderAndForeignLinesIgnored) {
     std::filesystem::remove_all(dir);
 }
 
+TEST(NetnsRecord, RemovingOneDeckysObjectsRewritesTheRecordWithoutThem) {
+    const auto dir =
+        std::filesystem::temp_directory_path() / ("netns-record-one-" + std::to_string(::getpid()));
+    std::filesystem::create_directories(dir);
+    const auto path = record_path(dir.string());
+    std::filesystem::remove(path);
+    // Names no host has: removing them is a failed `ip … del`, tolerated (already gone).
+    CreatedObjects created(path);
+    created.add({CreatedObject::Kind::netns, "dn-dntu-keep", {}});
+    created.add({CreatedObject::Kind::netns, "dn-dntu-gone", {}});
+    created.add({CreatedObject::Kind::namespace_link, "eth0", "dn-dntu-gone"});
+    EXPECT_EQ(created.remove_if([](const CreatedObject& o) {
+        return o.name == "dn-dntu-gone" || o.namespace_name == "dn-dntu-gone";
+    }),
+              0u);
+    const auto objects = CreatedObjects::read_record(path);
+    ASSERT_EQ(objects.size(), 1u);
+    EXPECT_EQ(objects[0].name, "dn-dntu-keep");
+    EXPECT_FALSE(std::filesystem::exists(path + ".tmp"));
+    EXPECT_FALSE(created.empty());
+    std::filesystem::remove_all(dir);
+}
+
 }  // namespace
 }  // namespace decnet::engine::netns
