@@ -24,6 +24,7 @@
 #include "engine/netns/mac_address.hpp"
 #include "engine/netns/names.hpp"
 #include "integration/cli_runner.hpp"
+#include "integration/netns_lan.hpp"
 
 using Clock = std::chrono::steady_clock;
 
@@ -59,25 +60,8 @@ services=redis
 archetype=printer
 )";
 
-// Every external command is bounded; output is discarded.
-bool sh(const std::string& command) {
-    return std::system(("timeout 20 " + command + " >/dev/null 2>&1").c_str()) == 0;
-}
-
-bool namespace_exists(const std::string& name) {
-    return access(("/run/netns/" + name).c_str(), F_OK) == 0;
-}
-
-bool link_exists(const std::string& name) {
-    return sh("ip link show dev " + name);
-}
-
 long long ms_since(Clock::time_point start) {
     return std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - start).count();
-}
-
-bool installed(const std::string& tool) {
-    return std::system(("command -v " + tool + " >/dev/null 2>&1").c_str()) == 0;
 }
 
 bool decky_network_exists(const std::string& decky) {
@@ -85,27 +69,17 @@ bool decky_network_exists(const std::string& decky) {
            link_exists(engine::netns::host_link_name(decky));
 }
 
-// Only this file's names.
-void remove_test_objects() {
-    if (namespace_exists(kAttackerNs)) sh(std::string("ip netns del ") + kAttackerNs);
-    for (const auto& d : kDeckies) {
-        const auto host = engine::netns::host_link_name(d);
-        if (link_exists(host)) sh("ip link del dev " + host);
-        const auto ns = engine::netns::namespace_name(d);
-        if (namespace_exists(ns)) sh("ip netns del " + ns);
-    }
-    if (link_exists(kAttackerHostLink)) sh(std::string("ip link del dev ") + kAttackerHostLink);
-    if (link_exists(kBridge)) sh(std::string("ip link del dev ") + kBridge);
+// Only this file's names are ever created or removed.
+const TestLan& lan() {
+    static const TestLan instance{
+        kBridge, kAttackerNs, kAttackerHostLink, "dnt2atk1", "10.213.2.200/24", kDeckies, {}};
+    return instance;
 }
-
+void remove_test_objects() {
+    lan().remove();
+}
 bool add_attacker() {
-    const std::string ns = kAttackerNs, host = kAttackerHostLink;
-    return sh("ip netns add " + ns) &&
-           sh("ip link add " + host + " type veth peer name dnt2atk1 netns " + ns) &&
-           sh("ip link set dev " + host + " master " + kBridge) &&
-           sh("ip link set dev " + host + " up") &&
-           sh("ip -n " + ns + " addr add 10.213.2.200/24 dev dnt2atk1") &&
-           sh("ip -n " + ns + " link set dev dnt2atk1 up") && sh("ip -n " + ns + " link set lo up");
+    return lan().add_attacker();
 }
 
 // curl from the attacker namespace: the HTTP status, or "000" when nothing answered.

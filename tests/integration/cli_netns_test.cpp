@@ -25,6 +25,7 @@
 #include "engine/netns/names.hpp"
 #include "integration/background_process.hpp"
 #include "integration/cli_runner.hpp"
+#include "integration/netns_lan.hpp"
 
 namespace decnet::testing {
 namespace {
@@ -60,46 +61,18 @@ nmap_os=linux
 archetype=linux-server
 )";
 
-// Every external command is bounded; output is discarded.
-bool sh(const std::string& command) {
-    return std::system(("timeout 20 " + command + " >/dev/null 2>&1").c_str()) == 0;
+// Only this file's names are ever created or removed.
+const TestLan& lan() {
+    static const TestLan instance{
+        kBridge,  kAttackerNs,     kAttackerHostLink, "dntatk1", std::string(kAttackerIp) + "/24",
+        kDeckies, {kMacvlanParent}};
+    return instance;
 }
-
-bool installed(const std::string& tool) {
-    return std::system(("command -v " + tool + " >/dev/null 2>&1").c_str()) == 0;
-}
-
-bool namespace_exists(const std::string& name) {
-    return access(("/run/netns/" + name).c_str(), F_OK) == 0;
-}
-
-bool link_exists(const std::string& name) {
-    return sh("ip link show dev " + name);
-}
-
-// What the test (or an aborted earlier run of it) may have left: only the test's names.
 void remove_test_objects() {
-    sh(std::string("ip netns del ") + kAttackerNs);
-    for (const auto& d : kDeckies) {
-        const auto host = engine::netns::host_link_name(d);
-        if (link_exists(host)) sh("ip link del dev " + host);
-        const auto ns = engine::netns::namespace_name(d);
-        if (namespace_exists(ns)) sh("ip netns del " + ns);
-    }
-    if (link_exists(kAttackerHostLink)) sh(std::string("ip link del dev ") + kAttackerHostLink);
-    if (link_exists(kMacvlanParent)) sh(std::string("ip link del dev ") + kMacvlanParent);
-    if (link_exists(kBridge)) sh(std::string("ip link del dev ") + kBridge);
+    lan().remove();
 }
-
-// The attacker: its own namespace, a veth whose host end joins the LAN bridge.
 bool add_attacker() {
-    const std::string ns = kAttackerNs, host = kAttackerHostLink;
-    return sh("ip netns add " + ns) &&
-           sh("ip link add " + host + " type veth peer name dntatk1 netns " + ns) &&
-           sh("ip link set dev " + host + " master " + kBridge) &&
-           sh("ip link set dev " + host + " up") &&
-           sh("ip -n " + ns + " addr add " + kAttackerIp + "/24 dev dntatk1") &&
-           sh("ip -n " + ns + " link set dev dntatk1 up") && sh("ip -n " + ns + " link set lo up");
+    return lan().add_attacker();
 }
 
 struct TcpReply {

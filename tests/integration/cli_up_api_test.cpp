@@ -8,6 +8,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "integration/api_client.hpp"
 #include "integration/background_process.hpp"
 #include "integration/cli_runner.hpp"
 
@@ -20,33 +21,13 @@ using json = nlohmann::json;
 constexpr const char* kBase = "http://127.0.0.1:18150/api/v1";
 constexpr const char* kPassword = "up-api-password-1";
 
-// curl, printing the body and then the status on its own last line.
 std::pair<int, json> call(const std::string& method, const std::string& path,
                           const std::string& token = "", const std::string& body = "") {
-    std::string command = "curl -s --max-time 20 -w '\\n%{http_code}' -X " + method;
-    if (!token.empty()) command += " -H 'Authorization: Bearer " + token + "'";
-    if (!body.empty()) command += " -H 'Content-Type: application/json' --data-binary @-";
-    command += std::string(" '") + kBase + path + "'";
-    if (!body.empty()) command = "printf '%s' '" + body + "' | " + command;
-    const auto out = capture(command);
-    const auto cut = out.rfind('\n');
-    if (cut == std::string::npos) return {0, json()};
-    return {std::atoi(out.c_str() + cut + 1),
-            json::parse(out.substr(0, cut), nullptr, /*allow_exceptions=*/false)};
+    return api_call(kBase, method, path, token, body);
 }
 
 std::string login() {
-    const std::string credentials =
-        std::string(R"({"username":"admin","password":")") + kPassword + R"("})";
-    auto [status, answer] = call("POST", "/auth/login", "", credentials);
-    EXPECT_EQ(status, 200) << answer.dump();
-    if (answer.value("must_change_password", false)) {
-        call("POST", "/auth/change-password", answer.value("access_token", ""),
-             std::string(R"({"old_password":")") + kPassword + R"(","new_password":")" + kPassword +
-                 R"("})");
-        answer = call("POST", "/auth/login", "", credentials).second;
-    }
-    return answer.value("access_token", "");
+    return api_login(kBase, kPassword);
 }
 
 TEST(CliUpApi, TheApiServesAndDrivesTheLiveFleet) {
