@@ -4,7 +4,9 @@
 //   2. login-only throughput;
 //   3. the read mix at 100 and at 500 connections;
 //   4. logins and the read mix together (login throughput vs the bound, read p99).
-// Env: BENCH_SECONDS (per run, default 60), BENCH_PORT (default 18900).
+// Env: BENCH_SECONDS (per run, default 60), BENCH_PORT (default 18900); BENCH_LOCUST=<s>
+// instead replays the reference's own Locust file for that many seconds (BENCH_LOCUST_USERS,
+// default 100) on the same seeded store and prints its aggregate (last line locust_rps …).
 // Needs wrk (make bench installs it). Last line: api_read_rps <N> p99_ms <N>
 #include <signal.h>
 #include <sys/wait.h>
@@ -139,6 +141,50 @@ WrkResult wrk(const std::string& script, int connections, int seconds, const std
     return parse_wrk(run_command(command));
 }
 
+// Locust's --only-summary tables: the "Aggregated" row of the request table (# reqs,
+// # fails, avg, min, max, median, req/s, failures/s) and of the percentile table (50% …
+// 100%, # reqs).
+int run_locust(const fs::path& source_dir, const std::string& base, int seconds) {
+    const char* users = std::getenv("BENCH_LOCUST_USERS");
+    const auto command = std::string("DECNET_ADMIN_PASSWORD=") + kPassword +
+                         " USERS=" + (users ? users : "100") +
+                         " SPAWN_RATE=50 DURATION=" + std::to_string(seconds) + "s " +
+                         (source_dir / "run-locust.sh").string() + " " + base + " 2>&1";
+    const auto out = run_command(command);
+    std::vector<std::vector<std::string>> aggregated;
+    std::size_t start = 0;
+    while (start < out.size()) {
+        auto end = out.find('\n', start);
+        if (end == std::string::npos) end = out.size();
+        const auto line = out.substr(start, end - start);
+        start = end + 1;
+        if (line.find("Aggregated") == std::string::npos) continue;
+        std::vector<std::string> fields;
+        std::size_t at = 0;
+        while (at < line.size()) {
+            const auto next = line.find_first_of(" |", at);
+            const auto field = line.substr(at, next - at);
+            if (!field.empty()) fields.push_back(field);
+            if (next == std::string::npos) break;
+            at = next + 1;
+        }
+        aggregated.push_back(fields);
+    }
+    if (aggregated.size() < 2 || aggregated[0].size() < 9 || aggregated[1].size() < 12) {
+        std::fprintf(stderr, "api_bench: no Locust summary:\n%s\n", out.c_str());
+        return 1;
+    }
+    // Request row: Aggregated, reqs, fails(pct), avg, min, max, med, req/s, failures/s.
+    const auto& requests = aggregated[0];
+    const auto& percentiles = aggregated[1];  // Aggregated, 50%, 66%, 75%, 80%, 90%, 95%,
+                                              // 98%, 99%, 99.9%, 99.99%, 100%, reqs
+    std::printf("%s\n", out.c_str());
+    std::printf("locust_rps %s p50_ms %s p99_ms %s failures %s\n",
+                requests[requests.size() - 2].c_str(), percentiles[1].c_str(),
+                percentiles[8].c_str(), requests[2].c_str());
+    return 0;
+}
+
 void print_row(const char* name, int connections, const WrkResult& r) {
     std::printf("  %-24s %5d %10.0f %8.0f %9.2f %9.2f %9.2f\n", name, connections, r.at("rps"),
                 r.at("non2xx"), r.at("latency_p50_ms"), r.at("latency_p99_ms"),
@@ -167,6 +213,8 @@ int main() try {
     Server server;
     start_server(server, dir, db, port);
     const auto base = "http://127.0.0.1:" + std::to_string(port);
+    if (const char* locust = std::getenv("BENCH_LOCUST"))
+        return run_locust(source_dir, base, std::max(10, std::atoi(locust)));
     const auto token = login(base);
     const auto cores = static_cast<int>(std::thread::hardware_concurrency());
     const int short_run = std::max(5, seconds / 4);
