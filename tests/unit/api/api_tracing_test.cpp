@@ -28,8 +28,8 @@ using telemetry::testing::attribute;
 using telemetry::testing::find_span;
 
 // Reserved for this file (ctest may run its tests in parallel processes).
-constexpr unsigned short kFirstPort = 18400;
-constexpr unsigned short kLastPort = 18419;
+constexpr unsigned short kFirstPort = 18430;
+constexpr unsigned short kLastPort = 18449;
 
 constexpr const char* kTraceId = "4bf92f3577b34da6a3ce929d0e0e4736";
 constexpr const char* kParentId = "00f067aa0ba902b7";
@@ -69,7 +69,7 @@ class ApiTracingTest : public telemetry::testing::TracingTest {
                 // taken: try the next one
             }
         }
-        if (!server_) throw std::runtime_error("no free port in 18400-18419");
+        if (!server_) throw std::runtime_error("no free port in 18430-18449");
         server_->start();
     }
     ~ApiTracingTest() override { server_->stop(); }
