@@ -5,6 +5,7 @@
 // turn, off/on pairs, so drifting load on the shared machine hits both sides alike.
 // Env: BENCH_SECONDS (per run, default 10), BENCH_PAIRS (default 4), BENCH_CONNECTIONS
 // (default 100), BENCH_PORT (first of three ports, default 18910). Needs wrk.
+// Also the server's CPU time per request (from /proc), a steadier view on a noisy machine.
 // Last line: tracing_overhead_pct <N> (median over pairs of the RPS lost with tracing on).
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -246,6 +247,36 @@ WrkResult wrk(const std::string& script, int connections, int seconds, const std
     return result;
 }
 
+// CPU seconds (user + system, all threads, the exporter's included) a process has used.
+double cpu_seconds(pid_t pid) {
+    FILE* file = std::fopen(("/proc/" + std::to_string(pid) + "/stat").c_str(), "r");
+    if (!file) return 0;
+    char buffer[1024] = {};
+    const auto n = std::fread(buffer, 1, sizeof buffer - 1, file);
+    std::fclose(file);
+    // Fields after the command (which may hold spaces) start after the last ')'.
+    const char* rest = std::strrchr(buffer, ')');
+    if (!rest || n == 0) return 0;
+    unsigned long utime = 0, stime = 0;
+    // state ppid pgrp session tty tpgid flags minflt cminflt majflt cmajflt utime stime
+    if (std::sscanf(rest + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %lu %lu", &utime,
+                    &stime) != 2)
+        return 0;
+    return static_cast<double>(utime + stime) / static_cast<double>(sysconf(_SC_CLK_TCK));
+}
+
+// One wrk run plus the server's CPU time per request during it (µs), which the other
+// processes on a shared machine disturb far less than the request rate.
+WrkResult measured(const std::string& script, int connections, int seconds, const Server& server,
+                   const std::string& token) {
+    const double cpu_before = cpu_seconds(server.pid);
+    auto result = wrk(script, connections, seconds, server.base(), token);
+    const double cpu = cpu_seconds(server.pid) - cpu_before;
+    result["cpu_us_per_request"] =
+        result.at("requests") > 0 ? 1e6 * cpu / result.at("requests") : 0;
+    return result;
+}
+
 WrkResult span_counters(const Server& server) {
     return parse_pairs(run_command("curl -s " + server.base() + "/metrics"));
 }
@@ -289,24 +320,29 @@ int main() try {
     const auto before = span_counters(on);
     const auto received_before = receiver.spans();
 
-    std::printf("  %-4s %-8s %10s %8s %9s %9s\n", "pair", "tracing", "req/s", "non2xx", "p50 ms",
-                "p99 ms");
-    std::vector<double> losses;
+    std::printf("  %-4s %-8s %10s %8s %9s %9s %12s\n", "pair", "tracing", "req/s", "non2xx",
+                "p50 ms", "p99 ms", "cpu us/req");
+    std::vector<double> losses, cpu_costs;
     double requests_on = 0;
     for (int i = 0; i < pairs; ++i) {
         // Alternate which side goes first, so a trend in the background load cancels out.
         WrkResult r_off, r_on;
         if (i % 2 == 0) {
-            r_off = wrk(read_mix, connections, seconds, off.base(), token);
-            r_on = wrk(read_mix, connections, seconds, on.base(), token);
+            r_off = measured(read_mix, connections, seconds, off, token);
+            r_on = measured(read_mix, connections, seconds, on, token);
         } else {
-            r_on = wrk(read_mix, connections, seconds, on.base(), token);
-            r_off = wrk(read_mix, connections, seconds, off.base(), token);
+            r_on = measured(read_mix, connections, seconds, on, token);
+            r_off = measured(read_mix, connections, seconds, off, token);
         }
         for (const auto& [name, r] : {std::pair{"off", &r_off}, std::pair{"on", &r_on}})
-            std::printf("  %-4d %-8s %10.0f %8.0f %9.2f %9.2f\n", i + 1, name, r->at("rps"),
-                        r->at("non2xx"), r->at("latency_p50_ms"), r->at("latency_p99_ms"));
+            std::printf("  %-4d %-8s %10.0f %8.0f %9.2f %9.2f %12.1f\n", i + 1, name, r->at("rps"),
+                        r->at("non2xx"), r->at("latency_p50_ms"), r->at("latency_p99_ms"),
+                        r->at("cpu_us_per_request"));
         losses.push_back(100.0 * (r_off.at("rps") - r_on.at("rps")) / r_off.at("rps"));
+        if (r_off.at("cpu_us_per_request") > 0)
+            cpu_costs.push_back(100.0 *
+                                (r_on.at("cpu_us_per_request") - r_off.at("cpu_us_per_request")) /
+                                r_off.at("cpu_us_per_request"));
         requests_on += r_on.at("requests");
     }
     // Let the last partial batch go out (schedule delay 5 s) before reading the counters.
@@ -326,6 +362,9 @@ int main() try {
         static_cast<unsigned long long>(receiver.batches()));
     std::printf("  RPS loss per pair:");
     for (const double loss : losses) std::printf(" %.1f%%", loss);
+    std::printf("\n  server CPU per request, on vs off:");
+    for (const double cost : cpu_costs) std::printf(" %+.1f%%", cost);
+    if (!cpu_costs.empty()) std::printf(" (median %+.1f%%)", median(cpu_costs));
     std::printf("\n");
     std::printf("tracing_overhead_pct %.1f\n", median(losses));
     return 0;
