@@ -5,9 +5,12 @@
 #include <gtest/gtest.h>
 #include <stdio.h>
 
+#include <algorithm>
 #include <array>
+#include <chrono>
 #include <future>
 #include <nlohmann/json.hpp>
+#include <thread>
 
 #include "api/api_context.hpp"
 #include "api/auth/auth_service.hpp"
@@ -88,10 +91,20 @@ class ApiTracingTest : public telemetry::testing::TracingTest {
         return output;
     }
 
-    std::vector<nlohmann::json> spans_of_trace(const std::string& trace_id) {
+    // The spans of one trace once all of `needed` ended: the reply can reach curl before
+    // the thread that sent it ends its own span (crypto.job), so wait, bounded (5 s).
+    std::vector<nlohmann::json> spans_of_trace(const std::string& trace_id,
+                                               const std::vector<std::string>& needed = {}) {
         std::vector<nlohmann::json> out;
-        for (auto& span : exported())
-            if (span.at("traceId") == trace_id) out.push_back(span);
+        for (int attempt = 0; attempt < 50; ++attempt) {
+            out.clear();
+            for (auto& span : exported())
+                if (span.at("traceId") == trace_id) out.push_back(span);
+            if (std::all_of(needed.begin(), needed.end(),
+                            [&](const std::string& name) { return find_span(out, name); }))
+                break;
+            std::this_thread::sleep_for(std::chrono::milliseconds(100));
+        }
         return out;
     }
 
@@ -115,7 +128,7 @@ TEST_F(ApiTracingTest, ContinuesTheCallersTraceAndNestsDbSpans) {
     EXPECT_NE(answer.find(std::string("traceresponse: 00-") + kTraceId + "-"), std::string::npos)
         << answer;
 
-    const auto spans = spans_of_trace(kTraceId);
+    const auto spans = spans_of_trace(kTraceId, {"api.get_logs", "db.logs"});
     const auto* server = find_span(spans, "api.get_logs");
     ASSERT_NE(server, nullptr) << nlohmann::json(spans).dump(1);
     EXPECT_EQ(server->at("parentSpanId"), kParentId);
@@ -156,7 +169,8 @@ TEST_F(ApiTracingTest, LoginKeepsItsTraceAcrossTheCryptoPool) {
     ASSERT_NE(at, std::string::npos) << answer;
     const std::string trace_id = answer.substr(at + 18, 32);
 
-    const auto spans = spans_of_trace(trace_id);
+    const auto spans =
+        spans_of_trace(trace_id, {"api.login", "crypto.job", "db.get_user_by_username"});
     const auto* login = find_span(spans, "api.login");
     ASSERT_NE(login, nullptr) << nlohmann::json(spans).dump(1);
     EXPECT_FALSE(login->contains("parentSpanId"));  // no traceparent: a new trace
