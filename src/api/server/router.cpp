@@ -123,14 +123,18 @@ struct RequestSpan {
         const std::lock_guard lock(mutex);
         if (!ended) span.record_exception(error);
     }
-    void answered(int status) {
+    // Ends the span; returns its traceparent for the traceresponse header ("" if it had
+    // already ended).
+    std::string answered(int status) {
         const std::lock_guard lock(mutex);
-        if (ended) return;
+        if (ended) return {};
         ended = true;
         span.set_attribute("http.response.status_code", status);
         // OpenTelemetry's HTTP server rule: only 5xx is an error of the server.
         if (status >= 500) span.set_status(telemetry::StatusCode::error);
+        auto traceparent = span.traceparent();
         span.end();
+        return traceparent;
     }
 
     std::mutex mutex;
@@ -416,8 +420,8 @@ void Router::dispatch_traced(const Compiled& compiled, Request request, const Re
     }
     Reply traced = [span, reply](Response response) {
         // W3C Trace Context level 2: tells the caller which trace its request landed in.
-        response.with_header("traceresponse", span->span.traceparent());
-        span->answered(response.status);
+        if (auto traceparent = span->answered(response.status); !traceparent.empty())
+            response.with_header("traceresponse", std::move(traceparent));
         reply(std::move(response));
     };
     const telemetry::ContextScope scope(span->span);
