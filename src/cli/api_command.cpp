@@ -13,6 +13,9 @@
 #include "cli/signal_waiter.hpp"
 #include "core/error.hpp"
 #include "store/database.hpp"
+#include "telemetry/log_correlation.hpp"
+#include "telemetry/span.hpp"
+#include "telemetry/tracing.hpp"
 
 namespace decnet::cli {
 namespace {
@@ -45,6 +48,12 @@ int run_api(const ApiOptions& options) {
         stop_requested = true;
         stopped.notify_all();
     });
+
+    // DECNET_TRACING / DECNET_DEVELOPER_TRACING (docs/TRACING.md). Declared before the
+    // store and the server, so it outlives them: what they record on the way down is
+    // flushed when it ends.
+    const telemetry::TracingSession tracing;
+    if (telemetry::tracing_enabled()) telemetry::install_log_correlation();
 
     api::ApiServiceConfig config;
     try {

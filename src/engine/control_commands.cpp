@@ -7,6 +7,7 @@
 
 #include "engine/fleet.hpp"
 #include "engine/mutator.hpp"
+#include "telemetry/span.hpp"
 
 namespace decnet::engine {
 namespace {
@@ -69,8 +70,25 @@ std::string handle_control_request(Fleet& fleet, std::string_view request,
     json response;
     try {
         const auto parsed = json::parse(request);
-        response = parsed.is_object() ? run(fleet, parsed, shutdown)
-                                      : error("request must be a JSON object");
+        if (!parsed.is_object()) {
+            response = error("request must be a JSON object");
+        } else {
+            // A client that sends its "traceparent" (W3C) gets the verb's spans in its trace.
+            std::optional<telemetry::SpanContext> parent;
+            if (telemetry::tracing_enabled())
+                if (const auto it = parsed.find("traceparent");
+                    it != parsed.end() && it->is_string())
+                    parent = telemetry::SpanContext::from_traceparent(it->get<std::string>());
+            telemetry::Span span("engine.control",
+                                 telemetry::SpanStart{.kind = telemetry::SpanKind::server,
+                                                      .parent = parent ? &*parent : nullptr});
+            if (span.recording())
+                span.set_attribute("control.command", parsed.value("cmd", std::string()));
+            response = run(fleet, parsed, shutdown);
+            if (!response.value("ok", false))
+                span.set_status(telemetry::StatusCode::error,
+                                response.value("error", std::string()));
+        }
     } catch (const std::exception& e) {
         response = error(e.what());
     }

@@ -13,6 +13,7 @@
 #include "engine/mutator.hpp"
 #include "events/event_bus.hpp"
 #include "honeypot/service_registry.hpp"
+#include "telemetry/span.hpp"
 
 namespace decnet::engine {
 namespace {
@@ -25,6 +26,23 @@ std::string join(const std::vector<std::string>& items) {
     std::string out;
     for (const auto& s : items) out += (out.empty() ? "" : ",") + s;
     return out;
+}
+
+// mutate_locked() inside a mutator.mutate_decky span that tells what happened.
+template <class Mutate>
+MutationResult traced_mutation(std::string_view name, Mutate&& mutate) {
+    telemetry::Span span("mutator.mutate_decky");
+    span.set_attribute("decky", name);
+    MutationResult result = mutate();
+    if (span.recording()) {
+        span.set_attribute("mutated", result.ok);
+        if (result.ok)
+            span.set_attributes({{"old_services", join(result.old_services)},
+                                 {"new_services", join(result.new_services)}});
+        else
+            span.set_status(telemetry::StatusCode::error, result.error);
+    }
+    return result;
 }
 
 }  // namespace
@@ -50,7 +68,10 @@ void Fleet::set_networking(DeckyNetworking* networking) {
 
 honeypot::DeployReport Fleet::deploy(
     const std::function<void(std::size_t, std::size_t)>& progress) {
+    telemetry::Span span("engine.deploy");
     const std::lock_guard lock(mutex_);
+    span.set_attributes(
+        {{"decky_count", config_.deckies.size()}, {"mode", to_string(config_.mode)}});
     honeypot::DeployReport report;
     std::vector<std::string> added;
     const double now = epoch_seconds();
@@ -70,6 +91,8 @@ honeypot::DeployReport Fleet::deploy(
         throw;
     }
     write_state_locked();
+    span.set_attributes(
+        {{"listening", report.listening.size()}, {"unavailable", report.unavailable.size()}});
     return report;
 }
 
@@ -116,6 +139,7 @@ InstanceState Fleet::snapshot_locked() const {
 }
 
 InstanceState Fleet::snapshot() const {
+    telemetry::Span span("engine.status");
     const std::lock_guard lock(mutex_);
     return snapshot_locked();
 }
@@ -156,6 +180,8 @@ DeploymentConfig Fleet::config() const {
 }
 
 DeckyState Fleet::add_decky(DeckyConfig decky) {
+    telemetry::Span span("engine.deploy_decky");
+    span.set_attribute("decky", decky.name);
     validate_decky_name(decky.name);
     const std::lock_guard lock(mutex_);
     for (const auto& d : config_.deckies)
@@ -174,6 +200,8 @@ DeckyState Fleet::add_decky(DeckyConfig decky) {
 }
 
 bool Fleet::remove_decky(std::string_view name) {
+    telemetry::Span span("engine.teardown");
+    span.set_attribute("decky", name);
     const std::lock_guard lock(mutex_);
     const auto it = std::find_if(config_.deckies.begin(), config_.deckies.end(),
                                  [&](const DeckyConfig& d) { return d.name == name; });
@@ -230,16 +258,19 @@ MutationResult Fleet::mutate_locked(std::string_view name, double now) {
 
 MutationResult Fleet::mutate_decky(std::string_view name) {
     const std::lock_guard lock(mutex_);
-    return mutate_locked(name, epoch_seconds());
+    const double now = epoch_seconds();
+    return traced_mutation(name, [&] { return mutate_locked(name, now); });
 }
 
 std::vector<MutationResult> Fleet::mutate_all() {
+    telemetry::Span span("mutator.mutate_all");
     const std::lock_guard lock(mutex_);
     std::vector<MutationResult> results;
     const double now = epoch_seconds();
     std::vector<std::string> names;
     for (const auto& d : config_.deckies) names.push_back(d.name);
-    for (const auto& name : names) results.push_back(mutate_locked(name, now));
+    for (const auto& name : names)
+        results.push_back(traced_mutation(name, [&] { return mutate_locked(name, now); }));
     return results;
 }
 
@@ -248,8 +279,16 @@ std::vector<MutationResult> Fleet::mutate_due(double now, double minute_seconds)
     std::vector<std::string> due;
     for (const auto& d : config_.deckies)
         if (mutation_due(config_, d, now, minute_seconds)) due.push_back(d.name);
+    // The scheduler polls every few seconds: a span only when something is due (on its
+    // thread, where no span is current, this is a new trace per tick that did work).
+    std::optional<telemetry::Span> span;
+    if (!due.empty() && telemetry::tracing_enabled()) {
+        span.emplace("mutator.mutate_due");
+        span->set_attribute("due", due.size());
+    }
     std::vector<MutationResult> results;
-    for (const auto& name : due) results.push_back(mutate_locked(name, now));
+    for (const auto& name : due)
+        results.push_back(traced_mutation(name, [&] { return mutate_locked(name, now); }));
     return results;
 }
 

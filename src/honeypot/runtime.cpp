@@ -22,6 +22,7 @@
 #include "events/event_bus.hpp"
 #include "honeypot/service_registry.hpp"
 #include "honeypot/session.hpp"
+#include "telemetry/metrics.hpp"
 
 namespace decnet::honeypot {
 namespace asio = boost::asio;
@@ -58,6 +59,15 @@ struct DeckyCounters {
 // thread accepts first and its session runs on that thread (no cross-thread wake-up per
 // connection). Each acceptor is closed by posting to its own (single-threaded)
 // io_context; sessions keep the listener alive through shared_ptr.
+// decnet_service_sessions_active{decky,service} (docs/METRICS.md): the one per-service
+// figure the scrape-time collectors cannot derive from DeckyCounters.
+telemetry::metrics::GaugeFamily& service_sessions_active() {
+    static auto& family = telemetry::metrics::registry().gauge(
+        "decnet_service_sessions_active", "Attacker sessions open now per decky and service",
+        {"decky", "service"});
+    return family;
+}
+
 struct Listener {
     ListenerInfo info;
     PersonaConfig persona;
@@ -65,6 +75,7 @@ struct Listener {
     ServiceHandler handler = nullptr;
     std::shared_ptr<DeckyCounters> counters;
     std::vector<std::unique_ptr<tcp::acceptor>> acceptors;  // [i] runs on io_contexts[i]
+    telemetry::metrics::Gauge* active_sessions = nullptr;   // looked up once, lives forever
 };
 
 struct DeckyEntry {
@@ -195,8 +206,11 @@ struct Runtime::Impl {
             ++listener->counters->sessions;
             ++sessions_total;
             ++sessions_active;
-            asio::co_spawn(io, run_session(listener, std::move(socket), remote, std::move(source)),
-                           asio::detached);
+            listener->active_sessions->add(1);
+            // Decremented when the session's coroutine has finished, however it ended.
+            asio::co_spawn(
+                io, run_session(listener, std::move(socket), remote, std::move(source)),
+                [gauge = listener->active_sessions](const std::exception_ptr&) { gauge->add(-1); });
         }
     }
 
@@ -246,6 +260,7 @@ struct Runtime::Impl {
         if (const auto it = decky.service_config.find(slug); it != decky.service_config.end())
             listener->persona = it->second;
         listener->counters = entry.counters;
+        listener->active_sessions = &service_sessions_active().with({decky.name, slug});
         listener->context = {
             decky.name, decky.hostname,         slug, log_name_for(slug), &listener->persona,
             &bus,       &entry.counters->events};

@@ -5,6 +5,7 @@
 #include <cstdlib>
 
 #include "store/mysql/mysql_repository.hpp"
+#include "store/traced_repository.hpp"
 
 namespace decnet::store {
 
@@ -19,8 +20,11 @@ std::unique_ptr<Repository> open_repository(const std::optional<std::string>& db
     if (const char* env = std::getenv("DECNET_DB_TYPE"); env && *env) type = env;
     std::transform(type.begin(), type.end(), type.begin(),
                    [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-    if (type == "sqlite") return open_sqlite(resolve_sqlite_path(db_flag));
-    if (type == "mysql") return open_mysql(mysql_config_from_environment());
+    // Every caller gets the db.* spans (docs/TRACING.md), whichever backend.
+    if (type == "sqlite")
+        return make_traced_repository(open_sqlite(resolve_sqlite_path(db_flag)), "sqlite");
+    if (type == "mysql")
+        return make_traced_repository(open_mysql(mysql_config_from_environment()), "mysql");
     throw StoreError("Unsupported database type: " + type);
 }
 

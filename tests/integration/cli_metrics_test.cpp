@@ -63,6 +63,9 @@ TEST(CliMetrics, UpServesPrometheusMetricsThatPromtoolAccepts) {
         << text;
     EXPECT_THAT(text, HasSubstr("decnet_decky_sessions_active{decky=\""));
     EXPECT_THAT(text, HasSubstr("decnet_decky_listeners{decky=\""));
+    EXPECT_THAT(text,
+                ::testing::ContainsRegex(
+                    "decnet_service_sessions_active\\{decky=\"[^\"]+\",service=\"redis\"\\} 0\n"));
     EXPECT_THAT(text, HasSubstr("decnet_bus_subscriber_dropped_total{subscriber=\""));
     EXPECT_THAT(text, HasSubstr("decnet_ingest_batch_duration_seconds_bucket{le=\"+Inf\"}"));
     EXPECT_GE(sample(text,

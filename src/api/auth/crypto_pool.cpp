@@ -7,6 +7,7 @@
 #include <exception>
 
 #include "telemetry/metrics.hpp"
+#include "telemetry/span.hpp"
 
 namespace decnet::api::auth {
 
@@ -33,10 +34,15 @@ bool CryptoPool::try_submit(std::function<void()> job) {
             return false;
         }
         // The wait in the queue is what an overloaded login feels; bcrypt itself is fixed.
-        jobs_.push_back([job = std::move(job), queued_at = std::chrono::steady_clock::now()] {
-            telemetry::metrics::standard().crypto_wait_seconds.with({}).observe(
-                std::chrono::duration<double>(std::chrono::steady_clock::now() - queued_at)
-                    .count());
+        // The submitter's span (a login's api.login) goes with the job, so the hash and
+        // the DB calls after it nest under the request that asked for them.
+        jobs_.push_back([job = std::move(job), queued_at = std::chrono::steady_clock::now(),
+                         parent = telemetry::current_span_context()] {
+            const double waited =
+                std::chrono::duration<double>(std::chrono::steady_clock::now() - queued_at).count();
+            telemetry::metrics::standard().crypto_wait_seconds.with({}).observe(waited);
+            telemetry::Span span("crypto.job", parent);
+            span.set_attribute("queue_wait_seconds", waited);
             job();
         });
     }

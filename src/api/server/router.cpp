@@ -9,11 +9,14 @@
 #include <atomic>
 #include <chrono>
 #include <memory>
+#include <mutex>
 #include <nlohmann/json.hpp>
+#include <optional>
 
 #include "api/auth/auth_service.hpp"
 #include "api/validation.hpp"
 #include "telemetry/metrics.hpp"
+#include "telemetry/span.hpp"
 
 namespace decnet::api {
 namespace {
@@ -108,7 +111,102 @@ Reply observed(Reply reply, const Route& route) {
     };
 }
 
+// Runs `call`; a std::exception it throws is recorded on the request's span first.
+template <class Call>
+auto recording_exceptions(RequestSpan* span, Call&& call) -> decltype(call());
+
 }  // namespace
+
+// One request's server span. The reply may come from another thread (crypto pool) while
+// the I/O thread still holds the span, so every use after the start takes the lock, and
+// the first reply ends it.
+struct RequestSpan {
+    RequestSpan(std::string_view name, const telemetry::SpanStart& start) : span(name, start) {}
+
+    void caller(const Principal& principal) {
+        const std::lock_guard lock(mutex);
+        if (ended || !span.recording() || principal.uuid.empty()) return;
+        span.set_attributes({{"enduser.id", principal.uuid}, {"enduser.role", principal.role}});
+    }
+    void exception(const std::exception& error) {
+        const std::lock_guard lock(mutex);
+        if (!ended) span.record_exception(error);
+    }
+    // Ends the span; returns its traceparent for the traceresponse header ("" if it had
+    // already ended).
+    std::string answered(int status) {
+        const std::lock_guard lock(mutex);
+        if (ended) return {};
+        ended = true;
+        span.set_attribute("http.response.status_code", status);
+        // OpenTelemetry's HTTP server rule: only 5xx is an error of the server.
+        if (status >= 500) span.set_status(telemetry::StatusCode::error);
+        auto traceparent = span.traceparent();
+        span.end();
+        return traceparent;
+    }
+
+    std::mutex mutex;
+    telemetry::Span span;
+    bool ended = false;
+};
+
+namespace {
+template <class Call>
+auto recording_exceptions(RequestSpan* span, Call&& call) -> decltype(call()) {
+    if (span == nullptr) return call();
+    try {
+        return call();
+    } catch (const std::exception& error) {
+        span->exception(error);
+        throw;
+    }
+}
+}  // namespace
+
+std::string route_span_name(std::string_view method, std::string_view pattern) {
+    struct Known {
+        std::string_view method, pattern, name;
+    };
+    static constexpr Known kKnown[] = {
+        {"POST", "/api/v1/auth/login", "api.login"},
+        {"POST", "/api/v1/auth/change-password", "api.change_password"},
+        {"GET", "/api/v1/logs", "api.get_logs"},
+        {"GET", "/api/v1/logs/histogram", "api.get_logs_histogram"},
+        {"GET", "/api/v1/bounty", "api.get_bounties"},
+        {"GET", "/api/v1/attackers", "api.get_attackers"},
+        {"GET", "/api/v1/attackers/{uuid}", "api.get_attacker_detail"},
+        {"GET", "/api/v1/attackers/{uuid}/commands", "api.get_attacker_commands"},
+        {"GET", "/api/v1/stats", "api.get_stats"},
+        {"GET", "/api/v1/deckies", "api.get_deckies"},
+        {"POST", "/api/v1/deckies/deploy", "api.deploy_deckies"},
+        {"POST", "/api/v1/deckies/{decky_name}/mutate", "api.mutate_decky"},
+        {"PUT", "/api/v1/deckies/{decky_name}/mutate-interval", "api.update_mutate_interval"},
+        {"GET", "/api/v1/config", "api.get_config"},
+        {"PUT", "/api/v1/config/deployment-limit", "api.update_deployment_limit"},
+        {"PUT", "/api/v1/config/global-mutation-interval", "api.update_global_mutation_interval"},
+        {"POST", "/api/v1/config/users", "api.create_user"},
+        {"DELETE", "/api/v1/config/users/{user_uuid}", "api.delete_user"},
+        {"PUT", "/api/v1/config/users/{user_uuid}/role", "api.update_user_role"},
+        {"PUT", "/api/v1/config/users/{user_uuid}/reset-password", "api.reset_user_password"},
+        {"DELETE", "/api/v1/config/reinit", "api.reinit"},
+        {"GET", "/api/v1/health", "api.get_health"},
+        {"GET", "/api/v1/stream", "api.stream_events"},
+        {"GET", "/api/v1/openapi.json", "api.get_openapi"},
+    };
+    for (const auto& known : kKnown)
+        if (known.method == method && known.pattern == pattern) return std::string(known.name);
+    // Not one of the reference's: "api.<method>_<path words>", e.g. api.get_foo_bar.
+    std::string name = "api." + lower(method);
+    auto rest = pattern.starts_with(kPrefix) ? pattern.substr(kPrefix.size()) : pattern;
+    for (const char c : rest) {
+        if (std::isalnum(static_cast<unsigned char>(c)))
+            name += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+        else if (c == '/' || c == '-' || c == '.')
+            name += '_';
+    }
+    return name;
+}
 
 bool CorsPolicy::allows(const std::string& origin) const {
     return std::any_of(allowed_origins.begin(), allowed_origins.end(),
@@ -173,7 +271,8 @@ Router::Router(std::vector<Route> routes, auth::AuthService& auth, CorsPolicy co
     : auth_(auth), cors_(std::move(cors)) {
     for (auto& route : routes) {
         auto segments = split_path(route.pattern);
-        routes_.push_back({std::move(route), std::move(segments)});
+        auto span_name = route_span_name(route.method, route.pattern);
+        routes_.push_back({std::move(route), std::move(segments), std::move(span_name)});
     }
 }
 
@@ -305,7 +404,44 @@ void Router::handle(Request request, Reply reply) const {
 }
 
 void Router::dispatch(const Compiled& compiled, Request request, const Reply& reply) const {
-    const Route& route = compiled.route;
+    // Tracing off: this test is all the request pays.
+    if (telemetry::tracing_enabled()) return dispatch_traced(compiled, std::move(request), reply);
+    run(compiled.route, request, reply, nullptr);
+}
+
+void Router::dispatch_traced(const Compiled& compiled, Request request, const Reply& reply) const {
+    // Continue the caller's trace when it sent a valid traceparent (W3C), else a new one:
+    // an I/O thread has no span of its own to inherit.
+    const auto traceparent = request.header("traceparent");
+    std::optional<telemetry::SpanContext> remote;
+    if (traceparent) remote = telemetry::SpanContext::from_traceparent(*traceparent);
+    const std::string trace_state = remote ? request.header("tracestate").value_or("") : "";
+    // Not made current: an async handler's reply comes later on another thread; the
+    // ContextScope below covers the synchronous stretch on this one.
+    const telemetry::SpanStart start{.kind = telemetry::SpanKind::server,
+                                     .parent = remote ? &*remote : nullptr,
+                                     .trace_state = trace_state,
+                                     .new_root = !remote,
+                                     .make_current = false};
+    auto span = std::make_shared<RequestSpan>(compiled.span_name, start);
+    if (span->span.recording()) {
+        span->span.set_attributes({{"http.request.method", request.method},
+                                   {"http.route", compiled.route.pattern},
+                                   {"url.path", request.path},
+                                   {"client.address", request.peer_ip}});
+    }
+    Reply traced = [span, reply](Response response) {
+        // W3C Trace Context level 2: tells the caller which trace its request landed in.
+        if (auto traceparent = span->answered(response.status); !traceparent.empty())
+            response.with_header("traceresponse", std::move(traceparent));
+        reply(std::move(response));
+    };
+    const telemetry::ContextScope scope(span->span);
+    run(compiled.route, request, traced, span.get());
+}
+
+void Router::run(const Route& route, const Request& request, const Reply& reply,
+                 RequestSpan* span) const {
     // §0.4 step 1: a JSON body that does not decode is refused before authentication.
     bool non_json_body = false;
     if (route.has_body && !request.body.empty()) {
@@ -320,19 +456,23 @@ void Router::dispatch(const Compiled& compiled, Request request, const Reply& re
     }
     Principal principal;
     auto auth_result = guarded([&] {
-        principal = auth_.authenticate(request, route.access);
+        principal =
+            recording_exceptions(span, [&] { return auth_.authenticate(request, route.access); });
         return Response{};
     });
     if (auth_result.status != 200) {
         reply(std::move(auth_result));
         return;
     }
+    if (span) span->caller(principal);
     if (non_json_body) {
         reply(invalid_body(request, false));
         return;
     }
     if (route.handler) {
-        reply(guarded([&] { return route.handler(request, principal); }));
+        reply(guarded([&] {
+            return recording_exceptions(span, [&] { return route.handler(request, principal); });
+        }));
         return;
     }
     // Exactly once, even if the handler both replies and then throws.
@@ -341,7 +481,7 @@ void Router::dispatch(const Compiled& compiled, Request request, const Reply& re
         if (!once->exchange(true)) reply(std::move(response));
     };
     auto failure = guarded([&] {
-        route.async_handler(request, principal, reply_once);
+        recording_exceptions(span, [&] { route.async_handler(request, principal, reply_once); });
         return Response{};
     });
     if (failure.status != 200) reply_once(std::move(failure));

@@ -15,6 +15,8 @@ namespace decnet::api {
 namespace auth {
 class AuthService;
 }
+// The server span of one request while tracing is on (router.cpp).
+struct RequestSpan;
 
 struct CorsPolicy {
     std::vector<std::string> allowed_origins;  // exact origins; "*" allows any
@@ -38,17 +40,26 @@ class Router {
     struct Compiled {
         Route route;
         std::vector<std::string> segments;  // "{name}" marks a capture
+        std::string span_name;              // "api.get_logs" (route_span_name)
     };
     // Routes whose pattern matches `path` (captures into `params` of the first).
     std::vector<const Compiled*> match(const std::string& path,
                                        std::map<std::string, std::string>* params) const;
     Response preflight(const Request& request) const;
     void dispatch(const Compiled& compiled, Request request, const Reply& reply) const;
+    void dispatch_traced(const Compiled& compiled, Request request, const Reply& reply) const;
+    // `span` (may be null) hears about the caller and any exception a handler throws.
+    void run(const Route& route, const Request& request, const Reply& reply,
+             RequestSpan* span) const;
 
     std::vector<Compiled> routes_;
     auth::AuthService& auth_;
     CorsPolicy cors_;
 };
+
+// The span name of a route: the reference's handler span names (api.get_logs…,
+// tracing.md §3.1) for its 23 endpoints, "api.<method>_<path>" for any other.
+std::string route_span_name(std::string_view method, std::string_view pattern);
 
 std::string percent_encode(std::string_view text, bool keep_slash);
 // Splits "a=1&b=2" into decoded pairs, in order.

@@ -17,6 +17,7 @@
 #include "engine/netns/namespace_socket.hpp"
 #include "engine/netns/namespace_sysctls.hpp"
 #include "engine/netns/privileges.hpp"
+#include "telemetry/span.hpp"
 
 namespace decnet::engine::netns {
 namespace {
@@ -127,6 +128,8 @@ DeckyNetworks::~DeckyNetworks() {
 std::unique_ptr<DeckyNetworks> DeckyNetworks::create(const DeploymentConfig& config,
                                                      const NetnsOptions& options,
                                                      const std::string& state_dir) {
+    telemetry::Span span("netns.create");
+    span.set_attributes({{"decky_count", config.deckies.size()}, {"subnet", config.subnet}});
     require_netns_privileges();
     check_unique_names(config);
     const auto macs = choose_macs(config);
@@ -149,6 +152,7 @@ std::unique_ptr<DeckyNetworks> DeckyNetworks::create(const DeploymentConfig& con
 }
 
 void DeckyNetworks::teardown() {
+    telemetry::Span span("netns.teardown");
     const std::lock_guard lock(mutex_);
     created_.remove_all();
     deckies_.clear();
@@ -254,6 +258,8 @@ void DeckyNetworks::create_bridge(const DeploymentConfig& config) {
 
 void DeckyNetworks::create_decky(const DeckyConfig& decky, const DeploymentConfig& config,
                                  const MacChoice& mac) {
+    telemetry::Span span("netns.create_decky");
+    span.set_attributes({{"decky", decky.name}, {"ip", decky.ip}});
     const std::string ns = namespace_name(decky.name);
     const std::string peer = peer_link_name(decky.name);
     const std::string eth(kDeckyInterface);
