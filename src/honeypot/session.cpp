@@ -82,10 +82,8 @@ asio::awaitable<bool> Session::fill() {
     asio::steady_timer timer(socket_.get_executor());
     timer.expires_after(
         std::min<std::chrono::steady_clock::duration>(limits_.idle_timeout, deadline_ - now));
-    bool timed_out = false;
-    timer.async_wait([this, &timed_out](boost::system::error_code ec) {
+    timer.async_wait([this](boost::system::error_code ec) {
         if (!ec) {
-            timed_out = true;
             boost::system::error_code ignored;
             socket_.cancel(ignored);
         }
@@ -98,9 +96,11 @@ asio::awaitable<bool> Session::fill() {
     timer.cancel();
     if (ec || n == 0) {
         failed_ = true;
-        if (timed_out)
+        // Only the timer above cancels a read (no state shared with its handler, which
+        // may still run after this frame is gone).
+        if (ec == asio::error::operation_aborted)
             close_reason_ =
-                now + limits_.idle_timeout < deadline_ ? "idle_timeout" : "session_timeout";
+                std::chrono::steady_clock::now() >= deadline_ ? "session_timeout" : "idle_timeout";
         else
             close_reason_ = ec && ec != asio::error::eof ? "read_error" : "peer_closed";
         co_return false;

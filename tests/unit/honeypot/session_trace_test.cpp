@@ -101,6 +101,32 @@ TEST_F(SessionTrace, OneSessionSpanParentsOneSpanPerEvent) {
     }
 }
 
+TEST_F(SessionTrace, AnIdlePeerEndsWithIdleTimeout) {
+    EventBus bus;
+    SessionLimits limits;
+    limits.idle_timeout = std::chrono::seconds(1);
+    Runtime runtime(bus, limits, 1);
+    runtime.start();
+    runtime.add_decky(redis_decky("idle", "127.99.13.3"));
+    const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_port = htons(6379);
+    inet_pton(AF_INET, "127.99.13.3", &addr.sin_addr);
+    ASSERT_EQ(::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
+    for (int i = 0; i < 150 && runtime.stats().sessions_active == 0; ++i)
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    for (int i = 0; i < 150 && runtime.stats().sessions_active > 0; ++i)
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    ::close(fd);
+    runtime.stop();
+    const auto spans = exported();
+    const auto* session = find_span(spans, "honeypot.session");
+    ASSERT_NE(session, nullptr);
+    EXPECT_EQ(attribute(*session, "close_reason").at("stringValue"), "idle_timeout");
+    EXPECT_EQ(attribute(*session, "bytes_in").at("intValue"), "0");
+}
+
 TEST(SessionTraceOff, EventsCarryNoTraceWhenTracingIsOff) {
     ASSERT_FALSE(telemetry::tracing_enabled());
     EventBus bus;
