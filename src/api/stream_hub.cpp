@@ -19,6 +19,8 @@
 
 #include "api/log_feed.hpp"
 #include "api/resources/resource_json.hpp"
+#include "store/ingest/log_record.hpp"
+#include "telemetry/span.hpp"
 
 namespace decnet::api {
 
@@ -170,7 +172,7 @@ class StreamClient : public StreamSource, public std::enable_shared_from_this<St
                     auto rows =
                         hub.repo.logs_after_id(cursor_, spec_.filter, options.rows_per_frame);
                     if (rows.empty()) break;
-                    if (!send(hub, logs_frame(rows, 0, rows.size()))) return false;
+                    if (!send_logs(hub, rows, 0, rows.size())) return false;
                     hub.rows_sent += rows.size();
                     cursor_ = rows.back().id;
                     sent = true;
@@ -195,8 +197,8 @@ class StreamClient : public StreamSource, public std::enable_shared_from_this<St
                 const auto size = static_cast<std::ptrdiff_t>(rows.size());
                 for (; begin < size; begin += options.rows_per_frame) {
                     const auto end = std::min<std::ptrdiff_t>(size, begin + options.rows_per_frame);
-                    if (!send(hub, logs_frame(rows, static_cast<std::size_t>(begin),
-                                              static_cast<std::size_t>(end))))
+                    if (!send_logs(hub, rows, static_cast<std::size_t>(begin),
+                                   static_cast<std::size_t>(end)))
                         return false;
                     hub.rows_sent += static_cast<std::uint64_t>(end - begin);
                     cursor_ = rows[static_cast<std::size_t>(end - 1)].id;
@@ -236,6 +238,22 @@ class StreamClient : public StreamSource, public std::enable_shared_from_this<St
     StreamSink& sink() { return *sink_; }
 
   private:
+    // One `sse.emit_logs` span per logs frame for one client (tracing.md §3: links to the
+    // span of every row it carries, and log_count), a new trace of its own: the frame
+    // follows many sessions, and a long-lived stream must not keep one trace open.
+    // A frame holds at most rows_per_frame rows (50 by default), within a span's 128 links.
+    bool send_logs(StreamHub::State& hub, const std::vector<store::LogRecord>& rows,
+                   std::size_t begin, std::size_t end) {
+        telemetry::Span span("sse.emit_logs", telemetry::SpanStart{.new_root = true});
+        if (span.recording()) {
+            span.set_attribute("log_count", static_cast<std::int64_t>(end - begin));
+            for (auto i = begin; i < end; ++i)
+                if (const auto context = store::trace_context_of(rows[i]); context.valid())
+                    span.add_link(context, {{"log_id", rows[i].id}});
+        }
+        return send(hub, logs_frame(rows, begin, end));
+    }
+
     bool send(StreamHub::State& hub, std::string frame) {
         if (sink_->queued_bytes() + frame.size() > hub.options.max_queued_bytes) {
             // Too far behind: drop it rather than buffer without bound or wait for it.

@@ -5,6 +5,7 @@
 #include <iostream>
 #include <thread>
 
+#include "cli/command_tracing.hpp"
 #include "cli/commands.hpp"
 #include "cli/signal_waiter.hpp"
 #include "core/error.hpp"
@@ -14,6 +15,7 @@
 #include "store/database.hpp"
 #include "store/ingest/log_record.hpp"
 #include "store/ingest/record_queue.hpp"
+#include "telemetry/span.hpp"
 
 namespace decnet::cli {
 namespace {
@@ -26,6 +28,30 @@ struct CollectOptions {
     SyslogTlsOptions tls;
 };
 
+// `collector.event` (the reference's span) for a line that passed the limiter: it
+// continues the sender's trace when the line carried a traceparent (a decnet forwarder
+// adds one), else starts a trace, and the stored row points to it, so the ingest batch
+// links back through the collector to the sensor's session.
+void trace_received(store::LogRecord& row, const ParsedSyslog& parsed) {
+    // From the param itself, not the row: the row keeps no flags, and the sender's
+    // sampled flag decides (parent-based sampling) whether this span is recorded.
+    const auto* traceparent = parsed.find(kTraceparentParam);
+    const auto sender = traceparent
+                            ? TraceContext::from_traceparent(*traceparent).value_or(TraceContext{})
+                            : TraceContext{};
+    telemetry::Span span(
+        "collector.event",
+        telemetry::SpanStart{
+            .kind = telemetry::SpanKind::consumer, .parent = &sender, .new_root = !sender.valid()});
+    span.set_attributes({{"decky", row.decky},
+                         {"service", row.service},
+                         {"event_type", row.event_type},
+                         {"attacker_ip", row.attacker_ip}});
+    const auto context = span.context();
+    row.trace_id = context.trace_id_hex();
+    row.span_id = context.span_id_hex();
+}
+
 int run_collect(const CollectOptions& options) {
     auto endpoints = parse_listen_list(options.listen);
     // Before any thread starts, so every thread inherits the blocked signal mask.
@@ -35,6 +61,7 @@ int run_collect(const CollectOptions& options) {
         stop_requested = true;
         if (auto* l = active.load()) l->stop();
     });
+    const CommandTracing tracing;  // after the signal mask, before the threads that trace
     std::unique_ptr<store::Repository> repository;
     try {
         repository =
@@ -64,7 +91,9 @@ int run_collect(const CollectOptions& options) {
             if (!parsed) return;
             const auto& p = parsed.value();
             if (!limiter.allow(p.attacker_ip, p.hostname, p.app, p.msgid)) return;
-            queue.push(store::to_log_record(p, line));
+            auto row = store::to_log_record(p, line);
+            if (telemetry::tracing_enabled()) trace_received(row, p);
+            queue.push(std::move(row));
         },
         options.tls);
     listener.start();

@@ -9,6 +9,7 @@
 #include <iostream>
 #include <map>
 
+#include "cli/command_tracing.hpp"
 #include "cli/commands.hpp"
 #include "core/error.hpp"
 #include "events/rfc5424.hpp"
@@ -103,6 +104,7 @@ void ingest_file(const std::string& path, store::Ingester& ingester, IngestSumma
 }
 
 int run_ingest(const std::vector<std::string>& files, const std::string& db) {
+    const CommandTracing tracing;
     std::unique_ptr<store::Repository> repository;
     try {
         repository = store::open_repository(db.empty() ? std::nullopt : std::optional(db));

@@ -15,6 +15,7 @@
 #include "api/api_service.hpp"
 #include "api/live_fleet_control.hpp"
 #include "api/log_feed.hpp"
+#include "cli/command_tracing.hpp"
 #include "cli/signal_waiter.hpp"
 #include "core/error.hpp"
 #include "core/rng.hpp"
@@ -237,6 +238,8 @@ int run_instance(const engine::DeploymentPlan& plan, const InstanceOptions& opti
 
     StopRequest stop;
     SignalWaiter signals([&] { stop.request(); });
+    // Here, not in main: `deploy` runs this in the daemon child, after the fork.
+    const CommandTracing tracing;
 
     auto repository = open_store(options.db);
     EventBus bus;

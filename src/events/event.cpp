@@ -1,8 +1,7 @@
-// Event helpers: severity names, ISO-8601 timestamps, hex and W3C traceparent, JSON
+// Event helpers: severity names, ISO-8601 timestamps, hex, JSON
 // rendering of list and map field values.
 #include "events/event.hpp"
 
-#include <algorithm>
 #include <nlohmann/json.hpp>
 
 namespace decnet {
@@ -27,10 +26,6 @@ void append_padded(std::string& out, unsigned value, int width) {
         value /= 10;
     }
     out.append(buffer, static_cast<std::size_t>(width));
-}
-
-bool all_zero(std::span<const std::uint8_t> bytes) {
-    return std::all_of(bytes.begin(), bytes.end(), [](std::uint8_t b) { return b == 0; });
 }
 
 // Values may hold attacker bytes that are not UTF-8; JSON output must still be valid.
@@ -115,32 +110,6 @@ bool from_hex(std::string_view hex, std::span<std::uint8_t> out) {
         out[i] = static_cast<std::uint8_t>(high << 4 | low);
     }
     return true;
-}
-
-bool TraceContext::valid() const {
-    return !all_zero(trace_id) && !all_zero(span_id);
-}
-
-std::string TraceContext::traceparent() const {
-    const std::uint8_t flag_bytes[] = {flags};
-    return "00-" + to_hex(trace_id) + "-" + to_hex(span_id) + "-" + to_hex(flag_bytes);
-}
-
-std::optional<TraceContext> TraceContext::from_traceparent(std::string_view header) {
-    // 2 + 1 + 32 + 1 + 16 + 1 + 2 characters.
-    if (header.size() != 55 || header.substr(0, 3) != "00-" || header[35] != '-' ||
-        header[52] != '-') {
-        return std::nullopt;
-    }
-    TraceContext context;
-    std::uint8_t flag_bytes[1];
-    if (!from_hex(header.substr(3, 32), context.trace_id) ||
-        !from_hex(header.substr(36, 16), context.span_id) ||
-        !from_hex(header.substr(53, 2), flag_bytes) || !context.valid()) {
-        return std::nullopt;
-    }
-    context.flags = flag_bytes[0];
-    return context;
 }
 
 Event& Event::add(std::string name, std::string value) {

@@ -13,6 +13,8 @@
 #include <utility>
 #include <vector>
 
+#include "telemetry/span_context.hpp"
+
 namespace decnet {
 
 // Syslog severities (RFC 5424 §6.2.1); the numeric value is what goes into PRI.
@@ -44,24 +46,9 @@ std::string to_hex(std::span<const std::uint8_t> bytes);
 bool from_hex(std::string_view hex, std::span<std::uint8_t> out);
 
 // W3C trace context of the span that produced the event, so the ingester and the live
-// hub can continue the trace. An all-zero trace or span id means "not traced".
-struct TraceContext {
-    std::array<std::uint8_t, 16> trace_id{};
-    std::array<std::uint8_t, 8> span_id{};
-    std::uint8_t flags = 0;  // bit 0 = sampled
-
-    bool valid() const;
-    bool sampled() const { return (flags & 0x01) != 0; }
-    std::string trace_id_hex() const { return to_hex(trace_id); }
-    std::string span_id_hex() const { return to_hex(span_id); }
-
-    // "00-<32 hex>-<16 hex>-<2 hex>" (W3C traceparent, version 00).
-    std::string traceparent() const;
-    // Accepts version 00 exactly and rejects all-zero ids, as the W3C spec requires.
-    static std::optional<TraceContext> from_traceparent(std::string_view header);
-
-    bool operator==(const TraceContext&) const = default;
-};
+// hub can continue the trace. An all-zero trace or span id means "not traced". One type
+// with the tracer's, so an event carries exactly what a span hands out.
+using TraceContext = telemetry::SpanContext;
 
 // One SD param: name and its value already rendered to text. Order is the order the
 // service supplied them, and it is kept through formatting and parsing.

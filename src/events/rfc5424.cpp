@@ -124,8 +124,8 @@ void append_param_name(std::string& out, std::string_view name) {
     }
 }
 
-void append_structured_data(std::string& out, const Fields& fields) {
-    if (fields.empty()) {
+void append_structured_data(std::string& out, const Fields& fields, const TraceContext* trace) {
+    if (fields.empty() && !trace) {
         out.push_back('-');
         return;
     }
@@ -138,6 +138,13 @@ void append_structured_data(std::string& out, const Fields& fields) {
         append_escaped(out, value, Context::sd_value);
         out.push_back('"');
     }
+    if (trace) {
+        out.push_back(' ');
+        out.append(kTraceparentParam);
+        out.append("=\"");
+        out.append(trace->traceparent());  // hex and '-' only: nothing to escape
+        out.push_back('"');
+    }
     out.push_back(']');
 }
 
@@ -148,9 +155,7 @@ void append_pri(std::string& out, Severity severity) {
     out.push_back('>');
 }
 
-}  // namespace
-
-void append_rfc5424(std::string& out, const Event& event) {
+void append_line(std::string& out, const Event& event, const TraceContext* trace) {
     append_pri(out, event.severity);
     out.append("1 ");
     append_iso8601(out, event.time);
@@ -161,11 +166,21 @@ void append_rfc5424(std::string& out, const Event& event) {
     out.append(" - ");
     append_header_token(out, event.event_type, kMaxMsgIdLength);
     out.push_back(' ');
-    append_structured_data(out, event.fields);
+    append_structured_data(out, event.fields, trace);
     if (!event.msg.empty()) {
         out.push_back(' ');
         append_msg(out, event.msg);
     }
+}
+
+}  // namespace
+
+void append_rfc5424(std::string& out, const Event& event) {
+    append_line(out, event, nullptr);
+}
+
+void append_rfc5424_traced(std::string& out, const Event& event) {
+    append_line(out, event, event.trace.valid() ? &event.trace : nullptr);
 }
 
 std::string format_rfc5424(const Event& event) {

@@ -29,6 +29,11 @@ inline constexpr std::size_t kMaxSdParams = 256;          // over all SD element
 std::string format_rfc5424(const Event& event);
 // Appends to `out`, so a sink can reuse one buffer for every line.
 void append_rfc5424(std::string& out, const Event& event);
+// The same line plus, for a traced event, a `traceparent` param at the end of the
+// decnet@55555 element, so the receiving `decnet collect` continues the trace. Used by
+// the forwarder; the local log file keeps the reference's format.
+void append_rfc5424_traced(std::string& out, const Event& event);
+inline constexpr std::string_view kTraceparentParam = "traceparent";
 
 // Why a line was not accepted. Keep `count` last: it sizes ParserStats.
 enum class SyslogReject : std::uint8_t {

@@ -13,6 +13,7 @@
 #include <future>
 #include <map>
 #include <mutex>
+#include <optional>
 #include <thread>
 #include <unordered_map>
 
@@ -168,14 +169,17 @@ struct Runtime::Impl {
     asio::awaitable<void> run_session(std::shared_ptr<Listener> listener, tcp::socket socket,
                                       tcp::endpoint peer, std::string source) {
         Session session(std::move(socket), peer, listener->context, limits);
+        std::optional<std::string> error;
         try {
             co_await listener->handler(session);
         } catch (const std::exception& e) {
             // An emulator bug must never take the process down: record it and move on.
+            error = e.what();
             session.emit(session.event("session_error", Severity::error)
                              .add("src", session.peer_ip())
                              .add("error", e.what()));
         }
+        session.finish_trace(error ? error->c_str() : nullptr);
         session.close();
         release_source(source);
         --listener->counters->sessions;

@@ -32,7 +32,24 @@ Session::Session(asio::ip::tcp::socket socket, const asio::ip::tcp::endpoint& pe
       limits_(limits),
       peer_ip_(peer.address().to_string()),
       peer_port_(peer.port()),
-      deadline_(std::chrono::steady_clock::now() + limits.max_session_time) {}
+      deadline_(std::chrono::steady_clock::now() + limits.max_session_time),
+      span_("honeypot.session",
+            telemetry::SpanStart{
+                .kind = telemetry::SpanKind::server, .new_root = true, .make_current = false}) {
+    if (span_.recording())
+        span_.set_attributes({{"decky", context.decky},
+                              {"service", context.service},
+                              {"attacker_ip", peer_ip_},
+                              {"attacker_port", static_cast<std::int64_t>(peer_port_)}});
+}
+
+void Session::finish_trace(const char* error) {
+    if (!span_.recording()) return;
+    span_.set_attribute("bytes_in", static_cast<std::int64_t>(bytes_in_));
+    if (*close_reason_) span_.set_attribute("close_reason", close_reason_);
+    if (error) span_.set_status(telemetry::StatusCode::error, error);
+    span_.end();
+}
 
 std::string Session::local_ip() const {
     boost::system::error_code ec;
@@ -51,9 +68,16 @@ void Session::close() {
 }
 
 asio::awaitable<bool> Session::fill() {
-    if (failed_ || bytes_in_ >= limits_.max_bytes_in) co_return false;
+    if (failed_) co_return false;
+    if (bytes_in_ >= limits_.max_bytes_in) {
+        close_reason_ = "bytes_limit";
+        co_return false;
+    }
     const auto now = std::chrono::steady_clock::now();
-    if (now >= deadline_) co_return false;
+    if (now >= deadline_) {
+        close_reason_ = "session_timeout";
+        co_return false;
+    }
     // The timer closes the read when the peer is idle (slowloris) or the session is over.
     asio::steady_timer timer(socket_.get_executor());
     timer.expires_after(
@@ -72,6 +96,13 @@ asio::awaitable<bool> Session::fill() {
     timer.cancel();
     if (ec || n == 0) {
         failed_ = true;
+        // Only the timer above cancels a read (no state shared with its handler, which
+        // may still run after this frame is gone).
+        if (ec == asio::error::operation_aborted)
+            close_reason_ =
+                std::chrono::steady_clock::now() >= deadline_ ? "session_timeout" : "idle_timeout";
+        else
+            close_reason_ = ec && ec != asio::error::eof ? "read_error" : "peer_closed";
         co_return false;
     }
     bytes_in_ += n;
@@ -88,7 +119,11 @@ asio::awaitable<std::optional<std::string>> Session::read_line() {
             if (!line.empty() && line.back() == '\r') line.pop_back();
             co_return line;
         }
-        if (buffer_.size() > limits_.max_line || !co_await fill()) co_return std::nullopt;
+        if (buffer_.size() > limits_.max_line) {
+            close_reason_ = "line_too_long";
+            co_return std::nullopt;
+        }
+        if (!co_await fill()) co_return std::nullopt;
     }
 }
 
@@ -131,7 +166,24 @@ Event Session::event(std::string event_type, Severity severity) const {
 
 void Session::emit(Event event) const {
     if (context_.events) ++*context_.events;
-    if (context_.bus) context_.bus->publish(std::move(event));
+    if (!context_.bus) return;
+    if (!telemetry::tracing_enabled()) {
+        context_.bus->publish(std::move(event));
+        return;
+    }
+    // A child of the session, current only while the event is handed to the bus (no
+    // co_await in between), so anything the publish path traces nests under it.
+    const auto parent = span_.context();
+    telemetry::Span span(
+        "honeypot.event",
+        telemetry::SpanStart{.kind = telemetry::SpanKind::producer, .parent = &parent});
+    if (span.recording())
+        span.set_attributes({{"decky", event.decky},
+                             {"service", event.service},
+                             {"event_type", event.event_type},
+                             {"attacker_ip", event.src_ip}});
+    event.trace = span.context();
+    context_.bus->publish(std::move(event));
 }
 
 }  // namespace decnet::honeypot

@@ -16,6 +16,7 @@
 #include "core/config.hpp"
 #include "events/event.hpp"
 #include "honeypot/session_limits.hpp"
+#include "telemetry/span.hpp"
 
 namespace decnet {
 class EventBus;
@@ -65,11 +66,20 @@ class Session {
     bool open() const;
 
     // An event for this session: time, decky, service, and the attacker's address filled
-    // in. Add fields, then emit().
+    // in. Add fields, then emit(). With tracing on, emit() gives each event a short
+    // `honeypot.event` child span of the session's span and stores its context in
+    // Event::trace, so the stored row and every later stage point back to the session.
     Event event(std::string event_type, Severity severity = Severity::info) const;
     void emit(Event event) const;
 
     std::uint64_t bytes_in() const { return bytes_in_; }
+    // Why reading stopped ("peer_closed", "idle_timeout", "session_timeout",
+    // "bytes_limit", "line_too_long", "read_error"), or "" while the peer is still
+    // readable. Recorded on the session span when it ends.
+    const char* close_reason() const { return close_reason_; }
+    // Ends the session span (attributes bytes_in, close reason; status error with
+    // `error` when the emulator threw). The destructor ends it too, without these.
+    void finish_trace(const char* error = nullptr);
 
   private:
     boost::asio::awaitable<bool> fill();  // read more into buffer_, honouring limits
@@ -83,6 +93,11 @@ class Session {
     std::uint64_t bytes_in_ = 0;
     std::chrono::steady_clock::time_point deadline_;
     bool failed_ = false;
+    const char* close_reason_ = "";
+    // The connection's `honeypot.session` span: a new trace per connection, never the
+    // thread's current span (it lives across co_await, where other sessions run on this
+    // thread). With tracing off it is one flag and untouched storage.
+    telemetry::Span span_;
 };
 
 }  // namespace decnet::honeypot

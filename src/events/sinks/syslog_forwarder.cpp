@@ -74,7 +74,7 @@ struct SyslogForwarder::Impl {
     // the spool accept.
     void format(const Event& event) {
         std::string& line = messages.emplace_back();
-        append_rfc5424(line, event);
+        append_rfc5424_traced(line, event);  // the collector continues the trace
         const std::size_t limit =
             transport->is_stream() ? SyslogSpool::kMaxMessage : options.max_datagram;
         if (line.size() > limit) {

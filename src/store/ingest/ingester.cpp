@@ -3,11 +3,14 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
+#include <span>
 #include <thread>
 
 #include "store/ingest/bounty.hpp"
 #include "store/ingest/log_record.hpp"
 #include "telemetry/metrics.hpp"
+#include "telemetry/span.hpp"
 
 namespace decnet::store {
 namespace {
@@ -30,6 +33,28 @@ void count_events(const std::vector<LogRecord>& rows) {
             counter = &family.with({row.service, row.event_type});
         counter->inc();
         previous = &row;
+    }
+}
+
+// Links the batch span to the span of every event it stores (the reference parented one
+// span per record under the event's trace; batching broke that, so links carry it). A
+// span holds at most 128 links (OpenTelemetry's default limit): the rest go on
+// `ingester.batch_links` children of the batch span, 128 each, so none is dropped.
+void link_rows(telemetry::Span& batch, const std::vector<LogRecord>& rows) {
+    constexpr std::size_t kLinksPerSpan = 128;
+    std::vector<TraceContext> contexts;
+    contexts.reserve(rows.size());
+    for (const auto& row : rows)
+        if (const auto context = trace_context_of(row); context.valid())
+            contexts.push_back(context);
+    batch.set_attribute("linked_events", static_cast<std::int64_t>(contexts.size()));
+    std::size_t i = 0;
+    for (; i < contexts.size() && i < kLinksPerSpan; ++i) batch.add_link(contexts[i]);
+    for (; i < contexts.size(); i += kLinksPerSpan) {
+        const auto end = std::min(contexts.size(), i + kLinksPerSpan);
+        telemetry::Span more(
+            "ingester.batch_links",
+            telemetry::SpanStart{.links = std::span(contexts).subspan(i, end - i)});
     }
 }
 
@@ -69,13 +94,28 @@ void Ingester::run(Subscription& subscription) {
 
 void Ingester::store(std::vector<LogRecord>& rows, const std::string& source) {
     if (rows.empty()) return;
+    // A new trace per batch: a batch holds events of many sessions, so it links to them
+    // instead of joining one (and a long-lived loop never keeps one trace open).
+    telemetry::Span span("ingester.batch", telemetry::SpanStart{.new_root = true});
+    if (span.recording()) {
+        span.set_attributes(
+            {{"batch_size", static_cast<std::int64_t>(rows.size())}, {"source", source}});
+        link_rows(span, rows);
+    }
     const auto started = std::chrono::steady_clock::now();
     const auto& metrics = telemetry::metrics::standard();
     count_events(rows);
     metrics.ingest_batch_rows.with({}).observe(static_cast<double>(rows.size()));
     events_ += rows.size();
     batches_++;
-    if (!try_insert(rows)) {
+    bool inserted = false;
+    {
+        telemetry::Span write("ingester.write");
+        inserted = try_insert(rows);
+        if (!inserted) write.set_status(telemetry::StatusCode::error, "batch refused");
+    }
+    if (!inserted) {
+        span.set_attribute("isolated", true);
         isolate_bad_rows(rows, source);
     } else {
         stored_ += rows.size();
@@ -143,14 +183,27 @@ void Ingester::isolate_bad_rows(std::vector<LogRecord>& rows, const std::string&
 
 void Ingester::extract_and_store_bounties(const std::vector<LogRecord>& rows) {
     std::vector<BountyRecord> bounties;
-    for (const auto& row : rows)
-        for (auto& b : extract_bounties(row)) bounties.push_back(std::move(b));
+    std::vector<TraceContext> sources;  // the events that yielded bounties, when traced
+    for (const auto& row : rows) {
+        auto found = extract_bounties(row);
+        if (found.empty()) continue;
+        if (telemetry::tracing_enabled())
+            if (const auto context = trace_context_of(row); context.valid())
+                sources.push_back(context);
+        for (auto& b : found) bounties.push_back(std::move(b));
+    }
     if (bounties.empty()) return;
+    // Only when something was found: a child of the batch, linked to the source events.
+    telemetry::Span span("ingester.extract_bounty", telemetry::SpanStart{.links = sources});
+    span.set_attribute("bounty_count", static_cast<std::int64_t>(bounties.size()));
     const auto now = now_timestamp();
     for (auto& b : bounties) b.timestamp = now;
     try {
-        bounties_ += repository_.insert_bounties(bounties);
+        const auto stored = repository_.insert_bounties(bounties);
+        bounties_ += stored;
+        span.set_attribute("bounties_stored", static_cast<std::int64_t>(stored));
     } catch (const StoreError& e) {
+        span.set_status(telemetry::StatusCode::error, e.what());
         spdlog::error("ingester: {} bounties not stored: {}", bounties.size(), e.what());
     }
 }

@@ -175,14 +175,32 @@ LogRecord to_log_record(const ParsedSyslog& parsed, std::string_view raw_line) {
     row.event_type = parsed.msgid;
     row.attacker_ip = parsed.attacker_ip;
     row.raw_line = std::string(raw_line);
-    row.fields = fields_json(parsed.fields);
     row.msg = parsed.msg;
-    if (const auto* tp = parsed.find("traceparent"))
-        if (const auto ctx = TraceContext::from_traceparent(*tp)) {
-            row.trace_id = ctx->trace_id_hex();
-            row.span_id = ctx->span_id_hex();
-        }
+    // A forwarder's traceparent param (append_rfc5424_traced) is trace context, not an
+    // event field: it goes to the trace columns, like the reference stripped `_trace`.
+    const auto* tp = parsed.find(kTraceparentParam);
+    const auto ctx = tp ? TraceContext::from_traceparent(*tp) : std::nullopt;
+    if (ctx) {
+        row.trace_id = ctx->trace_id_hex();
+        row.span_id = ctx->span_id_hex();
+        Fields fields;
+        for (const auto& field : parsed.fields)
+            if (field.first != kTraceparentParam) fields.push_back(field);
+        row.fields = fields_json(fields);
+    } else {
+        row.fields = fields_json(parsed.fields);
+    }
     return row;
+}
+
+TraceContext trace_context_of(const LogRecord& row) {
+    TraceContext context;
+    if (!row.trace_id || !row.span_id ||
+        !telemetry::parse_lower_hex(*row.trace_id, context.trace_id.data(),
+                                    context.trace_id.size()) ||
+        !telemetry::parse_lower_hex(*row.span_id, context.span_id.data(), context.span_id.size()))
+        return {};
+    return context;
 }
 
 std::optional<LogRecord> json_line_to_log_record(std::string_view line, std::string& error) {
@@ -228,6 +246,17 @@ std::optional<LogRecord> json_line_to_log_record(std::string_view line, std::str
                                std::pair{"span_id", &row.span_id}})
         if (const auto it = record.find(key); it != record.end() && !it->is_null())
             *target = string_or_dump(*it);
+    // The reference's carrier (api.md §5.3): `_trace: {"traceparent": …}` fills the trace
+    // columns when the record has none of its own.
+    if (!row.trace_id)
+        if (const auto carrier = record.find("_trace");
+            carrier != record.end() && carrier->is_object())
+            if (const auto tp = carrier->find("traceparent");
+                tp != carrier->end() && tp->is_string())
+                if (const auto ctx = TraceContext::from_traceparent(tp->get<std::string>())) {
+                    row.trace_id = ctx->trace_id_hex();
+                    row.span_id = ctx->span_id_hex();
+                }
     return row;
 }
 

@@ -30,6 +30,10 @@ LogRecord to_log_record(const Event& event);
 // `raw_line` is the line as received.
 LogRecord to_log_record(const ParsedSyslog& parsed, std::string_view raw_line);
 
+// The trace context a stored row points to (its trace_id/span_id columns), or an invalid
+// one. The store keeps no flags, so the result says "not sampled"; it is meant for links.
+TraceContext trace_context_of(const LogRecord& row);
+
 // One line of the reference collector's .json file (api.md §5.3/§5.4). Returns the
 // reason in `error` and nullopt when the record cannot be stored (fixes QUIRK Q2: such
 // lines are dead-lettered instead of stalling ingestion).

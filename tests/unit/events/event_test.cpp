@@ -61,8 +61,11 @@ TEST(TraceContext, TraceparentRoundTrip) {
 
 TEST(TraceContext, RejectsMalformedAndZeroIds) {
     EXPECT_FALSE(TraceContext::from_traceparent(""));
-    EXPECT_FALSE(TraceContext::from_traceparent(
-        "01-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"));  // unknown version
+    // A future version is parsed as version 00 (W3C Trace Context §4.3); ff is invalid.
+    EXPECT_TRUE(
+        TraceContext::from_traceparent("01-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"));
+    EXPECT_FALSE(
+        TraceContext::from_traceparent("ff-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"));
     EXPECT_FALSE(
         TraceContext::from_traceparent("00-00000000000000000000000000000000-00f067aa0ba902b7-01"));
     EXPECT_FALSE(

@@ -1,0 +1,350 @@
+// Tracing end to end (issue #6): one real `redis-cli AUTH` against a decky of `decnet up`
+// shows up as one connected trace — honeypot.session → honeypot.event children → an
+// ingester.batch linking to the event → an sse.emit_logs frame linking to it — and the
+// stored log row carries the event span's ids. A syslog line with a traceparent sent to
+// `decnet collect` continues that trace. The OTLP/HTTP receiver is a small blocking
+// server inside the test (127.0.0.1:18410 and :18411); subnet 127.99.41.0/24, API port 18400.
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <mutex>
+#include <nlohmann/json.hpp>
+#include <regex>
+#include <thread>
+
+#include "integration/background_process.hpp"
+#include "integration/cli_runner.hpp"
+#include "store/repository.hpp"
+
+namespace decnet::testing {
+namespace {
+
+using ::testing::HasSubstr;
+using ::testing::Not;
+using json = nlohmann::json;
+using namespace std::chrono_literals;
+
+// One receiver port per test: ctest runs them in parallel.
+constexpr int kUpReceiverPort = 18410;
+constexpr int kCollectReceiverPort = 18411;
+constexpr const char* kBase = "http://127.0.0.1:18400/api/v1";
+constexpr const char* kPassword = "trace-e2e-password-1";
+
+// Accepts POST /v1/traces (OTLP/HTTP JSON), answers 200 and keeps each body. One
+// connection at a time, every wait bounded by poll() so stop() returns promptly.
+class OtlpReceiver {
+  public:
+    explicit OtlpReceiver(int port) {
+        fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
+        int one = 1;
+        ::setsockopt(fd_, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+        sockaddr_in address{};
+        address.sin_family = AF_INET;
+        address.sin_port = htons(static_cast<std::uint16_t>(port));
+        address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+        ok_ = ::bind(fd_, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0 &&
+              ::listen(fd_, 16) == 0;
+        if (ok_) thread_ = std::thread([this] { run(); });
+    }
+    ~OtlpReceiver() {
+        stop_ = true;
+        if (thread_.joinable()) thread_.join();
+        ::close(fd_);
+    }
+    bool ok() const { return ok_; }
+
+    // Every span received so far, flattened from resourceSpans/scopeSpans.
+    std::vector<json> spans() const {
+        std::lock_guard lock(mutex_);
+        std::vector<json> out;
+        for (const auto& body : bodies_) {
+            const auto request = json::parse(body, nullptr, false);
+            if (!request.is_object()) continue;
+            for (const auto& resource : request.value("resourceSpans", json::array()))
+                for (const auto& scope : resource.value("scopeSpans", json::array()))
+                    for (const auto& span : scope.value("spans", json::array()))
+                        out.push_back(span);
+        }
+        return out;
+    }
+
+  private:
+    void run() {
+        while (!stop_) {
+            pollfd p{fd_, POLLIN, 0};
+            if (::poll(&p, 1, 100) <= 0) continue;
+            const int client = ::accept(fd_, nullptr, nullptr);
+            if (client < 0) continue;
+            serve(client);
+            ::close(client);
+        }
+    }
+
+    // HTTP/1.1, one request per connection (what decnet's exporter sends).
+    void serve(int client) {
+        std::string data;
+        char chunk[65536];
+        std::size_t header_end = std::string::npos, length = 0;
+        const auto deadline = std::chrono::steady_clock::now() + 5s;
+        while (std::chrono::steady_clock::now() < deadline && data.size() < (64u << 20)) {
+            if (header_end != std::string::npos && data.size() >= header_end + 4 + length) break;
+            pollfd p{client, POLLIN, 0};
+            if (::poll(&p, 1, 100) <= 0) continue;
+            const auto n = ::recv(client, chunk, sizeof chunk, 0);
+            if (n <= 0) return;
+            data.append(chunk, static_cast<std::size_t>(n));
+            if (header_end == std::string::npos &&
+                (header_end = data.find("\r\n\r\n")) != std::string::npos) {
+                std::smatch match;
+                const std::string headers = data.substr(0, header_end);
+                if (std::regex_search(headers, match,
+                                      std::regex("content-length: *([0-9]+)", std::regex::icase)))
+                    length = std::stoul(match[1]);
+            }
+        }
+        if (header_end == std::string::npos) return;
+        {
+            std::lock_guard lock(mutex_);
+            if (data.starts_with("POST /v1/traces"))
+                bodies_.push_back(data.substr(header_end + 4, length));
+        }
+        const std::string answer =
+            "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 2\r\n"
+            "Connection: close\r\n\r\n{}";
+        (void)!::send(client, answer.data(), answer.size(), MSG_NOSIGNAL);
+    }
+
+    int fd_ = -1;
+    bool ok_ = false;
+    std::atomic<bool> stop_{false};
+    mutable std::mutex mutex_;
+    std::vector<std::string> bodies_;
+    std::thread thread_;
+};
+
+std::string attribute(const json& span, const std::string& key) {
+    for (const auto& a : span.value("attributes", json::array()))
+        if (a.value("key", "") == key) {
+            const auto& v = a["value"];
+            if (v.contains("stringValue")) return v["stringValue"].get<std::string>();
+            if (v.contains("intValue")) return v["intValue"].dump();
+        }
+    return {};
+}
+
+bool links_to(const json& span, const std::string& trace_id, const std::string& span_id) {
+    for (const auto& link : span.value("links", json::array()))
+        if (link.value("traceId", "") == trace_id && link.value("spanId", "") == span_id)
+            return true;
+    return false;
+}
+
+std::vector<json> named(const std::vector<json>& spans, const std::string& name) {
+    std::vector<json> out;
+    for (const auto& span : spans)
+        if (span.value("name", "") == name) out.push_back(span);
+    return out;
+}
+
+std::pair<int, json> call(const std::string& method, const std::string& path,
+                          const std::string& token = "", const std::string& body = "") {
+    std::string command = "curl -s --max-time 20 -w '\\n%{http_code}' -X " + method;
+    if (!token.empty()) command += " -H 'Authorization: Bearer " + token + "'";
+    if (!body.empty()) command += " -H 'Content-Type: application/json' --data-binary @-";
+    command += std::string(" '") + kBase + path + "'";
+    if (!body.empty()) command = "printf '%s' '" + body + "' | " + command;
+    const auto out = capture(command);
+    const auto cut = out.rfind('\n');
+    if (cut == std::string::npos) return {0, json()};
+    return {std::atoi(out.c_str() + cut + 1),
+            json::parse(out.substr(0, cut), nullptr, /*allow_exceptions=*/false)};
+}
+
+std::string login() {
+    const std::string credentials =
+        std::string(R"({"username":"admin","password":")") + kPassword + R"("})";
+    auto [status, answer] = call("POST", "/auth/login", "", credentials);
+    EXPECT_EQ(status, 200) << answer.dump();
+    if (answer.value("must_change_password", false)) {
+        call("POST", "/auth/change-password", answer.value("access_token", ""),
+             std::string(R"({"old_password":")") + kPassword + R"(","new_password":")" + kPassword +
+                 R"("})");
+        answer = call("POST", "/auth/login", "", credentials).second;
+    }
+    return answer.value("access_token", "");
+}
+
+TEST(TracingE2e, OneRedisAuthIsOneConnectedTraceFromSessionToSseFrame) {
+    OtlpReceiver receiver(kUpReceiverPort);
+    ASSERT_TRUE(receiver.ok()) << "port " << kUpReceiverPort << " in use";
+    const auto dir = make_temp_dir();
+    BackgroundProcess up(
+        {"/usr/bin/env",
+         std::string("DECNET_ADMIN_PASSWORD=") + kPassword,
+         "DECNET_JWT_SECRET=",
+         "DECNET_TRACING=true",
+         "DECNET_OTEL_ENDPOINT=http://127.0.0.1:" + std::to_string(kUpReceiverPort),
+         "OTEL_BSP_SCHEDULE_DELAY=200",
+         DECNET_BINARY,
+         "up",
+         "-n",
+         "1",
+         "--services",
+         "redis",
+         "--subnet",
+         "127.99.41.0/24",
+         "--db",
+         dir + "/up.db",
+         "--state-dir",
+         dir,
+         "--api-port",
+         "18400"},
+        dir);
+    const auto out = up.wait_for_output("decnet is up", 30s);
+    ASSERT_THAT(out, HasSubstr("REST API: http://127.0.0.1:18400/api/v1")) << up.err();
+    const auto token = login();
+    ASSERT_FALSE(token.empty());
+
+    // An SSE client is listening when the attacker authenticates.
+    const auto stream = capture(std::string("curl -sN --max-time 5 '") + kBase +
+                                "/stream?token=" + token + "' > " + dir +
+                                "/stream.out & sleep 1.5; "
+                                "redis-cli -h 127.99.41.1 -p 6379 AUTH trace-user trace-pass "
+                                ">/dev/null 2>&1; wait; cat " +
+                                dir + "/stream.out");
+    ASSERT_THAT(stream, HasSubstr("trace-pass"));
+
+    // The stored row of the auth event.
+    auto [status, logs] = call("GET", "/logs?search=trace-pass&limit=10", token);
+    ASSERT_EQ(status, 200) << logs.dump();
+    json row;
+    for (const auto& r : logs.value("data", json::array()))
+        if (r.value("event_type", "") == "auth") row = r;
+    ASSERT_TRUE(row.is_object()) << logs.dump();
+    ASSERT_TRUE(row["trace_id"].is_string()) << row.dump();
+    const auto trace_id = row["trace_id"].get<std::string>();
+    const auto event_span_id = row["span_id"].get<std::string>();
+
+    // Wait (bounded) for the spans: batches are exported every 200 ms.
+    std::vector<json> spans;
+    json session, event, batch, emit;
+    for (const auto deadline = std::chrono::steady_clock::now() + 15s;
+         std::chrono::steady_clock::now() < deadline; std::this_thread::sleep_for(200ms)) {
+        spans = receiver.spans();
+        session = event = batch = emit = json();
+        for (const auto& s : named(spans, "honeypot.event"))
+            if (s.value("spanId", "") == event_span_id) event = s;
+        for (const auto& s : named(spans, "honeypot.session"))
+            if (s.value("traceId", "") == trace_id) session = s;
+        for (const auto& s : named(spans, "ingester.batch"))
+            if (links_to(s, trace_id, event_span_id)) batch = s;
+        for (const auto& s : named(spans, "sse.emit_logs"))
+            if (links_to(s, trace_id, event_span_id)) emit = s;
+        if (!session.is_null() && !event.is_null() && !batch.is_null() && !emit.is_null()) break;
+    }
+    ASSERT_FALSE(event.is_null()) << "no honeypot.event " << event_span_id << " in " << spans.size()
+                                  << " spans";
+    ASSERT_FALSE(session.is_null()) << "no honeypot.session in trace " << trace_id;
+    ASSERT_FALSE(batch.is_null()) << "no ingester.batch links to the event";
+    ASSERT_FALSE(emit.is_null()) << "no sse.emit_logs links to the event";
+
+    // session → events: same trace, the session is the parent, a new root itself.
+    EXPECT_EQ(event["traceId"], trace_id);
+    EXPECT_EQ(event["parentSpanId"], session["spanId"]);
+    EXPECT_FALSE(session.contains("parentSpanId") && session["parentSpanId"] != "");
+    EXPECT_EQ(session["kind"], 2);  // server
+    EXPECT_EQ(attribute(session, "service"), "redis");
+    EXPECT_EQ(attribute(session, "attacker_ip"), "127.0.0.1");
+    EXPECT_NE(attribute(session, "bytes_in"), "");
+    EXPECT_EQ(attribute(session, "close_reason"), "peer_closed");
+    EXPECT_EQ(attribute(event, "event_type"), "auth");
+    // Every event of the session (connect, auth, …) is a child of the session.
+    int children = 0;
+    for (const auto& s : named(spans, "honeypot.event"))
+        if (s.value("parentSpanId", "") == session.value("spanId", "")) ++children;
+    EXPECT_GE(children, 2);
+    // The batch and the SSE frame start traces of their own and link back.
+    EXPECT_NE(batch["traceId"], trace_id);
+    EXPECT_NE(attribute(batch, "batch_size"), "");
+    EXPECT_NE(emit["traceId"], trace_id);
+    EXPECT_NE(attribute(emit, "log_count"), "");
+    // The DB write is a child of the batch.
+    bool write_child = false;
+    for (const auto& s : named(spans, "ingester.write"))
+        write_child |= s.value("parentSpanId", "") == batch.value("spanId", "");
+    EXPECT_TRUE(write_child);
+    // The stolen credential: a bounty span linked to the event.
+    bool bounty = false;
+    for (const auto& s : named(spans, "ingester.extract_bounty"))
+        bounty |= links_to(s, trace_id, event_span_id);
+    EXPECT_TRUE(bounty);
+
+    EXPECT_EQ(up.stop(), 0) << up.err();
+    // The process's own log lines carried trace ids while a span was current is covered
+    // by unit tests; here: tracing was announced.
+    EXPECT_THAT(up.err() + up.out(), HasSubstr("tracing on"));
+}
+
+TEST(TracingE2e, CollectContinuesATraceparentFromTheLine) {
+    OtlpReceiver receiver(kCollectReceiverPort);
+    ASSERT_TRUE(receiver.ok()) << "port " << kCollectReceiverPort << " in use";
+    const auto dir = make_temp_dir();
+    BackgroundProcess collector(
+        {"/usr/bin/env", "DECNET_TRACING=true",
+         "DECNET_OTEL_ENDPOINT=http://127.0.0.1:" + std::to_string(kCollectReceiverPort),
+         "OTEL_BSP_SCHEDULE_DELAY=200", DECNET_BINARY, "collect", "--listen", "udp://127.0.0.1:0",
+         "--db", dir + "/c.db"},
+        dir);
+    const auto out = collector.wait_for_output("Collector listening on");
+    std::smatch match;
+    ASSERT_TRUE(std::regex_search(out, match, std::regex(R"(udp://127\.0\.0\.1:(\d+))"))) << out;
+    const std::string port = match[1];
+    const std::string trace_id = "4bf92f3577b34da6a3ce929d0e0e4736";
+    const std::string sender_span = "00f067aa0ba902b7";
+    // What a forwarding sensor sends (append_rfc5424_traced).
+    const std::string line =
+        "<134>1 2026-11-27T10:00:00+00:00 decky-01 redis - auth "
+        "[decnet@55555 src=\"10.7.7.7\" password=\"hunter2\" "
+        "traceparent=\"00-" +
+        trace_id + "-" + sender_span + "-01\"]";
+    write_file(dir + "/line.txt", line + "\n");
+    ASSERT_EQ(std::system(
+                  ("bash -c 'cat " + dir + "/line.txt > /dev/udp/127.0.0.1/" + port + "'").c_str()),
+              0);
+
+    auto repo = store::open_sqlite(dir + "/c.db");
+    for (const auto deadline = std::chrono::steady_clock::now() + 10s;
+         repo->count_logs({}) < 1 && std::chrono::steady_clock::now() < deadline;)
+        std::this_thread::sleep_for(50ms);
+    const auto rows = repo->logs({}, 5, 0);
+    ASSERT_EQ(rows.size(), 1u);
+    ASSERT_TRUE(rows[0].trace_id.has_value());
+    EXPECT_EQ(*rows[0].trace_id, trace_id);
+    EXPECT_THAT(rows[0].fields, Not(HasSubstr("traceparent")));
+    EXPECT_THAT(rows[0].raw_line, HasSubstr("traceparent"));
+
+    // The row points to the collector's span, whose parent is the sender's span.
+    json received;
+    for (const auto deadline = std::chrono::steady_clock::now() + 10s;
+         received.is_null() && std::chrono::steady_clock::now() < deadline;
+         std::this_thread::sleep_for(200ms))
+        for (const auto& s : named(receiver.spans(), "collector.event"))
+            if (s.value("spanId", "") == rows[0].span_id.value_or("")) received = s;
+    std::string seen;
+    for (const auto& s : receiver.spans()) seen += s.value("name", "") + "; ";
+    ASSERT_FALSE(received.is_null()) << "spans received: " << seen;
+    EXPECT_EQ(received["traceId"], trace_id);
+    EXPECT_EQ(received["parentSpanId"], sender_span);
+    EXPECT_EQ(attribute(received, "attacker_ip"), "10.7.7.7");
+    EXPECT_EQ(collector.stop(), 0) << collector.err();
+}
+
+}  // namespace
+}  // namespace decnet::testing
