@@ -40,6 +40,10 @@ engine::PrivilegeDrop instance_privilege_drop(const InstanceOptions& options,
         if (fd >= 0) ::close(fd);
         drop.files.push_back(*config.log_file);
     }
+    for (const auto& decky : config.deckies)
+        for (const auto& [service, persona] : decky.service_config)
+            if (const auto files = persona.find("files"); files != persona.end())
+                drop.readable.push_back(files->second);
     return drop;
 }
 

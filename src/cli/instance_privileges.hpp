@@ -13,7 +13,7 @@ std::string check_user_exists(const std::string& name);
 
 // The state dir (pid file, state file, control socket, spool, JWT secret), the SQLite
 // database with its WAL/SHM files, and the --log-file (created now if missing, since the
-// sink opens it lazily).
+// sink opens it lazily); http `files` directories must stay readable.
 engine::PrivilegeDrop instance_privilege_drop(const InstanceOptions& options,
                                               const DeploymentConfig& config,
                                               const engine::StatePaths& paths);

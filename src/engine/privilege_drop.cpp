@@ -174,8 +174,8 @@ void check_reachable(const std::vector<std::pair<std::string, int>>& paths,
         throw ConfigError("privilege drop: cannot switch to the user in a test process");
     throw ConfigError("user '" + user + "' cannot reach " +
                       paths[static_cast<std::size_t>(code - 1)].first +
-                      " (a parent directory is closed to it); use a --state-dir / --db the "
-                      "user can reach, or --user root");
+                      " (it or a parent directory is closed to it); use paths the user can "
+                      "reach, or --user root");
 }
 
 }  // namespace
@@ -227,6 +227,8 @@ void drop_privileges(const PrivilegeDrop& drop) {
             throw ConfigError("privilege drop: cannot chown " + file + ": " + std::strerror(errno));
         reachable.emplace_back(file, R_OK | W_OK);
     }
+    for (const auto& path : drop.readable)
+        if (std::filesystem::exists(path)) reachable.emplace_back(path, R_OK | X_OK);
     check_reachable(reachable, user.name);
 
     const int signal = SIGRTMIN + 6;

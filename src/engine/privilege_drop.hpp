@@ -28,8 +28,9 @@ struct PrivilegeDrop {
     // capabilities so the `ip` commands decnet runs (namespace removal at teardown,
     // API-added deckies) still work.
     bool namespace_admin = false;
-    std::vector<std::string> trees;  // chowned recursively (the state dir)
-    std::vector<std::string> files;  // chowned when they exist (database, log file)
+    std::vector<std::string> trees;     // chowned recursively (the state dir)
+    std::vector<std::string> files;     // chowned when they exist (database, log file)
+    std::vector<std::string> readable;  // only checked: the user must read them (http `files`)
 };
 
 // The capability bits kept (as in /proc/<pid>/status CapEff).
