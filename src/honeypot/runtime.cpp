@@ -174,7 +174,8 @@ struct Runtime::Impl {
             accepted.error = e.what();
         }
         if (accepted.plain) co_return std::move(accepted.plain);
-        if (accepted.raw) {
+        // A connect-and-close (port scan) is not an error, like an empty plain connection.
+        if (accepted.raw && !accepted.silent) {
             Session failed(std::move(*accepted.raw), peer, listener.context, limits);
             failed.emit(failed.event("tls_error", Severity::warning)
                             .add("remote_addr", failed.peer_ip())

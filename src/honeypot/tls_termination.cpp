@@ -185,6 +185,7 @@ asio::awaitable<TlsAccepted> accept_tls(tcp::socket socket, std::shared_ptr<ssl:
     timer.cancel();
     if (ec || timed_out) {
         out.error = timed_out ? std::string("handshake timed out") : ec.message();
+        out.silent = !timed_out && (ec == asio::error::eof || ec == ssl::error::stream_truncated);
         out.raw = std::move(pipe->tls.next_layer());
         co_return out;
     }

@@ -30,7 +30,8 @@ std::shared_ptr<boost::asio::ssl::context> tls_server_context(const std::string&
 struct TlsAccepted {
     std::optional<boost::asio::ip::tcp::socket> plain;  // the emulator's side; nullopt: failed
     std::string error;                                  // why the handshake failed
-    std::string version;                                // "TLSv1.3"
+    bool silent = false;  // the peer closed before saying anything (a connect scan)
+    std::string version;  // "TLSv1.3"
     // On failure the raw connection comes back, so the caller can still report it.
     std::optional<boost::asio::ip::tcp::socket> raw;
 };

@@ -188,6 +188,8 @@ TEST(CliHttp, TlsOn443AndFilesPersona) {
     EXPECT_EQ(capture("curl -s -o /dev/null -w '%{http_code}' --max-time 5 "
                       "http://127.132.0.1:443/"),
               "000");
+    // A connect-and-close (a connect scan) is not a TLS error.
+    EXPECT_EQ(capture("bash -c 'echo -n > /dev/tcp/127.132.0.1/443' && echo open"), "open\n");
     // A login form posted over TLS is a credential like any other.
     EXPECT_EQ(capture("curl -sk -o /dev/null -w '%{http_code}' --max-time 10 -d "
                       "'username=root&password=t0ps3cret' https://127.132.0.1/login"),
@@ -204,7 +206,7 @@ TEST(CliHttp, TlsOn443AndFilesPersona) {
         std::this_thread::sleep_for(std::chrono::milliseconds(50));
     EXPECT_EQ(up.stop(), 0) << up.err();
 
-    // The TLS 1.1 attempt and the plain request.
+    // The TLS 1.1 attempt and the plain request; not the connect-and-close.
     const auto errors = repo->logs(tls_error, 10, 0);
     ASSERT_EQ(errors.size(), 2u);
     std::string all;
