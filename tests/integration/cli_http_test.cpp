@@ -220,7 +220,8 @@ TEST(CliHttp, TlsOn443AndFilesPersona) {
     requests.search = "service:http event:request";
     bool saw_tls_get = false;
     for (const auto& row : repo->logs(requests, 50, 0))
-        saw_tls_get |= row.fields.find(R"("path":"/robots.txt")") != std::string::npos;
+        saw_tls_get |= row.fields.find(R"("path":"/robots.txt")") != std::string::npos &&
+                       row.fields.find(R"("dst_port":"443")") != std::string::npos;
     EXPECT_TRUE(saw_tls_get);
     const auto bounties = repo->bounties(credentials, 10, 0);
     ASSERT_EQ(bounties.size(), 1u);

@@ -510,6 +510,7 @@ awaitable<void> serve_http(Session& s) {
                      .add("query", line.query)
                      .add("remote_addr", s.peer_ip())
                      .add("src_port", s.peer_port())
+                     .add("dst_port", listening_port(s))  // 443: the request came over TLS
                      .add("headers", json_map(headers))
                      .add("body", prefix(body, kLoggedBody));
     const auto* type = find_header(headers, "Content-Type");
