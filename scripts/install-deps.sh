@@ -22,6 +22,7 @@ TEST_PACKAGES=(
   telnet                              # the real client for the telnet emulator test
   nmap                                # netns mode test: SYN scan from the attacker namespace
   prometheus                          # promtool check metrics validates GET /metrics
+  python3-yaml                        # compose export test parses the YAML back
 )
 # Load generators for `make bench` only (not needed to build or test).
 BENCH_PACKAGES=(

@@ -55,6 +55,10 @@ void add_deploy_command(CLI::App& app, int& exit_code) {
         flags->finish(*cmd);
         const auto plan = make_plan(flags->options);
         print_plan(plan, flags->json);
+        if (plan.config.mode == DeployMode::docker || flags->output || flags->templates_dir) {
+            exit_code = export_compose(plan, *flags, "deploy");
+            return;
+        }
         if (flags->dry_run) {
             if (!flags->json) std::cout << "\nDry run — nothing started.\n";
             exit_code = kExitOk;

@@ -3,12 +3,17 @@
 
 #include <CLI/CLI.hpp>
 #include <chrono>
+#include <filesystem>
+#include <fstream>
 #include <iostream>
 
 #include "cli/commands.hpp"
 #include "cli/table.hpp"
+#include "core/error.hpp"
+#include "core/ipv4.hpp"
 #include "core/os_profiles.hpp"
 #include "core/service_catalog.hpp"
+#include "engine/compose_export.hpp"
 #include "engine/network_detect.hpp"
 
 namespace decnet::cli {
@@ -38,6 +43,19 @@ std::string services_cell(const engine::DeploymentPlan& plan, const DeckyConfig&
         }
     }
     return out;
+}
+
+// The `docker network create` line for the external network the compose file expects
+// (engine.md §5.4).
+std::string network_command(const DeploymentConfig& c) {
+    std::vector<Ipv4> ips;
+    for (const auto& d : c.deckies) ips.push_back(Ipv4::parse(d.ip));
+    std::string cmd = "docker network create -d " + std::string(c.ipvlan ? "ipvlan" : "macvlan") +
+                      " -o parent=" + or_dash(c.interface);
+    if (c.ipvlan) cmd += " -o ipvlan_mode=l2";
+    cmd += " --subnet " + c.subnet;
+    if (!c.gateway.empty()) cmd += " --gateway " + c.gateway;
+    return cmd + " --ip-range " + covering_range(ips) + " decnet_lan";
 }
 
 }  // namespace
@@ -73,6 +91,12 @@ std::shared_ptr<DeployFlags> add_deploy_flags(CLI::App& cmd) {
                    "Minutes between service rotations (default: INI value, else 30)");
     cmd.add_option("--seed", o.seed, "Seed for random choices, for reproducible plans");
     cmd.add_flag("--dry-run", flags->dry_run, "Print the plan; start nothing");
+    cmd.add_option("--output,-o", flags->output,
+                   "--mode docker --dry-run: write the docker-compose file here (default "
+                   "./decnet-compose.yml; - for stdout)");
+    cmd.add_option("--templates-dir", flags->templates_dir,
+                   "--mode docker: directory of the reference's service build contexts "
+                   "(default: templates/ beside the compose file)");
     cmd.add_flag("--json", flags->json, "Print the plan as JSON (docs/deploy-plan.md)");
     return flags;
 }
@@ -84,6 +108,49 @@ void DeployFlags::finish(const CLI::App& command) {
                              " is not in the range x>=1.");
         options.deckies = deckies;
     }
+}
+
+int export_compose(const engine::DeploymentPlan& plan, const DeployFlags& flags,
+                   std::string_view verb) {
+    namespace fs = std::filesystem;
+    const bool docker = plan.config.mode == DeployMode::docker;
+    if ((flags.output || flags.templates_dir) && !(docker && flags.dry_run))
+        throw UsageError(
+            "--output and --templates-dir write the compose file of --mode docker "
+            "--dry-run");
+    if (!docker) return kExitOk;
+    if (!flags.dry_run)
+        return not_available(verb,
+                             "running containers — docker mode only exports a compose "
+                             "file: add --dry-run (--output FILE)");
+    const bool to_stdout = flags.output && *flags.output == "-";
+    if (to_stdout && flags.json) throw UsageError("--output - and --json would both use stdout");
+    const fs::path file = fs::absolute(flags.output && !to_stdout ? fs::path(*flags.output)
+                                                                  : fs::path("decnet-compose.yml"));
+    engine::ComposeOptions options;
+    options.templates_dir = fs::absolute(flags.templates_dir ? fs::path(*flags.templates_dir)
+                                                             : file.parent_path() / "templates")
+                                .lexically_normal()
+                                .string();
+    options.base_dir = fs::current_path().string();
+    const auto yaml = engine::generate_compose(plan.config, options);
+    if (to_stdout) {
+        std::cout << yaml << std::flush;
+        return kExitOk;
+    }
+    {
+        std::ofstream out(file, std::ios::trunc);
+        out << yaml;
+        out.close();
+        if (!out) throw ConfigError("cannot write " + file.string());
+    }
+    // With --json, stdout carries the plan only.
+    auto& say = flags.json ? std::cerr : std::cout;
+    say << "\nCompose file written → " << file.string() << "\n"
+        << "It expects the external network decnet_lan:\n  " << network_command(plan.config)
+        << "\nStart it with: docker compose -f " << file.string() << " up --build -d\n"
+        << "Dry run — no containers started." << std::endl;
+    return kExitOk;
 }
 
 engine::DeploymentPlan make_plan(const engine::DeployOptions& options) {

@@ -16,6 +16,7 @@
 #include "api/live_fleet_control.hpp"
 #include "api/log_feed.hpp"
 #include "cli/command_tracing.hpp"
+#include "cli/instance_privileges.hpp"
 #include "cli/signal_waiter.hpp"
 #include "core/error.hpp"
 #include "core/rng.hpp"
@@ -227,6 +228,11 @@ std::shared_ptr<InstanceOptions> add_instance_flags(CLI::App& cmd) {
     cmd.add_option("--state-dir", o->state_dir,
                    "State directory of this instance (default /run/decnet as root, else "
                    "$XDG_STATE_HOME/decnet)");
+    cmd.add_option("--user", o->user,
+                   "Started as root: switch to this user once every socket is bound "
+                   "(root keeps root)")
+        ->capture_default_str()
+        ->check(check_user_exists, "USER");
     return o;
 }
 
@@ -279,6 +285,7 @@ int run_instance(const engine::DeploymentPlan& plan, const InstanceOptions& opti
                              : start_api(options, paths, *repository, live_fleet,
                                          instance_health(ingester, bus, runtime),
                                          instance_metrics(ingester, bus, runtime), log_feed, bus);
+        engine::drop_privileges(instance_privilege_drop(options, plan.config, paths));
         if (hooks.ready) hooks.ready(report, paths, api ? api->url() : std::string());
         stop.wait();
         if (api) api->stop();

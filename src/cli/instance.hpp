@@ -19,14 +19,15 @@ class App;
 namespace decnet::cli {
 
 struct InstanceOptions {
-    std::string db;         // empty: $DECNET_DB_PATH or ./decnet.db
-    std::string api_host;   // empty: $DECNET_API_HOST or 127.0.0.1
-    int api_port = 0;       // 0: $DECNET_API_PORT or 8000
-    bool no_api = false;    // --no-api: deckies and ingestion only
-    std::string state_dir;  // empty: engine::default_state_dir()
+    std::string db;               // empty: $DECNET_DB_PATH or ./decnet.db
+    std::string api_host;         // empty: $DECNET_API_HOST or 127.0.0.1
+    int api_port = 0;             // 0: $DECNET_API_PORT or 8000
+    bool no_api = false;          // --no-api: deckies and ingestion only
+    std::string state_dir;        // empty: engine::default_state_dir()
+    std::string user = "nobody";  // run as this user once bound (when started as root)
 };
 
-// --db, --api-host, --api-port, --no-api, --state-dir (shared by `up` and `deploy`).
+// --db, --api-host, --api-port, --no-api, --state-dir, --user (shared by `up` and `deploy`).
 std::shared_ptr<InstanceOptions> add_instance_flags(CLI::App& command);
 
 // How the caller hears about start-up: `up` prints to the terminal, a daemon writes to the

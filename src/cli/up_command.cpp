@@ -40,9 +40,9 @@ void print_listeners(const honeypot::DeployReport& report) {
 int run_up(DeployFlags& flags, const InstanceOptions& options) {
     const auto plan = make_plan(flags.options);
     print_plan(plan, flags.json);
+    if (plan.config.mode == DeployMode::docker || flags.output || flags.templates_dir)
+        return export_compose(plan, flags, "up");
     if (flags.dry_run) return kExitOk;
-    if (plan.config.mode == DeployMode::docker)
-        return not_available("up", "docker mode (use --dry-run, or loopback/netns mode)");
 
     InstanceHooks hooks;
     if (plan.config.mode == DeployMode::netns)

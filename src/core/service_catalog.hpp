@@ -16,6 +16,7 @@ std::string_view to_string(Transport t);
 struct ServicePort {
     std::uint16_t port;
     Transport transport;
+    bool tls = false;  // the runtime terminates TLS before the emulator sees the bytes
 };
 
 // A persona setting from an INI [decky.service] subsection, with the environment

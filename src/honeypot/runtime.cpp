@@ -23,6 +23,7 @@
 #include "events/event_bus.hpp"
 #include "honeypot/service_registry.hpp"
 #include "honeypot/session.hpp"
+#include "honeypot/tls_termination.hpp"
 #include "telemetry/metrics.hpp"
 
 namespace decnet::honeypot {
@@ -74,6 +75,7 @@ struct Listener {
     PersonaConfig persona;
     ServiceContext context;
     ServiceHandler handler = nullptr;
+    bool tls = false;  // the port speaks TLS: terminate it before the handler runs
     std::shared_ptr<DeckyCounters> counters;
     std::vector<std::unique_ptr<tcp::acceptor>> acceptors;  // [i] runs on io_contexts[i]
     telemetry::metrics::Gauge* active_sessions = nullptr;   // looked up once, lives forever
@@ -102,6 +104,8 @@ asio::awaitable<void> heartbeat() {
 
 // How long a live change waits for a listener's threads to close it.
 constexpr auto kCloseTimeout = std::chrono::seconds(5);
+// A TLS client that neither finishes nor abandons its handshake is dropped after this.
+constexpr auto kMaxHandshakeTime = std::chrono::seconds(15);
 
 }  // namespace
 
@@ -166,21 +170,54 @@ struct Runtime::Impl {
         if (it != sessions_per_source.end() && --it->second == 0) sessions_per_source.erase(it);
     }
 
+    // TLS ports: the emulator gets the plaintext side; nullopt when the handshake failed
+    // (reported as a `tls_error` event: plain HTTP on 443 is a scanner's habit worth seeing).
+    asio::awaitable<std::optional<tcp::socket>> terminate_tls(const Listener& listener,
+                                                              tcp::socket socket,
+                                                              const tcp::endpoint& peer) {
+        TlsAccepted accepted;
+        try {
+            auto context = tls_server_context(listener.info.decky, listener.context.hostname,
+                                              listener.persona);
+            accepted = co_await accept_tls(std::move(socket), std::move(context),
+                                           std::min<std::chrono::steady_clock::duration>(
+                                               limits.idle_timeout, kMaxHandshakeTime));
+        } catch (const std::exception& e) {
+            accepted.error = e.what();
+        }
+        if (accepted.plain) co_return std::move(accepted.plain);
+        // A connect-and-close (port scan) is not an error, like an empty plain connection.
+        if (accepted.raw && !accepted.silent) {
+            Session failed(std::move(*accepted.raw), peer, listener.context, limits);
+            failed.emit(failed.event("tls_error", Severity::warning)
+                            .add("remote_addr", failed.peer_ip())
+                            .add("src_port", failed.peer_port())
+                            .add("dst_port", listener.info.port)
+                            .add("error", accepted.error));
+            failed.close();
+        }
+        co_return std::nullopt;
+    }
+
     asio::awaitable<void> run_session(std::shared_ptr<Listener> listener, tcp::socket socket,
                                       tcp::endpoint peer, std::string source) {
-        Session session(std::move(socket), peer, listener->context, limits);
-        std::optional<std::string> error;
-        try {
-            co_await listener->handler(session);
-        } catch (const std::exception& e) {
-            // An emulator bug must never take the process down: record it and move on.
-            error = e.what();
-            session.emit(session.event("session_error", Severity::error)
-                             .add("src", session.peer_ip())
-                             .add("error", e.what()));
+        std::optional<tcp::socket> stream(std::move(socket));
+        if (listener->tls) stream = co_await terminate_tls(*listener, std::move(*stream), peer);
+        if (stream) {
+            Session session(std::move(*stream), peer, listener->context, limits);
+            std::optional<std::string> error;
+            try {
+                co_await listener->handler(session);
+            } catch (const std::exception& e) {
+                // An emulator bug must never take the process down: record it and move on.
+                error = e.what();
+                session.emit(session.event("session_error", Severity::error)
+                                 .add("src", session.peer_ip())
+                                 .add("error", e.what()));
+            }
+            session.finish_trace(error ? error->c_str() : nullptr);
+            session.close();
         }
-        session.finish_trace(error ? error->c_str() : nullptr);
-        session.close();
         release_source(source);
         --listener->counters->sessions;
         --sessions_active;
@@ -261,8 +298,12 @@ struct Runtime::Impl {
             listener->acceptors.push_back(std::make_unique<tcp::acceptor>(*io));
         listener->info = {decky.name, decky.ip, slug, port.port, "tcp"};
         listener->handler = handler;
+        listener->tls = port.tls;
         if (const auto it = decky.service_config.find(slug); it != decky.service_config.end())
             listener->persona = it->second;
+        // Emulators that name their port (Apache's "Server at … Port 443") read it here;
+        // an operator's own `port` persona value wins.
+        listener->persona.emplace("port", std::to_string(port.port));
         listener->counters = entry.counters;
         listener->active_sessions = &service_sessions_active().with({decky.name, slug});
         listener->context = {

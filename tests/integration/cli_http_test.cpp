@@ -1,10 +1,12 @@
 // `decnet up` with the http emulator, driven by the real curl and nc: the default persona
 // page, HEAD, 405, a WordPress-style login post that becomes a credential bounty, garbage and
-// oversized heads that get a 400 without taking the process down, and an INI persona.
+// oversized heads that get a 400 without taking the process down, an INI persona, TLS on
+// 443 and the `files` persona. Subnets 127.94/95/132.x belong to this file.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <filesystem>
 #include <sstream>
 #include <thread>
 
@@ -53,9 +55,9 @@ TEST(CliHttp, DefaultPersonaLoginCaptureAndBadRequests) {
 
     EXPECT_EQ(capture("curl -s -o /dev/null -w '%{http_code}' --max-time 5 -X DELETE " + url),
               "405");
-    // Port 443 is plain HTTP for now.
-    EXPECT_EQ(capture("curl -s -o /dev/null -w '%{http_code}' --max-time 5 "
-                      "http://127.94.0.1:443/admin"),
+    // Port 443 speaks TLS (CliHttp.TlsOn443AndFilesPersona has the details).
+    EXPECT_EQ(capture("curl -sk -o /dev/null -w '%{http_code}' --max-time 10 "
+                      "https://127.94.0.1/admin"),
               "403");
 
     EXPECT_EQ(capture("curl -s -o /dev/null -w '%{http_code}' --max-time 5 -d "
@@ -125,6 +127,105 @@ TEST(CliHttp, IniPersonaServesNginx) {
     EXPECT_THAT(reply, HasSubstr("X-Powered-By: PHP/7.4.33\r\n"));
     EXPECT_THAT(reply, HasSubstr("<title>Welcome to nginx!</title>"));
     EXPECT_EQ(up.stop(), 0) << up.err();
+}
+
+TEST(CliHttp, TlsOn443AndFilesPersona) {
+    const auto dir = make_temp_dir();
+    std::filesystem::create_directories(dir + "/site/backup");
+    write_file(dir + "/site/robots.txt", "User-agent: *\nDisallow: /backup/\n");
+    write_file(dir + "/site/backup/db.sql", "INSERT INTO users VALUES ('admin','hunter2');\n");
+    write_file(dir + "/secret.txt", "outside the files directory\n");
+    std::filesystem::create_symlink(dir + "/secret.txt", dir + "/site/escape.txt");
+    write_file(dir + "/web.ini",
+               "[general]\nnet = 127.132.0.0/24\n\n[web]\nservices = http\n\n"
+               "[web.http]\nfiles = site\nextra_headers = {\"X-Powered-By\": \"PHP/7.4.33\"}\n");
+    BackgroundProcess up({DECNET_BINARY, "up", "--no-api", "--config", dir + "/web.ini", "--db",
+                          dir + "/t.db", "--state-dir", dir},
+                         dir);
+    ASSERT_THAT(up.wait_for_output("decnet is up"), HasSubstr("decnet is up")) << up.err();
+    const std::string hostname =
+        capture("sed -n 's/.*\"hostname\": \"\\(.*\\)\",/\\1/p' " + dir + "/decnet-state.json");
+    ASSERT_FALSE(hostname.empty());
+
+    // TLS on 443: a self-signed certificate for the decky's hostname, TLS 1.2+.
+    const auto verbose = capture("curl -skv --max-time 20 https://127.132.0.1/robots.txt 2>&1");
+    EXPECT_THAT(verbose, HasSubstr("subject: CN=" + hostname.substr(0, hostname.size() - 1)));
+    EXPECT_THAT(verbose, HasSubstr("issuer: CN=" + hostname.substr(0, hostname.size() - 1)));
+    EXPECT_THAT(verbose, HasSubstr("SSL connection using TLSv1.3"));
+    EXPECT_THAT(verbose, HasSubstr("< HTTP/1.1 200 OK"));
+    EXPECT_THAT(verbose, HasSubstr("< Content-Type: text/plain"));
+    EXPECT_THAT(verbose, HasSubstr("< X-Powered-By: PHP/7.4.33"));
+    EXPECT_THAT(verbose, HasSubstr("Disallow: /backup/"));
+    EXPECT_EQ(count_lines_starting(verbose, "< Server:"), 1);
+    // The same certificate on the next connection (generated once per decky).
+    const auto fingerprint =
+        "echo | timeout 10 openssl s_client -connect 127.132.0.1:443 "
+        "2>/dev/null | openssl x509 -noout -fingerprint -sha256";
+    EXPECT_EQ(capture(fingerprint), capture(fingerprint));
+    EXPECT_THAT(capture(fingerprint), HasSubstr("Fingerprint="));
+    EXPECT_EQ(capture("echo | timeout 10 openssl s_client -tls1_1 -connect 127.132.0.1:443 "
+                      "2>&1 | grep -c 'BEGIN CERTIFICATE'"),
+              "0\n");
+
+    // files: nested paths and both ports; traversal and symlinks out are refused.
+    EXPECT_EQ(capture("curl -s --max-time 5 http://127.132.0.1/backup/db.sql"),
+              "INSERT INTO users VALUES ('admin','hunter2');\n");
+    EXPECT_EQ(capture("curl -sk -o /dev/null -w '%{http_code} %{content_type}' --max-time 10 "
+                      "https://127.132.0.1/backup/db.sql"),
+              "200 application/sql");
+    for (const auto* path :
+         {"/../secret.txt", "/%2e%2e/secret.txt", "/escape.txt", "/backup/", "/missing.txt", "/"}) {
+        const auto page = capture(std::string("curl -s --path-as-is --max-time 5 "
+                                              "http://127.132.0.1") +
+                                  path);
+        EXPECT_THAT(page, HasSubstr("<title>403 Forbidden</title>")) << path;
+        EXPECT_THAT(page, Not(HasSubstr("outside the files directory"))) << path;
+    }
+    // The address line names the port the request came in on.
+    EXPECT_THAT(capture("curl -sk --max-time 10 https://127.132.0.1/missing"),
+                HasSubstr("Server at web Port 443</address>"));
+    // Plain HTTP on the TLS port is reported, not served.
+    EXPECT_EQ(capture("curl -s -o /dev/null -w '%{http_code}' --max-time 5 "
+                      "http://127.132.0.1:443/"),
+              "000");
+    // A connect-and-close (a connect scan) is not a TLS error.
+    EXPECT_EQ(capture("bash -c 'echo -n > /dev/tcp/127.132.0.1/443' && echo open"), "open\n");
+    // A login form posted over TLS is a credential like any other.
+    EXPECT_EQ(capture("curl -sk -o /dev/null -w '%{http_code}' --max-time 10 -d "
+                      "'username=root&password=t0ps3cret' https://127.132.0.1/login"),
+              "403");
+
+    auto repo = store::open_sqlite(dir + "/t.db");
+    store::LogFilter tls_error;
+    tls_error.search = "service:http event:tls_error";
+    store::BountyFilter credentials;
+    credentials.bounty_type = "credential";
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+    while ((repo->count_logs(tls_error) < 2 || repo->bounties(credentials, 10, 0).empty()) &&
+           std::chrono::steady_clock::now() < deadline)
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    EXPECT_EQ(up.stop(), 0) << up.err();
+
+    // The TLS 1.1 attempt and the plain request; not the connect-and-close.
+    const auto errors = repo->logs(tls_error, 10, 0);
+    ASSERT_EQ(errors.size(), 2u);
+    std::string all;
+    for (const auto& e : errors) {
+        EXPECT_THAT(e.fields, HasSubstr(R"("dst_port":"443")"));
+        all += e.fields;
+    }
+    EXPECT_THAT(all, HasSubstr(R"("error":"http request")"));
+    EXPECT_THAT(all, HasSubstr("unsupported protocol"));
+    store::LogFilter requests;
+    requests.search = "service:http event:request";
+    bool saw_tls_get = false;
+    for (const auto& row : repo->logs(requests, 50, 0))
+        saw_tls_get |= row.fields.find(R"("path":"/robots.txt")") != std::string::npos &&
+                       row.fields.find(R"("dst_port":"443")") != std::string::npos;
+    EXPECT_TRUE(saw_tls_get);
+    const auto bounties = repo->bounties(credentials, 10, 0);
+    ASSERT_EQ(bounties.size(), 1u);
+    EXPECT_EQ(bounties[0].payload, R"({"username":"root","password":"t0ps3cret"})");
 }
 
 }  // namespace

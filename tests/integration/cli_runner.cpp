@@ -2,6 +2,7 @@
 #include "integration/cli_runner.hpp"
 
 #include <gtest/gtest.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 
 #include <cstdlib>
@@ -22,6 +23,9 @@ std::string quote(const std::string& s) {
 std::string make_temp_dir() {
     std::string pattern = ::testing::TempDir() + "decnet-cli-XXXXXX";
     if (!mkdtemp(pattern.data())) throw std::runtime_error("mkdtemp failed");
+    // An instance started as root runs as `nobody` once bound (--user) and must still
+    // reach the state dirs and databases tests put below this directory.
+    ::chmod(pattern.c_str(), 0755);
     return pattern;
 }
 

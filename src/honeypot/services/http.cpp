@@ -1,7 +1,8 @@
 // http: a web server persona (services.md §2.3) — Apache-like error pages, fake_app presets,
 // custom bodies — that logs every request and turns login-form posts into credentials.
 // One request per connection (Connection: close), bounded head and body; garbage gets a
-// 400 and a `bad_request` event. Port 443 is served as plain HTTP too (no TLS yet).
+// 400 and a `bad_request` event. On 443 the runtime terminates TLS first; the `files`
+// persona serves a directory's regular files.
 #include <boost/asio/awaitable.hpp>
 
 #include <nlohmann/json.hpp>
@@ -11,6 +12,8 @@
 #include <charconv>
 #include <cstdio>
 #include <ctime>
+#include <filesystem>
+#include <fstream>
 #include <mutex>
 #include <optional>
 #include <set>
@@ -109,20 +112,27 @@ std::string header_safe(std::string value) {
     return value;
 }
 
+// The port in Apache's address line: the runtime's `port` (443 for the TLS listener).
+std::string listening_port(const Session& s) {
+    const auto port = s.context().persona_value("port");
+    return port.empty() ? std::string("80") : port;
+}
+
 // The body of Apache's own error documents, with the same address line as the 403.
 std::string apache_error_page(int code, std::string_view message, const std::string& server,
-                              const std::string& decky) {
+                              const std::string& decky, const std::string& port) {
     const std::string title = std::to_string(code) + " " + std::string(reason_phrase(code));
     return "<!DOCTYPE HTML PUBLIC \"-//IETF//DTD HTML 2.0//EN\">\n<html><head>\n<title>" + title +
            "</title>\n</head><body>\n<h1>" + std::string(reason_phrase(code)) + "</h1>\n<p>" +
            std::string(message) + "</p>\n<hr>\n<address>" + server + " Server at " + decky +
-           " Port 80</address>\n</body></html>\n";
+           " Port " + port + "</address>\n</body></html>\n";
 }
 
-// The default page: byte-for-byte the reference's (273 bytes for decky-01).
-std::string forbidden_page(const std::string& server, const std::string& decky) {
+// The default page: byte-for-byte the reference's (273 bytes for decky-01 on port 80).
+std::string forbidden_page(const std::string& server, const std::string& decky,
+                           const std::string& port) {
     return apache_error_page(403, "You don't have permission to access this resource.", server,
-                             decky);
+                             decky, port);
 }
 
 std::optional<std::string> fake_app_page(std::string_view app) {
@@ -209,7 +219,61 @@ Page persona_page(const Session& s, const std::string& server) {
         if (!explicit_code && (app == "wordpress" || app == "phpmyadmin")) code = 200;
         return {code, std::move(*page)};
     }
-    return {code, forbidden_page(server, ctx.decky)};
+    return {code, forbidden_page(server, ctx.decky, listening_port(s))};
+}
+
+// Files bigger than this are not served from the `files` directory (the persona page is).
+constexpr std::uintmax_t kMaxServedFile = 4 * 1024 * 1024;
+
+// Python's mimetypes answers for what a bait directory usually holds.
+std::string_view mime_type(const std::filesystem::path& file) {
+    static constexpr std::array<std::pair<std::string_view, std::string_view>, 22> kTypes = {{
+        {".html", "text/html"},      {".htm", "text/html"},
+        {".txt", "text/plain"},      {".css", "text/css"},
+        {".js", "text/javascript"},  {".json", "application/json"},
+        {".xml", "application/xml"}, {".csv", "text/csv"},
+        {".png", "image/png"},       {".jpg", "image/jpeg"},
+        {".jpeg", "image/jpeg"},     {".gif", "image/gif"},
+        {".svg", "image/svg+xml"},   {".ico", "image/vnd.microsoft.icon"},
+        {".pdf", "application/pdf"}, {".zip", "application/zip"},
+        {".gz", "application/gzip"}, {".tar", "application/x-tar"},
+        {".sql", "application/sql"}, {".php", "application/x-httpd-php"},
+        {".sh", "application/x-sh"}, {".bak", "application/octet-stream"},
+    }};
+    std::string ext = file.extension().string();
+    for (auto& c : ext) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    for (const auto& [suffix, type] : kTypes)
+        if (ext == suffix) return type;
+    return "application/octet-stream";
+}
+
+// The `files` persona (services.md §2.3 (1)): `<dir>/<path>` when it is a regular file
+// inside the directory — `..` and symlinks leading out of it are refused — else nullopt.
+struct ServedFile {
+    std::string body;
+    std::string type;
+};
+std::optional<ServedFile> file_from_directory(const Session& s, const std::string& path) {
+    namespace fs = std::filesystem;
+    const auto dir = s.context().persona_value("files");
+    if (dir.empty() || path.find('\0') != std::string::npos) return std::nullopt;
+    const auto relative = fs::path(path).relative_path();
+    if (relative.empty()) return std::nullopt;
+    std::error_code ec;
+    const auto root = fs::canonical(dir, ec);
+    if (ec) return std::nullopt;
+    const auto file = fs::weakly_canonical(root / relative, ec);
+    if (ec) return std::nullopt;
+    const auto [root_end, file_it] =
+        std::mismatch(root.begin(), root.end(), file.begin(), file.end());
+    if (root_end != root.end() || file_it == file.end()) return std::nullopt;  // outside
+    if (!fs::is_regular_file(file, ec)) return std::nullopt;
+    const auto size = fs::file_size(file, ec);
+    if (ec || size > kMaxServedFile) return std::nullopt;
+    std::ifstream in(file, std::ios::binary);
+    std::string body(static_cast<std::size_t>(size), '\0');
+    if (!in.read(body.data(), static_cast<std::streamsize>(body.size()))) return std::nullopt;
+    return ServedFile{std::move(body), std::string(mime_type(file))};
 }
 
 // extra_headers is a JSON object string; a bad one is reported once per decky, then ignored.
@@ -263,8 +327,9 @@ std::string response(const Session& s, int code, const std::string& body, bool h
 std::string error_response(const Session& s, int code, std::string_view message, bool head_only,
                            const Fields& extra = {}) {
     const auto server = header_safe(s.context().persona_value("server_header"));
-    return response(s, code, apache_error_page(code, message, server, s.context().decky), head_only,
-                    extra);
+    return response(s, code,
+                    apache_error_page(code, message, server, s.context().decky, listening_port(s)),
+                    head_only, extra);
 }
 
 // Cut at a UTF-8 boundary so a logged prefix never ends in half a character.
@@ -368,6 +433,12 @@ std::string answer(const Session& s, const RequestLine& line, int refuse, bool h
             s, 405, "The requested method " + line.method + " is not allowed for this URL.",
             head_only, {{"Allow", allow}});
     if (line.method == "OPTIONS") return response(s, 200, "", false, {{"Allow", allow}});
+    if (auto file = file_from_directory(s, line.path)) {
+        auto headers = extra_headers(s);
+        std::erase_if(headers, [](const Field& h) { return find_header({h}, "content-type"); });
+        headers.insert(headers.begin(), {"Content-Type", file->type});
+        return response(s, 200, file->body, head_only, headers);
+    }
     const auto server = header_safe(s.context().persona_value("server_header"));
     const auto page = persona_page(s, server);
     return response(s, page.code, page.body, head_only, extra_headers(s));
@@ -439,6 +510,7 @@ awaitable<void> serve_http(Session& s) {
                      .add("query", line.query)
                      .add("remote_addr", s.peer_ip())
                      .add("src_port", s.peer_port())
+                     .add("dst_port", listening_port(s))  // 443: the request came over TLS
                      .add("headers", json_map(headers))
                      .add("body", prefix(body, kLoggedBody));
     const auto* type = find_header(headers, "Content-Type");
