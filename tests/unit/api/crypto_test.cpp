@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <stdlib.h>
+#include <time.h>
 
 #include <atomic>
 #include <chrono>
@@ -45,46 +46,59 @@ TEST(Bcrypt, OnlyTheFirst72BytesCount) {
 TEST(CryptoPool, TwoConcurrentVerifiesTakeAboutOne) {
     const auto hash = bcrypt_hash("hunter22");
     CryptoPool pool(2, 8);
-    struct Span {
+    struct Job {
         Clock::time_point begin, end;
+        double cpu_seconds = 0;  // the worker thread's CPU time during the verify
     };
-    auto timed = [&](int n, std::vector<Span>& spans) {
-        spans.assign(n, {});
+    auto thread_cpu = [] {
+        timespec now{};
+        clock_gettime(CLOCK_THREAD_CPUTIME_ID, &now);
+        return static_cast<double>(now.tv_sec) + static_cast<double>(now.tv_nsec) * 1e-9;
+    };
+    auto timed = [&](int n, std::vector<Job>& jobs) {
+        jobs.assign(n, {});
         std::atomic<int> left{n};
         std::promise<void> done;
         const auto start = Clock::now();
         for (int i = 0; i < n; ++i)
             EXPECT_TRUE(pool.try_submit([&, i] {
-                spans[i].begin = Clock::now();
+                const double cpu_before = thread_cpu();
+                jobs[i].begin = Clock::now();
                 EXPECT_TRUE(bcrypt_verify("hunter22", hash));
-                spans[i].end = Clock::now();
+                jobs[i].end = Clock::now();
+                jobs[i].cpu_seconds = thread_cpu() - cpu_before;
                 if (--left == 0) done.set_value();
             }));
         done.get_future().wait();
         return std::chrono::duration<double>(Clock::now() - start).count();
     };
-    std::vector<Span> spans;
-    // Best of three: the machine is shared, a single sample can be disturbed.
+    // A verify that got less than 85 % of a core was slowed by something outside the pool
+    // (other tests, builds): such a sample says how busy the machine is, not how the pool
+    // behaves, so it is retried instead of judged.
+    auto had_a_core = [](const Job& job) {
+        const double wall = std::chrono::duration<double>(job.end - job.begin).count();
+        return wall > 0 && job.cpu_seconds >= 0.85 * wall;
+    };
+    std::vector<Job> one_job, two_jobs;
     double best_ratio = 1e9;
-    for (int attempt = 0; attempt < 3 && best_ratio > 1.3; ++attempt) {
-        timed(1, spans);  // warm-up
-        const double one = timed(1, spans);
-        const double two = timed(2, spans);
+    int judged = 0;
+    for (int attempt = 0; attempt < 8 && best_ratio > 1.3; ++attempt) {
+        timed(1, one_job);  // warm-up
+        const double one = timed(1, one_job);
+        const double two = timed(2, two_jobs);
         // Load-independent: the two verifies ran at the same time, on two workers.
-        EXPECT_LT(std::max(spans[0].begin, spans[1].begin), std::min(spans[0].end, spans[1].end));
+        EXPECT_LT(std::max(two_jobs[0].begin, two_jobs[1].begin),
+                  std::min(two_jobs[0].end, two_jobs[1].end));
+        if (!had_a_core(one_job[0]) || !had_a_core(two_jobs[0]) || !had_a_core(two_jobs[1]))
+            continue;
+        ++judged;
         best_ratio = std::min(best_ratio, two / one);
     }
-    // The wall-time bound needs two free cores; with other builds hogging the machine it
-    // only says how busy the machine is, so it is checked only when the load allows.
-    double load[1] = {0};
-    const bool machine_free =
-        getloadavg(load, 1) == 1 && load[0] < std::thread::hardware_concurrency();
     RecordProperty("two_over_one", std::to_string(best_ratio));
-    if (machine_free)
+    if (judged > 0)
         EXPECT_LE(best_ratio, 1.3);
     else
-        std::cout << "note: load " << load[0] << ", two/one = " << best_ratio
-                  << " (bound not checked)\n";
+        std::cout << "note: no sample had two free cores (machine saturated); bound not checked\n";
 }
 
 TEST(CryptoPool, RefusesBeyondTheQueueBound) {
