@@ -64,6 +64,14 @@ struct Phase {
     LoadResult load;
     double server_us = 0;
     double client_us = 0;
+    double cores = 0;  // CPU the process got: its CPU time / wall time (others share them)
+    // What the machine's cores would carry if the bench had them all: cores / CPU per
+    // connection (both sides). Under load from other processes this, not the rate, is
+    // what compares across runs.
+    double projected() const {
+        const double us = server_us + client_us;
+        return us > 0 ? std::thread::hardware_concurrency() * 1e6 / us : 0;
+    }
 };
 
 template <typename Run>
@@ -77,6 +85,7 @@ Phase measure(Run&& run) {
         phase.client_us = 1e6 * phase.load.client_cpu_seconds / n;
         phase.server_us = 1e6 * (cpu - phase.load.client_cpu_seconds) / n;
     }
+    if (phase.load.seconds > 0) phase.cores = cpu / phase.load.seconds;
     return phase;
 }
 
@@ -122,10 +131,11 @@ double median(std::vector<double> values) {
 
 void print_phase(const char* name, const Phase& p) {
     std::printf(
-        "  %-6s %7.0f conn/s  (%llu ok, %llu failed)  CPU/conn: server %5.1f us, "
-        "client %5.1f us\n",
+        "  %-6s %7.0f conn/s  (%llu ok, %llu failed) on %.2f cores; CPU/conn: server %5.1f us, "
+        "client %5.1f us; all cores would carry %.0f conn/s\n",
         name, p.load.rate(), static_cast<unsigned long long>(p.load.completed),
-        static_cast<unsigned long long>(p.load.failed), p.server_us, p.client_us);
+        static_cast<unsigned long long>(p.load.failed), p.cores, p.server_us, p.client_us,
+        p.projected());
 }
 
 }  // namespace
@@ -195,7 +205,7 @@ int main(int argc, char** argv) {
                     : (", " + std::to_string(options.in_flight) + " in flight each").c_str(),
                 options.seconds, rounds);
     std::vector<double> decnet_rates, bare_rates, ratios, decnet_server_us, bare_server_us,
-        client_us;
+        client_us, decnet_projected, bare_projected;
     std::uint64_t completed = 0;
     for (int r = 0; r < rounds; ++r) {
         const auto decnet = measure([&] { return generate_load(address_of(kDeckyIp), options); });
@@ -212,6 +222,8 @@ int main(int argc, char** argv) {
         bare_server_us.push_back(bare.server_us);
         client_us.push_back(decnet.client_us);
         client_us.push_back(bare.client_us);
+        decnet_projected.push_back(decnet.projected());
+        bare_projected.push_back(bare.projected());
     }
     close(listener);
     std::this_thread::sleep_for(std::chrono::milliseconds(300));  // the last events
@@ -226,6 +238,9 @@ int main(int argc, char** argv) {
         "connection: decnet server %.1f us, bare server %.1f us, client %.1f us\n",
         median(decnet_rates), median(bare_rates), 100 * median(ratios), median(decnet_server_us),
         median(bare_server_us), median(client_us));
+    std::printf("conn_bench: with all %u cores: decnet %.0f conn/s, bare %.0f conn/s\n",
+                std::thread::hardware_concurrency(), median(decnet_projected),
+                median(bare_projected));
     std::printf(
         "conn_bench: %llu connection events, %llu rejected by limits\n",
         static_cast<unsigned long long>(connection_events.load()),
