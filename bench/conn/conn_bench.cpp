@@ -1,9 +1,16 @@
 // conn_bench: connections per second against one decky (issue #4 §8): TCP connect, the
 // ftp greeting read, close — and each connection's event published on the EventBus.
-// The load generator runs in this process on the same 2 cores. Clients spread over 16
-// source addresses (127.201.0.x) so the per-source session limit (32) is not what is
-// measured; they close with RST (SO_LINGER 0) so 300k connections leave no TIME_WAIT.
-// Usage: conn_bench [seconds=5] [client_threads=16]. Last line: conn_per_sec <N>
+// The load generator runs in this process on the same 2 cores (load_generator.hpp). Clients
+// spread over 16 source addresses (127.201.0.x) so the per-source session limit (32) is not
+// what is measured; they close with RST (SO_LINGER 0) so 300k connections leave no
+// TIME_WAIT. Rounds alternate decnet and a bare accept/send/close server with the same
+// clients, so load from other processes hits both alike; figures are per-round ratios and
+// medians, with the CPU each side spent per connection (the process's CPU time minus the
+// client threads' own).
+// Usage: conn_bench [seconds=4] [client_threads=2] [rounds=3]
+//   BENCH_CLIENT=blocking: the old blocking clients (default threads 16); BENCH_IN_FLIGHT=N
+//   connections in flight per epoll client thread (32); BENCH_BARE=0 skips the bare server
+//   (to profile decnet alone, e.g. under perf stat). Last line: conn_per_sec <median>
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <sys/resource.h>
@@ -11,6 +18,7 @@
 #include <sys/time.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cstdio>
@@ -22,92 +30,70 @@
 #include "core/config.hpp"
 #include "events/event_bus.hpp"
 #include "honeypot/runtime.hpp"
+#include "load_generator.hpp"
 
 namespace {
 
 using namespace decnet;
-using clock_type = std::chrono::steady_clock;
+using bench::LoadOptions;
+using bench::LoadResult;
 
 constexpr const char* kDeckyIp = "127.121.0.10";
+constexpr const char* kBareIp = "127.121.0.11";
 constexpr int kPort = 21;
 
-// One connection: connect, read until the greeting's line end, abortive close.
-bool one_connection(const sockaddr_in& source, const sockaddr_in& target) {
-    const int fd = socket(AF_INET, SOCK_STREAM, 0);
-    if (fd < 0) return false;
-    const int one = 1;
-    setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
-    const linger abort_close{1, 0};
-    setsockopt(fd, SOL_SOCKET, SO_LINGER, &abort_close, sizeof abort_close);
-    const timeval timeout{2, 0};
-    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
-    bool ok = bind(fd, reinterpret_cast<const sockaddr*>(&source), sizeof source) == 0 &&
-              connect(fd, reinterpret_cast<const sockaddr*>(&target), sizeof target) == 0;
-    if (ok) {
-        char buffer[512];
-        ok = false;
-        for (int reads = 0; reads < 8; ++reads) {
-            const auto n = recv(fd, buffer, sizeof buffer, 0);
-            if (n <= 0) break;
-            if (std::string_view(buffer, static_cast<std::size_t>(n)).find('\n') !=
-                std::string_view::npos) {
-                ok = true;
-                break;
-            }
-        }
-    }
-    close(fd);
-    return ok;
+double process_cpu_seconds() {
+    rusage usage{};
+    getrusage(RUSAGE_SELF, &usage);
+    const auto seconds = [](const timeval& t) {
+        return static_cast<double>(t.tv_sec) + static_cast<double>(t.tv_usec) / 1e6;
+    };
+    return seconds(usage.ru_utime) + seconds(usage.ru_stime);
 }
 
-struct LoadResult {
-    std::uint64_t completed = 0;
-    std::uint64_t failed = 0;
-    double seconds = 0;
-    double rate() const { return seconds > 0 ? static_cast<double>(completed) / seconds : 0; }
-};
-
-// `client_threads` blocking clients hammer `target` for `seconds` (and at most 2M
-// connections each, so a runaway loop can't outlive the bench).
-LoadResult generate_load(const sockaddr_in& target, int client_threads, int seconds) {
-    std::atomic<std::uint64_t> completed{0}, failed{0};
-    const auto start = clock_type::now();
-    const auto deadline = start + std::chrono::seconds(seconds);
-    std::vector<std::thread> clients;
-    for (int t = 0; t < client_threads; ++t) {
-        clients.emplace_back([&, t] {
-            sockaddr_in source{};
-            source.sin_family = AF_INET;
-            const auto ip = "127.201.0." + std::to_string(1 + t % 16);
-            inet_pton(AF_INET, ip.c_str(), &source.sin_addr);
-            for (int i = 0; i < 2'000'000 && clock_type::now() < deadline; ++i)
-                (one_connection(source, target) ? completed : failed)++;
-        });
-    }
-    for (auto& client : clients) client.join();
-    return {completed.load(), failed.load(),
-            std::chrono::duration<double>(clock_type::now() - start).count()};
-}
-
-// The floor this machine's TCP stack sets: a bare accept → send greeting → close server
-// on one thread, no sessions, no events. decnet is reported as a ratio of it.
-double baseline_rate(int client_threads, int seconds) {
-    const int listener = socket(AF_INET, SOCK_STREAM, 0);
-    const int one = 1;
-    setsockopt(listener, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+sockaddr_in address_of(const char* ip) {
     sockaddr_in address{};
     address.sin_family = AF_INET;
     address.sin_port = htons(kPort);
-    inet_pton(AF_INET, "127.121.0.11", &address.sin_addr);
-    if (bind(listener, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0 ||
-        listen(listener, 4096) != 0) {
-        close(listener);
-        return 0;
+    inet_pton(AF_INET, ip, &address.sin_addr);
+    return address;
+}
+
+// One phase's figures: the rate and the CPU µs per completed connection on each side.
+struct Phase {
+    LoadResult load;
+    double server_us = 0;
+    double client_us = 0;
+    double cores = 0;  // CPU the process got: its CPU time / wall time (others share them)
+    // What the machine's cores would carry if the bench had them all: cores / CPU per
+    // connection (both sides). Under load from other processes this, not the rate, is
+    // what compares across runs.
+    double projected() const {
+        const double us = server_us + client_us;
+        return us > 0 ? std::thread::hardware_concurrency() * 1e6 / us : 0;
     }
+};
+
+template <typename Run>
+Phase measure(Run&& run) {
+    const double cpu_before = process_cpu_seconds();
+    Phase phase;
+    phase.load = run();
+    const double cpu = process_cpu_seconds() - cpu_before;
+    if (phase.load.completed > 0) {
+        const double n = static_cast<double>(phase.load.completed);
+        phase.client_us = 1e6 * phase.load.client_cpu_seconds / n;
+        phase.server_us = 1e6 * (cpu - phase.load.client_cpu_seconds) / n;
+    }
+    if (phase.load.seconds > 0) phase.cores = cpu / phase.load.seconds;
+    return phase;
+}
+
+// The floor this machine's TCP stack sets: a bare accept → send greeting → close server
+// on one thread, no sessions, no events, never waiting for the client's close.
+Phase bare_phase(int listener, const LoadOptions& options) {
     std::atomic<bool> serving{true};
     std::thread server([&] {
-        const timeval timeout{0, 200'000};
-        setsockopt(listener, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
         while (serving.load()) {
             const int fd = accept(listener, nullptr, nullptr);
             if (fd < 0) continue;
@@ -116,20 +102,64 @@ double baseline_rate(int client_threads, int seconds) {
             close(fd);
         }
     });
-    const auto result = generate_load(address, client_threads, seconds);
+    const auto phase = measure([&] { return generate_load(address_of(kBareIp), options); });
     serving = false;
     server.join();
-    close(listener);
-    return result.rate();
+    return phase;
+}
+
+int bare_listener() {
+    const int listener = socket(AF_INET, SOCK_STREAM, 0);
+    const int one = 1;
+    setsockopt(listener, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+    const timeval timeout{0, 200'000};  // accept() returns so the server sees `serving`
+    setsockopt(listener, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
+    const auto address = address_of(kBareIp);
+    if (bind(listener, reinterpret_cast<const sockaddr*>(&address), sizeof address) != 0 ||
+        listen(listener, 4096) != 0) {
+        close(listener);
+        return -1;
+    }
+    return listener;
+}
+
+double median(std::vector<double> values) {
+    std::sort(values.begin(), values.end());
+    const auto n = values.size();
+    return n == 0 ? 0 : n % 2 ? values[n / 2] : (values[n / 2 - 1] + values[n / 2]) / 2;
+}
+
+void print_phase(const char* name, const Phase& p) {
+    std::printf(
+        "  %-6s %7.0f conn/s  (%llu ok, %llu failed) on %.2f cores; CPU/conn: server %5.1f us, "
+        "client %5.1f us; all cores would carry %.0f conn/s\n",
+        name, p.load.rate(), static_cast<unsigned long long>(p.load.completed),
+        static_cast<unsigned long long>(p.load.failed), p.cores, p.server_us, p.client_us,
+        p.projected());
 }
 
 }  // namespace
 
 int main(int argc, char** argv) {
-    const int seconds = argc > 1 ? std::atoi(argv[1]) : 5;
-    const int client_threads = argc > 2 ? std::atoi(argv[2]) : 16;
-    if (seconds < 1 || seconds > 120 || client_threads < 1 || client_threads > 256) {
-        std::fprintf(stderr, "conn_bench: seconds 1..120, threads 1..256\n");
+    LoadOptions options;
+    const char* kind = std::getenv("BENCH_CLIENT");
+    if (kind && std::string(kind) == "blocking") {
+        options.kind = bench::ClientKind::blocking;
+        options.threads = 16;
+    }
+    if (const char* in_flight = std::getenv("BENCH_IN_FLIGHT"))
+        options.in_flight = std::atoi(in_flight);
+    options.seconds = argc > 1 ? std::atoi(argv[1]) : 4;
+    if (argc > 2) options.threads = std::atoi(argv[2]);
+    const int rounds = argc > 3 ? std::atoi(argv[3]) : 3;
+    const char* bare_env = std::getenv("BENCH_BARE");
+    const bool with_bare = !bare_env || std::string(bare_env) != "0";
+    if (options.seconds < 1 || options.seconds > 120 || options.threads < 1 ||
+        options.threads > 256 || rounds < 1 || rounds > 20 || options.in_flight < 1 ||
+        options.in_flight > 4096) {
+        std::fprintf(stderr,
+                     "conn_bench: seconds 1..120, threads 1..256, rounds 1..20, "
+                     "BENCH_IN_FLIGHT 1..4096\n");
         return 2;
     }
     rlimit limit{};
@@ -143,14 +173,12 @@ int main(int argc, char** argv) {
     std::atomic<std::uint64_t> connection_events{0};
     std::thread drain([&] {
         std::vector<EventPtr> batch;
-        while (draining.load() || events->try_pop_batch(batch) > 0) {
-            for (const auto& e : batch)
-                if (e->event_type == "connection") ++connection_events;
-            batch.clear();
+        for (;;) {
+            const bool last = !draining.load();
             events->pop_batch(batch, std::chrono::milliseconds(20));
             for (const auto& e : batch)
                 if (e->event_type == "connection") ++connection_events;
-            batch.clear();
+            if (last && batch.empty()) break;
         }
     });
 
@@ -164,38 +192,64 @@ int main(int argc, char** argv) {
     honeypot::Runtime runtime(bus);
     runtime.deploy(config);
     runtime.start();
+    const int listener = bare_listener();
+    if (listener < 0) {
+        std::fprintf(stderr, "conn_bench: cannot listen on %s:%d\n", kBareIp, kPort);
+        return 1;
+    }
 
-    sockaddr_in target{};
-    target.sin_family = AF_INET;
-    target.sin_port = htons(kPort);
-    inet_pton(AF_INET, kDeckyIp, &target.sin_addr);
-
-    const auto load = generate_load(target, client_threads, seconds);
+    std::printf("conn_bench: %s clients, %d threads%s, %d s per phase, %d rounds\n",
+                options.kind == bench::ClientKind::blocking ? "blocking" : "epoll", options.threads,
+                options.kind == bench::ClientKind::blocking
+                    ? ""
+                    : (", " + std::to_string(options.in_flight) + " in flight each").c_str(),
+                options.seconds, rounds);
+    std::vector<double> decnet_rates, bare_rates, ratios, decnet_server_us, bare_server_us,
+        client_us, decnet_projected, bare_projected;
+    std::uint64_t completed = 0;
+    for (int r = 0; r < rounds; ++r) {
+        const auto decnet = measure([&] { return generate_load(address_of(kDeckyIp), options); });
+        const auto bare = with_bare ? bare_phase(listener, options) : Phase{};
+        completed += decnet.load.completed;
+        std::printf("round %d: decnet %.0f%% of bare\n", r + 1,
+                    bare.load.rate() > 0 ? 100 * decnet.load.rate() / bare.load.rate() : 0);
+        print_phase("decnet", decnet);
+        print_phase("bare", bare);
+        decnet_rates.push_back(decnet.load.rate());
+        bare_rates.push_back(bare.load.rate());
+        ratios.push_back(bare.load.rate() > 0 ? decnet.load.rate() / bare.load.rate() : 0);
+        decnet_server_us.push_back(decnet.server_us);
+        bare_server_us.push_back(bare.server_us);
+        client_us.push_back(decnet.client_us);
+        client_us.push_back(bare.client_us);
+        decnet_projected.push_back(decnet.projected());
+        bare_projected.push_back(bare.projected());
+    }
+    close(listener);
     std::this_thread::sleep_for(std::chrono::milliseconds(300));  // the last events
     runtime.stop();
     draining = false;
-    bus.close();
     drain.join();
+    bus.close();
     const auto stats = runtime.stats();
-    const double rate = load.rate();
-    const double baseline = baseline_rate(client_threads, seconds);
 
     std::printf(
-        "conn_bench: %d client threads, %.2f s: %llu connections (%llu failed), "
-        "%llu connection events, %llu rejected by limits\n",
-        client_threads, load.seconds, static_cast<unsigned long long>(load.completed),
-        static_cast<unsigned long long>(load.failed),
+        "conn_bench: medians: decnet %.0f conn/s, bare %.0f conn/s, decnet/bare %.0f%%; CPU per "
+        "connection: decnet server %.1f us, bare server %.1f us, client %.1f us\n",
+        median(decnet_rates), median(bare_rates), 100 * median(ratios), median(decnet_server_us),
+        median(bare_server_us), median(client_us));
+    std::printf("conn_bench: with all %u cores: decnet %.0f conn/s, bare %.0f conn/s\n",
+                std::thread::hardware_concurrency(), median(decnet_projected),
+                median(bare_projected));
+    std::printf(
+        "conn_bench: %llu connection events, %llu rejected by limits\n",
         static_cast<unsigned long long>(connection_events.load()),
         static_cast<unsigned long long>(stats.rejected_decky_limit + stats.rejected_source_limit));
-    std::printf(
-        "conn_bench: bare accept/send/close server, same clients: %.0f conn/s; decnet "
-        "reaches %.0f%% of it\n",
-        baseline, baseline > 0 ? 100 * rate / baseline : 0);
-    if (connection_events.load() < load.completed) {
+    if (connection_events.load() < completed) {
         std::fprintf(stderr, "conn_bench: %llu connections have no event\n",
-                     static_cast<unsigned long long>(load.completed - connection_events.load()));
+                     static_cast<unsigned long long>(completed - connection_events.load()));
         return 1;
     }
-    std::printf("conn_per_sec %.0f\n", rate);
+    std::printf("conn_per_sec %.0f\n", median(decnet_rates));
     return 0;
 }

@@ -35,13 +35,20 @@ std::size_t Subscription::pop_batch(std::vector<EventPtr>& batch,
     batch.clear();
     if (batch.capacity() < capacity_) batch.reserve(capacity_);
     std::unique_lock lock(mutex_);
-    if (pending_.empty() && !closed_ && timeout.count() > 0) {
+    const auto ready = [this] { return !pending_.empty() || closed_; };
+    if (busy_ && !ready() && timeout > kBusyLinger) {
+        // Not counted in waiters_, so publishers do not notify; close() still does.
+        ready_.wait_for(lock, kBusyLinger, [this] { return closed_; });
+        timeout -= kBusyLinger;
+    }
+    if (!ready() && timeout.count() > 0) {
         ++waiters_;
-        ready_.wait_for(lock, timeout, [this] { return !pending_.empty() || closed_; });
+        ready_.wait_for(lock, timeout, ready);
         --waiters_;
     }
     pending_.swap(batch);
     delivered_ += batch.size();
+    busy_ = !batch.empty();
     return batch.size();
 }
 

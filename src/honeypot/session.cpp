@@ -63,7 +63,9 @@ bool Session::open() const {
 
 void Session::close() {
     boost::system::error_code ignored;
-    socket_.shutdown(asio::ip::tcp::socket::shutdown_both, ignored);
+    // Once the peer has closed or reset, close() alone sends what shutdown() would (a FIN,
+    // or nothing on a reset connection): one syscall less on every finished session.
+    if (!peer_gone_) socket_.shutdown(asio::ip::tcp::socket::shutdown_both, ignored);
     socket_.close(ignored);
 }
 
@@ -103,6 +105,7 @@ asio::awaitable<bool> Session::fill() {
                 std::chrono::steady_clock::now() >= deadline_ ? "session_timeout" : "idle_timeout";
         else
             close_reason_ = ec && ec != asio::error::eof ? "read_error" : "peer_closed";
+        peer_gone_ = ec != asio::error::operation_aborted;
         co_return false;
     }
     bytes_in_ += n;

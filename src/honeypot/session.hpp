@@ -93,6 +93,7 @@ class Session {
     std::uint64_t bytes_in_ = 0;
     std::chrono::steady_clock::time_point deadline_;
     bool failed_ = false;
+    bool peer_gone_ = false;  // a read saw the peer's FIN or reset
     const char* close_reason_ = "";
     // The connection's `honeypot.session` span: a new trace per connection, never the
     // thread's current span (it lives across co_await, where other sessions run on this

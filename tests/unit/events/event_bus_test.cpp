@@ -5,7 +5,9 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <string>
 #include <thread>
+#include <vector>
 
 namespace decnet {
 namespace {
@@ -97,6 +99,46 @@ TEST(EventBus, BlockedConsumerWakesOnPublish) {
     EXPECT_LT(std::chrono::steady_clock::now() - start, 1s);
     ASSERT_EQ(batch.size(), 1u);
     EXPECT_EQ(batch[0]->event_type, "wake");
+}
+
+// A consumer that just took events lingers before asking to be woken; what is published
+// meanwhile is still delivered by that call, and the idle consumer is woken as before.
+TEST(EventBus, BusyConsumerGetsEventsPublishedWhileItLingers) {
+    EventBus bus;
+    auto sub = bus.subscribe("busy", 16);
+    std::vector<EventPtr> batch;
+    bus.publish(make_event("first"));
+    ASSERT_EQ(sub->pop_batch(batch, 1s), 1u);  // busy now
+    std::thread producer([&] {
+        bus.publish(make_event("during"));
+        std::this_thread::sleep_for(20ms);
+        bus.publish(make_event("later"));
+    });
+    std::vector<std::string> seen;
+    for (int i = 0; i < 10 && seen.size() < 2; ++i) {
+        sub->pop_batch(batch, 5s);
+        for (const auto& e : batch) seen.push_back(e->event_type);
+    }
+    producer.join();
+    EXPECT_EQ(seen, (std::vector<std::string>{"during", "later"}));
+}
+
+TEST(EventBus, CloseEndsABusyConsumersLinger) {
+    EventBus bus;
+    auto sub = bus.subscribe("busy", 16);
+    std::vector<EventPtr> batch;
+    bus.publish(make_event("first"));
+    ASSERT_EQ(sub->pop_batch(batch, 1s), 1u);
+    std::thread closer([&] {
+        std::this_thread::sleep_for(std::chrono::microseconds(200));
+        bus.close();
+    });
+    const auto start = std::chrono::steady_clock::now();
+    while (!sub->finished() && std::chrono::steady_clock::now() - start < 5s)
+        sub->pop_batch(batch, 10s);
+    closer.join();
+    EXPECT_TRUE(sub->finished());
+    EXPECT_LT(std::chrono::steady_clock::now() - start, 1s);
 }
 
 TEST(EventBus, DuplicateNameIsAWiringBug) {

@@ -10,6 +10,10 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <cerrno>
+#include <chrono>
+#include <thread>
+
 #include "core/error.hpp"
 #include "events/event_bus.hpp"
 
@@ -110,6 +114,28 @@ TEST(RuntimeLive, AddingATakenNameOrPortFailsCleanly) {
     EXPECT_THROW(runtime.add_decky(redis_decky("a", "127.99.12.5")), ConfigError);
     EXPECT_THROW(runtime.add_decky(redis_decky("b", "127.99.12.4")), ConfigError);
     EXPECT_EQ(runtime.deckies().size(), 1u);
+    runtime.stop();
+}
+
+// The session ends on the client's FIN and closes without shutdown(): the client still
+// reads a clean end of stream (FIN), not a reset, and the session is released.
+TEST(RuntimeLive, HalfClosedClientGetsAFinWhenTheSessionEnds) {
+    EventBus bus;
+    Runtime runtime(bus, {}, 2);
+    runtime.start();
+    runtime.add_decky(redis_decky("a", "127.99.12.6"));
+    const int fd = connect_to("127.99.12.6", 6379);
+    ASSERT_GE(fd, 0);
+    EXPECT_EQ(ping(fd), "+PONG\r\n");
+    ASSERT_EQ(::shutdown(fd, SHUT_WR), 0);
+    char byte;
+    errno = 0;
+    EXPECT_EQ(::recv(fd, &byte, 1, 0), 0) << "errno " << errno;  // FIN, not ECONNRESET
+    ::close(fd);
+    for (int i = 0; i < 200 && runtime.stats().sessions_active > 0; ++i)
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    EXPECT_EQ(runtime.stats().sessions_active, 0u);
+    EXPECT_EQ(runtime.stats().sessions_total, 1u);
     runtime.stop();
 }
 
