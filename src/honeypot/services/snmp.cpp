@@ -89,6 +89,9 @@ std::vector<Varbind> mib(const DatagramExchange& x) {
         {system_oid(6), text(std::string(a.location))},
         {system_oid(7), number(Value::Kind::integer, 72)},
         {system_oid(8), number(Value::Kind::timeticks, 0)},  // sysORLastChange
+        // ifNumber: something after the system group, so a walk of `system` ends by leaving
+        // the subtree as on a real agent, not with a tell-tale endOfMibView.
+        {{1, 3, 6, 1, 2, 1, 2, 1, 0}, number(Value::Kind::integer, 2)},
     };
 }
 

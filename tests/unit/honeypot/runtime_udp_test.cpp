@@ -92,7 +92,13 @@ TEST(RuntimeUdp, ServesListsSwapsAndClosesUdpServices) {
     EXPECT_EQ(exchange(ip, 161, kSnmpGet), "");
     EXPECT_TRUE(bindable(ip, 161));
 
-    runtime.add_decky(udp_decky("127.99.51.2"));
+    // The persona's archetype picks the answers (here sysLocation.0).
+    auto plant = udp_decky("127.99.51.2");
+    plant.service_config["snmp"]["archetype"] = "water_plant";
+    runtime.add_decky(plant);
+    auto get_location = kSnmpGet;
+    get_location[get_location.size() - 4] = '\x06';
+    EXPECT_THAT(exchange("127.99.51.2", 161, get_location), ::testing::HasSubstr("Pump Room B"));
     runtime.stop();
     EXPECT_TRUE(bindable("127.99.51.2", 69));
     EXPECT_TRUE(bindable("127.99.51.2", 161));
