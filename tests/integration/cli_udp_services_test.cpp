@@ -133,7 +133,7 @@ TEST(CliUdp, TftpAndSnmpAnswerRealClientsAndLogTheirRequests) {
     EXPECT_THAT(gets, HasSubstr(R"("version":"1","community":"public","pdu":"get")"));
     EXPECT_THAT(gets, HasSubstr(R"("community":"walkpass","pdu":"getnext")"));
     EXPECT_THAT(gets, HasSubstr(R"("version":"0","community":"v1pass")"));
-    EXPECT_THAT(gets, HasSubstr(R"('1.3.6.1.2.1.1.1.0', '1.3.6.1.2.1.1.3.0')"));
+    EXPECT_THAT(gets, HasSubstr(R"(1.3.6.1.2.1.1.1.0\",\"1.3.6.1.2.1.1.3.0)"));
     const auto errors = joined(logs(*repo, "service:snmp event:parse_error"));
     EXPECT_THAT(errors, HasSubstr(R"("error":"length beyond datagram")"));
     EXPECT_THAT(errors, HasSubstr(R"("error":"expected SEQUENCE")"));

@@ -108,11 +108,11 @@ const Varbind* find_next(const std::vector<Varbind>& table, const Oid& oid) {
     return nullptr;
 }
 
+// JSON list, as every list-valued field in decnet (docs/EVENTS.md).
 std::string oids_text(const std::vector<Oid>& oids) {
-    // Python list repr, as the reference logs it (services.md §1.1).
-    std::string out = "[";
-    for (const auto& o : oids) out += (out.size() > 1 ? ", '" : "'") + snmp::oid_to_string(o) + "'";
-    return out + "]";
+    std::vector<std::string> text;
+    for (const auto& o : oids) text.push_back(snmp::oid_to_string(o));
+    return json_list(text);
 }
 
 std::string_view pdu_name(snmp::PduType t) {

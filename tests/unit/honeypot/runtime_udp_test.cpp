@@ -10,6 +10,8 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <cstring>
+
 #include "core/error.hpp"
 #include "events/event_bus.hpp"
 
@@ -102,6 +104,54 @@ TEST(RuntimeUdp, ServesListsSwapsAndClosesUdpServices) {
     runtime.stop();
     EXPECT_TRUE(bindable("127.99.51.2", 69));
     EXPECT_TRUE(bindable("127.99.51.2", 161));
+}
+
+// The IP TTL of the reply to one datagram (IP_RECVTTL), or -1 when none came.
+int reply_ttl(const std::string& ip, std::uint16_t port, const std::string& datagram) {
+    const int fd = ::socket(AF_INET, SOCK_DGRAM, 0);
+    timeval tv{0, 500'000};
+    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+    const int on = 1;
+    setsockopt(fd, IPPROTO_IP, IP_RECVTTL, &on, sizeof on);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_port = htons(port);
+    inet_pton(AF_INET, ip.c_str(), &addr.sin_addr);
+    ::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
+    ::send(fd, datagram.data(), datagram.size(), 0);
+    char buffer[2048];
+    alignas(cmsghdr) char control[64];
+    iovec iov{buffer, sizeof buffer};
+    msghdr msg{};
+    msg.msg_iov = &iov;
+    msg.msg_iovlen = 1;
+    msg.msg_control = control;
+    msg.msg_controllen = sizeof control;
+    int ttl = -1;
+    if (::recvmsg(fd, &msg, 0) > 0)
+        for (auto* c = CMSG_FIRSTHDR(&msg); c; c = CMSG_NXTHDR(&msg, c))
+            if (c->cmsg_level == IPPROTO_IP && c->cmsg_type == IP_TTL)
+                std::memcpy(&ttl, CMSG_DATA(c), sizeof ttl);
+    ::close(fd);
+    return ttl;
+}
+
+TEST(RuntimeUdp, RepliesCarryTheOsFamilysTtl) {
+    EventBus bus;
+    Runtime runtime(bus, {}, 1);
+    runtime.start();
+    auto windows = udp_decky("127.99.51.4");
+    windows.nmap_os = "windows";
+    runtime.add_decky(windows);
+    runtime.add_decky([] {
+        auto d = udp_decky("127.99.51.5");
+        d.name = "u2";
+        d.nmap_os = "linux";
+        return d;
+    }());
+    EXPECT_EQ(reply_ttl("127.99.51.4", 161, kSnmpGet), 128);
+    EXPECT_EQ(reply_ttl("127.99.51.5", 69, kRrq), 64);
+    runtime.stop();
 }
 
 TEST(RuntimeUdp, APortTakenByAnotherSocketFailsTheDeckyCleanly) {
