@@ -124,21 +124,26 @@ bool UdpListener::take(Bucket& bucket, double rate, double burst,
 }
 
 bool UdpListener::admit(const std::string& source, std::chrono::steady_clock::time_point now) {
-    if (!take(port_bucket_, limits_.per_port_rate, limits_.per_port_burst, now)) return false;
+    // The source's own bucket first, so one flooder exhausts only its own budget and
+    // leaves the port's to everyone else.
     auto it = sources_.find(source);
-    if (it == sources_.end()) {
-        if (sources_.size() >= limits_.max_sources) {
-            // Forget sources whose bucket has refilled: they are indistinguishable from new.
-            const auto refill =
-                std::chrono::duration<double>(limits_.per_source_burst / limits_.per_source_rate);
-            std::erase_if(sources_,
-                          [&](const auto& entry) { return now - entry.second.last >= refill; });
-            // Still full: a spoofed flood from many addresses; the port bucket bounds it.
-            if (sources_.size() >= limits_.max_sources) return true;
-        }
-        it = sources_.emplace(source, Bucket{limits_.per_source_burst, now}).first;
+    if (it == sources_.end() && sources_.size() >= limits_.max_sources &&
+        now - last_prune_ >= std::chrono::milliseconds(100)) {
+        // Forget sources whose bucket has refilled: they are indistinguishable from new.
+        // At most every 100 ms, so a flood of new addresses costs no scan per datagram.
+        last_prune_ = now;
+        const auto refill =
+            std::chrono::duration<double>(limits_.per_source_burst / limits_.per_source_rate);
+        std::erase_if(sources_,
+                      [&](const auto& entry) { return now - entry.second.last >= refill; });
     }
-    return take(it->second, limits_.per_source_rate, limits_.per_source_burst, now);
+    if (it == sources_.end() && sources_.size() < limits_.max_sources)
+        it = sources_.emplace(source, Bucket{limits_.per_source_burst, now}).first;
+    // Still full: a flood from many (spoofed) addresses; only the port's bucket bounds it.
+    if (it != sources_.end() &&
+        !take(it->second, limits_.per_source_rate, limits_.per_source_burst, now))
+        return false;
+    return take(port_bucket_, limits_.per_port_rate, limits_.per_port_burst, now);
 }
 
 void UdpListener::handle(std::string_view payload, const udp::endpoint& peer) {

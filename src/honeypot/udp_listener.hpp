@@ -70,6 +70,7 @@ class UdpListener : public std::enable_shared_from_this<UdpListener> {
     std::uint16_t port_;
     Bucket port_bucket_;
     std::unordered_map<std::string, Bucket> sources_;  // touched by the socket's thread only
+    std::chrono::steady_clock::time_point last_prune_{};
 };
 
 }  // namespace decnet::honeypot

@@ -32,7 +32,15 @@ void echo(DatagramExchange& x) {
 // A UDP client connected to ip:port with a short receive timeout.
 struct Client {
     int fd;
-    Client(const std::string& ip, std::uint16_t port) : fd(::socket(AF_INET, SOCK_DGRAM, 0)) {
+    // `from`: the source address to send from (the default is 127.0.0.1).
+    Client(const std::string& ip, std::uint16_t port, const char* from = nullptr)
+        : fd(::socket(AF_INET, SOCK_DGRAM, 0)) {
+        if (from) {
+            sockaddr_in local{};
+            local.sin_family = AF_INET;
+            inet_pton(AF_INET, from, &local.sin_addr);
+            ::bind(fd, reinterpret_cast<sockaddr*>(&local), sizeof local);
+        }
         timeval tv{0, 300'000};
         setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
         sockaddr_in addr{};
@@ -112,6 +120,24 @@ TEST_F(UdpListenerGuards, OneSourcesFloodIsCutToItsBucket) {
     EXPECT_LE(replies, 7);  // the burst, plus what refilled while sending
     EXPECT_EQ(handled.load(), replies);
     EXPECT_EQ(dropped("rate_limited") - limited, static_cast<std::uint64_t>(50 - replies));
+}
+
+// A flooding source spends only its own bucket: another source is still answered.
+TEST_F(UdpListenerGuards, AFlooderDoesNotStarveOtherSources) {
+    UdpLimits limits;
+    limits.per_source_rate = 1;
+    limits.per_source_burst = 5;
+    limits.per_port_rate = 1;
+    limits.per_port_burst = 10;
+    start(40073, limits);
+    Client flooder(kIp, 40073);
+    for (int i = 0; i < 200; ++i) flooder.send("flood");
+    int replies = 0;
+    while (!flooder.receive().empty() && replies < 300) ++replies;
+    EXPECT_LE(replies, 7);
+    Client other(kIp, 40073, "127.99.50.2");
+    other.send("hello");
+    EXPECT_EQ(other.receive(), "hello");
 }
 
 TEST_F(UdpListenerGuards, CloseFreesThePort) {
