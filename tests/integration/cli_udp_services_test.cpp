@@ -1,6 +1,6 @@
 // `decnet up` with the two UDP services on 127.133.0.0/24: real curl and tftp-hpa fetch bait
-// and are refused an upload; real snmpget/snmpwalk read the system group with correct
-// types; garbage datagrams get no answer and bounded parse_error/unknown_opcode events;
+// and upload a file that is captured by SHA-256; real snmpget/snmpwalk read the system group with
+// correct types; garbage datagrams get no answer and bounded parse_error/unknown_opcode events;
 // `decnet status` lists the services with their UDP ports; the events land in SQLite.
 #include <arpa/inet.h>
 #include <gmock/gmock.h>
@@ -71,15 +71,20 @@ TEST(CliUdp, TftpAndSnmpAnswerRealClientsAndLogTheirRequests) {
     ASSERT_THAT(banner, HasSubstr("127.133.0.1:69/udp")) << up.err();
     ASSERT_THAT(banner, HasSubstr("127.133.0.1:161/udp"));
 
-    // tftp: curl downloads a bait config; a missing file and an upload are refused.
+    // tftp: curl downloads a bait config and a missing file is refused; tftp-hpa uploads
+    // 1300 bytes (three blocks) that are captured, not stored.
     const auto config = capture("curl -s -m 5 tftp://127.133.0.1/startup-config");
     EXPECT_THAT(config, HasSubstr("enable secret 5 $1$"));
     EXPECT_THAT(config, HasSubstr("snmp-server community public RO"));
     EXPECT_EQ(capture("curl -s -m 5 tftp://127.133.0.1/etc/shadow; echo rc=$?"), "rc=68\n");
-    write_file(dir + "/payload.sh", "#!/bin/sh\necho pwned\n");
+    std::string script = "#!/bin/sh\n";
+    while (script.size() < 1300) script += "echo pwned\n";
+    script.resize(1300);
+    write_file(dir + "/payload.sh", script);
+    const auto sha = capture("sha256sum " + dir + "/payload.sh").substr(0, 64);
     EXPECT_THAT(
         capture("cd " + dir + " && timeout 10 tftp " + kIp + " -m octet -c put payload.sh 2>&1"),
-        HasSubstr("Access violation"));
+        ::testing::Not(HasSubstr("Error")));
     EXPECT_THAT(capture("cd " + dir + " && timeout 10 tftp " + kIp +
                         " -m netascii -c get pxelinux.cfg/default pxe.cfg 2>&1; cat pxe.cfg"),
                 HasSubstr("KERNEL vmlinuz"));
@@ -125,7 +130,10 @@ TEST(CliUdp, TftpAndSnmpAnswerRealClientsAndLogTheirRequests) {
     EXPECT_THAT(requests, HasSubstr(R"("status":"not_found")"));
     EXPECT_THAT(
         requests,
-        HasSubstr(R"("op":"WRQ","filename":"payload.sh","mode":"octet","status":"denied")"));
+        HasSubstr(R"("op":"WRQ","filename":"payload.sh","mode":"octet","status":"accepted")"));
+    EXPECT_THAT(joined(logs(*repo, "service:tftp event:upload")),
+                HasSubstr(R"("filename":"payload.sh","size":"1300","sha256":")" + sha +
+                          R"(","truncated":"False")"));
     EXPECT_THAT(requests, HasSubstr(R"("src":"127.0.0.1")"));
     EXPECT_THAT(joined(logs(*repo, "service:tftp event:unknown_opcode")),
                 HasSubstr(R"("opcode":"7")"));

@@ -1,13 +1,21 @@
-// tftp: a read-only TFTP server (services.md §2.6). The reference refused every request
-// with "Access violation"; a believable device serves its files, so RRQ for a bait file
-// (a router config with credentials, a PXE menu) gets it in one DATA block, other names
-// get "File not found", and WRQ gets "Access violation" as on a server started without
-// write permission (tftpd-hpa without --create). Every request is captured with its
-// options; uploads are not accepted, so nothing attacker-supplied is ever stored.
+// tftp: a TFTP server (services.md §2.6). The reference refused every request with
+// "Access violation"; a believable device serves its files and takes uploads, so RRQ
+// for a bait file (a router config with credentials, a PXE menu) gets it in one DATA
+// block, other names get "File not found", and WRQ is accepted: the upload is ACKed
+// block by block and captured as an `upload` event with its size and SHA-256 (like ftp),
+// never written anywhere. Every request is captured with its options.
 // Replies come from port 69 (clients lock onto the first reply's port, RFC 1350 TID).
+// Upload state lives per I/O thread (each UDP socket is served by one thread), bounded
+// in count, size and idle time.
+#include <openssl/evp.h>
+
 #include <array>
+#include <chrono>
+#include <map>
+#include <memory>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "honeypot/datagram.hpp"
 #include "honeypot/service_registry.hpp"
@@ -18,6 +26,28 @@ namespace {
 using namespace std::string_view_literals;
 
 constexpr std::uint16_t kRrq = 1, kWrq = 2, kData = 3, kAck = 4, kError = 5;
+constexpr std::size_t kBlock = 512;
+constexpr std::size_t kMaxUploadBytes = 4 * 1024 * 1024;  // then "Disk full"
+constexpr std::size_t kMaxUploads = 32;                   // in progress, per I/O thread
+constexpr auto kUploadIdle = std::chrono::seconds(15);    // a stalled upload is forgotten
+
+struct Upload {
+    std::string filename;
+    std::uint16_t next_block = 1;
+    std::size_t size = 0;
+    std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> sha{EVP_MD_CTX_new(), &EVP_MD_CTX_free};
+    std::chrono::steady_clock::time_point last = std::chrono::steady_clock::now();
+};
+
+// Uploads in progress on this thread, by "decky|ip|port" of the sender.
+std::map<std::string, Upload>& uploads() {
+    thread_local std::map<std::string, Upload> in_progress;
+    return in_progress;
+}
+
+std::string upload_key(const DatagramExchange& x) {
+    return x.context().decky + "|" + x.peer_ip() + "|" + std::to_string(x.peer_port());
+}
 
 struct BaitFile {
     std::string_view name;
@@ -92,6 +122,75 @@ const BaitFile* find_bait(std::string_view name) {
     return nullptr;
 }
 
+std::string sha256_hex(EVP_MD_CTX* ctx) {
+    unsigned char md[EVP_MAX_MD_SIZE];
+    unsigned len = 0;
+    EVP_DigestFinal_ex(ctx, md, &len);
+    static constexpr char kDigits[] = "0123456789abcdef";
+    std::string out;
+    for (unsigned i = 0; i < len; ++i) {
+        out += kDigits[md[i] >> 4];
+        out += kDigits[md[i] & 0xf];
+    }
+    return out;
+}
+
+// WRQ: room for one more upload (stalled ones are forgotten first), ACK block 0.
+bool start_upload(DatagramExchange& x, const std::string& filename) {
+    auto& all = uploads();
+    const auto now = std::chrono::steady_clock::now();
+    std::erase_if(all, [&](const auto& u) { return now - u.second.last > kUploadIdle; });
+    if (all.size() >= kMaxUploads) {
+        x.reply(error_packet(3, "Disk full or allocation exceeded"));
+        return false;
+    }
+    Upload& u = all[upload_key(x)];  // a repeated WRQ restarts the transfer
+    u = Upload{};
+    u.filename = filename;
+    EVP_DigestInit_ex(u.sha.get(), EVP_sha256(), nullptr);
+    x.reply(packet(kAck, 0, {}));
+    return true;
+}
+
+// DATA for an upload in progress: append the next block and ACK it; the short block ends
+// the transfer with an `upload` event. False when the sender has no upload.
+bool continue_upload(DatagramExchange& x) {
+    auto& all = uploads();
+    const auto it = all.find(upload_key(x));
+    if (it == all.end()) return false;
+    Upload& u = it->second;
+    const auto d = x.payload();
+    const auto block = u16(d, 2);
+    const auto data = d.substr(4);
+    if (block == static_cast<std::uint16_t>(u.next_block - 1)) {
+        x.reply(packet(kAck, block, {}));  // our ACK was lost: the client sent it again
+        return true;
+    }
+    if (block != u.next_block || data.size() > kBlock) return true;  // out of order: ignore
+    u.last = std::chrono::steady_clock::now();
+    const bool too_big = u.size + data.size() > kMaxUploadBytes;
+    if (!too_big) {
+        EVP_DigestUpdate(u.sha.get(), data.data(), data.size());
+        u.size += data.size();
+        ++u.next_block;
+    }
+    if (too_big || data.size() < kBlock) {
+        x.reply(too_big ? error_packet(3, "Disk full or allocation exceeded")
+                        : packet(kAck, block, {}));
+        x.emit(x.event("upload", Severity::warning)
+                   .add("src", x.peer_ip())
+                   .add("src_port", x.peer_port())
+                   .add("filename", u.filename)
+                   .add("size", u.size)
+                   .add("sha256", sha256_hex(u.sha.get()))
+                   .add("truncated", too_big));
+        all.erase(it);
+        return true;
+    }
+    x.reply(packet(kAck, block, {}));
+    return true;
+}
+
 void malformed(DatagramExchange& x, std::string_view why) {
     x.emit(x.event("parse_error", Severity::warning)
                .add("src", x.peer_ip())
@@ -110,6 +209,7 @@ void serve_tftp(DatagramExchange& x) {
     }
     const auto opcode = u16(d, 0);
     if (opcode == kAck && u16(d, 2) == 1) return;  // the end of one of our transfers
+    if (opcode == kData && continue_upload(x)) return;
     if (opcode != kRrq && opcode != kWrq) {
         x.emit(x.event("unknown_opcode", Severity::warning)
                    .add("src", x.peer_ip())
@@ -138,12 +238,11 @@ void serve_tftp(DatagramExchange& x) {
         options += (options.empty() ? "" : ",") + fields[i] + "=" + fields[i + 1];
 
     std::string status;
-    if (opcode == kWrq) {
-        status = "denied";
-        x.reply(error_packet(2, "Access violation"));
-    } else if (mode != "octet" && mode != "netascii") {
+    if (mode != "octet" && mode != "netascii") {
         status = "bad_mode";
         x.reply(error_packet(4, "Illegal TFTP operation"));
+    } else if (opcode == kWrq) {
+        status = start_upload(x, filename) ? "accepted" : "busy";
     } else if (const auto* bait = find_bait(filename)) {
         std::string body(bait->body);
         if (const auto pos = body.find("{host}"); pos != std::string::npos)
