@@ -107,6 +107,18 @@ TEST(CliUdp, TftpAndSnmpAnswerRealClientsAndLogTheirRequests) {
     EXPECT_THAT(capture("snmpwalk -v1 -c v1pass -On -t 2 -r 1 127.133.0.1 1.3.6.1.2.1.1 2>&1"),
                 HasSubstr(".1.3.6.1.2.1.1.8.0 = Timeticks: (0)"));
 
+    // GetBulk: a bulk walk sees the whole group; a large bulk request still gets a (cut)
+    // answer instead of being dropped by the amplification bound.
+    const auto bulk = capture(
+        "snmpbulkwalk -v2c -c bulkpass -On -t 2 -r 1 127.133.0.1 1.3.6.1.2.1.1 2>&1; echo rc=$?");
+    EXPECT_THAT(bulk, HasSubstr(".1.3.6.1.2.1.1.8.0 = Timeticks: (0)"));
+    EXPECT_THAT(bulk, HasSubstr("rc=0"));
+    const auto big = capture(
+        "snmpbulkget -v2c -c bulkpass -On -Cr8 -t 2 -r 1 127.133.0.1 1.3.6.1.2.1.1 1.3.6.1.2.1.1 "
+        "1.3.6.1.2.1.1 1.3.6.1.2.1.1 1.3.6.1.2.1.1 1.3.6.1.2.1.1 2>&1");
+    EXPECT_THAT(big, HasSubstr(".1.3.6.1.2.1.1.1.0 = STRING: \"Linux "));
+    EXPECT_THAT(big, ::testing::Not(HasSubstr("Timeout")));
+
     // Garbage: no reply on either port.
     EXPECT_EQ(exchange(161, "\x30\x82\xff\xff garbage"s), "");
     EXPECT_EQ(exchange(161, "GET / HTTP/1.0\r\n\r\n"), "");

@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <array>
 #include <chrono>
+#include <functional>
 #include <string>
 #include <string_view>
 
@@ -25,8 +26,12 @@ using snmp::Varbind;
 // v1/v2c error-status values used here (RFC 3416).
 constexpr std::int64_t kNoSuchName = 2;
 constexpr std::int64_t kNoAccess = 6;
-// GetBulk repetitions answered at most (the listener's amplification bound trims the rest).
+// GetBulk repetitions answered at most.
 constexpr std::int64_t kMaxRepetitions = 8;
+// A GetBulk answer is cut (RFC 3416 §4.2.3 lets an agent return fewer varbinds) to at most
+// this many times the request's size: under the UDP listener's amplification bound (10×),
+// which would otherwise drop the whole answer.
+constexpr std::size_t kBulkReplyFactor = 8;
 
 struct Archetype {
     std::string_view name, descr, contact, location;  // "{host}" → the decky's hostname
@@ -190,7 +195,13 @@ void answer_read(DatagramExchange& x, const snmp::Request& req) {
         x.reply(snmp::encode_response(req, kNoSuchName, error_index, out));
         return;
     }
-    x.reply(snmp::encode_response(req, 0, 0, out));
+    auto reply = snmp::encode_response(req, 0, 0, out);
+    if (req.pdu == snmp::PduType::get_bulk)
+        while (out.size() > 1 && reply.size() > kBulkReplyFactor * x.payload().size()) {
+            out.pop_back();
+            reply = snmp::encode_response(req, 0, 0, out);
+        }
+    x.reply(std::move(reply));
 }
 
 }  // namespace
