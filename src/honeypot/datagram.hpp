@@ -11,18 +11,14 @@
 
 #include "events/event.hpp"
 #include "honeypot/session.hpp"
+#include "telemetry/span.hpp"
 
 namespace decnet::honeypot {
 
 class DatagramExchange {
   public:
     DatagramExchange(const ServiceContext& context, std::string peer_ip, std::uint16_t peer_port,
-                     std::uint16_t local_port, std::string_view payload)
-        : context_(context),
-          peer_ip_(std::move(peer_ip)),
-          peer_port_(peer_port),
-          local_port_(local_port),
-          payload_(payload) {}
+                     std::uint16_t local_port, std::string_view payload);
 
     const ServiceContext& context() const { return context_; }
     const std::string& peer_ip() const { return peer_ip_; }
@@ -30,7 +26,9 @@ class DatagramExchange {
     std::uint16_t local_port() const { return local_port_; }
     std::string_view payload() const { return payload_; }
 
-    // An event with time, decky, service and the sender's address filled in.
+    // An event with time, decky, service and the sender's address filled in. With tracing
+    // on, emit() gives each event a `honeypot.event` child span of the exchange's
+    // `honeypot.datagram` span (a new trace per datagram), as Session does per connection.
     Event event(std::string event_type, Severity severity = Severity::info) const;
     void emit(Event event) const;
 
@@ -46,6 +44,7 @@ class DatagramExchange {
     std::uint16_t local_port_;
     std::string_view payload_;
     std::vector<std::string> replies_;
+    telemetry::Span span_;  // ends with the exchange; with tracing off, one flag
 };
 
 using DatagramHandler = void (*)(DatagramExchange&);
