@@ -21,6 +21,7 @@ TEST_PACKAGES=(
   mariadb-server mariadb-client       # a private MariaDB for the MySQL backend tests
   telnet                              # the real client for the telnet emulator test
   nmap                                # netns mode test: SYN scan from the attacker namespace
+  snmp tftp-hpa                       # the real clients for the snmp and tftp emulators
   prometheus                          # promtool check metrics validates GET /metrics
   python3-yaml                        # compose export test parses the YAML back
 )

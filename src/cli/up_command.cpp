@@ -20,7 +20,7 @@ namespace {
 std::string implemented_services() {
     std::string out;
     for (const auto& slug : per_decky_service_slugs())
-        if (honeypot::find_service_handler(slug)) out += (out.empty() ? "" : ",") + slug;
+        if (honeypot::has_emulator(slug)) out += (out.empty() ? "" : ",") + slug;
     return out;
 }
 

@@ -19,7 +19,7 @@ namespace decnet::engine {
 namespace {
 
 bool servable(std::string_view slug) {
-    return find_service(slug) && honeypot::find_service_handler(slug);
+    return find_service(slug) && honeypot::has_emulator(slug);
 }
 
 std::string join(const std::vector<std::string>& items) {

@@ -24,6 +24,7 @@
 #include "honeypot/service_registry.hpp"
 #include "honeypot/session.hpp"
 #include "honeypot/tls_termination.hpp"
+#include "honeypot/udp_listener.hpp"
 #include "telemetry/metrics.hpp"
 
 namespace decnet::honeypot {
@@ -79,6 +80,7 @@ struct Listener {
     std::shared_ptr<DeckyCounters> counters;
     std::vector<std::unique_ptr<tcp::acceptor>> acceptors;  // [i] runs on io_contexts[i]
     telemetry::metrics::Gauge* active_sessions = nullptr;   // looked up once, lives forever
+    std::shared_ptr<UdpListener> udp;  // a UDP port: its socket and loop, no acceptors
 };
 
 struct DeckyEntry {
@@ -119,6 +121,7 @@ struct Runtime::Impl {
     std::vector<asio::executor_work_guard<asio::io_context::executor_type>> work;
     std::vector<std::thread> threads;  // touched by start()/stop() only
     SocketOpener socket_opener;        // guarded by deckies_mutex; empty: plain bind
+    unsigned next_udp_thread = 0;      // UDP sockets spread over the threads; guarded too
 
     // Live changes come from the control socket, the mutator and the API; one at a time.
     mutable std::mutex deckies_mutex;
@@ -147,7 +150,10 @@ struct Runtime::Impl {
     // Threads joined (or never started): see all_listeners.
     void destroy_acceptors() {
         for (const auto& weak : all_listeners)
-            if (const auto l = weak.lock()) l->acceptors.clear();
+            if (const auto l = weak.lock()) {
+                l->acceptors.clear();
+                if (l->udp) l->udp->release();
+            }
         all_listeners.clear();
     }
 
@@ -258,7 +264,7 @@ struct Runtime::Impl {
     // netns mode: the opener made the socket (bound and listening inside the decky's
     // namespace); the acceptor adopts it and gets the same per-socket OS options.
     void adopt_opened_socket(Listener& listener, const DeckyConfig& decky, std::uint16_t port) {
-        const int fd = socket_opener(decky, port);
+        const int fd = socket_opener(decky, port, Transport::tcp);
         boost::system::error_code ec;
         listener.acceptors[0]->assign(tcp::v4(), fd, ec);
         if (ec) {
@@ -330,6 +336,29 @@ struct Runtime::Impl {
         return listener;
     }
 
+    std::shared_ptr<Listener> bind_udp_listener(const DeckyConfig& decky, const DeckyEntry& entry,
+                                                const std::string& slug, const ServicePort& port,
+                                                DatagramHandler handler) {
+        auto listener = std::make_shared<Listener>();
+        std::erase_if(all_listeners, [](const auto& l) { return l.expired(); });
+        all_listeners.push_back(listener);
+        listener->info = {decky.name, decky.ip, slug, port.port, "udp"};
+        listener->counters = entry.counters;
+        PersonaConfig persona;
+        if (const auto it = decky.service_config.find(slug); it != decky.service_config.end())
+            persona = it->second;
+        persona.emplace("port", std::to_string(port.port));
+        const ServiceContext context{
+            decky.name, decky.hostname,         slug, log_name_for(slug), nullptr,
+            &bus,       &entry.counters->events};
+        const int fd = socket_opener ? socket_opener(decky, port.port, Transport::udp) : -1;
+        auto& io = *io_contexts[next_udp_thread++ % io_contexts.size()];
+        listener->udp = std::make_shared<UdpListener>(io, decky.name, decky.ip, port.port,
+                                                      os_profile(decky.nmap_os).ttl, fd, context,
+                                                      std::move(persona), entry.counters, handler);
+        return listener;
+    }
+
     // Binds the listeners of `services` (all-or-nothing) without starting their loops.
     std::vector<std::shared_ptr<Listener>> bind_services(const DeckyConfig& decky,
                                                          const DeckyEntry& entry,
@@ -339,14 +368,17 @@ struct Runtime::Impl {
         for (const auto& slug : services) {
             const auto* info = find_service(slug);
             const auto handler = find_service_handler(slug);
-            if (!info || !handler) {
+            const auto datagram = find_datagram_handler(slug);
+            if (!info || (!handler && !datagram)) {
                 report.unavailable.push_back(decky.name + "/" + slug);
                 continue;
             }
             for (const auto& port : info->ports) {
-                if (port.transport != Transport::tcp) continue;
+                const bool udp = port.transport == Transport::udp;
+                if (udp ? !datagram : !handler) continue;
                 // On a throw, `bound` goes out of scope and its acceptors close.
-                bound.push_back(bind_listener(decky, entry, slug, port, handler));
+                bound.push_back(udp ? bind_udp_listener(decky, entry, slug, port, datagram)
+                                    : bind_listener(decky, entry, slug, port, handler));
                 report.listening.push_back(bound.back()->info);
             }
         }
@@ -354,17 +386,21 @@ struct Runtime::Impl {
     }
 
     void start_accepting(const std::vector<std::shared_ptr<Listener>>& listeners) {
-        for (const auto& l : listeners)
+        for (const auto& l : listeners) {
             for (std::size_t i = 0; i < l->acceptors.size(); ++i)
                 asio::co_spawn(*io_contexts[i], accept_loop(l, i), asio::detached);
+            if (l->udp) l->udp->start();
+        }
     }
 
     // Closes each acceptor on its own thread and waits, so the ports are closed on return.
     void close_listeners(const std::vector<std::shared_ptr<Listener>>& listeners) {
         if (!running) {
             boost::system::error_code ignored;
-            for (const auto& l : listeners)
+            for (const auto& l : listeners) {
                 for (auto& a : l->acceptors) a->close(ignored);
+                if (l->udp) l->udp->close(false, kCloseTimeout);
+            }
             return;
         }
         std::vector<std::future<void>> done;
@@ -379,6 +415,8 @@ struct Runtime::Impl {
                 });
             }
         }
+        for (const auto& l : listeners)
+            if (l->udp) l->udp->close(true, kCloseTimeout);
         const auto deadline = std::chrono::steady_clock::now() + kCloseTimeout;
         for (auto& d : done) d.wait_until(deadline);
     }
@@ -432,7 +470,7 @@ struct Runtime::Impl {
         report = {};
         for (const auto& l : entry.listeners) report.listening.push_back(l->info);
         for (const auto& slug : services)
-            if (!find_service_handler(slug) || !find_service(slug))
+            if (!has_emulator(slug) || !find_service(slug))
                 report.unavailable.push_back(entry.config.name + "/" + slug);
         return report;
     }
@@ -500,8 +538,10 @@ void Runtime::stop() {
     for (auto& t : impl_->threads) t.join();
     impl_->threads.clear();
     const std::lock_guard lock(impl_->deckies_mutex);
-    impl_->deckies.clear();
+    // Sockets first, while the deckies still own their listeners (UDP loops hold only
+    // their socket's owner, not the Listener, so a cleared decky would hide it).
     impl_->destroy_acceptors();
+    impl_->deckies.clear();
 }
 
 std::vector<ListenerInfo> Runtime::listeners() const {

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "core/config.hpp"
+#include "core/service_catalog.hpp"
 #include "honeypot/session_limits.hpp"
 
 namespace decnet {
@@ -50,10 +51,11 @@ struct DeckyRuntimeInfo {
     std::uint64_t sessions_active = 0;
 };
 
-// Opens, binds and listens a TCP socket for `decky` on `port` and returns its fd, which
-// the runtime then owns (netns mode opens it inside the decky's network namespace).
+// Opens and binds a socket for `decky` on `port` (listening, for TCP) and returns its fd,
+// which the runtime then owns (netns mode opens it inside the decky's network namespace).
 // Throws ConfigError naming the decky and port.
-using SocketOpener = std::function<int(const DeckyConfig& decky, std::uint16_t port)>;
+using SocketOpener =
+    std::function<int(const DeckyConfig& decky, std::uint16_t port, Transport transport)>;
 
 class Runtime {
   public:

@@ -79,8 +79,8 @@ TEST_F(CliPrivilegeDrop, UpRunsAsNobodyWithOnlyNetBindService) {
     EXPECT_EQ(capture("redis-cli -h 127.131.1.1 -p 6379 PING"), "PONG\n");
     EXPECT_EQ(capture("redis-cli -h 127.131.1.2 -p 6379 PING"), "PONG\n");
 
-    // Root's clients still reach the socket; the mutation binds ftp/http/telnet — all
-    // below 1024 — as the unprivileged process.
+    // Root's clients still reach the socket; the mutation binds ftp/http/telnet (TCP) or
+    // tftp/snmp (UDP) — all below 1024 — as the unprivileged process.
     const auto status = run_decnet({"status", "--json", "--state-dir", dir});
     ASSERT_EQ(status.exit_code, 0) << status.err;
     const auto m = run_decnet({"mutate", "--decky", "decky-01", "--state-dir", dir});
@@ -103,6 +103,15 @@ TEST_F(CliPrivilegeDrop, UpRunsAsNobodyWithOnlyNetBindService) {
                               "' 2>&1 && echo open"),
                       "open\n")
                 << s;
+            low_port_checked = true;
+        } else if (s == "tftp") {
+            EXPECT_THAT(capture("curl -s -m 5 tftp://127.131.1.1/startup-config"),
+                        HasSubstr("enable secret"));
+            low_port_checked = true;
+        } else if (s == "snmp") {
+            EXPECT_THAT(capture("snmpget -v2c -c public -On -t 2 -r 1 127.131.1.1 "
+                                "1.3.6.1.2.1.1.7.0 2>&1"),
+                        HasSubstr("INTEGER: 72"));
             low_port_checked = true;
         }
     }

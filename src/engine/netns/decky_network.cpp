@@ -226,11 +226,14 @@ std::optional<DeckyNetwork> DeckyNetworks::find(std::string_view decky) const {
     return *it;
 }
 
-int DeckyNetworks::open_listener(const DeckyConfig& decky, std::uint16_t port) const {
+int DeckyNetworks::open_listener(const DeckyConfig& decky, std::uint16_t port,
+                                 Transport transport) const {
     const auto net = find(decky.name);
     if (!net) throw ConfigError(decky.name + ": it has no network namespace");
     try {
-        return open_socket_in_namespace(net->namespace_name, decky.ip, port, SocketKind::tcp);
+        return open_socket_in_namespace(
+            net->namespace_name, decky.ip, port,
+            transport == Transport::udp ? SocketKind::udp : SocketKind::tcp);
     } catch (const ConfigError& e) {
         throw ConfigError(decky.name + ": " + e.what());
     }

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "core/config.hpp"
+#include "core/service_catalog.hpp"
 #include "engine/decky_networking.hpp"
 #include "engine/netns/created_objects.hpp"
 #include "engine/netns/mac_address.hpp"
@@ -71,9 +72,10 @@ class DeckyNetworks final : public DeckyNetworking {
 
     std::vector<DeckyNetwork> deckies() const;
     std::optional<DeckyNetwork> find(std::string_view decky) const;
-    // A TCP socket bound and listening on the decky's address inside its namespace; the
-    // fd is for Runtime's socket opener. Throws ConfigError naming the decky and port.
-    int open_listener(const DeckyConfig& decky, std::uint16_t port) const;
+    // A socket bound (and for TCP listening) on the decky's address inside its namespace;
+    // the fd is for Runtime's socket opener. Throws ConfigError naming the decky and port.
+    int open_listener(const DeckyConfig& decky, std::uint16_t port,
+                      Transport transport = Transport::tcp) const;
 
   private:
     DeckyNetworks(const NetnsOptions& options, const std::string& record);

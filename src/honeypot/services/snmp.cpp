@@ -1,0 +1,240 @@
+// snmp: an SNMPv1/v2c agent answering the MIB-II system group (services.md §2.23). Any
+// community is accepted for reading and captured (community strings are credentials).
+// Fixes the reference's defects: values carry their real types (sysObjectID an OID,
+// sysUpTime TimeTicks that advance, sysServices INTEGER), GetNext returns the *next* OID
+// so snmpwalk works, GetBulk (v2c) is answered, unknown OIDs get noSuchObject (v2c) or
+// noSuchName (v1), Set is refused as on a read-only community, and sysName/sysDescr use
+// the decky's hostname, not its name.
+#include <algorithm>
+#include <array>
+#include <chrono>
+#include <functional>
+#include <string>
+#include <string_view>
+
+#include "honeypot/datagram.hpp"
+#include "honeypot/service_registry.hpp"
+#include "honeypot/services/snmp_ber.hpp"
+
+namespace decnet::honeypot {
+namespace {
+
+using snmp::Oid;
+using snmp::Value;
+using snmp::Varbind;
+
+// v1/v2c error-status values used here (RFC 3416).
+constexpr std::int64_t kNoSuchName = 2;
+constexpr std::int64_t kNoAccess = 6;
+// GetBulk repetitions answered at most.
+constexpr std::int64_t kMaxRepetitions = 8;
+// A GetBulk answer is cut (RFC 3416 §4.2.3 lets an agent return fewer varbinds) to at most
+// this many times the request's size: under the UDP listener's amplification bound (10×),
+// which would otherwise drop the whole answer.
+constexpr std::size_t kBulkReplyFactor = 8;
+
+struct Archetype {
+    std::string_view name, descr, contact, location;  // "{host}" → the decky's hostname
+};
+
+constexpr std::array<Archetype, 5> kArchetypes = {{
+    {"default",
+     "Linux {host} 5.15.0-91-generic #101-Ubuntu SMP Tue Nov 14 13:30:08 UTC 2023 x86_64",
+     "admin@localhost", "Server Room"},
+    {"water_plant", "Linux {host} 4.19.0-18-amd64 #1 SMP Debian 4.19.208-1 (2021-09-29) x86_64",
+     "ICS Admin <ics-admin@plant.local>", "Water Treatment Facility \xe2\x80\x94 Pump Room B"},
+    {"factory", "VxWorks 6.9 (Rockwell Automation Allen-Bradley ControlLogix 5580)",
+     "Factory Floor Support <support@factory.local>", "Factory Floor"},
+    {"substation", "SEL Real-Time Automation Controller RTAC SEL-3555 firmware 1.9.7.0",
+     "Grid Ops <gridops@utility.local>", "Main Substation"},
+    {"hospital", "Linux {host} 5.10.0-21-amd64 #1 SMP Debian 5.10.162-1 x86_64",
+     "Medical IT <medit@hospital.local>", "ICU Ward 3"},
+}};
+
+const Archetype& archetype(std::string_view name) {
+    for (const auto& a : kArchetypes)
+        if (a.name == name) return a;
+    return kArchetypes[0];
+}
+
+std::string with_host(std::string_view text, const std::string& host) {
+    std::string out(text);
+    if (const auto pos = out.find("{host}"); pos != std::string::npos) out.replace(pos, 6, host);
+    return out;
+}
+
+Oid system_oid(std::uint32_t leaf) {
+    return {1, 3, 6, 1, 2, 1, 1, leaf, 0};
+}
+
+// Hundredths of a second the "device" has been up: a per-decky boot offset plus this
+// process's run time, so consecutive polls advance like a real agent's.
+std::int64_t uptime_ticks(const std::string& decky) {
+    static const auto started = std::chrono::steady_clock::now();
+    const auto running = std::chrono::duration_cast<std::chrono::milliseconds>(
+                             std::chrono::steady_clock::now() - started)
+                             .count() /
+                         10;
+    const auto offset = static_cast<std::int64_t>(std::hash<std::string>{}(decky) % 250'000'000);
+    return 12'345'678 + offset + running;
+}
+
+// The agent's MIB, sorted by OID (GetNext walks it in order).
+std::vector<Varbind> mib(const DatagramExchange& x) {
+    const auto& a = archetype(x.context().persona_value("archetype"));
+    const std::string& host = x.context().hostname;
+    const auto text = [](std::string s) { return Value{Value::Kind::octets, std::move(s), 0, {}}; };
+    const auto number = [](Value::Kind k, std::int64_t n) { return Value{k, {}, n, {}}; };
+    return {
+        {system_oid(1), text(with_host(a.descr, host))},
+        {system_oid(2), Value{Value::Kind::oid, {}, 0, {1, 3, 6, 1, 4, 1, 8072, 3, 2, 10}}},
+        {system_oid(3), number(Value::Kind::timeticks, uptime_ticks(x.context().decky))},
+        {system_oid(4), text(std::string(a.contact))},
+        {system_oid(5), text(host)},
+        {system_oid(6), text(std::string(a.location))},
+        {system_oid(7), number(Value::Kind::integer, 72)},
+        {system_oid(8), number(Value::Kind::timeticks, 0)},  // sysORLastChange
+        // ifNumber: something after the system group, so a walk of `system` ends by leaving
+        // the subtree as on a real agent, not with a tell-tale endOfMibView.
+        {{1, 3, 6, 1, 2, 1, 2, 1, 0}, number(Value::Kind::integer, 2)},
+    };
+}
+
+const Varbind* find_exact(const std::vector<Varbind>& table, const Oid& oid) {
+    for (const auto& vb : table)
+        if (vb.oid == oid) return &vb;
+    return nullptr;
+}
+
+const Varbind* find_next(const std::vector<Varbind>& table, const Oid& oid) {
+    for (const auto& vb : table)
+        if (std::lexicographical_compare(oid.begin(), oid.end(), vb.oid.begin(), vb.oid.end()))
+            return &vb;
+    return nullptr;
+}
+
+// JSON list, as every list-valued field in decnet (docs/EVENTS.md).
+std::string oids_text(const std::vector<Oid>& oids) {
+    std::vector<std::string> text;
+    for (const auto& o : oids) text.push_back(snmp::oid_to_string(o));
+    return json_list(text);
+}
+
+std::string_view pdu_name(snmp::PduType t) {
+    switch (t) {
+        case snmp::PduType::get:
+            return "get";
+        case snmp::PduType::get_next:
+            return "getnext";
+        case snmp::PduType::get_bulk:
+            return "getbulk";
+        case snmp::PduType::set:
+            return "set";
+        default:
+            return "other";
+    }
+}
+
+std::string hex(std::string_view data, std::size_t max) {
+    static constexpr char kDigits[] = "0123456789abcdef";
+    std::string out;
+    for (std::size_t i = 0; i < data.size() && i < max; ++i) {
+        const auto b = static_cast<unsigned char>(data[i]);
+        out += kDigits[b >> 4];
+        out += kDigits[b & 0xf];
+    }
+    return out;
+}
+
+// Get/GetNext/GetBulk answers; v1 reports a missing OID as noSuchName on the whole PDU.
+void answer_read(DatagramExchange& x, const snmp::Request& req) {
+    const auto table = mib(x);
+    const bool v1 = req.version == 0;
+    std::vector<Varbind> out;
+    const auto missing = [&](const Oid& oid, Value::Kind kind) {
+        out.push_back({oid, Value{kind, {}, 0, {}}});
+    };
+    std::int64_t error_index = 0;
+    auto one = [&](const Oid& oid, bool next, std::size_t index) {
+        const Varbind* found = next ? find_next(table, oid) : find_exact(table, oid);
+        if (found) {
+            out.push_back(*found);
+        } else {
+            if (v1 && !error_index) error_index = static_cast<std::int64_t>(index + 1);
+            missing(oid, next ? Value::Kind::end_of_mib_view : Value::Kind::no_such_object);
+        }
+        return found;
+    };
+    if (req.pdu == snmp::PduType::get_bulk) {
+        const auto non_rep = std::clamp<std::int64_t>(req.non_repeaters, 0,
+                                                      static_cast<std::int64_t>(req.oids.size()));
+        const auto reps = std::clamp<std::int64_t>(req.max_repetitions, 0, kMaxRepetitions);
+        for (std::int64_t i = 0; i < non_rep; ++i)
+            one(req.oids[static_cast<std::size_t>(i)], true, 0);
+        std::vector<Oid> cursor(req.oids.begin() + non_rep, req.oids.end());
+        for (std::int64_t r = 0; r < reps && !cursor.empty(); ++r) {
+            bool any = false;
+            for (auto& c : cursor) {
+                const auto* found = one(c, true, 0);
+                if (found) {
+                    c = found->oid;
+                    any = true;
+                }
+            }
+            if (!any) break;
+        }
+    } else {
+        for (std::size_t i = 0; i < req.oids.size(); ++i)
+            one(req.oids[i], req.pdu == snmp::PduType::get_next, i);
+    }
+    if (v1 && error_index) {
+        // v1 has no exception values: echo the request's varbinds with the error.
+        out.clear();
+        for (const auto& oid : req.oids)
+            out.push_back({oid, Value{Value::Kind::octets, {}, 0, {}}});
+        x.reply(snmp::encode_response(req, kNoSuchName, error_index, out));
+        return;
+    }
+    auto reply = snmp::encode_response(req, 0, 0, out);
+    if (req.pdu == snmp::PduType::get_bulk)
+        while (out.size() > 1 && reply.size() > kBulkReplyFactor * x.payload().size()) {
+            out.pop_back();
+            reply = snmp::encode_response(req, 0, 0, out);
+        }
+    x.reply(std::move(reply));
+}
+
+}  // namespace
+
+void serve_snmp(DatagramExchange& x) {
+    const auto parsed = snmp::parse_request(x.payload());
+    if (!parsed.request) {
+        x.emit(x.event("parse_error", Severity::warning)
+                   .add("src", x.peer_ip())
+                   .add("src_port", x.peer_port())
+                   .add("error", parsed.error)
+                   .add("data", hex(x.payload(), 64)));
+        return;
+    }
+    const auto& req = *parsed.request;
+    const bool set = req.pdu == snmp::PduType::set;
+    x.emit(x.event(set ? "set_request" : "get_request", set ? Severity::warning : Severity::info)
+               .add("src", x.peer_ip())
+               .add("src_port", x.peer_port())
+               .add("version", req.version)
+               .add("community", req.community)
+               .add("pdu", pdu_name(req.pdu))
+               .add("oids", oids_text(req.oids)));
+    if (set) {
+        // A read-only community: v2c says noAccess, v1 (no such code) noSuchName, as net-snmp.
+        std::vector<Varbind> echo;
+        for (const auto& oid : req.oids)
+            echo.push_back({oid, Value{Value::Kind::octets, {}, 0, {}}});
+        x.reply(snmp::encode_response(req, req.version == 0 ? kNoSuchName : kNoAccess,
+                                      req.oids.empty() ? 0 : 1, echo));
+        return;
+    }
+    answer_read(x, req);
+}
+
+}  // namespace decnet::honeypot

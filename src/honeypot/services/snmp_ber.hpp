@@ -1,0 +1,76 @@
+// SNMPv1/v2c messages in BER: a strictly bounded parser for what attackers send and an
+// encoder for the agent's answers. No Boost, no I/O (the fuzz target links it alone).
+// Bounds: every length is checked against the bytes left (definite form, ≤ 4 length
+// octets); at most kMaxVarbinds varbinds and kMaxOidArcs arcs per OID, each arc < 2^32;
+// the parser never recurses (the message shape is fixed; varbind values are skipped by
+// their length), so nesting depth is bounded by construction.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace decnet::honeypot::snmp {
+
+constexpr std::size_t kMaxVarbinds = 32;
+constexpr std::size_t kMaxOidArcs = 64;
+
+using Oid = std::vector<std::uint32_t>;
+
+enum class PduType : std::uint8_t {
+    get = 0xa0,
+    get_next = 0xa1,
+    response = 0xa2,
+    set = 0xa3,
+    get_bulk = 0xa5,
+};
+
+struct Request {
+    std::int64_t version = 0;  // 0 = v1, 1 = v2c
+    std::string community;
+    PduType pdu = PduType::get;
+    std::int64_t request_id = 0;
+    std::int64_t non_repeaters = 0;    // GetBulk only (error-status field otherwise)
+    std::int64_t max_repetitions = 0;  // GetBulk only (error-index field otherwise)
+    std::vector<Oid> oids;
+};
+
+struct ParseResult {
+    std::optional<Request> request;
+    std::string error;  // why not, when request is empty
+};
+
+ParseResult parse_request(std::string_view datagram);
+
+// A varbind value as the agent answers it.
+struct Value {
+    enum class Kind : std::uint8_t {
+        integer = 0x02,
+        octets = 0x04,
+        oid = 0x06,
+        timeticks = 0x43,
+        no_such_object = 0x80,  // v2c exceptions (context-specific, primitive, empty)
+        no_such_instance = 0x81,
+        end_of_mib_view = 0x82,
+    };
+    Kind kind = Kind::octets;
+    std::string text;         // octets
+    std::int64_t number = 0;  // integer, timeticks
+    Oid oid;                  // oid
+};
+
+struct Varbind {
+    Oid oid;
+    Value value;
+};
+
+// GetResponse to `request` (its version, community and request-id echoed).
+std::string encode_response(const Request& request, std::int64_t error_status,
+                            std::int64_t error_index, const std::vector<Varbind>& varbinds);
+
+std::string oid_to_string(const Oid& oid);
+std::optional<Oid> oid_from_string(std::string_view dotted);
+
+}  // namespace decnet::honeypot::snmp

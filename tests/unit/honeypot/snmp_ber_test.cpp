@@ -1,0 +1,95 @@
+// The SNMP BER parser's bounds and the encoder's output, on hand-built messages.
+#include "honeypot/services/snmp_ber.hpp"
+
+#include <gtest/gtest.h>
+
+namespace decnet::honeypot::snmp {
+namespace {
+
+using namespace std::string_literals;
+
+std::string tlv(unsigned char tag, const std::string& contents) {
+    std::string out(1, static_cast<char>(tag));
+    if (contents.size() < 0x80) {
+        out += static_cast<char>(contents.size());
+    } else {
+        out += "\x82"s;
+        out += static_cast<char>(contents.size() >> 8);
+        out += static_cast<char>(contents.size() & 0xff);
+    }
+    return out + contents;
+}
+
+std::string varbind(const std::string& oid_contents) {
+    return tlv(0x30, tlv(0x06, oid_contents) + "\x05\x00"s);
+}
+
+std::string message(long version, unsigned char pdu, const std::string& varbinds,
+                    const std::string& community = "public") {
+    const std::string body =
+        "\x02\x04\x12\x34\x56\x78"s + "\x02\x01\x00\x02\x01\x00"s + tlv(0x30, varbinds);
+    return tlv(0x30, tlv(0x02, std::string(1, static_cast<char>(version))) + tlv(0x04, community) +
+                         tlv(pdu, body));
+}
+
+const std::string kSysDescr = "\x2b\x06\x01\x02\x01\x01\x01\x00"s;
+
+TEST(SnmpBer, ParsesAGetRequest) {
+    const auto r = parse_request(message(1, 0xa0, varbind(kSysDescr), "s3cret"));
+    ASSERT_TRUE(r.request) << r.error;
+    EXPECT_EQ(r.request->version, 1);
+    EXPECT_EQ(r.request->community, "s3cret");
+    EXPECT_EQ(r.request->pdu, PduType::get);
+    EXPECT_EQ(r.request->request_id, 0x12345678);
+    ASSERT_EQ(r.request->oids.size(), 1u);
+    EXPECT_EQ(oid_to_string(r.request->oids[0]), "1.3.6.1.2.1.1.1.0");
+}
+
+TEST(SnmpBer, RejectsWhatIsOutOfBounds) {
+    const auto error = [](const std::string& m) { return parse_request(m).error; };
+    EXPECT_EQ(error(message(3, 0xa0, varbind(kSysDescr))), "unsupported version 3");
+    EXPECT_EQ(error(message(1, 0xa4, varbind(kSysDescr))), "Invalid PDU type 164");
+    EXPECT_EQ(error(message(0, 0xa5, varbind(kSysDescr))), "Invalid PDU type 165");  // v1 bulk
+    std::string many;
+    for (int i = 0; i < 33; ++i) many += varbind(kSysDescr);
+    EXPECT_EQ(error(message(1, 0xa0, many)), "too many varbinds");
+    EXPECT_EQ(error(message(1, 0xa0, varbind("\x2b" + std::string(64, '\x01')))),
+              "OID has too many arcs");
+    EXPECT_EQ(error(message(1, 0xa0, varbind("\x2b\x90\x80\x80\x80\x00"s))), "OID arc too large");
+    EXPECT_EQ(error(message(1, 0xa0, varbind("\x2b\x86"s))), "truncated OID");
+    EXPECT_EQ(error(message(1, 0xa0, varbind(kSysDescr), std::string(256, 'c'))),
+              "community too long");
+    EXPECT_EQ(error("\x30\x80\x02\x01\x01\x00\x00"s), "indefinite length");
+    EXPECT_EQ(error("\x30\x85\x00\x00\x00\x00\x01\x00"s), "length too long");
+    EXPECT_EQ(error("\x30\x84\x7f\xff\xff\xff\x02"s), "length beyond datagram");
+    EXPECT_EQ(error("\x30"s), "truncated");
+    EXPECT_EQ(error(message(1, 0xa0, varbind(kSysDescr)) + "x"), "trailing bytes");
+    EXPECT_EQ(error("GET / HTTP/1.0\r\n\r\n"), "expected SEQUENCE");
+}
+
+TEST(SnmpBer, EncodesTypedValues) {
+    Request req;
+    req.version = 1;
+    req.community = "public";
+    req.request_id = 300;
+    const std::vector<Varbind> vbs = {
+        {{1, 3, 6, 1, 2, 1, 1, 3, 0}, {Value::Kind::timeticks, {}, 200, {}}},
+        {{1, 3, 6, 1, 2, 1, 1, 2, 0}, {Value::Kind::oid, {}, 0, {1, 3, 6, 1, 4, 1, 8072}}},
+        {{1, 3, 6, 1, 2, 1, 1, 9, 0}, {Value::Kind::end_of_mib_view, {}, 0, {}}},
+    };
+    const auto out = encode_response(req, 0, 0, vbs);
+    const std::string expected =
+        tlv(0x30,
+            "\x02\x01\x01"s + tlv(0x04, "public") +
+                tlv(0xa2, "\x02\x02\x01\x2c\x02\x01\x00\x02\x01\x00"s +
+                              tlv(0x30, tlv(0x30, "\x06\x08\x2b\x06\x01\x02\x01\x01\x03\x00"s +
+                                                      "\x43\x02\x00\xc8"s) +
+                                            tlv(0x30, "\x06\x08\x2b\x06\x01\x02\x01\x01\x02\x00"s +
+                                                          "\x06\x07\x2b\x06\x01\x04\x01\xbf\x08"s) +
+                                            tlv(0x30, "\x06\x08\x2b\x06\x01\x02\x01\x01\x09\x00"s +
+                                                          "\x82\x00"s))));
+    EXPECT_EQ(out, expected);
+}
+
+}  // namespace
+}  // namespace decnet::honeypot::snmp
