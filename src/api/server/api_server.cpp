@@ -195,21 +195,34 @@ class Session : public std::enable_shared_from_this<Session> {
         core_.router.handle(std::move(request), std::move(reply));
     }
 
+    // One answer on its way out: the message only points at the body, which is either
+    // this answer's own or a cached one shared with other connections (never copied).
+    struct Outgoing {
+        std::string owned;
+        std::shared_ptr<const std::string> shared;
+        http::response<http::span_body<const char>> message;
+    };
+
     void send(Response response) {
         if (response.stream) return start_stream(std::move(response));
         const bool keep_alive = keep_alive_ && !core_.stopping;
-        auto message = std::make_shared<http::response<http::string_body>>(
-            static_cast<http::status>(response.status), version_ == 10 ? 10 : 11);
-        if (!response.body.empty() || response.status != 307)
-            message->set(http::field::content_type, response.content_type);
-        for (auto& [name, value] : response.headers) message->insert(name, value);
-        message->body() = std::move(response.body);
-        message->keep_alive(keep_alive);
-        message->prepare_payload();
+        auto out = std::make_shared<Outgoing>();
+        out->shared = std::move(response.shared_body);
+        if (!out->shared) out->owned = std::move(response.body);
+        const std::string& body = out->shared ? *out->shared : out->owned;
+        auto& message = out->message;
+        message.result(static_cast<http::status>(response.status));
+        message.version(version_ == 10 ? 10 : 11);
+        if (!body.empty() || response.status != 307)
+            message.set(http::field::content_type, response.content_type);
+        for (auto& [name, value] : response.headers) message.insert(name, value);
+        message.body() = {body.data(), body.size()};
+        message.keep_alive(keep_alive);
+        message.prepare_payload();
         stream_.expires_after(core_.options.io_timeout);
         http::async_write(
-            stream_, *message,
-            [self = shared_from_this(), message, keep_alive](beast::error_code ec, std::size_t) {
+            stream_, message,
+            [self = shared_from_this(), out, keep_alive](beast::error_code ec, std::size_t) {
                 if (ec || !keep_alive) return self->close();
                 self->read_head();
             });

@@ -23,13 +23,13 @@ TEST(ResponseCache, HitsWhileTheVersionHoldsAndRendersAgainWhenItMoves) {
     ResponseCache cache;
     int renders = 0;
     const auto render = [&] { return body_of("r" + std::to_string(++renders)); };
-    EXPECT_EQ(cache.get("k", 1, 1h, render).body, "r1");
-    EXPECT_EQ(cache.get("k", 1, 1h, render).body, "r1");
-    EXPECT_EQ(cache.get("k", 2, 1h, render).body, "r2");
-    EXPECT_EQ(cache.get("k", 2, 1h, render).body, "r2");
+    EXPECT_EQ(cache.get("k", 1, 1h, render).text(), "r1");
+    EXPECT_EQ(cache.get("k", 1, 1h, render).text(), "r1");
+    EXPECT_EQ(cache.get("k", 2, 1h, render).text(), "r2");
+    EXPECT_EQ(cache.get("k", 2, 1h, render).text(), "r2");
     // A caller that read the version before the last commit is served, never stored.
-    EXPECT_EQ(cache.get("k", 1, 1h, render).body, "r3");
-    EXPECT_EQ(cache.get("k", 2, 1h, render).body, "r2");
+    EXPECT_EQ(cache.get("k", 1, 1h, render).text(), "r3");
+    EXPECT_EQ(cache.get("k", 2, 1h, render).text(), "r2");
     EXPECT_EQ(renders, 3);
 }
 
@@ -89,7 +89,7 @@ TEST(ResponseCache, BoundedInEntriesAndBytesLeastRecentlyUsedFirst) {
     cache.get("big2", 1, 1h, big);
     EXPECT_LE(cache.bytes(), 1000u);
     const auto huge = [&] { return body_of(std::string(700, 'z')); };
-    EXPECT_EQ(cache.get("huge", 1, 1h, huge).body.size(), 700u);  // served, not kept
+    EXPECT_EQ(cache.get("huge", 1, 1h, huge).text().size(), 700u);  // served, not kept
     EXPECT_LE(cache.bytes(), 1000u);
     EXPECT_LE(cache.entries(), 3u);
 }
@@ -107,7 +107,7 @@ TEST(ResponseCache, ConcurrentMissesRenderOnce) {
     for (int i = 0; i < 32; ++i)
         threads.emplace_back([&] {
             while (!go) std::this_thread::yield();
-            EXPECT_EQ(cache.get("k", 7, 1h, slow).body, "slow");
+            EXPECT_EQ(cache.get("k", 7, 1h, slow).text(), "slow");
         });
     go = true;
     for (auto& t : threads) t.join();
