@@ -4,7 +4,9 @@
 //   2. login-only throughput;
 //   3. the read mix at 100 and at 500 connections;
 //   4. logins and the read mix together (login throughput vs the bound, read p99).
-// Env: BENCH_SECONDS (per run, default 60), BENCH_PORT (default 18900); BENCH_LOCUST=<s>
+// Env: BENCH_SECONDS (per run, default 60), BENCH_PORT (default 18900), BENCH_DECNET_BINARY
+// (the server binary; default the build's decnet), BENCH_READ_ONLY=1 (only the read mix at
+// 100 and 500 connections, for quick A/B runs); BENCH_LOCUST=<s>
 // instead replays the reference's own Locust file for that many seconds (BENCH_LOCUST_USERS,
 // default 100) on the same seeded store and prints its aggregate (last line locust_rps …).
 // Needs wrk (make bench installs it). Last line: api_read_rps <N> p99_ms <N>
@@ -73,7 +75,9 @@ struct Server {
     }
 };
 
+// BENCH_DECNET_BINARY runs another build (an old binary kept for an A/B comparison).
 fs::path decnet_binary() {
+    if (const char* other = std::getenv("BENCH_DECNET_BINARY"); other && *other) return other;
     const auto self = fs::read_symlink("/proc/self/exe");
     return self.parent_path().parent_path() / "decnet";
 }
@@ -221,6 +225,16 @@ int main() try {
 
     std::printf("  %-24s %5s %10s %8s %9s %9s %9s\n", "run", "conns", "req/s", "non2xx", "p50 ms",
                 "p99 ms", "max ms");
+    if (const char* only = std::getenv("BENCH_READ_ONLY"); only && *only == '1') {
+        const auto read100 = wrk(read_mix, 100, seconds, base, token);
+        print_row("read mix", 100, read100);
+        const auto read500 = wrk(read_mix, 500, seconds, base, token);
+        print_row("read mix", 500, read500);
+        std::printf("api_read_rps %.0f p99_ms %.2f\n",
+                    std::min(read100.at("rps"), read500.at("rps")),
+                    std::max(read100.at("latency_p99_ms"), read500.at("latency_p99_ms")));
+        return 0;
+    }
     const auto single_login = wrk(login_script, 1, short_run, base, token);
     print_row("login, one at a time", 1, single_login);
     const double verify_ms = single_login.at("latency_p50_ms");

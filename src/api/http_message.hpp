@@ -61,6 +61,9 @@ struct Response {
     int status = 200;
     std::string content_type = "application/json";
     std::string body;
+    // Set: the body sent instead of `body` — a cached body shared by every hit rather than
+    // copied per request (ResponseCache). Read either through text().
+    std::shared_ptr<const std::string> shared_body{};
     std::vector<std::pair<std::string, std::string>> headers;
     // Set: `body` is ignored and the server sends a chunked body fed by this source, on a
     // connection that is not reused afterwards.
@@ -73,6 +76,7 @@ struct Response {
     // {"message": "<text>"}, 200.
     static Response message(std::string_view text);
     Response& with_header(std::string name, std::string value);
+    const std::string& text() const { return shared_body ? *shared_body : body; }
 };
 
 // Thrown by handlers and validation helpers; the router turns it into

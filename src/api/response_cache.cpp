@@ -37,7 +37,7 @@ Response ResponseCache::get(const std::string& key, std::uint64_t version, Clock
             lru_.splice(lru_.begin(), lru_, it->second.lru);
             const auto response = it->second.response;
             lock.unlock();
-            return *response;
+            return *response;  // copies the head; the body is a shared pointer
         }
         erase(it);
     }
@@ -64,6 +64,11 @@ Response ResponseCache::get(const std::string& key, std::uint64_t version, Clock
     }
     t_render_age = nullptr;
 
+    // Shared from here on: the waiters, the entry and this caller all hold one body.
+    if (response && response->status == 200 && !response->shared_body) {
+        response->shared_body = std::make_shared<const std::string>(std::move(response->body));
+        response->body.clear();
+    }
     lock.lock();
     flight->done = true;
     flight->error = error;
@@ -71,7 +76,7 @@ Response ResponseCache::get(const std::string& key, std::uint64_t version, Clock
     // Kept only if no newer version arrived meanwhile (drop_all() forgot the flight then).
     if (auto it = flights_.find(key); it != flights_.end() && it->second == flight) {
         flights_.erase(it);
-        if (response && response->status == 200 && response->body.size() <= limits_.max_body)
+        if (response && response->status == 200 && response->text().size() <= limits_.max_body)
             keep(key, *response, age);
     }
     rendered_.notify_all();
@@ -81,12 +86,15 @@ Response ResponseCache::get(const std::string& key, std::uint64_t version, Clock
 }
 
 void ResponseCache::keep(const std::string& key, Response response, Clock::duration max_age) {
-    const std::size_t size = key.size() + response.body.size() + response.content_type.size();
+    const std::size_t size = key.size() + response.text().size() + response.content_type.size();
     if (size > limits_.max_bytes || limits_.max_entries == 0) return;
     while (!lru_.empty() &&
            (entries_.size() >= limits_.max_entries || bytes_ + size > limits_.max_bytes))
         erase(entries_.find(lru_.back()));
     lru_.push_front(key);
+    if (!response.shared_body)
+        response.shared_body = std::make_shared<const std::string>(std::move(response.body));
+    response.body.clear();
     Entry entry;
     entry.response = std::make_shared<const Response>(std::move(response));
     entry.bytes = size;

@@ -36,7 +36,8 @@ class ResponseCache {
 
     // The response for `key` rendered at `version`: cached, or `render` run once for all
     // concurrent callers. Only 200 answers are kept; an exception reaches every waiter and
-    // is not kept. A version older than the newest seen is rendered and not kept.
+    // is not kept. A version older than the newest seen is rendered and not kept. A hit's
+    // body is shared (Response::shared_body), not copied.
     Response get(const std::string& key, std::uint64_t version, Clock::duration max_age,
                  const std::function<Response()>& render);
 
@@ -53,7 +54,7 @@ class ResponseCache {
         std::optional<Response> response;
     };
     struct Entry {
-        std::shared_ptr<const Response> response;
+        std::shared_ptr<const Response> response;  // its body moved into shared_body
         std::size_t bytes = 0;
         Clock::time_point expires;
         std::list<std::string>::iterator lru;

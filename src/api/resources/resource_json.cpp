@@ -2,6 +2,7 @@
 // order), which clients should not depend on but the reference emits.
 #include "api/resources/resource_json.hpp"
 
+#include <algorithm>
 #include <nlohmann/json.hpp>
 
 #include "store/repository.hpp"
@@ -77,6 +78,46 @@ ordered log_json(const store::LogRecord& r) {
         {"trace_id", nullable(r.trace_id)},
         {"span_id", nullable(r.span_id)},
     };
+}
+
+void append_json_string(std::string& out, std::string_view text) {
+    const bool plain = std::all_of(text.begin(), text.end(), [](char c) {
+        return c >= 0x20 && c <= 0x7e && c != '"' && c != '\\';
+    });
+    if (!plain) {
+        out += dump_json(ordered(std::string(text)));
+        return;
+    }
+    out += '"';
+    out += text;
+    out += '"';
+}
+
+void append_log_json(std::string& out, const store::LogRecord& r) {
+    const auto field = [&](std::string_view name, std::string_view value) {
+        out += name;
+        append_json_string(out, value);
+    };
+    const auto optional = [&](std::string_view name, const std::optional<std::string>& value) {
+        out += name;
+        if (value)
+            append_json_string(out, *value);
+        else
+            out += "null";
+    };
+    out += "{\"id\":";
+    out += std::to_string(r.id);
+    field(",\"timestamp\":", iso_timestamp(r.timestamp));
+    field(",\"decky\":", r.decky);
+    field(",\"service\":", r.service);
+    field(",\"event_type\":", r.event_type);
+    field(",\"attacker_ip\":", r.attacker_ip);
+    field(",\"raw_line\":", r.raw_line);
+    field(",\"fields\":", r.fields);
+    optional(",\"msg\":", r.msg);
+    optional(",\"trace_id\":", r.trace_id);
+    optional(",\"span_id\":", r.span_id);
+    out += '}';
 }
 
 ordered bounty_json(const store::BountyRecord& b) {

@@ -27,6 +27,12 @@ std::string dump_json(const nlohmann::ordered_json& value);
 nlohmann::ordered_json parse_or_raw(const std::string& text);
 
 nlohmann::ordered_json log_json(const store::LogRecord& row);
+// Appends `text` as a JSON string, exactly as dump_json writes it: plain printable ASCII
+// directly, anything else (escapes, UTF-8, invalid bytes) through the library.
+void append_json_string(std::string& out, std::string_view text);
+// Appends dump_json(log_json(row)) without building the tree (the /logs pages are the
+// read mix's most frequent cache misses).
+void append_log_json(std::string& out, const store::LogRecord& row);
 nlohmann::ordered_json bounty_json(const store::BountyRecord& row);
 nlohmann::ordered_json attacker_json(const store::AttackerRecord& row);
 nlohmann::ordered_json behavior_json(const store::AttackerBehaviorRecord& row);

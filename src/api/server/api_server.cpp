@@ -1,8 +1,11 @@
 // Beast sessions in callback style (one object per connection, kept alive by its pending
 // operation): read head → (100 Continue) → read body → route → write → read again.
-// Handlers that wait on the crypto pool reply from another thread; the reply is posted
-// back onto the connection's strand. A Response carrying a StreamSource turns the
-// connection into a streamed (chunked, SSE) one until either side ends it.
+// One io_context per I/O thread, each run by that thread alone: a connection lives on the
+// context the acceptor dealt it to (round robin), so its handlers never race and need no
+// strand. A synchronous handler's answer is written at once; handlers that wait on the
+// crypto pool reply from another thread and the reply is posted back onto the
+// connection's own context. A Response carrying a StreamSource turns the connection into
+// a streamed (chunked, SSE) one until either side ends it.
 #include "api/server/api_server.hpp"
 
 #include <spdlog/spdlog.h>
@@ -11,11 +14,11 @@
 #include <array>
 #include <atomic>
 #include <boost/asio/dispatch.hpp>
+#include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
-#include <boost/asio/strand.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
@@ -96,8 +99,8 @@ class Session : public std::enable_shared_from_this<Session> {
         if (core_.sessions.empty()) core_.drained.notify_all();
     }
 
-    // From stop(): an idle connection closes now, a busy one after its response; a stream
-    // ends at once (it would never become idle).
+    // From stop() (any thread): an idle connection closes now, a busy one after its response; a
+    // stream ends at once (it would never become idle).
     void close_if_idle() {
         net::post(stream_.get_executor(), [self = shared_from_this()] {
             if (self->streaming_) return self->end_stream();
@@ -181,30 +184,45 @@ class Session : public std::enable_shared_from_this<Session> {
             request.path != "/api") {
             if (auto answer = guarded_outside(request)) return send(std::move(*answer));
         }
+        // dispatch: inline when the answer comes on this connection's thread (every sync
+        // handler), posted onto it when it comes from elsewhere (the crypto pool).
         Reply reply = [self = shared_from_this()](Response response) {
-            net::post(self->stream_.get_executor(),
-                      [self, response = std::move(response)]() mutable {
-                          self->send(std::move(response));
-                      });
+            net::dispatch(self->stream_.get_executor(),
+                          [self, response = std::move(response)]() mutable {
+                              self->send(std::move(response));
+                          });
         };
         core_.router.handle(std::move(request), std::move(reply));
     }
 
+    // One answer on its way out: the message only points at the body, which is either
+    // this answer's own or a cached one shared with other connections (never copied).
+    struct Outgoing {
+        std::string owned;
+        std::shared_ptr<const std::string> shared;
+        http::response<http::span_body<const char>> message;
+    };
+
     void send(Response response) {
         if (response.stream) return start_stream(std::move(response));
         const bool keep_alive = keep_alive_ && !core_.stopping;
-        auto message = std::make_shared<http::response<http::string_body>>(
-            static_cast<http::status>(response.status), version_ == 10 ? 10 : 11);
-        if (!response.body.empty() || response.status != 307)
-            message->set(http::field::content_type, response.content_type);
-        for (auto& [name, value] : response.headers) message->insert(name, value);
-        message->body() = std::move(response.body);
-        message->keep_alive(keep_alive);
-        message->prepare_payload();
+        auto out = std::make_shared<Outgoing>();
+        out->shared = std::move(response.shared_body);
+        if (!out->shared) out->owned = std::move(response.body);
+        const std::string& body = out->shared ? *out->shared : out->owned;
+        auto& message = out->message;
+        message.result(static_cast<http::status>(response.status));
+        message.version(version_ == 10 ? 10 : 11);
+        if (!body.empty() || response.status != 307)
+            message.set(http::field::content_type, response.content_type);
+        for (auto& [name, value] : response.headers) message.insert(name, value);
+        message.body() = {body.data(), body.size()};
+        message.keep_alive(keep_alive);
+        message.prepare_payload();
         stream_.expires_after(core_.options.io_timeout);
         http::async_write(
-            stream_, *message,
-            [self = shared_from_this(), message, keep_alive](beast::error_code ec, std::size_t) {
+            stream_, message,
+            [self = shared_from_this(), out, keep_alive](beast::error_code ec, std::size_t) {
                 if (ec || !keep_alive) return self->close();
                 self->read_head();
             });
@@ -228,7 +246,7 @@ class Session : public std::enable_shared_from_this<Session> {
 
     // ---- streamed responses (SSE) ----
     // The sink the handler's side writes through, from any thread. It only posts onto the
-    // session's strand; it holds the session weakly, so a stream whose peer left is freed
+    // session's context; it holds the session weakly, so a stream whose peer left is freed
     // even while the handler still holds the sink.
     class Sink : public StreamSink {
       public:
@@ -378,7 +396,7 @@ class Session : public std::enable_shared_from_this<Session> {
     bool keep_alive_ = true;
     unsigned version_ = 11;
     bool idle_ = false;
-    // Streamed responses (on the strand only).
+    // Streamed responses (on the session's thread only).
     bool streaming_ = false;
     bool stream_done_ = false;
     bool stream_last_ = false;  // the final chunk is queued
@@ -389,10 +407,27 @@ class Session : public std::enable_shared_from_this<Session> {
     std::array<char, 512> discard_{};
 };
 
+std::size_t thread_count(const ServerOptions& options) {
+    return options.threads ? options.threads : std::max(1u, std::thread::hardware_concurrency());
+}
+
+// One I/O thread's context; the guard keeps run() going while it has no connection yet.
+struct IoThread {
+    net::io_context ioc{1};
+    net::executor_work_guard<net::io_context::executor_type> work{ioc.get_executor()};
+};
+
+std::vector<std::unique_ptr<IoThread>> make_io_threads(std::size_t count) {
+    std::vector<std::unique_ptr<IoThread>> threads;
+    for (std::size_t i = 0; i < count; ++i) threads.push_back(std::make_unique<IoThread>());
+    return threads;
+}
+
 }  // namespace
 
 struct ApiServer::Impl {
-    net::io_context ioc;
+    std::vector<std::unique_ptr<IoThread>> io;  // io[0] also runs the acceptor
+    std::size_t next_io = 0;                    // round robin, on io[0]'s thread only
     auth::AuthService& auth;
     Core core;
     tcp::acceptor acceptor;
@@ -404,13 +439,11 @@ struct ApiServer::Impl {
     unsigned short bound_port = 0;
 
     Impl(std::vector<Route> routes, auth::AuthService& a, CorsPolicy cors, ServerOptions options)
-        : ioc(static_cast<int>(options.threads
-                                   ? options.threads
-                                   : std::max(1u, std::thread::hardware_concurrency()))),
+        : io(make_io_threads(thread_count(options))),
           auth(a),
           core(Router(std::move(routes), a, std::move(cors)), options),
-          acceptor(net::make_strand(ioc)),
-          retry(acceptor.get_executor()) {
+          acceptor(io[0]->ioc),
+          retry(io[0]->ioc) {
         beast::error_code ec;
         const auto address = net::ip::make_address(options.host, ec);
         if (ec) throw std::runtime_error("invalid listen address '" + options.host + "'");
@@ -426,22 +459,22 @@ struct ApiServer::Impl {
     }
 
     void accept() {
-        acceptor.async_accept(net::make_strand(ioc),
-                              [this](beast::error_code ec, tcp::socket socket) {
-                                  if (core.stopping || !acceptor.is_open()) return;
-                                  if (!ec) {
-                                      std::make_shared<Session>(std::move(socket), core)->start();
-                                      return accept();
-                                  }
-                                  // Out of descriptors or buffers: keep serving the open
-                                  // connections and try again shortly, instead of spinning on the
-                                  // failing accept.
-                                  spdlog::warn("api: accept: {}", ec.message());
-                                  retry.expires_after(std::chrono::milliseconds(100));
-                                  retry.async_wait([this](beast::error_code) {
-                                      if (!core.stopping) accept();
-                                  });
-                              });
+        auto& target = io[next_io++ % io.size()]->ioc;
+        acceptor.async_accept(target, [this](beast::error_code ec, tcp::socket socket) {
+            if (core.stopping || !acceptor.is_open()) return;
+            if (!ec) {
+                std::make_shared<Session>(std::move(socket), core)->start();
+                return accept();
+            }
+            // Out of descriptors or buffers: keep serving the open
+            // connections and try again shortly, instead of spinning on the
+            // failing accept.
+            spdlog::warn("api: accept: {}", ec.message());
+            retry.expires_after(std::chrono::milliseconds(100));
+            retry.async_wait([this](beast::error_code) {
+                if (!core.stopping) accept();
+            });
+        });
     }
 };
 
@@ -458,15 +491,12 @@ void ApiServer::start() {
     if (impl_->started) return;
     impl_->started = true;
     net::dispatch(impl_->acceptor.get_executor(), [impl = impl_.get()] { impl->accept(); });
-    const auto& options = impl_->core.options;
-    const std::size_t count =
-        options.threads ? options.threads : std::max(1u, std::thread::hardware_concurrency());
-    for (std::size_t i = 0; i < count; ++i)
-        impl_->threads.emplace_back([impl = impl_.get()] {
+    for (auto& io : impl_->io)
+        impl_->threads.emplace_back([&ioc = io->ioc] {
             // An exception escaping a handler must not end the thread: log and go on.
             for (;;) {
                 try {
-                    impl->ioc.run();
+                    ioc.run();
                     return;
                 } catch (const std::exception& e) {
                     spdlog::error("api: I/O thread: {}", e.what());
@@ -501,7 +531,7 @@ void ApiServer::stop() {
     // Replies still owed by the crypto pool post into this io_context: let them land
     // before it goes away (bounded by the pool's queue bound).
     impl_->auth.crypto_pool().wait_idle();
-    impl_->ioc.stop();
+    for (auto& io : impl_->io) io->ioc.stop();
     for (auto& thread : impl_->threads) thread.join();
     impl_->threads.clear();
 }

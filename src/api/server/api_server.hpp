@@ -1,5 +1,5 @@
 // ApiServer: the HTTP/1.1 front of the REST API on Boost.Beast (kept out of this header).
-// Binds at construction, serves from one io_context run by one thread per core, keeps
+// Binds at construction, serves from one io_context per I/O thread (one per core), keeps
 // connections alive, enforces header/body limits and read/idle timeouts, and shuts down
 // gracefully. `decnet api` runs it alone; `decnet up` can embed it.
 #pragma once

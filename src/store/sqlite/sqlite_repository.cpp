@@ -22,6 +22,8 @@ using sqlite::Where;
 namespace {
 
 constexpr int kMaxPageRows = 1000;
+// How long data_version() may reuse its last PRAGMA answer when no write of ours ended.
+constexpr std::chrono::steady_clock::duration kVersionPoll = std::chrono::milliseconds(1);
 constexpr std::size_t kMaxDeadLetterPayload = 64 * 1024;
 
 constexpr std::string_view kSelectLogs =
@@ -208,6 +210,12 @@ decltype(auto) SqliteRepository::write(Body&& body) {
     std::unique_lock lock(write_mutex_);
     --writers_waiting_;
     Done done{last_write_};
+    // Declared after `done`, so destroyed first: a commit of ours is seen by the next
+    // data_version() at once, whatever its poll interval.
+    struct Bump {
+        std::atomic<std::uint64_t>& writes;
+        ~Bump() { writes.fetch_add(1, std::memory_order_release); }
+    } bump{writes_done_};
     return body(*writer_);
 }
 
@@ -524,9 +532,24 @@ std::optional<std::string> SqliteRepository::get_state(const std::string& key) {
 }
 
 std::optional<std::uint64_t> SqliteRepository::data_version() {
+    // A commit of another process shows within kVersionPoll; one of ours at once. Serving
+    // an older label for a newer body is harmless (the body is at least as new as the
+    // label, which is what the response cache needs).
+    const auto now = std::chrono::steady_clock::now().time_since_epoch().count();
+    const auto polled = version_polled_.load(std::memory_order_acquire);
+    const auto writes = writes_done_.load(std::memory_order_acquire);
+    if (polled != 0 && now - polled < kVersionPoll.count() &&
+        version_writes_.load(std::memory_order_acquire) == writes)
+        return version_value_.load(std::memory_order_acquire);
     std::lock_guard lock(version_mutex_);
-    return static_cast<std::uint64_t>(
-        version_reader_->query_int64("PRAGMA data_version").value_or(0));
+    const auto writes_before = writes_done_.load(std::memory_order_acquire);
+    const auto value =
+        static_cast<std::uint64_t>(version_reader_->query_int64("PRAGMA data_version").value_or(0));
+    version_value_.store(value, std::memory_order_release);
+    version_writes_.store(writes_before, std::memory_order_release);
+    version_polled_.store(std::chrono::steady_clock::now().time_since_epoch().count(),
+                          std::memory_order_release);
+    return value;
 }
 
 }  // namespace decnet::store

@@ -113,7 +113,14 @@ class SqliteRepository final : public Repository {
     // connection that never writes: then every commit (ours or another process's) counts.
     std::mutex version_mutex_;
     std::unique_ptr<sqlite::Connection> version_reader_;
-    std::unique_ptr<sqlite::Checkpointer> checkpointer_;  // after writer_: unhooks first
+    // The last answer, reused while no write of ours ended since and it is younger than
+    // kVersionPoll (the PRAGMA is a read transaction and file locks: the API asks it per
+    // request). Stored value first, polled time last; readers load in reverse order.
+    std::atomic<std::uint64_t> writes_done_{0};  // bumped after every write() of ours
+    std::atomic<std::uint64_t> version_value_{0};
+    std::atomic<std::uint64_t> version_writes_{0};  // writes_done_ read before that PRAGMA
+    std::atomic<std::chrono::steady_clock::rep> version_polled_{0};  // 0: never
+    std::unique_ptr<sqlite::Checkpointer> checkpointer_;             // after writer_: unhooks first
     std::atomic<bool> has_search_index_{false};
     std::unique_ptr<sqlite::SearchIndexer> indexer_;  // last: stops before the rest goes
 };

@@ -1,6 +1,8 @@
 // GET /logs and /logs/histogram (api.md §1.3, §1.4, §6.1–§6.3, §7; checks 21–27, 61).
 #include <regex>
 
+#include "api/resources/resource_json.hpp"
+#include "store/repository.hpp"
 #include "unit/api/read_test_support.hpp"
 
 namespace decnet::api::read_test {
@@ -79,6 +81,46 @@ TEST_F(LogsResource, InvalidUtf8InARowIsReplacedNotA500) {
     ASSERT_EQ(response.status, 200);
     EXPECT_NE(body(response)["data"][0]["raw_line"].get<std::string>().find("\xef\xbf\xbd"),
               std::string::npos);
+}
+
+// The page is written without building a JSON tree: byte for byte what the tree gave.
+TEST(LogJsonWriter, MatchesTheLibrarysOutputForEveryKindOfText) {
+    const std::vector<std::string> texts = {
+        "",
+        "plain ascii",
+        "quote \" and \\ backslash",
+        "tab\tnew\nline\r\b\f",
+        std::string("nul \0 and \x01\x1f\x7f", sizeof "nul \0 and \x01\x1f\x7f" - 1),
+        "caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80",
+        "bad \xff\xfe bytes",
+        "cut \xe2\x82",
+        "/slash/ <html> & 'q'",
+        R"({"k":"v","n":[1,2]})"};
+    for (const auto& text : texts) {
+        store::LogRecord row;
+        row.id = 9007199254740993;
+        row.timestamp = "2026-04-09 12:00:01.250000";
+        row.decky = text;
+        row.service = "ssh";
+        row.event_type = text;
+        row.attacker_ip = "1.2.3.4";
+        row.raw_line = text;
+        row.fields = text;
+        for (int nulls = 0; nulls < 2; ++nulls) {
+            if (nulls) {
+                row.msg = text;
+                row.trace_id = "0af7651916cd43dd8448eb211c80319c";
+                row.span_id = "b7ad6b7169203331";
+                row.timestamp = "2026-04-09 12:00:00.000000";
+            }
+            std::string written;
+            append_log_json(written, row);
+            EXPECT_EQ(written, dump_json(log_json(row))) << text;
+            std::string plain;
+            append_json_string(plain, text);
+            EXPECT_EQ(plain, dump_json(nlohmann::ordered_json(text))) << text;
+        }
+    }
 }
 
 TEST_F(LogsResource, PagesAreDisjointAndNewestFirst) {
