@@ -25,6 +25,7 @@
 #include <thread>
 #include <vector>
 
+#include "bench_http.hpp"
 #include "seed.hpp"
 
 namespace {
@@ -33,16 +34,6 @@ namespace fs = std::filesystem;
 using WrkResult = std::map<std::string, double>;
 
 constexpr const char* kPassword = "bench-password-123";
-
-std::string run_command(const std::string& command) {
-    std::string out;
-    FILE* pipe = popen(command.c_str(), "r");
-    if (!pipe) throw std::runtime_error("cannot run: " + command);
-    char buffer[4096];
-    while (std::fgets(buffer, sizeof buffer, pipe)) out += buffer;
-    pclose(pipe);
-    return out;
-}
 
 WrkResult parse_wrk(const std::string& out) {
     WrkResult result;
@@ -101,7 +92,8 @@ void start_server(Server& server, const fs::path& dir, const std::string& db, in
     }
     const auto url = "http://127.0.0.1:" + std::to_string(port) + "/api/v1/health";
     for (int i = 0; i < 200; ++i) {
-        const auto code = run_command("curl -s -o /dev/null -w '%{http_code}' " + url);
+        const auto code =
+            decnet::bench::run_command("curl -s -o /dev/null -w '%{http_code}' " + url);
         if (code != "000") return;
         if (waitpid(server.pid, nullptr, WNOHANG) == server.pid) {
             server.pid = -1;
@@ -112,29 +104,6 @@ void start_server(Server& server, const fs::path& dir, const std::string& db, in
     throw std::runtime_error("decnet api did not come up in 20 s");
 }
 
-nlohmann::json post_json(const std::string& url, const nlohmann::json& body,
-                         const std::string& token = "") {
-    std::string command = "curl -s -X POST -H 'Content-Type: application/json' ";
-    if (!token.empty()) command += "-H 'Authorization: Bearer " + token + "' ";
-    command += "-d '" + body.dump() + "' " + url;
-    return nlohmann::json::parse(run_command(command));
-}
-
-// Logs in as the seeded admin; finalises the first-login password change like the
-// reference's Locust on_start does.
-std::string login(const std::string& base) {
-    const nlohmann::json credentials = {{"username", "admin"}, {"password", kPassword}};
-    auto answer = post_json(base + "/api/v1/auth/login", credentials);
-    if (!answer.contains("access_token")) throw std::runtime_error("login: " + answer.dump());
-    if (answer.value("must_change_password", false)) {
-        post_json(base + "/api/v1/auth/change-password",
-                  {{"old_password", kPassword}, {"new_password", kPassword}},
-                  answer["access_token"].get<std::string>());
-        answer = post_json(base + "/api/v1/auth/login", credentials);
-    }
-    return answer.at("access_token").get<std::string>();
-}
-
 WrkResult wrk(const std::string& script, int connections, int seconds, const std::string& base,
               const std::string& token) {
     const auto threads = std::min(connections, 2);
@@ -142,7 +111,7 @@ WrkResult wrk(const std::string& script, int connections, int seconds, const std
                          std::to_string(threads) + " -c" + std::to_string(connections) + " -d" +
                          std::to_string(seconds) + "s --timeout 10s -s " + script + " " + base +
                          " 2>&1";
-    return parse_wrk(run_command(command));
+    return parse_wrk(decnet::bench::run_command(command));
 }
 
 // Locust's --only-summary tables: the "Aggregated" row of the request table (# reqs,
@@ -154,7 +123,7 @@ int run_locust(const fs::path& source_dir, const std::string& base, int seconds)
                          " USERS=" + (users ? users : "100") +
                          " SPAWN_RATE=50 DURATION=" + std::to_string(seconds) + "s " +
                          (source_dir / "run-locust.sh").string() + " " + base + " 2>&1";
-    const auto out = run_command(command);
+    const auto out = decnet::bench::run_command(command);
     std::vector<std::vector<std::string>> aggregated;
     std::size_t start = 0;
     while (start < out.size()) {
@@ -203,7 +172,7 @@ int main() try {
     const fs::path source_dir = fs::path(__FILE__).parent_path();
     const auto read_mix = (source_dir / "read_mix.lua").string();
     const auto login_script = (source_dir / "login.lua").string();
-    if (run_command("command -v wrk").empty()) {
+    if (decnet::bench::run_command("command -v wrk").empty()) {
         std::fprintf(stderr, "api_bench: wrk is not installed (make bench installs it)\n");
         return 1;
     }
@@ -219,7 +188,7 @@ int main() try {
     const auto base = "http://127.0.0.1:" + std::to_string(port);
     if (const char* locust = std::getenv("BENCH_LOCUST"))
         return run_locust(source_dir, base, std::max(10, std::atoi(locust)));
-    const auto token = login(base);
+    const auto token = decnet::bench::login(base, kPassword);
     const auto cores = static_cast<int>(std::thread::hardware_concurrency());
     const int short_run = std::max(5, seconds / 4);
 

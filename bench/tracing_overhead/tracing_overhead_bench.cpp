@@ -28,6 +28,7 @@
 #include <thread>
 #include <vector>
 
+#include "../api/bench_http.hpp"
 #include "../api/seed.hpp"
 
 namespace {
@@ -40,16 +41,6 @@ constexpr const char* kPassword = "bench-password-123";
 int env_int(const char* name, int fallback) {
     const char* value = std::getenv(name);
     return value && *value ? std::atoi(value) : fallback;
-}
-
-std::string run_command(const std::string& command) {
-    std::string out;
-    FILE* pipe = popen(command.c_str(), "r");
-    if (!pipe) throw std::runtime_error("cannot run: " + command);
-    char buffer[4096];
-    while (std::fgets(buffer, sizeof buffer, pipe)) out += buffer;
-    pclose(pipe);
-    return out;
 }
 
 // `key value` lines (read_mix.lua's done(), Prometheus text) → map.
@@ -203,7 +194,8 @@ void start_server(Server& server, const fs::path& dir, const std::string& db, in
     }
     const auto url = server.base() + "/api/v1/health";
     for (int i = 0; i < 200; ++i) {
-        const auto code = run_command("curl -s -o /dev/null -w '%{http_code}' " + url);
+        const auto code =
+            decnet::bench::run_command("curl -s -o /dev/null -w '%{http_code}' " + url);
         if (code != "000") return;
         if (waitpid(server.pid, nullptr, WNOHANG) == server.pid) {
             server.pid = -1;
@@ -214,34 +206,12 @@ void start_server(Server& server, const fs::path& dir, const std::string& db, in
     throw std::runtime_error("decnet api did not come up in 20 s; see " + log);
 }
 
-nlohmann::json post_json(const std::string& url, const nlohmann::json& body,
-                         const std::string& token = "") {
-    std::string command = "curl -s -X POST -H 'Content-Type: application/json' ";
-    if (!token.empty()) command += "-H 'Authorization: Bearer " + token + "' ";
-    command += "-d '" + body.dump() + "' " + url;
-    return nlohmann::json::parse(run_command(command));
-}
-
-// The seeded admin's token, after the first-login password change (as api_bench does).
-std::string login(const std::string& base) {
-    const nlohmann::json credentials = {{"username", "admin"}, {"password", kPassword}};
-    auto answer = post_json(base + "/api/v1/auth/login", credentials);
-    if (!answer.contains("access_token")) throw std::runtime_error("login: " + answer.dump());
-    if (answer.value("must_change_password", false)) {
-        post_json(base + "/api/v1/auth/change-password",
-                  {{"old_password", kPassword}, {"new_password", kPassword}},
-                  answer["access_token"].get<std::string>());
-        answer = post_json(base + "/api/v1/auth/login", credentials);
-    }
-    return answer.at("access_token").get<std::string>();
-}
-
 WrkResult wrk(const std::string& script, int connections, int seconds, const std::string& base,
               const std::string& token) {
     const auto command = "TOKEN=" + token + " wrk -t2 -c" + std::to_string(connections) + " -d" +
                          std::to_string(seconds) + "s --timeout 10s -s " + script + " " + base +
                          " 2>&1";
-    const auto out = run_command(command);
+    const auto out = decnet::bench::run_command(command);
     auto result = parse_pairs(out);
     if (!result.count("rps")) throw std::runtime_error("wrk printed no result:\n" + out);
     return result;
@@ -278,7 +248,7 @@ WrkResult measured(const std::string& script, int connections, int seconds, cons
 }
 
 WrkResult span_counters(const Server& server) {
-    return parse_pairs(run_command("curl -s " + server.base() + "/metrics"));
+    return parse_pairs(decnet::bench::run_command("curl -s " + server.base() + "/metrics"));
 }
 
 double median(std::vector<double> values) {
@@ -296,7 +266,7 @@ int main() try {
     const int port = env_int("BENCH_PORT", 18910);
     const fs::path source_dir = fs::path(__FILE__).parent_path();
     const auto read_mix = (source_dir.parent_path() / "api" / "read_mix.lua").string();
-    if (run_command("command -v wrk").empty()) {
+    if (decnet::bench::run_command("command -v wrk").empty()) {
         std::fprintf(stderr, "tracing_overhead_bench: wrk is not installed\n");
         return 1;
     }
@@ -308,7 +278,8 @@ int main() try {
     Receiver receiver(port + 2);
     Server off, on;
     start_server(off, dir, db, port, 0);
-    const auto token = login(off.base());  // same store and secret: valid on both
+    const auto token =
+        decnet::bench::login(off.base(), kPassword);  // same store and secret: valid on both
     start_server(on, dir, db, port + 1, port + 2);
     std::printf(
         "tracing_overhead_bench: read mix, %d connections, %d off/on pairs of %d s; tracing on = "

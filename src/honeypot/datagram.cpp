@@ -25,35 +25,11 @@ DatagramExchange::DatagramExchange(const ServiceContext& context, std::string pe
 }
 
 Event DatagramExchange::event(std::string event_type, Severity severity) const {
-    Event e;
-    e.time = event_now();
-    e.decky = context_.decky;
-    e.service = context_.log_name;
-    e.event_type = std::move(event_type);
-    e.severity = severity;
-    e.src_ip = peer_ip_;
-    e.src_port = peer_port_;
-    return e;
+    return context_.make_event(std::move(event_type), severity, peer_ip_, peer_port_);
 }
 
 void DatagramExchange::emit(Event event) const {
-    if (context_.events) ++*context_.events;
-    if (!context_.bus) return;
-    if (!telemetry::tracing_enabled()) {
-        context_.bus->publish(std::move(event));
-        return;
-    }
-    const auto parent = span_.context();
-    telemetry::Span span(
-        "honeypot.event",
-        telemetry::SpanStart{.kind = telemetry::SpanKind::producer, .parent = &parent});
-    if (span.recording())
-        span.set_attributes({{"decky", event.decky},
-                             {"service", event.service},
-                             {"event_type", event.event_type},
-                             {"attacker_ip", event.src_ip}});
-    event.trace = span.context();
-    context_.bus->publish(std::move(event));
+    context_.emit(std::move(event), span_);
 }
 
 }  // namespace decnet::honeypot

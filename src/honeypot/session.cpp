@@ -25,6 +25,41 @@ std::string ServiceContext::persona_value(std::string_view key) const {
     return value;
 }
 
+Event ServiceContext::make_event(std::string event_type, Severity severity,
+                                 const std::string& peer_ip, std::uint16_t peer_port) const {
+    Event e;
+    e.time = event_now();
+    e.decky = decky;
+    e.service = log_name;
+    e.event_type = std::move(event_type);
+    e.severity = severity;
+    e.src_ip = peer_ip;
+    e.src_port = peer_port;
+    return e;
+}
+
+void ServiceContext::emit(Event event, const telemetry::Span& exchange) const {
+    if (events) ++*events;
+    if (!bus) return;
+    if (!telemetry::tracing_enabled()) {
+        bus->publish(std::move(event));
+        return;
+    }
+    // A child of the exchange, current only while the event is handed to the bus (no
+    // co_await in between), so anything the publish path traces nests under it.
+    const auto parent = exchange.context();
+    telemetry::Span span(
+        "honeypot.event",
+        telemetry::SpanStart{.kind = telemetry::SpanKind::producer, .parent = &parent});
+    if (span.recording())
+        span.set_attributes({{"decky", event.decky},
+                             {"service", event.service},
+                             {"event_type", event.event_type},
+                             {"attacker_ip", event.src_ip}});
+    event.trace = span.context();
+    bus->publish(std::move(event));
+}
+
 Session::Session(asio::ip::tcp::socket socket, const asio::ip::tcp::endpoint& peer,
                  const ServiceContext& context, const SessionLimits& limits)
     : socket_(std::move(socket)),
@@ -156,37 +191,11 @@ asio::awaitable<bool> Session::write(std::string_view data) {
 }
 
 Event Session::event(std::string event_type, Severity severity) const {
-    Event e;
-    e.time = event_now();
-    e.decky = context_.decky;
-    e.service = context_.log_name;
-    e.event_type = std::move(event_type);
-    e.severity = severity;
-    e.src_ip = peer_ip_;
-    e.src_port = peer_port_;
-    return e;
+    return context_.make_event(std::move(event_type), severity, peer_ip_, peer_port_);
 }
 
 void Session::emit(Event event) const {
-    if (context_.events) ++*context_.events;
-    if (!context_.bus) return;
-    if (!telemetry::tracing_enabled()) {
-        context_.bus->publish(std::move(event));
-        return;
-    }
-    // A child of the session, current only while the event is handed to the bus (no
-    // co_await in between), so anything the publish path traces nests under it.
-    const auto parent = span_.context();
-    telemetry::Span span(
-        "honeypot.event",
-        telemetry::SpanStart{.kind = telemetry::SpanKind::producer, .parent = &parent});
-    if (span.recording())
-        span.set_attributes({{"decky", event.decky},
-                             {"service", event.service},
-                             {"event_type", event.event_type},
-                             {"attacker_ip", event.src_ip}});
-    event.trace = span.context();
-    context_.bus->publish(std::move(event));
+    context_.emit(std::move(event), span_);
 }
 
 }  // namespace decnet::honeypot

@@ -36,6 +36,13 @@ struct ServiceContext {
 
     // The persona value for `key`, else its catalogue default ("{node}" → decky name).
     std::string persona_value(std::string_view key) const;
+
+    // An event of this service about one attacker endpoint (time, decky, service filled).
+    Event make_event(std::string event_type, Severity severity, const std::string& peer_ip,
+                     std::uint16_t peer_port) const;
+    // Counts the event and publishes it; with tracing on, under a short `honeypot.event`
+    // child of `exchange` (the session or datagram span) whose context the event carries.
+    void emit(Event event, const telemetry::Span& exchange) const;
 };
 
 class Session {

@@ -19,6 +19,7 @@
 #include <regex>
 #include <thread>
 
+#include "integration/api_client.hpp"
 #include "integration/background_process.hpp"
 #include "integration/cli_runner.hpp"
 #include "store/repository.hpp"
@@ -154,31 +155,8 @@ std::vector<json> named(const std::vector<json>& spans, const std::string& name)
 }
 
 std::pair<int, json> call(const std::string& method, const std::string& path,
-                          const std::string& token = "", const std::string& body = "") {
-    std::string command = "curl -s --max-time 20 -w '\\n%{http_code}' -X " + method;
-    if (!token.empty()) command += " -H 'Authorization: Bearer " + token + "'";
-    if (!body.empty()) command += " -H 'Content-Type: application/json' --data-binary @-";
-    command += std::string(" '") + kBase + path + "'";
-    if (!body.empty()) command = "printf '%s' '" + body + "' | " + command;
-    const auto out = capture(command);
-    const auto cut = out.rfind('\n');
-    if (cut == std::string::npos) return {0, json()};
-    return {std::atoi(out.c_str() + cut + 1),
-            json::parse(out.substr(0, cut), nullptr, /*allow_exceptions=*/false)};
-}
-
-std::string login() {
-    const std::string credentials =
-        std::string(R"({"username":"admin","password":")") + kPassword + R"("})";
-    auto [status, answer] = call("POST", "/auth/login", "", credentials);
-    EXPECT_EQ(status, 200) << answer.dump();
-    if (answer.value("must_change_password", false)) {
-        call("POST", "/auth/change-password", answer.value("access_token", ""),
-             std::string(R"({"old_password":")") + kPassword + R"(","new_password":")" + kPassword +
-                 R"("})");
-        answer = call("POST", "/auth/login", "", credentials).second;
-    }
-    return answer.value("access_token", "");
+                          const std::string& token = "") {
+    return api_call(kBase, method, path, token);
 }
 
 TEST(TracingE2e, OneRedisAuthIsOneConnectedTraceFromSessionToSseFrame) {
@@ -209,7 +187,7 @@ TEST(TracingE2e, OneRedisAuthIsOneConnectedTraceFromSessionToSseFrame) {
         dir);
     const auto out = up.wait_for_output("decnet is up", 30s);
     ASSERT_THAT(out, HasSubstr("REST API: http://127.0.0.1:18400/api/v1")) << up.err();
-    const auto token = login();
+    const auto token = api_login(kBase, kPassword);
     ASSERT_FALSE(token.empty());
 
     // An SSE client is listening when the attacker authenticates.
