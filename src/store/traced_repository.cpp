@@ -126,9 +126,10 @@ class TracedRepository final : public Repository {
     void set_state(const std::string& key, const std::string& json) override {
         traced("db.set_state", [&] { inner_->set_state(key, json); });
     }
-    std::optional<std::uint64_t> data_version() override {
-        return traced("db.data_version", [&] { return inner_->data_version(); });
-    }
+    // Not traced: the API's response caches ask on every request, and the backend answers
+    // from a 1 ms memo most of the time — a span here would double the spans per request
+    // and show a "DB call" where there is none.
+    std::optional<std::uint64_t> data_version() override { return inner_->data_version(); }
 
   private:
     // `rows_in` (batch writes) is known before the call; a list answer gives db.rows after.
