@@ -33,76 +33,7 @@ namespace {
 namespace fs = std::filesystem;
 using WrkResult = std::map<std::string, double>;
 
-constexpr const char* kPassword = "bench-password-123";
-
-WrkResult parse_wrk(const std::string& out) {
-    WrkResult result;
-    std::size_t start = 0;
-    while (start < out.size()) {
-        auto end = out.find('\n', start);
-        if (end == std::string::npos) end = out.size();
-        const auto line = out.substr(start, end - start);
-        start = end + 1;
-        const auto space = line.find(' ');
-        if (space == std::string::npos || space == 0) continue;
-        char* tail = nullptr;
-        const double value = std::strtod(line.c_str() + space + 1, &tail);
-        if (tail != line.c_str() + space + 1 && *tail == '\0')
-            result[line.substr(0, space)] = value;
-    }
-    if (!result.count("rps")) throw std::runtime_error("wrk printed no result:\n" + out);
-    return result;
-}
-
-struct Server {
-    pid_t pid = -1;
-    ~Server() {
-        if (pid <= 0) return;
-        kill(pid, SIGTERM);
-        for (int i = 0; i < 100 && waitpid(pid, nullptr, WNOHANG) == 0; ++i)
-            std::this_thread::sleep_for(std::chrono::milliseconds(100));
-        kill(pid, SIGKILL);
-        waitpid(pid, nullptr, 0);
-    }
-};
-
-// BENCH_DECNET_BINARY runs another build (an old binary kept for an A/B comparison).
-fs::path decnet_binary() {
-    if (const char* other = std::getenv("BENCH_DECNET_BINARY"); other && *other) return other;
-    const auto self = fs::read_symlink("/proc/self/exe");
-    return self.parent_path().parent_path() / "decnet";
-}
-
-void start_server(Server& server, const fs::path& dir, const std::string& db, int port) {
-    std::fflush(nullptr);  // the child must not replay our buffered output
-    server.pid = fork();
-    if (server.pid < 0) throw std::runtime_error("fork failed");
-    if (server.pid == 0) {
-        const auto log = (dir / "server.log").string();
-        if (!std::freopen(log.c_str(), "w", stdout) || !std::freopen(log.c_str(), "a", stderr))
-            _exit(126);
-        setenv("DECNET_ADMIN_PASSWORD", kPassword, 1);
-        setenv("DECNET_JWT_SECRET", "api-bench-secret-0123456789abcdefghijkl", 1);
-        setenv("DECNET_DEVELOPER", "true", 1);
-        const auto binary = decnet_binary().string();
-        const auto port_text = std::to_string(port);
-        execl(binary.c_str(), binary.c_str(), "api", "--host", "127.0.0.1", "--port",
-              port_text.c_str(), "--db", db.c_str(), static_cast<char*>(nullptr));
-        _exit(127);
-    }
-    const auto url = "http://127.0.0.1:" + std::to_string(port) + "/api/v1/health";
-    for (int i = 0; i < 200; ++i) {
-        const auto code =
-            decnet::bench::run_command("curl -s -o /dev/null -w '%{http_code}' " + url);
-        if (code != "000") return;
-        if (waitpid(server.pid, nullptr, WNOHANG) == server.pid) {
-            server.pid = -1;
-            throw std::runtime_error("decnet api exited; see " + (dir / "server.log").string());
-        }
-        std::this_thread::sleep_for(std::chrono::milliseconds(100));
-    }
-    throw std::runtime_error("decnet api did not come up in 20 s");
-}
+constexpr const char* kPassword = decnet::bench::kBenchPassword;
 
 WrkResult wrk(const std::string& script, int connections, int seconds, const std::string& base,
               const std::string& token) {
@@ -111,7 +42,10 @@ WrkResult wrk(const std::string& script, int connections, int seconds, const std
                          std::to_string(threads) + " -c" + std::to_string(connections) + " -d" +
                          std::to_string(seconds) + "s --timeout 10s -s " + script + " " + base +
                          " 2>&1";
-    return parse_wrk(decnet::bench::run_command(command));
+    const auto out = decnet::bench::run_command(command);
+    auto result = decnet::bench::parse_key_values(out);
+    if (!result.count("rps")) throw std::runtime_error("wrk printed no result:\n" + out);
+    return result;
 }
 
 // Locust's --only-summary tables: the "Aggregated" row of the request table (# reqs,
@@ -167,8 +101,8 @@ void print_row(const char* name, int connections, const WrkResult& r) {
 }  // namespace
 
 int main() try {
-    const int seconds = std::getenv("BENCH_SECONDS") ? std::atoi(std::getenv("BENCH_SECONDS")) : 60;
-    const int port = std::getenv("BENCH_PORT") ? std::atoi(std::getenv("BENCH_PORT")) : 18900;
+    const int seconds = decnet::bench::env_int("BENCH_SECONDS", 60);
+    const int port = decnet::bench::env_int("BENCH_PORT", 18900);
     const fs::path source_dir = fs::path(__FILE__).parent_path();
     const auto read_mix = (source_dir / "read_mix.lua").string();
     const auto login_script = (source_dir / "login.lua").string();
@@ -183,9 +117,8 @@ int main() try {
     std::printf("api_bench: seeded %s (20000 logs, 200 attackers, 1500 bounty, 10 deckies)\n",
                 db.c_str());
 
-    Server server;
-    start_server(server, dir, db, port);
-    const auto base = "http://127.0.0.1:" + std::to_string(port);
+    const decnet::bench::ApiServer server(db, port, dir / "server.log");
+    const auto base = server.base();
     if (const char* locust = std::getenv("BENCH_LOCUST"))
         return run_locust(source_dir, base, std::max(10, std::atoi(locust)));
     const auto token = decnet::bench::login(base, kPassword);

@@ -36,31 +36,9 @@ namespace {
 namespace fs = std::filesystem;
 using WrkResult = std::map<std::string, double>;
 
-constexpr const char* kPassword = "bench-password-123";
-
-int env_int(const char* name, int fallback) {
-    const char* value = std::getenv(name);
-    return value && *value ? std::atoi(value) : fallback;
-}
-
-// `key value` lines (read_mix.lua's done(), Prometheus text) → map.
-WrkResult parse_pairs(const std::string& out) {
-    WrkResult result;
-    std::size_t start = 0;
-    while (start < out.size()) {
-        auto end = out.find('\n', start);
-        if (end == std::string::npos) end = out.size();
-        const auto line = out.substr(start, end - start);
-        start = end + 1;
-        const auto space = line.find(' ');
-        if (space == std::string::npos || space == 0 || line[0] == '#') continue;
-        char* tail = nullptr;
-        const double value = std::strtod(line.c_str() + space + 1, &tail);
-        if (tail != line.c_str() + space + 1 && *tail == '\0')
-            result[line.substr(0, space)] = value;
-    }
-    return result;
-}
+constexpr const char* kPassword = decnet::bench::kBenchPassword;
+using decnet::bench::ApiServer;
+using decnet::bench::env_int;
 
 // The OTLP/HTTP receiver: accepts each POST, answers 200 at once and counts the spans of
 // the body. decnet's exporter sends one batch per connection, from one thread, so one
@@ -144,75 +122,13 @@ class Receiver {
     std::thread thread_;
 };
 
-struct Server {
-    pid_t pid = -1;
-    int port = 0;
-    ~Server() {
-        if (pid <= 0) return;
-        kill(pid, SIGTERM);
-        for (int i = 0; i < 100 && waitpid(pid, nullptr, WNOHANG) == 0; ++i)
-            std::this_thread::sleep_for(std::chrono::milliseconds(100));
-        kill(pid, SIGKILL);
-        waitpid(pid, nullptr, 0);
-    }
-    std::string base() const { return "http://127.0.0.1:" + std::to_string(port); }
-};
-
-fs::path decnet_binary() {
-    const auto self = fs::read_symlink("/proc/self/exe");
-    return self.parent_path().parent_path() / "decnet";
-}
-
-// `receiver_port` 0: tracing off. Otherwise on, every span sampled, sent to the receiver.
-void start_server(Server& server, const fs::path& dir, const std::string& db, int port,
-                  int receiver_port) {
-    server.port = port;
-    const auto log = (dir / ("server-" + std::to_string(port) + ".log")).string();
-    std::fflush(nullptr);  // the child must not replay our buffered output
-    server.pid = fork();
-    if (server.pid < 0) throw std::runtime_error("fork failed");
-    if (server.pid == 0) {
-        if (!std::freopen(log.c_str(), "w", stdout) || !std::freopen(log.c_str(), "a", stderr))
-            _exit(126);
-        setenv("DECNET_ADMIN_PASSWORD", kPassword, 1);
-        setenv("DECNET_JWT_SECRET", "api-bench-secret-0123456789abcdefghijkl", 1);
-        setenv("DECNET_DEVELOPER", "true", 1);
-        unsetenv("DECNET_DEVELOPER_TRACING");
-        if (receiver_port != 0) {
-            setenv("DECNET_TRACING", "true", 1);
-            setenv("OTEL_TRACES_SAMPLER", "always_on", 1);
-            setenv("DECNET_OTEL_ENDPOINT",
-                   ("http://127.0.0.1:" + std::to_string(receiver_port)).c_str(), 1);
-        } else {
-            setenv("DECNET_TRACING", "false", 1);
-        }
-        const auto binary = decnet_binary().string();
-        const auto port_text = std::to_string(port);
-        execl(binary.c_str(), binary.c_str(), "api", "--host", "127.0.0.1", "--port",
-              port_text.c_str(), "--db", db.c_str(), static_cast<char*>(nullptr));
-        _exit(127);
-    }
-    const auto url = server.base() + "/api/v1/health";
-    for (int i = 0; i < 200; ++i) {
-        const auto code =
-            decnet::bench::run_command("curl -s -o /dev/null -w '%{http_code}' " + url);
-        if (code != "000") return;
-        if (waitpid(server.pid, nullptr, WNOHANG) == server.pid) {
-            server.pid = -1;
-            throw std::runtime_error("decnet api exited; see " + log);
-        }
-        std::this_thread::sleep_for(std::chrono::milliseconds(100));
-    }
-    throw std::runtime_error("decnet api did not come up in 20 s; see " + log);
-}
-
 WrkResult wrk(const std::string& script, int connections, int seconds, const std::string& base,
               const std::string& token) {
     const auto command = "TOKEN=" + token + " wrk -t2 -c" + std::to_string(connections) + " -d" +
                          std::to_string(seconds) + "s --timeout 10s -s " + script + " " + base +
                          " 2>&1";
     const auto out = decnet::bench::run_command(command);
-    auto result = parse_pairs(out);
+    auto result = decnet::bench::parse_key_values(out);
     if (!result.count("rps")) throw std::runtime_error("wrk printed no result:\n" + out);
     return result;
 }
@@ -237,18 +153,19 @@ double cpu_seconds(pid_t pid) {
 
 // One wrk run plus the server's CPU time per request during it (µs), which the other
 // processes on a shared machine disturb far less than the request rate.
-WrkResult measured(const std::string& script, int connections, int seconds, const Server& server,
+WrkResult measured(const std::string& script, int connections, int seconds, const ApiServer& server,
                    const std::string& token) {
-    const double cpu_before = cpu_seconds(server.pid);
+    const double cpu_before = cpu_seconds(server.pid());
     auto result = wrk(script, connections, seconds, server.base(), token);
-    const double cpu = cpu_seconds(server.pid) - cpu_before;
+    const double cpu = cpu_seconds(server.pid()) - cpu_before;
     result["cpu_us_per_request"] =
         result.at("requests") > 0 ? 1e6 * cpu / result.at("requests") : 0;
     return result;
 }
 
-WrkResult span_counters(const Server& server) {
-    return parse_pairs(decnet::bench::run_command("curl -s " + server.base() + "/metrics"));
+WrkResult span_counters(const ApiServer& server) {
+    return decnet::bench::parse_key_values(
+        decnet::bench::run_command("curl -s " + server.base() + "/metrics"));
 }
 
 double median(std::vector<double> values) {
@@ -276,11 +193,16 @@ int main() try {
     decnet::bench::seed_database(db);
 
     Receiver receiver(port + 2);
-    Server off, on;
-    start_server(off, dir, db, port, 0);
-    const auto token =
-        decnet::bench::login(off.base(), kPassword);  // same store and secret: valid on both
-    start_server(on, dir, db, port + 1, port + 2);
+    // Tracing off / on at 100 % sampling to the receiver; same store and secret, so one
+    // token is valid on both.
+    const ApiServer off(db, port, dir / ("server-" + std::to_string(port) + ".log"),
+                        {{"DECNET_TRACING", "false"}, {"DECNET_DEVELOPER_TRACING", "false"}});
+    const auto token = decnet::bench::login(off.base(), kPassword);
+    const ApiServer on(db, port + 1, dir / ("server-" + std::to_string(port + 1) + ".log"),
+                       {{"DECNET_TRACING", "true"},
+                        {"DECNET_DEVELOPER_TRACING", "false"},
+                        {"OTEL_TRACES_SAMPLER", "always_on"},
+                        {"DECNET_OTEL_ENDPOINT", "http://127.0.0.1:" + std::to_string(port + 2)}});
     std::printf(
         "tracing_overhead_bench: read mix, %d connections, %d off/on pairs of %d s; tracing on = "
         "always_on, OTLP/HTTP to 127.0.0.1:%d\n",
