@@ -135,15 +135,9 @@ std::string_view pdu_name(snmp::PduType t) {
     }
 }
 
+// The first `max` bytes of `data` in hex (events' to_hex).
 std::string hex(std::string_view data, std::size_t max) {
-    static constexpr char kDigits[] = "0123456789abcdef";
-    std::string out;
-    for (std::size_t i = 0; i < data.size() && i < max; ++i) {
-        const auto b = static_cast<unsigned char>(data[i]);
-        out += kDigits[b >> 4];
-        out += kDigits[b & 0xf];
-    }
-    return out;
+    return to_hex({reinterpret_cast<const std::uint8_t*>(data.data()), std::min(data.size(), max)});
 }
 
 // Get/GetNext/GetBulk answers; v1 reports a missing OID as noSuchName on the whole PDU.

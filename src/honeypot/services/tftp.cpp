@@ -9,6 +9,7 @@
 // in count, size and idle time.
 #include <openssl/evp.h>
 
+#include <algorithm>
 #include <array>
 #include <chrono>
 #include <map>
@@ -88,15 +89,9 @@ std::string error_packet(std::uint16_t code, std::string_view message) {
     return packet(kError, code, text);
 }
 
+// The first `max` bytes of `data` in hex (events' to_hex).
 std::string hex(std::string_view data, std::size_t max) {
-    static constexpr char kDigits[] = "0123456789abcdef";
-    std::string out;
-    for (std::size_t i = 0; i < data.size() && i < max; ++i) {
-        const auto b = static_cast<unsigned char>(data[i]);
-        out += kDigits[b >> 4];
-        out += kDigits[b & 0xf];
-    }
-    return out;
+    return to_hex({reinterpret_cast<const std::uint8_t*>(data.data()), std::min(data.size(), max)});
 }
 
 std::string lower(std::string s) {
