@@ -123,6 +123,25 @@ paths = {
  "/api/v1/config/reinit": {"delete": op("Purge logs, bounties, attackers (admin, developer mode)",
      merge(ok({"type": "object", "properties": {"message": string, "deleted": {"type": "object", "additionalProperties": integer}}}), admin), tag="config")},
 }
+# A parameter that more than one operation takes is described once under
+# components/parameters and referenced (same name and schema → same component).
+def key(prm): return json.dumps(prm, sort_keys=True)
+uses = {}
+for item in paths.values():
+    for o in item.values():
+        for prm in o.get("parameters", []):
+            uses[key(prm)] = uses.get(key(prm), 0) + 1
+shared_parameters, component_of = {}, {}
+for item in paths.values():
+    for o in item.values():
+        for i, prm in enumerate(o.get("parameters", [])):
+            k = key(prm)
+            if uses[k] < 2: continue
+            if k not in component_of:
+                name, n = f"{prm['in']}_{prm['name']}", 2
+                while name in shared_parameters: name, n = f"{prm['in']}_{prm['name']}_{n}", n + 1
+                shared_parameters[name], component_of[k] = prm, name
+            o["parameters"][i] = {"$ref": f"#/components/parameters/{component_of[k]}"}
 doc = {"openapi": "3.0.3",
        "info": {"title": "DECNET Web Dashboard API", "version": "1.0.0",
                 "description": "decnet REST API (docs/API.md). Errors are {\"detail\": text}."},
@@ -130,7 +149,8 @@ doc = {"openapi": "3.0.3",
        "security": [{"bearerAuth": []}],
        "paths": paths,
        "components": {"securitySchemes": {"bearerAuth": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"}},
-                      "schemas": schemas, "responses": error_responses}}
+                      "schemas": schemas, "parameters": shared_parameters,
+                      "responses": error_responses}}
 text = json.dumps(doc, indent=1, ensure_ascii=False)
 assert ')json"' not in text and "*/*" not in text
 out = pathlib.Path(__file__).resolve().parent.parent / "src/api/resources/openapi_document.cpp"

@@ -204,28 +204,10 @@ const std::string& openapi_document() {
     },
     "parameters": [
      {
-      "name": "limit",
-      "in": "query",
-      "required": false,
-      "description": "page size",
-      "schema": {
-       "type": "integer",
-       "default": 50,
-       "minimum": 1,
-       "maximum": 1000
-      }
+      "$ref": "#/components/parameters/query_limit"
      },
      {
-      "name": "offset",
-      "in": "query",
-      "required": false,
-      "description": "rows to skip",
-      "schema": {
-       "type": "integer",
-       "default": 0,
-       "minimum": 0,
-       "maximum": 2147483647
-      }
+      "$ref": "#/components/parameters/query_offset"
      },
      {
       "name": "search",
@@ -238,22 +220,10 @@ const std::string& openapi_document() {
       }
      },
      {
-      "name": "start_time",
-      "in": "query",
-      "required": false,
-      "description": "timestamp >= value (send YYYY-MM-DD HH:MM:SS, UTC)",
-      "schema": {
-       "type": "string"
-      }
+      "$ref": "#/components/parameters/query_start_time"
      },
      {
-      "name": "end_time",
-      "in": "query",
-      "required": false,
-      "description": "timestamp <= value (YYYY-MM-DD HH:MM:SS, UTC)",
-      "schema": {
-       "type": "string"
-      }
+      "$ref": "#/components/parameters/query_end_time"
      }
     ]
    }
@@ -299,22 +269,10 @@ const std::string& openapi_document() {
       }
      },
      {
-      "name": "start_time",
-      "in": "query",
-      "required": false,
-      "description": "timestamp >= value (send YYYY-MM-DD HH:MM:SS, UTC)",
-      "schema": {
-       "type": "string"
-      }
+      "$ref": "#/components/parameters/query_start_time"
      },
      {
-      "name": "end_time",
-      "in": "query",
-      "required": false,
-      "description": "timestamp <= value (YYYY-MM-DD HH:MM:SS, UTC)",
-      "schema": {
-       "type": "string"
-      }
+      "$ref": "#/components/parameters/query_end_time"
      },
      {
       "name": "interval_minutes",
@@ -382,28 +340,10 @@ const std::string& openapi_document() {
     },
     "parameters": [
      {
-      "name": "limit",
-      "in": "query",
-      "required": false,
-      "description": "page size",
-      "schema": {
-       "type": "integer",
-       "default": 50,
-       "minimum": 1,
-       "maximum": 1000
-      }
+      "$ref": "#/components/parameters/query_limit"
      },
      {
-      "name": "offset",
-      "in": "query",
-      "required": false,
-      "description": "rows to skip",
-      "schema": {
-       "type": "integer",
-       "default": 0,
-       "minimum": 0,
-       "maximum": 2147483647
-      }
+      "$ref": "#/components/parameters/query_offset"
      },
      {
       "name": "bounty_type",
@@ -545,13 +485,7 @@ const std::string& openapi_document() {
     },
     "parameters": [
      {
-      "name": "decky_name",
-      "in": "path",
-      "required": true,
-      "description": "decky name",
-      "schema": {
-       "type": "string"
-      }
+      "$ref": "#/components/parameters/path_decky_name"
      }
     ]
    }
@@ -591,13 +525,7 @@ const std::string& openapi_document() {
     },
     "parameters": [
      {
-      "name": "decky_name",
-      "in": "path",
-      "required": true,
-      "description": "decky name",
-      "schema": {
-       "type": "string"
-      }
+      "$ref": "#/components/parameters/path_decky_name"
      }
     ],
     "requestBody": {
@@ -671,28 +599,10 @@ const std::string& openapi_document() {
     },
     "parameters": [
      {
-      "name": "limit",
-      "in": "query",
-      "required": false,
-      "description": "page size",
-      "schema": {
-       "type": "integer",
-       "default": 50,
-       "minimum": 1,
-       "maximum": 1000
-      }
+      "$ref": "#/components/parameters/query_limit"
      },
      {
-      "name": "offset",
-      "in": "query",
-      "required": false,
-      "description": "rows to skip",
-      "schema": {
-       "type": "integer",
-       "default": 0,
-       "minimum": 0,
-       "maximum": 2147483647
-      }
+      "$ref": "#/components/parameters/query_offset"
      },
      {
       "name": "search",
@@ -759,13 +669,7 @@ const std::string& openapi_document() {
     },
     "parameters": [
      {
-      "name": "uuid",
-      "in": "path",
-      "required": true,
-      "description": "attacker uuid",
-      "schema": {
-       "type": "string"
-      }
+      "$ref": "#/components/parameters/path_uuid"
      }
     ]
    }
@@ -825,13 +729,7 @@ const std::string& openapi_document() {
     },
     "parameters": [
      {
-      "name": "uuid",
-      "in": "path",
-      "required": true,
-      "description": "attacker uuid",
-      "schema": {
-       "type": "string"
-      }
+      "$ref": "#/components/parameters/path_uuid"
      },
      {
       "name": "limit",
@@ -846,16 +744,7 @@ const std::string& openapi_document() {
       }
      },
      {
-      "name": "offset",
-      "in": "query",
-      "required": false,
-      "description": "rows to skip",
-      "schema": {
-       "type": "integer",
-       "default": 0,
-       "minimum": 0,
-       "maximum": 2147483647
-      }
+      "$ref": "#/components/parameters/query_offset"
      },
      {
       "name": "service",
@@ -952,22 +841,10 @@ const std::string& openapi_document() {
       }
      },
      {
-      "name": "start_time",
-      "in": "query",
-      "required": false,
-      "description": "timestamp >= value (send YYYY-MM-DD HH:MM:SS, UTC)",
-      "schema": {
-       "type": "string"
-      }
+      "$ref": "#/components/parameters/query_start_time"
      },
      {
-      "name": "end_time",
-      "in": "query",
-      "required": false,
-      "description": "timestamp <= value (YYYY-MM-DD HH:MM:SS, UTC)",
-      "schema": {
-       "type": "string"
-      }
+      "$ref": "#/components/parameters/query_end_time"
      },
      {
       "name": "maxOutput",
@@ -1265,13 +1142,7 @@ const std::string& openapi_document() {
     },
     "parameters": [
      {
-      "name": "user_uuid",
-      "in": "path",
-      "required": true,
-      "description": "user uuid",
-      "schema": {
-       "type": "string"
-      }
+      "$ref": "#/components/parameters/path_user_uuid"
      }
     ]
    }
@@ -1311,13 +1182,7 @@ const std::string& openapi_document() {
     },
     "parameters": [
      {
-      "name": "user_uuid",
-      "in": "path",
-      "required": true,
-      "description": "user uuid",
-      "schema": {
-       "type": "string"
-      }
+      "$ref": "#/components/parameters/path_user_uuid"
      }
     ],
     "requestBody": {
@@ -1379,13 +1244,7 @@ const std::string& openapi_document() {
     },
     "parameters": [
      {
-      "name": "user_uuid",
-      "in": "path",
-      "required": true,
-      "description": "user uuid",
-      "schema": {
-       "type": "string"
-      }
+      "$ref": "#/components/parameters/path_user_uuid"
      }
     ],
     "requestBody": {
@@ -1856,6 +1715,77 @@ const std::string& openapi_document() {
      "status",
      "components"
     ]
+   }
+  },
+  "parameters": {
+   "query_limit": {
+    "name": "limit",
+    "in": "query",
+    "required": false,
+    "description": "page size",
+    "schema": {
+     "type": "integer",
+     "default": 50,
+     "minimum": 1,
+     "maximum": 1000
+    }
+   },
+   "query_offset": {
+    "name": "offset",
+    "in": "query",
+    "required": false,
+    "description": "rows to skip",
+    "schema": {
+     "type": "integer",
+     "default": 0,
+     "minimum": 0,
+     "maximum": 2147483647
+    }
+   },
+   "query_start_time": {
+    "name": "start_time",
+    "in": "query",
+    "required": false,
+    "description": "timestamp >= value (send YYYY-MM-DD HH:MM:SS, UTC)",
+    "schema": {
+     "type": "string"
+    }
+   },
+   "query_end_time": {
+    "name": "end_time",
+    "in": "query",
+    "required": false,
+    "description": "timestamp <= value (YYYY-MM-DD HH:MM:SS, UTC)",
+    "schema": {
+     "type": "string"
+    }
+   },
+   "path_decky_name": {
+    "name": "decky_name",
+    "in": "path",
+    "required": true,
+    "description": "decky name",
+    "schema": {
+     "type": "string"
+    }
+   },
+   "path_uuid": {
+    "name": "uuid",
+    "in": "path",
+    "required": true,
+    "description": "attacker uuid",
+    "schema": {
+     "type": "string"
+    }
+   },
+   "path_user_uuid": {
+    "name": "user_uuid",
+    "in": "path",
+    "required": true,
+    "description": "user uuid",
+    "schema": {
+     "type": "string"
+    }
    }
   },
   "responses": {
