@@ -1,0 +1,496 @@
+// A connection is a callback-style object kept alive by its pending operation:
+// read what arrived → feed Beast's request parser → route → write → read again.
+// Everything runs on the connection's own I/O thread (no strand); handlers that wait on
+// the crypto pool reply from another thread and the reply is posted back here.
+//
+// What keeps a cached answer cheap (docs/BENCHMARKS.md): the socket's executor is the
+// io_context's own type (no type-erased executor per operation); the answer is written
+// with one gather sendmsg straight from the handler when the socket takes it all (it
+// nearly always does), falling back to async_write only for the rest; deadlines are a
+// time stamp checked by the thread's sweep instead of a timer per socket operation.
+//
+// A Response carrying a StreamSource turns the connection into a chunked (SSE) stream
+// until either side ends it.
+#include "api/server/http_session.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <array>
+#include <boost/asio/dispatch.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/write.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/core/string.hpp>
+#include <boost/beast/http/error.hpp>
+#include <boost/beast/http/parser.hpp>
+#include <boost/beast/http/string_body.hpp>
+#include <chrono>
+#include <cstdio>
+#include <deque>
+#include <optional>
+#include <vector>
+
+#include "api/server/response_head.hpp"
+#include "core/percent_encoding.hpp"
+
+namespace decnet::api {
+
+namespace beast = boost::beast;
+namespace http = beast::http;
+namespace net = boost::asio;
+using tcp = net::ip::tcp;
+using Clock = std::chrono::steady_clock;
+
+namespace {
+
+constexpr std::size_t kReadChunk = 16 * 1024;
+constexpr Clock::time_point kNoDeadline = Clock::time_point::max();
+constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
+
+Request to_request(http::request<http::string_body>&& message, const std::string& peer) {
+    Request request;
+    request.method = std::string(message.method_string());
+    const auto raw_target = message.target();
+    const std::string_view target(raw_target.data(), raw_target.size());
+    const auto question = target.find('?');
+    request.path = percent_decode(target.substr(0, question), false);
+    if (question != std::string_view::npos)
+        request.query = parse_query(target.substr(question + 1));
+    for (const auto& field : message) {
+        std::string name(field.name_string());
+        std::transform(name.begin(), name.end(), name.begin(),
+                       [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+        request.headers.emplace(std::move(name), std::string(field.value()));
+    }
+    request.body = std::move(message.body());
+    request.peer_ip = peer;
+    return request;
+}
+
+}  // namespace
+
+class HttpSession : public std::enable_shared_from_this<HttpSession> {
+  public:
+    HttpSession(HttpSocket&& socket, ServerCore& core, IoThread& home)
+        : socket_(std::move(socket)),
+          core_(core),
+          home_(home),
+          // The parser keeps an unfinished head in the buffer; past header_limit it says
+          // so, and body bytes are taken out as they are parsed.
+          buffer_(core.options.header_limit + 2 * kReadChunk) {
+        beast::error_code ec;
+        const auto endpoint = socket_.remote_endpoint(ec);
+        if (!ec) peer_ = endpoint.address().to_string();
+        // Writes are tried at once and finished asynchronously only when the socket is full.
+        socket_.non_blocking(true, ec);
+        // An answer is always complete when written: Nagle could only delay its tail.
+        socket_.set_option(tcp::no_delay(true), ec);
+        const std::lock_guard lock(core_.mutex);
+        ++core_.open_sessions;
+    }
+
+    ~HttpSession() {
+        {
+            const std::lock_guard lock(home_.mutex);
+            home_.sessions.erase(this);
+        }
+        const std::lock_guard lock(core_.mutex);
+        if (--core_.open_sessions == 0) core_.drained.notify_all();
+    }
+
+    HttpSession(const HttpSession&) = delete;
+    HttpSession& operator=(const HttpSession&) = delete;
+
+    // On the home thread.
+    void start() {
+        {
+            const std::lock_guard lock(home_.mutex);
+            home_.sessions.emplace(this, weak_from_this());
+        }
+        await_request();
+    }
+
+    void expire_if_due(Clock::time_point now) {
+        if (now >= deadline_) close();
+    }
+
+    void close_if_idle() {
+        if (streaming_) return end_stream();
+        if (idle_) close();
+    }
+
+  private:
+    // ---- requests ----
+
+    void await_request() {
+        if (core_.stopping) return close();
+        parser_.emplace();
+        parser_->header_limit(static_cast<std::uint32_t>(core_.options.header_limit));
+        parser_->body_limit(core_.options.body_limit);
+        parser_->eager(true);
+        idle_ = true;
+        deadline_ = Clock::now() + core_.options.idle_timeout;
+        if (buffer_.size() > 0) {
+            // Pipelined: the next request is already here. Posted rather than called, so
+            // a burst of them cannot deepen the stack.
+            net::post(socket_.get_executor(), [self = shared_from_this()] { self->parse(); });
+            return;
+        }
+        read_more();
+    }
+
+    void read_more() {
+        const auto room = buffer_.max_size() - buffer_.size();
+        if (room == 0) return on_parse_error(http::error::header_limit);
+        socket_.async_read_some(buffer_.prepare(std::min(room, kReadChunk)),
+                                [self = shared_from_this()](beast::error_code ec, std::size_t n) {
+                                    // The peer left or the sweep closed us: nothing to answer.
+                                    if (ec) return self->close();
+                                    self->buffer_.commit(n);
+                                    self->parse();
+                                });
+    }
+
+    void parse() {
+        while (buffer_.size() > 0) {
+            beast::error_code ec;
+            const auto used = parser_->put(buffer_.data(), ec);
+            buffer_.consume(used);
+            if (ec == http::error::need_more || (!ec && used == 0 && !parser_->is_done())) break;
+            if (ec) return on_parse_error(ec);
+            if (idle_ && parser_->is_header_done()) {
+                idle_ = false;
+                deadline_ = Clock::now() + core_.options.io_timeout;
+                if (!parser_->is_done() &&
+                    beast::iequals(parser_->get()[http::field::expect], "100-continue"))
+                    return send_continue();
+            }
+            if (parser_->is_done()) return handle();
+        }
+        read_more();
+    }
+
+    // curl waits a second for this before sending a body over 1 KiB.
+    void send_continue() {
+        write_all({net::buffer(kContinue.data(), kContinue.size()), net::const_buffer()},
+                  [](HttpSession& self) { self.parse(); });
+    }
+
+    void on_parse_error(beast::error_code ec) {
+        // A malformed or oversized request gets an answer, then the connection ends.
+        int status = 400;
+        std::string text = "Bad Request";
+        if (ec == http::error::header_limit) {
+            status = 431;
+            text = "Request Header Fields Too Large";
+        } else if (ec == http::error::body_limit) {
+            status = 413;
+            text = "Request Entity Too Large";
+        }
+        Response response;
+        response.status = status;
+        response.content_type = "text/plain; charset=utf-8";
+        response.body = std::move(text);
+        keep_alive_ = false;
+        send(std::move(response));
+    }
+
+    void handle() {
+        auto message = parser_->release();
+        keep_alive_ = message.keep_alive();
+        version_ = message.version() == 10 ? 10 : 11;
+        auto request = to_request(std::move(message), peer_);
+        // The handler's time is not the client's: a deadline starts again with the answer.
+        deadline_ = kNoDeadline;
+        if (core_.options.outside_api && !request.path.starts_with("/api/") &&
+            request.path != "/api") {
+            if (auto answer = guarded_outside(request)) return send(std::move(*answer));
+        }
+        // dispatch: inline when the answer comes on this connection's thread (every sync
+        // handler), posted onto it when it comes from elsewhere (the crypto pool).
+        Reply reply = [self = shared_from_this()](Response response) {
+            net::dispatch(self->socket_.get_executor(),
+                          [self, response = std::move(response)]() mutable {
+                              self->send(std::move(response));
+                          });
+        };
+        core_.router.handle(std::move(request), std::move(reply));
+    }
+
+    std::optional<Response> guarded_outside(const Request& request) {
+        std::optional<Response> answer;
+        auto failure = guarded([&] {
+            answer = core_.options.outside_api(request);
+            return Response{};
+        });
+        if (failure.status != 200) return failure;
+        return answer;
+    }
+
+    // ---- answers ----
+
+    void send(Response response) {
+        if (closed_) return;
+        if (response.stream) return start_stream(std::move(response));
+        const bool keep_alive = keep_alive_ && !core_.stopping;
+        shared_body_ = std::move(response.shared_body);
+        if (!shared_body_) owned_body_ = std::move(response.body);
+        const std::string& body = shared_body_ ? *shared_body_ : owned_body_;
+        const bool has_body = status_has_body(response.status);
+        ResponseHead head;
+        head.status = response.status;
+        head.version = version_;
+        if (!body.empty() || response.status != 307) head.content_type = response.content_type;
+        head.headers = &response.headers;
+        head.keep_alive = keep_alive;
+        head.body_size = has_body ? body.size() : 0;
+        write_response_head(head, head_);
+        deadline_ = Clock::now() + core_.options.io_timeout;
+        const std::array<net::const_buffer, 2> buffers{
+            net::buffer(head_), has_body ? net::buffer(body) : net::const_buffer()};
+        write_all(buffers, [keep_alive](HttpSession& self) { self.answered(keep_alive); });
+    }
+
+    // Writes both buffers, then runs `next` on this session. The bytes must stay put until
+    // then (they are members, or static).
+    template <class Next>
+    void write_all(const std::array<net::const_buffer, 2>& buffers, Next next) {
+        beast::error_code ec;
+        const auto total = buffers[0].size() + buffers[1].size();
+        const auto written = socket_.write_some(buffers, ec);
+        if (!ec && written == total) return next(*this);
+        if (ec && ec != net::error::would_block) return close();
+        const auto done = ec ? 0 : written;
+        std::array<net::const_buffer, 2> rest = buffers;
+        if (done < rest[0].size()) {
+            rest[0] += done;
+        } else {
+            rest[1] += done - rest[0].size();
+            rest[0] = net::const_buffer();
+        }
+        net::async_write(socket_, rest,
+                         [self = shared_from_this(), next](beast::error_code e, std::size_t) {
+                             if (e) return self->close();
+                             next(*self);
+                         });
+    }
+
+    void answered(bool keep_alive) {
+        shared_body_.reset();
+        // A big answer's buffer is not worth keeping for the next one.
+        if (owned_body_.capacity() > 64 * 1024) owned_body_ = std::string();
+        owned_body_.clear();
+        if (!keep_alive) return close();
+        await_request();
+    }
+
+    void close() {
+        if (closed_) return;
+        closed_ = true;
+        idle_ = false;
+        deadline_ = kNoDeadline;
+        beast::error_code ec;
+        socket_.shutdown(tcp::socket::shutdown_send, ec);
+        socket_.close(ec);
+    }
+
+    // ---- streamed responses (SSE) ----
+    // The sink the handler's side writes through, from any thread. It only posts onto the
+    // session's thread; it holds the session weakly, so a stream whose peer left is freed
+    // even while the handler still holds the sink.
+    class Sink : public StreamSink {
+      public:
+        Sink(std::weak_ptr<HttpSession> session, ServerCore& core)
+            : session_(std::move(session)), core_(core) {}
+
+        bool write(std::string data) override {
+            if (over_ || core_.stopping) return false;
+            // A write the socket has not taken for io_timeout: the peer stopped reading.
+            const auto started = write_started_.load();
+            if (started != 0 && now_ns() - started > timeout_ns()) {
+                abort();
+                return false;
+            }
+            auto session = session_.lock();
+            if (!session) {
+                over_ = true;
+                return false;
+            }
+            queued_ += data.size();
+            net::post(session->socket_.get_executor(), [session, data = std::move(data)]() mutable {
+                session->push_chunk(std::move(data), false);
+            });
+            return true;
+        }
+        void close() override {
+            if (auto session = session_.lock())
+                net::post(session->socket_.get_executor(),
+                          [session] { session->push_chunk({}, true); });
+        }
+        void abort() override {
+            over_ = true;
+            if (auto session = session_.lock())
+                net::post(session->socket_.get_executor(), [session] { session->end_stream(); });
+        }
+        std::size_t queued_bytes() const override { return queued_; }
+
+        static std::int64_t now_ns() {
+            return std::chrono::duration_cast<std::chrono::nanoseconds>(
+                       Clock::now().time_since_epoch())
+                .count();
+        }
+        std::int64_t timeout_ns() const {
+            return std::chrono::duration_cast<std::chrono::nanoseconds>(core_.options.io_timeout)
+                .count();
+        }
+
+        std::weak_ptr<HttpSession> session_;
+        ServerCore& core_;
+        std::atomic<bool> over_{false};
+        std::atomic<std::size_t> queued_{0};
+        std::atomic<std::int64_t> write_started_{0};  // steady ns; 0 when no write is pending
+    };
+
+    void start_stream(Response response) {
+        streaming_ = true;
+        source_ = std::move(response.stream);
+        ResponseHead head;
+        head.status = response.status;
+        head.content_type = response.content_type;
+        head.headers = &response.headers;
+        head.keep_alive = false;
+        head.chunked = true;
+        write_response_head(head, head_);
+        // Streams are long by design: no deadline; a stalled peer is found by the sink
+        // (write pending too long) and by the source's buffer bound.
+        deadline_ = kNoDeadline;
+        net::async_write(socket_, net::buffer(head_),
+                         [self = shared_from_this()](beast::error_code ec, std::size_t) {
+                             if (ec || self->stream_done_) return self->end_stream();
+                             self->sink_ = std::make_shared<Sink>(self, self->core_);
+                             self->source_->start(self->sink_);
+                             self->watch_peer();
+                         });
+    }
+
+    // The client sends nothing on a stream: a read that completes means it left (or broke
+    // the protocol); either way the stream ends.
+    void watch_peer() {
+        socket_.async_read_some(net::buffer(discard_),
+                                [self = shared_from_this()](beast::error_code ec, std::size_t) {
+                                    if (ec) return self->end_stream();
+                                    self->watch_peer();
+                                });
+    }
+
+    void push_chunk(std::string data, bool last) {
+        if (stream_done_ || stream_last_) return;
+        if (last) {
+            stream_last_ = true;
+            out_.push_back({"0\r\n\r\n", 0});
+        } else {
+            if (data.empty()) return;
+            char size[20];
+            const int n = std::snprintf(size, sizeof size, "%zx\r\n", data.size());
+            const std::size_t payload = data.size();
+            data.insert(0, size, static_cast<std::size_t>(n));
+            data += "\r\n";
+            out_.push_back({std::move(data), payload});
+        }
+        if (!writing_) write_next();
+    }
+
+    void write_next() {
+        if (stream_done_ || out_.empty()) return;
+        writing_ = true;
+        if (sink_) sink_->write_started_ = Sink::now_ns();
+        net::async_write(socket_, net::buffer(out_.front().first),
+                         [self = shared_from_this()](beast::error_code ec, std::size_t) {
+                             self->writing_ = false;
+                             // end_stream() during the write left the chunk in place (the
+                             // write was using it); drop what is left now.
+                             if (self->stream_done_ || self->out_.empty()) {
+                                 self->out_.clear();
+                                 return;
+                             }
+                             if (self->sink_) {
+                                 self->sink_->write_started_ = 0;
+                                 self->sink_->queued_ -= self->out_.front().second;
+                             }
+                             const bool last = self->out_.front().second == 0;
+                             self->out_.pop_front();
+                             if (ec || last) return self->end_stream();
+                             self->write_next();
+                         });
+    }
+
+    // Ends the stream once, whatever the cause, and tells the source.
+    void end_stream() {
+        if (stream_done_) return;
+        stream_done_ = true;
+        if (sink_) sink_->over_ = true;
+        beast::error_code ec;
+        socket_.shutdown(tcp::socket::shutdown_both, ec);
+        socket_.close(ec);
+        closed_ = true;
+        if (source_ && sink_) source_->stopped();  // started: it owes the source its end
+        // A pending write still reads out_.front(): its completion clears the queue.
+        if (!writing_) out_.clear();
+    }
+
+    HttpSocket socket_;
+    ServerCore& core_;
+    IoThread& home_;
+    beast::flat_buffer buffer_;
+    std::optional<http::request_parser<http::string_body>> parser_;
+    std::string peer_;
+    bool keep_alive_ = true;
+    unsigned version_ = 11;
+    bool idle_ = false;  // waiting for a request head (nothing of it parsed yet)
+    bool closed_ = false;
+    Clock::time_point deadline_ = kNoDeadline;  // checked by the thread's sweep
+    // The answer being written (members so an unfinished write can continue from them).
+    std::string head_;
+    std::string owned_body_;
+    std::shared_ptr<const std::string> shared_body_;
+    // Streamed responses (on the session's thread only).
+    bool streaming_ = false;
+    bool stream_done_ = false;
+    bool stream_last_ = false;  // the final chunk is queued
+    bool writing_ = false;
+    std::shared_ptr<StreamSource> source_;
+    std::shared_ptr<Sink> sink_;
+    std::deque<std::pair<std::string, std::size_t>> out_;  // framed chunk, payload size (0: last)
+    std::array<char, 512> discard_{};
+};
+
+namespace {
+
+// The live sessions of `home` (taken under its lock, used outside it).
+std::vector<std::shared_ptr<HttpSession>> live_sessions(IoThread& home) {
+    std::vector<std::shared_ptr<HttpSession>> live;
+    const std::lock_guard lock(home.mutex);
+    live.reserve(home.sessions.size());
+    for (auto& [raw, weak] : home.sessions)
+        if (auto session = weak.lock()) live.push_back(std::move(session));
+    return live;
+}
+
+}  // namespace
+
+void serve_connection(HttpSocket socket, ServerCore& core, IoThread& home) {
+    auto session = std::make_shared<HttpSession>(std::move(socket), core, home);
+    net::dispatch(home.ioc.get_executor(), [session = std::move(session)] { session->start(); });
+}
+
+void expire_overdue_sessions(IoThread& home) {
+    const auto now = Clock::now();
+    for (auto& session : live_sessions(home)) session->expire_if_due(now);
+}
+
+void close_idle_sessions(IoThread& home) {
+    for (auto& session : live_sessions(home)) session->close_if_idle();
+}
+
+}  // namespace decnet::api
