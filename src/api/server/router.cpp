@@ -44,6 +44,36 @@ std::vector<std::string> split_path(std::string_view path) {
     return segments;
 }
 
+// A path's segments as views into it, without allocating. No route is deeper than
+// kMaxSegments, so a deeper path only needs to be known as such (it matches nothing).
+struct PathSegments {
+    static constexpr std::size_t kMaxSegments = 16;
+    std::array<std::string_view, kMaxSegments> items{};
+    std::size_t count = 0;
+    bool too_deep = false;
+};
+
+PathSegments split_path_view(std::string_view path) {
+    PathSegments out;
+    if (path.starts_with('/')) path.remove_prefix(1);
+    std::size_t start = 0;
+    for (;;) {
+        const auto slash = path.find('/', start);
+        if (out.count == PathSegments::kMaxSegments) {
+            out.too_deep = true;
+            break;
+        }
+        out.items[out.count++] = path.substr(start, slash - start);
+        if (slash == std::string_view::npos) break;
+        start = slash + 1;
+    }
+    return out;
+}
+
+bool is_capture(const std::string& segment) {
+    return segment.size() > 2 && segment.front() == '{' && segment.back() == '}';
+}
+
 std::string lower(std::string_view text) {
     std::string out(text);
     std::transform(out.begin(), out.end(), out.begin(),
@@ -95,18 +125,49 @@ Response plain(int status, std::string body) {
     return response;
 }
 
+}  // namespace
+
 // Counts and times each answer by route pattern, not raw path, so label values stay
-// bounded. Routes live as long as the router, which outlives every reply it hands out.
-Reply observed(Reply reply, const Route& route) {
-    auto& latency =
-        telemetry::metrics::standard().http_request_seconds.with({route.method, route.pattern});
-    return [reply = std::move(reply), &route, &latency,
+// bounded. The series are found once per route (and per status the first time it is
+// answered), not per request: a labelled lookup locks and compares strings.
+struct RouteMetrics {
+    explicit RouteMetrics(const Route& r)
+        : route(r),
+          latency(telemetry::metrics::standard().http_request_seconds.with({r.method, r.pattern})) {
+    }
+
+    telemetry::metrics::Counter& answered(int status) {
+        if (status < 100 || status > 599) return lookup(status);
+        auto& slot = by_status[static_cast<std::size_t>(status - 100)];
+        auto* counter = slot.load(std::memory_order_acquire);
+        if (!counter) {
+            counter = &lookup(status);
+            slot.store(counter, std::memory_order_release);
+        }
+        return *counter;
+    }
+
+    const Route& route;
+    telemetry::metrics::Histogram& latency;
+    std::array<std::atomic<telemetry::metrics::Counter*>, 500> by_status{};
+
+  private:
+    telemetry::metrics::Counter& lookup(int status) {
+        return telemetry::metrics::standard().http_requests.with(
+            {route.method, route.pattern, std::to_string(status)});
+    }
+};
+
+namespace {
+
+// Routes (and their metrics) live as long as the router, which outlives every reply it
+// hands out.
+Reply observed(Reply reply, RouteMetrics& metrics) {
+    return [reply = std::move(reply), &metrics,
             started = std::chrono::steady_clock::now()](Response response) {
-        latency.observe(
+        metrics.latency.observe(
             std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
-        telemetry::metrics::standard()
-            .http_requests.with({route.method, route.pattern, std::to_string(response.status)})
-            .inc();
+        metrics.answered(response.status).inc();
         reply(std::move(response));
     };
 }
@@ -272,32 +333,27 @@ Router::Router(std::vector<Route> routes, auth::AuthService& auth, CorsPolicy co
     for (auto& route : routes) {
         auto segments = split_path(route.pattern);
         auto span_name = route_span_name(route.method, route.pattern);
-        routes_.push_back({std::move(route), std::move(segments), std::move(span_name)});
+        routes_.push_back({std::move(route), std::move(segments), std::move(span_name), nullptr});
     }
+    // After the vector stopped moving: the metrics keep a reference to their route.
+    for (auto& compiled : routes_)
+        compiled.metrics = std::make_shared<RouteMetrics>(compiled.route);
 }
 
-std::vector<const Router::Compiled*> Router::match(
-    const std::string& path, std::map<std::string, std::string>* params) const {
+std::vector<const Router::Compiled*> Router::match(std::string_view path) const {
     std::vector<const Compiled*> found;
     if (!path.starts_with(kPrefix)) return found;
-    const auto segments = split_path(path);
+    const auto segments = split_path_view(path);
+    if (segments.too_deep) return found;
     for (const auto& compiled : routes_) {
-        if (compiled.segments.size() != segments.size()) continue;
-        std::map<std::string, std::string> captured;
+        if (compiled.segments.size() != segments.count) continue;
         bool ok = true;
-        for (std::size_t i = 0; i < segments.size() && ok; ++i) {
+        for (std::size_t i = 0; i < segments.count && ok; ++i) {
             const auto& want = compiled.segments[i];
-            if (want.size() > 2 && want.front() == '{' && want.back() == '}') {
-                // Starlette's default convertor: one non-empty segment.
-                ok = !segments[i].empty();
-                captured[want.substr(1, want.size() - 2)] = segments[i];
-            } else {
-                ok = want == segments[i];
-            }
+            // Starlette's default convertor: one non-empty segment.
+            ok = is_capture(want) ? !segments.items[i].empty() : want == segments.items[i];
         }
-        if (!ok) continue;
-        if (found.empty() && params) *params = std::move(captured);
-        found.push_back(&compiled);
+        if (ok) found.push_back(&compiled);
     }
     return found;
 }
@@ -353,7 +409,7 @@ void Router::handle(Request request, Reply reply) const {
         };
     }
 
-    const auto candidates = match(request.path, nullptr);
+    const auto candidates = match(request.path);
     if (candidates.empty()) {
         // Starlette's redirect_slashes: the other spelling of the path exists → 307.
         std::string other = request.path;
@@ -361,7 +417,7 @@ void Router::handle(Request request, Reply reply) const {
             other.pop_back();
         else
             other += '/';
-        if (!match(other, nullptr).empty()) {
+        if (!match(other).empty()) {
             std::string location = percent_encode(other, true);
             if (!request.query.empty()) {
                 location += '?';
@@ -393,14 +449,14 @@ void Router::handle(Request request, Reply reply) const {
     request.path_params.clear();
     {
         // Captures of the chosen route (candidates share the shape, names may differ).
-        const auto segments = split_path(request.path);
-        for (std::size_t i = 0; i < segments.size(); ++i) {
+        const auto segments = split_path_view(request.path);
+        for (std::size_t i = 0; i < segments.count; ++i) {
             const auto& want = chosen->segments[i];
-            if (want.size() > 2 && want.front() == '{')
-                request.path_params[want.substr(1, want.size() - 2)] = segments[i];
+            if (is_capture(want))
+                request.path_params[want.substr(1, want.size() - 2)] = segments.items[i];
         }
     }
-    dispatch(*chosen, std::move(request), observed(answer, chosen->route));
+    dispatch(*chosen, std::move(request), observed(std::move(answer), *chosen->metrics));
 }
 
 void Router::dispatch(const Compiled& compiled, Request request, const Reply& reply) const {

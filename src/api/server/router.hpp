@@ -5,7 +5,9 @@
 #pragma once
 
 #include <functional>
+#include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "api/route.hpp"
@@ -17,6 +19,8 @@ class AuthService;
 }
 // The server span of one request while tracing is on (router.cpp).
 struct RequestSpan;
+// A route's metric series, looked up once instead of per request (router.cpp).
+struct RouteMetrics;
 
 struct CorsPolicy {
     std::vector<std::string> allowed_origins;  // exact origins; "*" allows any
@@ -41,10 +45,10 @@ class Router {
         Route route;
         std::vector<std::string> segments;  // "{name}" marks a capture
         std::string span_name;              // "api.get_logs" (route_span_name)
+        std::shared_ptr<RouteMetrics> metrics;
     };
-    // Routes whose pattern matches `path` (captures into `params` of the first).
-    std::vector<const Compiled*> match(const std::string& path,
-                                       std::map<std::string, std::string>* params) const;
+    // Routes whose pattern matches `path`, in declaration order.
+    std::vector<const Compiled*> match(std::string_view path) const;
     Response preflight(const Request& request) const;
     void dispatch(const Compiled& compiled, Request request, const Reply& reply) const;
     void dispatch_traced(const Compiled& compiled, Request request, const Reply& reply) const;
