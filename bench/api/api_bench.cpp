@@ -3,10 +3,14 @@
 //   1. login latency at concurrency 1 → one bcrypt verify → the bound cores / verify;
 //   2. login-only throughput;
 //   3. the read mix at 100 and at 500 connections;
-//   4. logins and the read mix together (login throughput vs the bound, read p99).
+//   4. logins and the read mix together (login throughput vs the bound, read p99);
+//   5. the ceiling: the read mix against a server that does no work at all (answers
+//      recorded from decnet, replayed — replay_server.hpp), same wrk, same cores; decnet
+//      is reported as a share of it.
 // Env: BENCH_SECONDS (per run, default 60), BENCH_PORT (default 18900), BENCH_DECNET_BINARY
 // (the server binary; default the build's decnet), BENCH_READ_ONLY=1 (only the read mix at
-// 100 and 500 connections, for quick A/B runs); BENCH_LOCUST=<s>
+// 100 and 500 connections and the ceiling, for quick A/B runs); BENCH_CEILING=0 skips
+// the ceiling; BENCH_LOCUST=<s>
 // instead replays the reference's own Locust file for that many seconds (BENCH_LOCUST_USERS,
 // default 100) on the same seeded store and prints its aggregate (last line locust_rps …).
 // Needs wrk (make bench installs it). Last line: api_read_rps <N> p99_ms <N>
@@ -26,6 +30,7 @@
 #include <vector>
 
 #include "bench_http.hpp"
+#include "replay_server.hpp"
 #include "seed.hpp"
 
 namespace {
@@ -34,6 +39,24 @@ namespace fs = std::filesystem;
 using WrkResult = std::map<std::string, double>;
 
 constexpr const char* kPassword = decnet::bench::kBenchPassword;
+
+// Every path read_mix.lua asks for (its PAGINATE entry at one offset): checked to answer
+// 200 before the runs, and recorded for the ceiling.
+const std::vector<std::string> kMixTargets = {
+    "/api/v1/stats",
+    "/api/v1/logs?limit=50",
+    "/api/v1/attackers",
+    "/api/v1/deckies",
+    "/api/v1/bounty",
+    "/api/v1/logs/histogram",
+    "/api/v1/logs?search=ssh&limit=100",
+    "/api/v1/attackers?search=brute&sort_by=recent",
+    "/api/v1/logs?limit=100&offset=500",
+    "/api/v1/health",
+    "/api/v1/config",
+};
+constexpr const char* kPaginateRecorded = "/api/v1/logs?limit=100&offset=500";
+constexpr const char* kPaginatePrefix = "/api/v1/logs?limit=100&offset=";
 
 WrkResult wrk(const std::string& script, int connections, int seconds, const std::string& base,
               const std::string& token) {
@@ -92,6 +115,15 @@ int run_locust(const fs::path& source_dir, const std::string& base, int seconds)
     return 0;
 }
 
+// The replayed answers: each mix path's, and one page for every `offset=`.
+std::map<std::string, std::string> recorded_mix(const std::string& base, const std::string& token) {
+    auto recorded = decnet::bench::record_responses(base, token, kMixTargets);
+    auto page = recorded.extract(kPaginateRecorded);
+    page.key() = kPaginatePrefix;
+    recorded.insert(std::move(page));
+    return recorded;
+}
+
 void print_row(const char* name, int connections, const WrkResult& r) {
     std::printf("  %-24s %5d %10.0f %8.0f %9.2f %9.2f %9.2f\n", name, connections, r.at("rps"),
                 r.at("non2xx"), r.at("latency_p50_ms"), r.at("latency_p99_ms"),
@@ -122,9 +154,25 @@ int main() try {
     if (const char* locust = std::getenv("BENCH_LOCUST"))
         return run_locust(source_dir, base, std::max(10, std::atoi(locust)));
     const auto token = decnet::bench::login(base, kPassword);
-    const auto cores = static_cast<int>(std::thread::hardware_concurrency());
     const int short_run = std::max(5, seconds / 4);
 
+    // Recording also checks that every path of the mix answers 200: wrk's own count
+    // (read_mix.lua) only sees statuses >= 400.
+    const auto recorded = recorded_mix(base, token);
+    const char* ceiling_env = std::getenv("BENCH_CEILING");
+    const bool with_ceiling = !ceiling_env || std::string(ceiling_env) != "0";
+    const auto cores = static_cast<int>(std::thread::hardware_concurrency());
+    const auto ceiling = [&](const WrkResult& read100, const WrkResult& read500) {
+        if (!with_ceiling) return;
+        const decnet::bench::ReplayServer replay(port + 5, recorded, cores);
+        const auto top100 = wrk(read_mix, 100, seconds, replay.base(), token);
+        print_row("ceiling (no-work server)", 100, top100);
+        const auto top500 = wrk(read_mix, 500, seconds, replay.base(), token);
+        print_row("ceiling (no-work server)", 500, top500);
+        std::printf("  decnet / ceiling: %.0f%% at 100 connections, %.0f%% at 500\n",
+                    100 * read100.at("rps") / top100.at("rps"),
+                    100 * read500.at("rps") / top500.at("rps"));
+    };
     std::printf("  %-24s %5s %10s %8s %9s %9s %9s\n", "run", "conns", "req/s", "non2xx", "p50 ms",
                 "p99 ms", "max ms");
     if (const char* only = std::getenv("BENCH_READ_ONLY"); only && *only == '1') {
@@ -132,6 +180,7 @@ int main() try {
         print_row("read mix", 100, read100);
         const auto read500 = wrk(read_mix, 500, seconds, base, token);
         print_row("read mix", 500, read500);
+        ceiling(read100, read500);
         std::printf("api_read_rps %.0f p99_ms %.2f\n",
                     std::min(read100.at("rps"), read500.at("rps")),
                     std::max(read100.at("latency_p99_ms"), read500.at("latency_p99_ms")));
@@ -161,6 +210,7 @@ int main() try {
         "during the read mix %.1f (%.0f%%)\n",
         cores, verify_ms, bound, logins.at("rps"), 100 * logins.at("rps") / bound,
         mixed_logins.at("rps"), 100 * mixed_logins.at("rps") / bound);
+    ceiling(read100, read500);
     const double rps = std::min(read100.at("rps"), read500.at("rps"));
     const double p99 = std::max(read100.at("latency_p99_ms"), read500.at("latency_p99_ms"));
     std::printf("api_read_rps %.0f p99_ms %.2f\n", rps, p99);
