@@ -7,6 +7,9 @@
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <fstream>
+#include <iterator>
+#include <sstream>
 #include <stdexcept>
 #include <thread>
 
@@ -55,6 +58,25 @@ std::string login(const std::string& base, const std::string& password) {
         answer = post_json(base + "/api/v1/auth/login", credentials);
     }
     return answer.at("access_token").get<std::string>();
+}
+
+double threads_cpu_seconds(pid_t pid, const std::string& thread_name) {
+    const std::filesystem::path tasks = "/proc/" + std::to_string(pid) + "/task";
+    std::error_code ec;
+    double ticks = 0;
+    for (const auto& task : std::filesystem::directory_iterator(tasks, ec)) {
+        std::ifstream comm(task.path() / "comm");
+        std::string name;
+        std::getline(comm, name);
+        if (name != thread_name) continue;
+        std::ifstream stat_file(task.path() / "stat");
+        std::string stat((std::istreambuf_iterator<char>(stat_file)), {});
+        // Fields after "(comm)": state is field 3, utime 14 and stime 15.
+        std::istringstream rest(stat.substr(stat.rfind(')') + 2));
+        std::vector<std::string> fields((std::istream_iterator<std::string>(rest)), {});
+        if (fields.size() > 12) ticks += std::stod(fields[11]) + std::stod(fields[12]);
+    }
+    return ticks / static_cast<double>(sysconf(_SC_CLK_TCK));
 }
 
 std::map<std::string, double> parse_key_values(const std::string& out) {

@@ -27,6 +27,8 @@ nlohmann::json post_json(const std::string& url, const nlohmann::json& body,
 // The admin's bearer token, after the first-login password change (as the reference's
 // Locust on_start does).
 std::string login(const std::string& base, const std::string& password);
+// CPU seconds (user + system) used so far by the threads of `pid` named `thread_name`.
+double threads_cpu_seconds(pid_t pid, const std::string& thread_name);
 // `key value` lines (read_mix.lua's done(), Prometheus text; `#` lines skipped) → map.
 std::map<std::string, double> parse_key_values(const std::string& out);
 

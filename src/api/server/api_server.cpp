@@ -4,6 +4,7 @@
 // stop. A connection's life is in http_session.cpp.
 #include "api/server/api_server.hpp"
 
+#include <pthread.h>
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
@@ -136,6 +137,7 @@ void ApiServer::start() {
                       [&io = *io, &core = impl_->core] { schedule_sweep(io, core); });
     for (auto& io : impl_->io)
         impl_->threads.emplace_back([&ioc = io->ioc] {
+            pthread_setname_np(pthread_self(), "api-io");  // for `top -H`
             // An exception escaping a handler must not end the thread: log and go on.
             for (;;) {
                 try {
