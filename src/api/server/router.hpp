@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "api/route.hpp"
+#include "api/server/query_string.hpp"
 
 namespace decnet::api {
 
@@ -64,9 +65,5 @@ class Router {
 // The span name of a route: the reference's handler span names (api.get_logs…,
 // tracing.md §3.1) for its 23 endpoints, "api.<method>_<path>" for any other.
 std::string route_span_name(std::string_view method, std::string_view pattern);
-
-std::string percent_encode(std::string_view text, bool keep_slash);
-// Splits "a=1&b=2" into decoded pairs, in order.
-std::vector<std::pair<std::string, std::string>> parse_query(std::string_view query);
 
 }  // namespace decnet::api
