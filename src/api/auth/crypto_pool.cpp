@@ -42,8 +42,8 @@ bool CryptoPool::try_submit(std::function<void()> job) {
         // The wait in the queue is what an overloaded login feels; bcrypt itself is fixed.
         // The submitter's span (a login's api.login) goes with the job, so the hash and
         // the DB calls after it nest under the request that asked for them.
-        jobs_.push_back([job = std::move(job), queued_at = std::chrono::steady_clock::now(),
-                         parent = telemetry::current_span_context()] {
+        jobs_.emplace_back([job = std::move(job), queued_at = std::chrono::steady_clock::now(),
+                            parent = telemetry::current_span_context()] {
             const double waited =
                 std::chrono::duration<double>(std::chrono::steady_clock::now() - queued_at).count();
             telemetry::metrics::standard().crypto_wait_seconds.with({}).observe(waited);

@@ -61,7 +61,8 @@ struct ApiServer::Impl {
     bool stopped = false;
     unsigned short bound_port = 0;
 
-    Impl(std::vector<Route> routes, auth::AuthService& a, CorsPolicy cors, ServerOptions options)
+    Impl(std::vector<Route> routes, auth::AuthService& a, CorsPolicy cors,
+         const ServerOptions& options)
         : io(make_io_threads(thread_count(options))),
           auth(a),
           core(Router(std::move(routes), a, std::move(cors)), options),
@@ -120,8 +121,8 @@ struct ApiServer::Impl {
 };
 
 ApiServer::ApiServer(std::vector<Route> routes, auth::AuthService& auth, CorsPolicy cors,
-                     ServerOptions options)
-    : impl_(std::make_unique<Impl>(std::move(routes), auth, std::move(cors), std::move(options))) {}
+                     const ServerOptions& options)
+    : impl_(std::make_unique<Impl>(std::move(routes), auth, std::move(cors), options)) {}
 
 ApiServer::~ApiServer() {
     stop();

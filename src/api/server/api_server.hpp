@@ -25,9 +25,9 @@ struct ServerOptions {
     std::string host = "127.0.0.1";
     unsigned short port = 8000;  // 0: any free port (see ApiServer::port())
     std::size_t threads = 0;     // 0: one per core
-    std::size_t header_limit = 16 * 1024;
+    std::size_t header_limit = std::size_t{16} * 1024;
     // The deploy endpoint takes 512 KiB of INI, which JSON escaping can nearly double.
-    std::size_t body_limit = 1024 * 1024;
+    std::size_t body_limit = std::size_t{1024} * 1024;
     // Waiting for the next request head on a kept-alive connection.
     std::chrono::seconds idle_timeout{60};
     // Receiving a body once its head arrived, and sending a response.
@@ -43,7 +43,7 @@ class ApiServer {
   public:
     // Binds and listens; throws std::runtime_error when the address cannot be used.
     ApiServer(std::vector<Route> routes, auth::AuthService& auth, CorsPolicy cors,
-              ServerOptions options);
+              const ServerOptions& options);
     ~ApiServer();
     ApiServer(const ApiServer&) = delete;
     ApiServer& operator=(const ApiServer&) = delete;

@@ -44,7 +44,7 @@ using Clock = std::chrono::steady_clock;
 
 namespace {
 
-constexpr std::size_t kReadChunk = 16 * 1024;
+constexpr std::size_t kReadChunk = std::size_t{16} * 1024;
 constexpr Clock::time_point kNoDeadline = Clock::time_point::max();
 constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
 
@@ -259,7 +259,7 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
     void answered(bool keep_alive) {
         shared_body_.reset();
         // A big answer's buffer is not worth keeping for the next one.
-        if (owned_body_.capacity() > 64 * 1024) owned_body_ = std::string();
+        if (owned_body_.capacity() > std::size_t{64} * 1024) owned_body_ = std::string();
         owned_body_.clear();
         if (!keep_alive) return close();
         await_request();
@@ -368,7 +368,7 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
         if (stream_done_ || stream_last_) return;
         if (last) {
             stream_last_ = true;
-            out_.push_back({"0\r\n\r\n", 0});
+            out_.emplace_back("0\r\n\r\n", 0);
         } else {
             if (data.empty()) return;
             char size[20];
@@ -376,7 +376,7 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
             const std::size_t payload = data.size();
             data.insert(0, size, static_cast<std::size_t>(n));
             data += "\r\n";
-            out_.push_back({std::move(data), payload});
+            out_.emplace_back(std::move(data), payload);
         }
         if (!writing_) write_next();
     }

@@ -365,12 +365,12 @@ void Router::handle(Request request, Reply reply) const {
         return;
     }
     // Simple CORS: every answer to an allowed origin names it.
-    Reply answer = reply;
+    Reply answer = std::move(reply);
     if (origin && cors_.allows(*origin)) {
-        answer = [reply, origin = *origin](Response response) {
+        answer = [inner = std::move(answer), origin = *origin](Response response) {
             response.with_header("Access-Control-Allow-Origin", origin)
                 .with_header("Vary", "Origin");
-            reply(std::move(response));
+            inner(std::move(response));
         };
     }
 
