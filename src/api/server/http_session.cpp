@@ -44,6 +44,9 @@ using Clock = std::chrono::steady_clock;
 
 namespace {
 
+// Reads start small — a request head with a bearer token is a few hundred bytes, and an
+// idle connection should not hold 16 KiB — and double while they come back full.
+constexpr std::size_t kFirstRead = 1024;
 constexpr std::size_t kReadChunk = std::size_t{16} * 1024;
 constexpr Clock::time_point kNoDeadline = Clock::time_point::max();
 constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
@@ -123,13 +126,15 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
     void read_more() {
         const auto room = buffer_.max_size() - buffer_.size();
         if (room == 0) return on_parse_error(http::error::header_limit);
-        socket_.async_read_some(buffer_.prepare(std::min(room, kReadChunk)),
-                                [self = shared_from_this()](beast::error_code ec, std::size_t n) {
-                                    // The peer left or the sweep closed us: nothing to answer.
-                                    if (ec) return self->close();
-                                    self->buffer_.commit(n);
-                                    self->parse();
-                                });
+        const auto asked = std::min(room, read_size_);
+        socket_.async_read_some(buffer_.prepare(asked), [self = shared_from_this(), asked](
+                                                            beast::error_code ec, std::size_t n) {
+            // The peer left or the sweep closed us: nothing to answer.
+            if (ec) return self->close();
+            self->buffer_.commit(n);
+            if (n == asked) self->read_size_ = std::min(kReadChunk, self->read_size_ * 2);
+            self->parse();
+        });
     }
 
     void parse() {
@@ -423,6 +428,7 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
     ServerCore& core_;
     IoThread& home_;
     beast::flat_buffer buffer_;
+    std::size_t read_size_ = kFirstRead;
     std::optional<http::request_parser<http::string_body>> parser_;
     std::string peer_;
     bool keep_alive_ = true;

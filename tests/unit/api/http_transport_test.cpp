@@ -6,10 +6,12 @@
 #include <gtest/gtest.h>
 #include <netinet/in.h>
 #include <poll.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
 #include <chrono>
+#include <fstream>
 #include <string>
 #include <thread>
 
@@ -96,6 +98,14 @@ class Client {
     int fd_;
     std::string pending_;
 };
+
+// This process's resident memory, from /proc.
+std::size_t resident_kb() {
+    std::ifstream status("/proc/self/status");
+    for (std::string line; std::getline(status, line);)
+        if (line.starts_with("VmRSS:")) return std::stoul(line.substr(6));
+    return 0;
+}
 
 std::string body_of(const std::string& response) {
     return response.substr(response.find("\r\n\r\n") + 4);
@@ -293,6 +303,32 @@ TEST_F(HttpTransportTest, IdleAndStalledConnectionsAreClosedAtTheIdleTimeout) {
     EXPECT_TRUE(stalled.closed_within(4s));
     EXPECT_TRUE(used.closed_within(4s));
     EXPECT_LT(std::chrono::steady_clock::now() - started, 3s);
+}
+
+TEST_F(HttpTransportTest, IdleConnectionsCostLittleMemory) {
+    // Connections that send nothing (a flood of them is cheap for an attacker) must cost
+    // the server a few KiB apiece (session, parser, socket state), not more.
+    constexpr int kConnections = 2000;
+    rlimit files{};
+    getrlimit(RLIMIT_NOFILE, &files);
+    if (files.rlim_max < 2 * kConnections + 200) GTEST_SKIP() << "descriptor limit too low";
+    files.rlim_cur = std::max<rlim_t>(files.rlim_cur, 2 * kConnections + 200);
+    setrlimit(RLIMIT_NOFILE, &files);
+    start();
+    {
+        Client warm(port());  // the first connection's one-time allocations
+        warm.send("GET /api/v1/echo HTTP/1.1\r\nHost: x\r\n\r\n");
+        ASSERT_FALSE(warm.response().empty());
+    }
+    const auto before = resident_kb();
+    std::vector<std::unique_ptr<Client>> idle;
+    for (int i = 0; i < kConnections; ++i) idle.push_back(std::make_unique<Client>(port()));
+    Client last(port());
+    last.send("GET /api/v1/echo?n=last HTTP/1.1\r\nHost: x\r\n\r\n");
+    EXPECT_EQ(body_of(last.response()), "\"last\"");  // every connection was accepted by now
+    const double per_connection_kb =
+        static_cast<double>(resident_kb() - before) / static_cast<double>(kConnections);
+    EXPECT_LT(per_connection_kb, 8.0);
 }
 
 TEST_F(HttpTransportTest, ALargeAnswerReachesASlowReaderWhole) {
