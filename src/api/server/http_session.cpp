@@ -138,6 +138,7 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
     }
 
     void parse() {
+        if (closed_) return;  // stop() closed it while a pipelined parse was queued
         while (buffer_.size() > 0) {
             beast::error_code ec;
             const auto used = parser_->put(buffer_.data(), ec);
