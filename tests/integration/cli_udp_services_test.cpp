@@ -13,7 +13,9 @@
 
 #include "integration/background_process.hpp"
 #include "integration/cli_runner.hpp"
+#include "integration/stored_logs.hpp"
 #include "store/repository.hpp"
+#include "support/udp_probe.hpp"
 
 namespace decnet::testing {
 namespace {
@@ -22,39 +24,6 @@ using ::testing::HasSubstr;
 using namespace std::string_literals;
 
 constexpr const char* kIp = "127.133.0.1";
-
-std::vector<std::string> logs(store::Repository& repo, const std::string& search) {
-    store::LogFilter filter;
-    filter.search = search;
-    std::vector<std::string> fields;
-    for (const auto& row : repo.logs(filter, 100, 0)) fields.push_back(row.fields);
-    return fields;
-}
-
-void wait_for_logs(store::Repository& repo, const std::string& search, std::int64_t n) {
-    store::LogFilter filter;
-    filter.search = search;
-    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
-    while (repo.count_logs(filter) < n && std::chrono::steady_clock::now() < deadline)
-        std::this_thread::sleep_for(std::chrono::milliseconds(50));
-}
-
-// One datagram to kIp:port; the reply or "" (none within 500 ms).
-std::string exchange(std::uint16_t port, const std::string& datagram) {
-    const int fd = ::socket(AF_INET, SOCK_DGRAM, 0);
-    timeval tv{0, 500'000};
-    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_port = htons(port);
-    inet_pton(AF_INET, kIp, &addr.sin_addr);
-    ::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
-    ::send(fd, datagram.data(), datagram.size(), 0);
-    char buffer[2048];
-    const auto n = ::recv(fd, buffer, sizeof buffer, 0);
-    ::close(fd);
-    return n > 0 ? std::string(buffer, static_cast<std::size_t>(n)) : std::string();
-}
 
 std::string joined(const std::vector<std::string>& rows) {
     std::string all;
@@ -120,10 +89,10 @@ TEST(CliUdp, TftpAndSnmpAnswerRealClientsAndLogTheirRequests) {
     EXPECT_THAT(big, ::testing::Not(HasSubstr("Timeout")));
 
     // Garbage: no reply on either port.
-    EXPECT_EQ(exchange(161, "\x30\x82\xff\xff garbage"s), "");
-    EXPECT_EQ(exchange(161, "GET / HTTP/1.0\r\n\r\n"), "");
-    EXPECT_EQ(exchange(69, "\x00\x07\xde\xad\xbe\xef"s), "");
-    EXPECT_EQ(exchange(69, "\x00\x01no-terminator"s), "");
+    EXPECT_EQ(testing::udp_exchange(kIp, 161, "\x30\x82\xff\xff garbage"s), "");
+    EXPECT_EQ(testing::udp_exchange(kIp, 161, "GET / HTTP/1.0\r\n\r\n"), "");
+    EXPECT_EQ(testing::udp_exchange(kIp, 69, "\x00\x07\xde\xad\xbe\xef"s), "");
+    EXPECT_EQ(testing::udp_exchange(kIp, 69, "\x00\x01no-terminator"s), "");
 
     const auto status = run_decnet({"status", "--state-dir", dir});
     EXPECT_EQ(status.exit_code, 0) << status.err;
@@ -134,7 +103,7 @@ TEST(CliUdp, TftpAndSnmpAnswerRealClientsAndLogTheirRequests) {
     wait_for_logs(*repo, "service:tftp event:parse_error", 1);
     EXPECT_EQ(up.stop(), 0) << up.err();
 
-    const auto requests = joined(logs(*repo, "service:tftp event:request"));
+    const auto requests = joined(stored_fields(*repo, "service:tftp event:request"));
     EXPECT_THAT(
         requests,
         HasSubstr(R"("op":"RRQ","filename":"startup-config","mode":"octet","status":"sent")"));
@@ -143,18 +112,18 @@ TEST(CliUdp, TftpAndSnmpAnswerRealClientsAndLogTheirRequests) {
     EXPECT_THAT(
         requests,
         HasSubstr(R"("op":"WRQ","filename":"payload.sh","mode":"octet","status":"accepted")"));
-    EXPECT_THAT(joined(logs(*repo, "service:tftp event:upload")),
+    EXPECT_THAT(joined(stored_fields(*repo, "service:tftp event:upload")),
                 HasSubstr(R"("filename":"payload.sh","size":"1300","sha256":")" + sha +
                           R"(","truncated":"False")"));
     EXPECT_THAT(requests, HasSubstr(R"("src":"127.0.0.1")"));
-    EXPECT_THAT(joined(logs(*repo, "service:tftp event:unknown_opcode")),
+    EXPECT_THAT(joined(stored_fields(*repo, "service:tftp event:unknown_opcode")),
                 HasSubstr(R"("opcode":"7")"));
-    const auto gets = joined(logs(*repo, "service:snmp event:get_request"));
+    const auto gets = joined(stored_fields(*repo, "service:snmp event:get_request"));
     EXPECT_THAT(gets, HasSubstr(R"("version":"1","community":"public","pdu":"get")"));
     EXPECT_THAT(gets, HasSubstr(R"("community":"walkpass","pdu":"getnext")"));
     EXPECT_THAT(gets, HasSubstr(R"("version":"0","community":"v1pass")"));
     EXPECT_THAT(gets, HasSubstr(R"(1.3.6.1.2.1.1.1.0\",\"1.3.6.1.2.1.1.3.0)"));
-    const auto errors = joined(logs(*repo, "service:snmp event:parse_error"));
+    const auto errors = joined(stored_fields(*repo, "service:snmp event:parse_error"));
     EXPECT_THAT(errors, HasSubstr(R"("error":"length beyond datagram")"));
     EXPECT_THAT(errors, HasSubstr(R"("error":"expected SEQUENCE")"));
 }

@@ -10,6 +10,7 @@
 
 #include "events/event_bus.hpp"
 #include "honeypot/runtime.hpp"
+#include "support/udp_probe.hpp"
 #include "unit/telemetry/tracing_fixture.hpp"
 
 namespace decnet::honeypot {
@@ -33,12 +34,8 @@ TEST_F(DatagramTrace, OneDatagramSpanParentsItsEvent) {
     runtime.add_decky(d);
 
     const std::string junk = "not snmp at all";
-    const int fd = ::socket(AF_INET, SOCK_DGRAM, 0);
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_port = htons(161);
-    inet_pton(AF_INET, d.ip.c_str(), &addr.sin_addr);
-    ::sendto(fd, junk.data(), junk.size(), 0, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
+    const int fd = testing::connected_udp_socket(d.ip, 161);
+    ::send(fd, junk.data(), junk.size(), 0);
     ::close(fd);
     std::vector<EventPtr> events;
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);

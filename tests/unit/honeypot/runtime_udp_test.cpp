@@ -14,40 +14,15 @@
 
 #include "core/error.hpp"
 #include "events/event_bus.hpp"
+#include "support/udp_probe.hpp"
 
 namespace decnet::honeypot {
 namespace {
 
+using testing::udp_bindable;
+using testing::udp_exchange;
+
 using namespace std::string_literals;
-
-// Sends one datagram from a socket connected to ip:port; the reply, or "" (none within
-// 500 ms, or ICMP port unreachable).
-std::string exchange(const std::string& ip, std::uint16_t port, const std::string& datagram) {
-    const int fd = ::socket(AF_INET, SOCK_DGRAM, 0);
-    timeval tv{0, 500'000};
-    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_port = htons(port);
-    inet_pton(AF_INET, ip.c_str(), &addr.sin_addr);
-    ::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
-    ::send(fd, datagram.data(), datagram.size(), 0);
-    char buffer[2048];
-    const auto n = ::recv(fd, buffer, sizeof buffer, 0);
-    ::close(fd);
-    return n > 0 ? std::string(buffer, static_cast<std::size_t>(n)) : std::string();
-}
-
-bool bindable(const std::string& ip, std::uint16_t port) {
-    const int fd = ::socket(AF_INET, SOCK_DGRAM, 0);
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_port = htons(port);
-    inet_pton(AF_INET, ip.c_str(), &addr.sin_addr);
-    const bool ok = ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0;
-    ::close(fd);
-    return ok;
-}
 
 const std::string kRrq = "\x00\x01startup-config\x00octet\x00"s;
 // SNMPv2c GetRequest, community "public", request-id 1, sysName.0.
@@ -74,25 +49,25 @@ TEST(RuntimeUdp, ServesListsSwapsAndClosesUdpServices) {
     EXPECT_TRUE(report.unavailable.empty());
     for (const auto& l : runtime.listeners()) EXPECT_EQ(l.transport, "udp");
 
-    const auto data = exchange(ip, 69, kRrq);
+    const auto data = udp_exchange(ip, 69, kRrq);
     ASSERT_GE(data.size(), 4u);
     EXPECT_EQ(data.substr(0, 4), "\x00\x03\x00\x01"s);  // DATA block 1
     EXPECT_THAT(data, ::testing::HasSubstr("hostname edge-rtr-07"));
-    const auto response = exchange(ip, 161, kSnmpGet);
+    const auto response = udp_exchange(ip, 161, kSnmpGet);
     EXPECT_THAT(response, ::testing::HasSubstr("edge-rtr-07"));
     EXPECT_EQ(static_cast<unsigned char>(response.at(7 + 6)), 0xa2);  // GetResponse
 
     ASSERT_TRUE(runtime.replace_services("u1", {"snmp"}));
-    EXPECT_EQ(exchange(ip, 69, kRrq), "");
-    EXPECT_TRUE(bindable(ip, 69));
-    EXPECT_THAT(exchange(ip, 161, kSnmpGet), ::testing::HasSubstr("edge-rtr-07"));
+    EXPECT_EQ(udp_exchange(ip, 69, kRrq), "");
+    EXPECT_TRUE(udp_bindable(ip, 69));
+    EXPECT_THAT(udp_exchange(ip, 161, kSnmpGet), ::testing::HasSubstr("edge-rtr-07"));
     ASSERT_TRUE(runtime.replace_services("u1", {"snmp", "tftp"}));
-    EXPECT_FALSE(exchange(ip, 69, kRrq).empty());
+    EXPECT_FALSE(udp_exchange(ip, 69, kRrq).empty());
     EXPECT_GE(runtime.deckies().at(0).events, 4u);
 
     ASSERT_TRUE(runtime.remove_decky("u1"));
-    EXPECT_EQ(exchange(ip, 161, kSnmpGet), "");
-    EXPECT_TRUE(bindable(ip, 161));
+    EXPECT_EQ(udp_exchange(ip, 161, kSnmpGet), "");
+    EXPECT_TRUE(udp_bindable(ip, 161));
 
     // The persona's archetype picks the answers (here sysLocation.0).
     auto plant = udp_decky("127.99.51.2");
@@ -100,24 +75,18 @@ TEST(RuntimeUdp, ServesListsSwapsAndClosesUdpServices) {
     runtime.add_decky(plant);
     auto get_location = kSnmpGet;
     get_location[get_location.size() - 4] = '\x06';
-    EXPECT_THAT(exchange("127.99.51.2", 161, get_location), ::testing::HasSubstr("Pump Room B"));
+    EXPECT_THAT(udp_exchange("127.99.51.2", 161, get_location),
+                ::testing::HasSubstr("Pump Room B"));
     runtime.stop();
-    EXPECT_TRUE(bindable("127.99.51.2", 69));
-    EXPECT_TRUE(bindable("127.99.51.2", 161));
+    EXPECT_TRUE(udp_bindable("127.99.51.2", 69));
+    EXPECT_TRUE(udp_bindable("127.99.51.2", 161));
 }
 
 // The IP TTL of the reply to one datagram (IP_RECVTTL), or -1 when none came.
 int reply_ttl(const std::string& ip, std::uint16_t port, const std::string& datagram) {
-    const int fd = ::socket(AF_INET, SOCK_DGRAM, 0);
-    timeval tv{0, 500'000};
-    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+    const int fd = testing::connected_udp_socket(ip, port);
     const int on = 1;
     setsockopt(fd, IPPROTO_IP, IP_RECVTTL, &on, sizeof on);
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_port = htons(port);
-    inet_pton(AF_INET, ip.c_str(), &addr.sin_addr);
-    ::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
     ::send(fd, datagram.data(), datagram.size(), 0);
     char buffer[2048];
     alignas(cmsghdr) char control[64];
@@ -158,15 +127,11 @@ TEST(RuntimeUdp, APortTakenByAnotherSocketFailsTheDeckyCleanly) {
     EventBus bus;
     Runtime runtime(bus, {}, 1);
     runtime.start();
-    const int fd = ::socket(AF_INET, SOCK_DGRAM, 0);
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_port = htons(161);
-    inet_pton(AF_INET, "127.99.51.3", &addr.sin_addr);
-    ASSERT_EQ(::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
+    const int fd = testing::bound_udp_socket("127.99.51.3", 161);
+    ASSERT_GE(fd, 0);
     EXPECT_THROW(runtime.add_decky(udp_decky("127.99.51.3")), ConfigError);
     EXPECT_TRUE(runtime.deckies().empty());
-    EXPECT_TRUE(bindable("127.99.51.3", 69));  // tftp, bound first, was let go
+    EXPECT_TRUE(udp_bindable("127.99.51.3", 69));  // tftp, bound first, was let go
     ::close(fd);
     runtime.stop();
 }

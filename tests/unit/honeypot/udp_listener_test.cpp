@@ -3,6 +3,7 @@
 // dropped and counted, one source's flood is cut to its token bucket, close() frees the
 // port.
 #include "honeypot/udp_listener.hpp"
+#include "support/udp_probe.hpp"
 
 #include <arpa/inet.h>
 #include <gtest/gtest.h>
@@ -12,6 +13,8 @@
 
 #include <atomic>
 #include <thread>
+
+#include "support/udp_probe.hpp"
 
 namespace decnet::honeypot {
 namespace {
@@ -43,11 +46,8 @@ struct Client {
         }
         timeval tv{0, 300'000};
         setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
-        sockaddr_in addr{};
-        addr.sin_family = AF_INET;
-        addr.sin_port = htons(port);
-        inet_pton(AF_INET, ip.c_str(), &addr.sin_addr);
-        ::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
+        const auto address = testing::ipv4_address(ip, port);
+        ::connect(fd, reinterpret_cast<const sockaddr*>(&address), sizeof address);
     }
     ~Client() { ::close(fd); }
     void send(const std::string& d) const { ::send(fd, d.data(), d.size(), 0); }
@@ -144,13 +144,7 @@ TEST_F(UdpListenerGuards, CloseFreesThePort) {
     start(40072);
     listener->close(true, std::chrono::milliseconds(2000));
     // The port can be bound again at once.
-    const int fd = ::socket(AF_INET, SOCK_DGRAM, 0);
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_port = htons(40072);
-    inet_pton(AF_INET, kIp, &addr.sin_addr);
-    EXPECT_EQ(::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
-    ::close(fd);
+    EXPECT_TRUE(testing::udp_bindable(kIp, 40072));
 }
 
 }  // namespace
