@@ -58,19 +58,6 @@ const std::vector<std::string> kMixTargets = {
 constexpr const char* kPaginateRecorded = "/api/v1/logs?limit=100&offset=500";
 constexpr const char* kPaginatePrefix = "/api/v1/logs?limit=100&offset=";
 
-WrkResult wrk(const std::string& script, int connections, int seconds, const std::string& base,
-              const std::string& token) {
-    const auto threads = std::min(connections, 2);
-    const auto command = "TOKEN=" + token + " USER_NAME=admin PASSWORD=" + kPassword + " wrk -t" +
-                         std::to_string(threads) + " -c" + std::to_string(connections) + " -d" +
-                         std::to_string(seconds) + "s --timeout 10s -s " + script + " " + base +
-                         " 2>&1";
-    const auto out = decnet::bench::run_command(command);
-    auto result = decnet::bench::parse_key_values(out);
-    if (!result.count("rps")) throw std::runtime_error("wrk printed no result:\n" + out);
-    return result;
-}
-
 // Locust's --only-summary tables: the "Aggregated" row of the request table (# reqs,
 // # fails, avg, min, max, median, req/s, failures/s) and of the percentile table (50% …
 // 100%, # reqs).
@@ -82,12 +69,7 @@ int run_locust(const fs::path& source_dir, const std::string& base, int seconds)
                          (source_dir / "run-locust.sh").string() + " " + base + " 2>&1";
     const auto out = decnet::bench::run_command(command);
     std::vector<std::vector<std::string>> aggregated;
-    std::size_t start = 0;
-    while (start < out.size()) {
-        auto end = out.find('\n', start);
-        if (end == std::string::npos) end = out.size();
-        const auto line = out.substr(start, end - start);
-        start = end + 1;
+    for (const auto& line : decnet::bench::lines_of(out)) {
         if (line.find("Aggregated") == std::string::npos) continue;
         std::vector<std::string> fields;
         std::size_t at = 0;
@@ -165,9 +147,9 @@ int main() try {
     const auto ceiling = [&](const WrkResult& read100, const WrkResult& read500) {
         if (!with_ceiling) return;
         const decnet::bench::ReplayServer replay(port + 5, recorded, cores);
-        const auto top100 = wrk(read_mix, 100, seconds, replay.base(), token);
+        const auto top100 = decnet::bench::run_wrk(read_mix, 100, seconds, replay.base(), token);
         print_row("ceiling (no-work server)", 100, top100);
-        const auto top500 = wrk(read_mix, 500, seconds, replay.base(), token);
+        const auto top500 = decnet::bench::run_wrk(read_mix, 500, seconds, replay.base(), token);
         print_row("ceiling (no-work server)", 500, top500);
         std::printf("  decnet / ceiling: %.0f%% at 100 connections, %.0f%% at 500\n",
                     100 * read100.at("rps") / top100.at("rps"),
@@ -176,9 +158,9 @@ int main() try {
     std::printf("  %-24s %5s %10s %8s %9s %9s %9s\n", "run", "conns", "req/s", "non2xx", "p50 ms",
                 "p99 ms", "max ms");
     if (const char* only = std::getenv("BENCH_READ_ONLY"); only && *only == '1') {
-        const auto read100 = wrk(read_mix, 100, seconds, base, token);
+        const auto read100 = decnet::bench::run_wrk(read_mix, 100, seconds, base, token);
         print_row("read mix", 100, read100);
-        const auto read500 = wrk(read_mix, 500, seconds, base, token);
+        const auto read500 = decnet::bench::run_wrk(read_mix, 500, seconds, base, token);
         print_row("read mix", 500, read500);
         ceiling(read100, read500);
         std::printf("api_read_rps %.0f p99_ms %.2f\n",
@@ -186,22 +168,23 @@ int main() try {
                     std::max(read100.at("latency_p99_ms"), read500.at("latency_p99_ms")));
         return 0;
     }
-    const auto single_login = wrk(login_script, 1, short_run, base, token);
+    const auto single_login = decnet::bench::run_wrk(login_script, 1, short_run, base, token);
     print_row("login, one at a time", 1, single_login);
     const double verify_ms = single_login.at("latency_p50_ms");
     const double bound = cores * 1000.0 / verify_ms;
-    const auto logins = wrk(login_script, 2 * cores, short_run, base, token);
+    const auto logins = decnet::bench::run_wrk(login_script, 2 * cores, short_run, base, token);
     print_row("login only", 2 * cores, logins);
-    const auto read100 = wrk(read_mix, 100, seconds, base, token);
+    const auto read100 = decnet::bench::run_wrk(read_mix, 100, seconds, base, token);
     print_row("read mix", 100, read100);
-    const auto read500 = wrk(read_mix, 500, seconds, base, token);
+    const auto read500 = decnet::bench::run_wrk(read_mix, 500, seconds, base, token);
     print_row("read mix", 500, read500);
 
     WrkResult mixed_logins;
     const auto crypto_before = decnet::bench::threads_cpu_seconds(server.pid(), "api-crypto");
-    std::thread login_load(
-        [&] { mixed_logins = wrk(login_script, 2 * cores, seconds, base, token); });
-    const auto mixed_reads = wrk(read_mix, 100, seconds, base, token);
+    std::thread login_load([&] {
+        mixed_logins = decnet::bench::run_wrk(login_script, 2 * cores, seconds, base, token);
+    });
+    const auto mixed_reads = decnet::bench::run_wrk(read_mix, 100, seconds, base, token);
     login_load.join();
     const auto crypto_cores =
         (decnet::bench::threads_cpu_seconds(server.pid(), "api-crypto") - crypto_before) / seconds;

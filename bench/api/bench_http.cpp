@@ -7,9 +7,8 @@
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <fstream>
-#include <iterator>
-#include <sstream>
 #include <stdexcept>
 #include <thread>
 
@@ -60,33 +59,73 @@ std::string login(const std::string& base, const std::string& password) {
     return answer.at("access_token").get<std::string>();
 }
 
+namespace {
+
+// utime + stime of a /proc/…/stat file, in seconds; 0 when it cannot be read.
+double stat_cpu_seconds(const std::filesystem::path& stat_path) {
+    FILE* file = std::fopen(stat_path.c_str(), "r");
+    if (!file) return 0;
+    char buffer[1024] = {};
+    const auto n = std::fread(buffer, 1, sizeof buffer - 1, file);
+    std::fclose(file);
+    // Fields after the command (which may hold spaces) start after the last ')'.
+    const char* rest = std::strrchr(buffer, ')');
+    if (!rest || n == 0) return 0;
+    unsigned long utime = 0, stime = 0;
+    // state ppid pgrp session tty tpgid flags minflt cminflt majflt cmajflt utime stime
+    if (std::sscanf(rest + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %lu %lu", &utime,
+                    &stime) != 2)
+        return 0;
+    return static_cast<double>(utime + stime) / static_cast<double>(sysconf(_SC_CLK_TCK));
+}
+
+}  // namespace
+
+double process_cpu_seconds(pid_t pid) {
+    return stat_cpu_seconds("/proc/" + std::to_string(pid) + "/stat");
+}
+
 double threads_cpu_seconds(pid_t pid, const std::string& thread_name) {
     const std::filesystem::path tasks = "/proc/" + std::to_string(pid) + "/task";
     std::error_code ec;
-    double ticks = 0;
+    double seconds = 0;
     for (const auto& task : std::filesystem::directory_iterator(tasks, ec)) {
         std::ifstream comm(task.path() / "comm");
         std::string name;
         std::getline(comm, name);
-        if (name != thread_name) continue;
-        std::ifstream stat_file(task.path() / "stat");
-        std::string stat((std::istreambuf_iterator<char>(stat_file)), {});
-        // Fields after "(comm)": state is field 3, utime 14 and stime 15.
-        std::istringstream rest(stat.substr(stat.rfind(')') + 2));
-        std::vector<std::string> fields((std::istream_iterator<std::string>(rest)), {});
-        if (fields.size() > 12) ticks += std::stod(fields[11]) + std::stod(fields[12]);
+        if (name == thread_name) seconds += stat_cpu_seconds(task.path() / "stat");
     }
-    return ticks / static_cast<double>(sysconf(_SC_CLK_TCK));
+    return seconds;
+}
+
+std::vector<std::string> lines_of(const std::string& text) {
+    std::vector<std::string> lines;
+    std::size_t start = 0;
+    while (start < text.size()) {
+        auto end = text.find('\n', start);
+        if (end == std::string::npos) end = text.size();
+        lines.push_back(text.substr(start, end - start));
+        start = end + 1;
+    }
+    return lines;
+}
+
+std::map<std::string, double> run_wrk(const std::string& script, int connections, int seconds,
+                                      const std::string& base, const std::string& token) {
+    const auto threads = std::min(connections, 2);
+    const auto command = "TOKEN=" + token + " USER_NAME=admin PASSWORD=" + kBenchPassword +
+                         " wrk -t" + std::to_string(threads) + " -c" + std::to_string(connections) +
+                         " -d" + std::to_string(seconds) + "s --timeout 10s -s " + script + " " +
+                         base + " 2>&1";
+    const auto out = run_command(command);
+    auto result = parse_key_values(out);
+    if (!result.count("rps")) throw std::runtime_error("wrk printed no result:\n" + out);
+    return result;
 }
 
 std::map<std::string, double> parse_key_values(const std::string& out) {
     std::map<std::string, double> result;
-    std::size_t start = 0;
-    while (start < out.size()) {
-        auto end = out.find('\n', start);
-        if (end == std::string::npos) end = out.size();
-        const auto line = out.substr(start, end - start);
-        start = end + 1;
+    for (const auto& line : lines_of(out)) {
         const auto space = line.find(' ');
         if (space == std::string::npos || space == 0 || line[0] == '#') continue;
         char* tail = nullptr;

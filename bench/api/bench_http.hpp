@@ -27,8 +27,17 @@ nlohmann::json post_json(const std::string& url, const nlohmann::json& body,
 // The admin's bearer token, after the first-login password change (as the reference's
 // Locust on_start does).
 std::string login(const std::string& base, const std::string& password);
-// CPU seconds (user + system) used so far by the threads of `pid` named `thread_name`.
+// CPU seconds (user + system) used so far by process `pid`, all its threads.
+double process_cpu_seconds(pid_t pid);
+// The same for only the threads of `pid` named `thread_name`.
 double threads_cpu_seconds(pid_t pid, const std::string& thread_name);
+// The lines of `text`, without their '\n'.
+std::vector<std::string> lines_of(const std::string& text);
+// One wrk run of `script` (read_mix.lua, login.lua) against `base` with the bench admin's
+// TOKEN/USER_NAME/PASSWORD in its environment; the script's `key value` results. Throws
+// when wrk printed none.
+std::map<std::string, double> run_wrk(const std::string& script, int connections, int seconds,
+                                      const std::string& base, const std::string& token);
 // `key value` lines (read_mix.lua's done(), Prometheus text; `#` lines skipped) → map.
 std::map<std::string, double> parse_key_values(const std::string& out);
 

@@ -122,42 +122,13 @@ class Receiver {
     std::thread thread_;
 };
 
-WrkResult wrk(const std::string& script, int connections, int seconds, const std::string& base,
-              const std::string& token) {
-    const auto command = "TOKEN=" + token + " wrk -t2 -c" + std::to_string(connections) + " -d" +
-                         std::to_string(seconds) + "s --timeout 10s -s " + script + " " + base +
-                         " 2>&1";
-    const auto out = decnet::bench::run_command(command);
-    auto result = decnet::bench::parse_key_values(out);
-    if (!result.count("rps")) throw std::runtime_error("wrk printed no result:\n" + out);
-    return result;
-}
-
-// CPU seconds (user + system, all threads, the exporter's included) a process has used.
-double cpu_seconds(pid_t pid) {
-    FILE* file = std::fopen(("/proc/" + std::to_string(pid) + "/stat").c_str(), "r");
-    if (!file) return 0;
-    char buffer[1024] = {};
-    const auto n = std::fread(buffer, 1, sizeof buffer - 1, file);
-    std::fclose(file);
-    // Fields after the command (which may hold spaces) start after the last ')'.
-    const char* rest = std::strrchr(buffer, ')');
-    if (!rest || n == 0) return 0;
-    unsigned long utime = 0, stime = 0;
-    // state ppid pgrp session tty tpgid flags minflt cminflt majflt cmajflt utime stime
-    if (std::sscanf(rest + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %lu %lu", &utime,
-                    &stime) != 2)
-        return 0;
-    return static_cast<double>(utime + stime) / static_cast<double>(sysconf(_SC_CLK_TCK));
-}
-
 // One wrk run plus the server's CPU time per request during it (µs), which the other
 // processes on a shared machine disturb far less than the request rate.
 WrkResult measured(const std::string& script, int connections, int seconds, const ApiServer& server,
                    const std::string& token) {
-    const double cpu_before = cpu_seconds(server.pid());
-    auto result = wrk(script, connections, seconds, server.base(), token);
-    const double cpu = cpu_seconds(server.pid()) - cpu_before;
+    const double cpu_before = decnet::bench::process_cpu_seconds(server.pid());
+    auto result = decnet::bench::run_wrk(script, connections, seconds, server.base(), token);
+    const double cpu = decnet::bench::process_cpu_seconds(server.pid()) - cpu_before;
     result["cpu_us_per_request"] =
         result.at("requests") > 0 ? 1e6 * cpu / result.at("requests") : 0;
     return result;
@@ -208,8 +179,8 @@ int main() try {
         "always_on, OTLP/HTTP to 127.0.0.1:%d\n",
         connections, pairs, seconds, port + 2);
     // A short warm-up of each (caches, first connections) that is not counted.
-    wrk(read_mix, connections, 2, off.base(), token);
-    wrk(read_mix, connections, 2, on.base(), token);
+    decnet::bench::run_wrk(read_mix, connections, 2, off.base(), token);
+    decnet::bench::run_wrk(read_mix, connections, 2, on.base(), token);
     const auto before = span_counters(on);
     const auto received_before = receiver.spans();
 
