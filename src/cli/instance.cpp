@@ -260,6 +260,7 @@ int run_instance(const engine::DeploymentPlan& plan, const InstanceOptions& opti
     std::thread ingest_thread([&] { ingester.run(*ingest_subscription); });
     SinkRunner sinks;
     honeypot::Runtime runtime(bus);
+    runtime.set_state_dir(paths.dir);
     const auto seed = plan.seed ? *plan.seed : Rng::from_entropy().next();
     engine::Fleet fleet(runtime, bus, plan.config, paths, seed);
     // netns mode's namespaces, removed after the runtime stops.

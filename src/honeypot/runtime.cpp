@@ -121,6 +121,7 @@ struct Runtime::Impl {
     std::vector<asio::executor_work_guard<asio::io_context::executor_type>> work;
     std::vector<std::thread> threads;  // touched by start()/stop() only
     SocketOpener socket_opener;        // guarded by deckies_mutex; empty: plain bind
+    std::string state_dir;             // set before deckies are added; empty: none
     unsigned next_udp_thread = 0;      // UDP sockets spread over the threads; guarded too
 
     // Live changes come from the control socket, the mutator and the API; one at a time.
@@ -518,6 +519,15 @@ std::optional<DeployReport> Runtime::replace_services(std::string_view name,
 void Runtime::set_socket_opener(SocketOpener opener) {
     const std::lock_guard lock(impl_->deckies_mutex);
     impl_->socket_opener = std::move(opener);
+}
+
+void Runtime::set_state_dir(std::string dir) {
+    const std::lock_guard lock(impl_->deckies_mutex);
+    impl_->state_dir = std::move(dir);
+}
+
+const std::string& Runtime::state_dir() const {
+    return impl_->state_dir;
 }
 
 void Runtime::start() {

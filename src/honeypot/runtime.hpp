@@ -82,6 +82,11 @@ class Runtime {
     // Listeners bound after this call use `opener` instead of a plain bind in this
     // process's network namespace (an empty function restores the plain bind).
     void set_socket_opener(SocketOpener opener);
+    // The instance's state directory: where each decky's persistent world lives (its
+    // certificates and keys, the artifact store), so a restart shows the same host.
+    // Empty (the default, as in unit tests): nothing is persisted.
+    void set_state_dir(std::string dir);
+    const std::string& state_dir() const;
 
     // Starts the I/O threads (returns at once).
     void start();
