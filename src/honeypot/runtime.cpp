@@ -25,6 +25,7 @@
 #include "honeypot/session.hpp"
 #include "honeypot/tls_termination.hpp"
 #include "honeypot/udp_listener.hpp"
+#include "honeypot/world/decky_world.hpp"
 #include "telemetry/metrics.hpp"
 
 namespace decnet::honeypot {
@@ -78,6 +79,7 @@ struct Listener {
     ServiceHandler handler = nullptr;
     bool tls = false;  // the port speaks TLS: terminate it before the handler runs
     std::shared_ptr<DeckyCounters> counters;
+    std::shared_ptr<const DeckyWorld> world;                // context.world points into it
     std::vector<std::unique_ptr<tcp::acceptor>> acceptors;  // [i] runs on io_contexts[i]
     telemetry::metrics::Gauge* active_sessions = nullptr;   // looked up once, lives forever
     std::shared_ptr<UdpListener> udp;  // a UDP port: its socket and loop, no acceptors
@@ -85,6 +87,7 @@ struct Listener {
 
 struct DeckyEntry {
     DeckyConfig config;
+    std::shared_ptr<const DeckyWorld> world;  // shared with its listeners' contexts
     std::shared_ptr<DeckyCounters> counters = std::make_shared<DeckyCounters>();
     std::vector<std::shared_ptr<Listener>> listeners;
 };
@@ -313,9 +316,15 @@ struct Runtime::Impl {
         listener->persona.emplace("port", std::to_string(port.port));
         listener->counters = entry.counters;
         listener->active_sessions = &service_sessions_active().with({decky.name, slug});
-        listener->context = {
-            decky.name, decky.hostname,         slug, log_name_for(slug), &listener->persona,
-            &bus,       &entry.counters->events};
+        listener->world = entry.world;
+        listener->context = {decky.name,
+                             decky.hostname,
+                             slug,
+                             log_name_for(slug),
+                             &listener->persona,
+                             &bus,
+                             &entry.counters->events,
+                             entry.world.get()};
 
         if (socket_opener) {
             adopt_opened_socket(*listener, decky, port.port);
@@ -349,14 +358,25 @@ struct Runtime::Impl {
         if (const auto it = decky.service_config.find(slug); it != decky.service_config.end())
             persona = it->second;
         persona.emplace("port", std::to_string(port.port));
-        const ServiceContext context{
-            decky.name, decky.hostname,         slug, log_name_for(slug), nullptr,
-            &bus,       &entry.counters->events};
+        listener->world = entry.world;
+        const ServiceContext context{decky.name,
+                                     decky.hostname,
+                                     slug,
+                                     log_name_for(slug),
+                                     nullptr,
+                                     &bus,
+                                     &entry.counters->events,
+                                     entry.world.get()};
+        // The UDP loop outlives the Listener while it closes: it keeps what its context
+        // points into (the counters and the world) alive itself.
+        const auto keep_alive = std::make_shared<
+            std::pair<std::shared_ptr<DeckyCounters>, std::shared_ptr<const DeckyWorld>>>(
+            entry.counters, entry.world);
         const int fd = socket_opener ? socket_opener(decky, port.port, Transport::udp) : -1;
         auto& io = *io_contexts[next_udp_thread++ % io_contexts.size()];
         listener->udp = std::make_shared<UdpListener>(io, decky.name, decky.ip, port.port,
                                                       os_profile(decky.nmap_os).ttl, fd, context,
-                                                      std::move(persona), entry.counters, handler);
+                                                      std::move(persona), keep_alive, handler);
         return listener;
     }
 
@@ -428,6 +448,7 @@ struct Runtime::Impl {
             throw ConfigError("decky '" + decky.name + "' is already running");
         DeckyEntry entry;
         entry.config = decky;
+        entry.world = make_decky_world(decky, state_dir);
         DeployReport report;
         entry.listeners = bind_services(decky, entry, decky.services, report);
         start_accepting(entry.listeners);

@@ -24,6 +24,9 @@ class EventBus;
 
 namespace decnet::honeypot {
 
+struct DeckyWorld;
+class ArtifactStore;
+
 // What a service knows about where it runs.
 struct ServiceContext {
     std::string decky;     // decky name (syslog HOSTNAME)
@@ -33,6 +36,8 @@ struct ServiceContext {
     const PersonaConfig* persona = nullptr;
     EventBus* bus = nullptr;
     std::atomic<std::uint64_t>* events = nullptr;  // the decky's "events seen" counter
+    const DeckyWorld* world = nullptr;             // the decky's fake host (identity, files, TLS)
+    ArtifactStore* artifacts = nullptr;            // where captured payloads go; null: not kept
 
     // The persona value for `key`, else its catalogue default ("{node}" → decky name).
     std::string persona_value(std::string_view key) const;
