@@ -15,6 +15,7 @@
 #include "core/service_catalog.hpp"
 #include "engine/compose_export.hpp"
 #include "engine/network_detect.hpp"
+#include "honeypot/services/registry.hpp"
 
 namespace decnet::cli {
 namespace {
@@ -157,7 +158,11 @@ engine::DeploymentPlan make_plan(const engine::DeployOptions& options) {
     engine::SystemNetworkDetector network;
     const auto now =
         std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
-    return engine::plan_deployment(options, network, now);
+    auto plan = engine::plan_deployment(options, network, now);
+    // Persona typos and bad values fail here, with their INI line, before anything starts
+    // (and before `deploy` forks its daemon).
+    honeypot::check_personas(plan.config);
+    return plan;
 }
 
 void print_plan(const engine::DeploymentPlan& plan, bool json) {

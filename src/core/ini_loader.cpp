@@ -346,8 +346,16 @@ class Interpreter {
             PersonaConfig persona;
             for (IniEntry& entry : document_.effective_entries(section))
                 persona[std::move(entry.key)] = std::move(entry.value);
-            for (auto it = first; it != last; ++it)
-                config_.deckies[it->second].service_config[std::string(service)] = persona;
+            // Only the section's own keys: [DEFAULT] keys reach every section, so an
+            // unknown one there is not a persona typo.
+            std::map<std::string, SourceLine> origins;
+            for (const IniEntry& entry : section.entries)
+                origins[entry.key] = SourceLine{config_.source, entry.line};
+            for (auto it = first; it != last; ++it) {
+                auto& decky = config_.deckies[it->second];
+                decky.service_config[std::string(service)] = persona;
+                decky.persona_origins[std::string(service)] = origins;
+            }
         }
     }
 

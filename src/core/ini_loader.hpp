@@ -29,6 +29,7 @@ struct DeckySpec {
     std::optional<std::string> nmap_os;  // `nmap_os` or `nmap-os`
     std::optional<int> mutate_interval;  // `mutate_interval` or `mutate-interval`
     std::map<std::string, PersonaConfig> service_config;
+    PersonaOrigins persona_origins;
     int line = 0;  // line of the section header
 };
 

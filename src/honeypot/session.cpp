@@ -21,7 +21,7 @@ std::string ServiceContext::persona_value(std::string_view key) const {
         for (const auto& k : info->persona)
             if (k.key == key) value = std::string(k.default_value);
     for (auto pos = value.find("{node}"); pos != std::string::npos; pos = value.find("{node}"))
-        value.replace(pos, 6, decky);
+        value.replace(pos, 6, hostname.empty() ? decky : hostname);
     return value;
 }
 
