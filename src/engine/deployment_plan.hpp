@@ -17,7 +17,10 @@ class NetworkDetector;
 inline constexpr const char* kLoopbackSubnet = "127.77.0.0/16";
 
 struct DeployOptions {
-    std::string mode = "loopback";  // loopback | netns | docker (unihost/swarm → netns)
+    // loopback | netns | docker (unihost/swarm → netns). Unset: loopback, except that an INI
+    // deployment whose subnet (--subnet, else net=) lies outside 127.0.0.0/8 is planned in
+    // netns mode.
+    std::optional<std::string> mode;
     std::optional<int> deckies;
     std::optional<std::string> services;  // comma list
     bool randomize_services = false;
@@ -39,7 +42,8 @@ struct DeployOptions {
 
 struct DeploymentPlan {
     DeploymentConfig config;
-    std::string source;  // "flags" or the INI path
+    std::string source;       // "flags" or the INI path
+    std::string mode_reason;  // why, when the mode was chosen without --mode (else empty)
     std::optional<std::uint64_t> seed;
 };
 
