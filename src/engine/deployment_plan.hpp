@@ -1,6 +1,7 @@
 // Planning a deployment: from `deploy`/`up` flags (and optionally an INI file) to a
 // complete DeploymentConfig, validated in the reference's order so the same mistake gives
-// the same message. Pure: no sockets, no namespaces, no files written (fixes D7).
+// the same message (an INI file: its first problem in file order). Pure: no sockets, no
+// namespaces, no files written (fixes D7).
 #pragma once
 
 #include <cstdint>
