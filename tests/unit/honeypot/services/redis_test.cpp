@@ -162,5 +162,14 @@ TEST(RedisDialogue, BinaryGarbageIsAnUnknownCommandNotACrash) {
     EXPECT_EQ(d.read_until("\r\n"), "+PONG\r\n");
 }
 
+TEST(RedisDialogue, AnUnknownCommandNameCannotBreakTheReplyFraming) {
+    Dialogue d("redis", serve_redis);
+    // A bulk string may hold CR LF; echoed raw it would forge a second reply line.
+    ASSERT_TRUE(d.send("*1\r\n$10\r\nX\r\n+FORGED\r\n"));
+    EXPECT_EQ(d.read_until("\r\n"), "-ERR unknown command 'X  +FORGED'\r\n");
+    ASSERT_TRUE(d.send("PING\r\n"));
+    EXPECT_EQ(d.read_until("\r\n"), "+PONG\r\n");
+}
+
 }  // namespace
 }  // namespace decnet::honeypot
