@@ -299,7 +299,7 @@ class Client {
 // ---- A stream emulator's session --------------------------------------------------------
 
 struct DialogueOptions {
-    PersonaConfig persona;
+    PersonaConfig persona = {};
     std::string decky = "decky-01";
     std::string hostname = "web-prod-03";
     // Short enough that an emulator waiting on a silent test still ends on its own.
