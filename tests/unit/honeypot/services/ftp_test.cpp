@@ -118,6 +118,7 @@ TEST(FtpDialogue, PassiveModeWithoutAnIpAddressIsRefused) {
     Dialogue d("ftp", serve_ftp);
     log_in(d);
     EXPECT_EQ(command(d, "PASV"), "425 Can't open passive connection.\r\n");
+    EXPECT_EQ(command(d, "EPSV"), "425 Can't open passive connection.\r\n");
     EXPECT_EQ(command(d, "NOOP"), "200 Command OK\r\n");
 }
 
