@@ -312,6 +312,8 @@ struct DialogueOptions {
     // A real TCP pair on 127.0.0.1 instead of a socketpair: Session::local_ip() is then an
     // address (ftp's passive listener binds beside it) and the peer is the real client.
     bool loopback_tcp = false;
+    // How long the end of the session is awaited once the attacker has left.
+    std::chrono::milliseconds end_wait = kDialogueWait;
 };
 
 // The session starts at construction (a greeting is readable at once). The destructor
@@ -323,6 +325,7 @@ class Dialogue {
         : bench_(std::move(service), std::move(options.persona), std::move(options.decky),
                  std::move(options.hostname)),
           limits_(options.limits),
+          end_wait_(options.end_wait),
           io_(std::make_unique<boost::asio::io_context>()) {
         namespace asio = boost::asio;
         using asio::ip::tcp;
@@ -350,8 +353,8 @@ class Dialogue {
 
     ~Dialogue() {
         client_.close();
-        if (!wait_ended())
-            ADD_FAILURE() << "the emulator was still running " << kDialogueWait.count()
+        if (!wait_ended(end_wait_))
+            ADD_FAILURE() << "the emulator was still running " << end_wait_.count()
                           << " ms after the attacker left";
         io_->stop();
         thread_.join();
@@ -382,7 +385,7 @@ class Dialogue {
     // The attacker leaves; the emulator must end. Returns every event of the session.
     std::vector<Event> finish() {
         client_.close();
-        EXPECT_TRUE(wait_ended()) << "the emulator did not end after the attacker left";
+        EXPECT_TRUE(wait_ended(end_wait_)) << "the emulator did not end after the attacker left";
         return events();
     }
 
@@ -426,6 +429,7 @@ class Dialogue {
 
     ServiceBench bench_;
     honeypot::SessionLimits limits_;
+    std::chrono::milliseconds end_wait_;
     Client client_;
     boost::asio::ip::tcp::endpoint peer_;
     std::mutex mutex_;
