@@ -178,8 +178,11 @@ TEST(HttpDialogue, ExtraHeadersAreAddedButNeverReplaceTheFraming) {
 
 TEST(HttpDialogue, BadExtraHeadersAreReportedOncePerDecky) {
     const PersonaConfig persona = {{"extra_headers", "[not json"}};
+    // The emulator remembers warned deckies for the process: a fresh name per run.
+    static int run = 0;
+    const auto decky = "decky-extra-headers-" + std::to_string(run++);
     for (int i = 0; i < 2; ++i) {
-        auto d = http(persona, "decky-extra-headers");
+        auto d = http(persona, decky);
         ASSERT_TRUE(d.send("GET / HTTP/1.1\r\n\r\n"));
         const auto r = read_response(d);
         EXPECT_EQ(r.status, "HTTP/1.1 403 Forbidden");
