@@ -3,6 +3,7 @@
 // command. Garbage ends the session with a `protocol_error` event.
 #include <boost/asio/awaitable.hpp>
 
+#include <algorithm>
 #include <array>
 #include <charconv>
 #include <optional>
@@ -154,8 +155,12 @@ std::string answer(const Session& s, const std::string& verb,
     if (verb == "TYPE") return "+string\r\n";
     if (verb == "TTL") return ":-1\r\n";
     if (verb == "QUIT") return "+OK\r\n";
-    return "-ERR unknown command '" + (args.empty() ? std::string() : args[0].substr(0, 64)) +
-           "'\r\n";
+    // A bulk string may hold CR LF: mapped to spaces as Redis's addReplyErrorFormat does,
+    // or the peer could forge reply lines.
+    std::string name = args.empty() ? std::string() : args[0].substr(0, 64);
+    std::replace_if(
+        name.begin(), name.end(), [](char c) { return c == '\r' || c == '\n'; }, ' ');
+    return "-ERR unknown command '" + name + "'\r\n";
 }
 
 awaitable<void> serve_redis(Session& s) {
