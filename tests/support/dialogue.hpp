@@ -36,7 +36,7 @@
 #include "events/event.hpp"
 #include "events/event_bus.hpp"
 #include "honeypot/datagram.hpp"
-#include "honeypot/service_registry.hpp"
+#include "honeypot/services/registry.hpp"
 #include "honeypot/session.hpp"
 #include "honeypot/session_limits.hpp"
 
@@ -95,6 +95,16 @@ class ServiceBench {
         context_.persona = &persona_;
         context_.bus = &bus_;
         context_.events = &counted_;
+        // The module's typed persona, parsed as `deploy` would (a bad one throws here).
+        module_ = honeypot::find_module(context_.service);
+        if (module_) {
+            DeckyConfig decky;
+            decky.name = context_.decky;
+            decky.hostname = context_.hostname;
+            decky.service_config[context_.service] = persona_;
+            settings_ = honeypot::configure_service(*module_, decky);
+            context_.settings = settings_.get();
+        }
     }
     ServiceBench(const ServiceBench&) = delete;
     ServiceBench& operator=(const ServiceBench&) = delete;
@@ -106,7 +116,13 @@ class ServiceBench {
     std::vector<Event> events() {
         std::vector<EventPtr> batch;
         subscription_->try_pop_batch(batch);
-        for (const auto& e : batch) collected_.push_back(*e);
+        for (const auto& e : batch) {
+            // Every event a module emits must be in its declared vocabulary.
+            if (module_) {
+                EXPECT_EQ(honeypot::undeclared(*module_, *e), "");
+            }
+            collected_.push_back(*e);
+        }
         return collected_;
     }
     std::uint64_t counted() const { return counted_.load(); }
@@ -117,6 +133,8 @@ class ServiceBench {
     std::shared_ptr<Subscription> subscription_;
     std::atomic<std::uint64_t> counted_{0};
     honeypot::ServiceContext context_;
+    const honeypot::ServiceModule* module_ = nullptr;
+    std::shared_ptr<const honeypot::ServiceSettings> settings_;
     std::vector<Event> collected_;
 };
 
@@ -321,7 +339,10 @@ struct DialogueOptions {
 // fails and the io_context is stopped.
 class Dialogue {
   public:
-    Dialogue(std::string service, honeypot::ServiceHandler handler, DialogueOptions options = {})
+    // The registered module of `service`.
+    explicit Dialogue(const std::string& service, DialogueOptions options = {})
+        : Dialogue(service, honeypot::find_module(service)->serve, std::move(options)) {}
+    Dialogue(std::string service, honeypot::StreamHandler handler, DialogueOptions options = {})
         : bench_(std::move(service), std::move(options.persona), std::move(options.decky),
                  std::move(options.hostname)),
           limits_(options.limits),
@@ -407,7 +428,7 @@ class Dialogue {
 
   private:
     // What the runtime's run_session does around an emulator.
-    boost::asio::awaitable<void> run(honeypot::ServiceHandler handler,
+    boost::asio::awaitable<void> run(honeypot::StreamHandler handler,
                                      boost::asio::ip::tcp::socket socket,
                                      boost::asio::ip::tcp::endpoint peer) {
         honeypot::Session session(std::move(socket), peer, bench_.context(), limits_);
@@ -451,6 +472,10 @@ struct DatagramResult {
 // One ServiceContext for a sequence of datagrams (uploads keep state between them).
 class DatagramDialogue {
   public:
+    explicit DatagramDialogue(const std::string& service, PersonaConfig persona = {},
+                              std::uint16_t local_port = 0)
+        : DatagramDialogue(service, honeypot::find_module(service)->datagram, std::move(persona),
+                           local_port) {}
     DatagramDialogue(std::string service, honeypot::DatagramHandler handler,
                      PersonaConfig persona = {}, std::uint16_t local_port = 0)
         : bench_(std::move(service), std::move(persona)),

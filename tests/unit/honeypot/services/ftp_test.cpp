@@ -4,7 +4,7 @@
 // another address refused). The bait file list is a placeholder: only smoke-checked.
 #include <gtest/gtest.h>
 
-#include "honeypot/service_registry.hpp"
+#include "honeypot/services/registry.hpp"
 #include "support/dialogue.hpp"
 
 namespace decnet::honeypot {
@@ -32,7 +32,7 @@ void log_in(Dialogue& d) {
 }
 
 TEST(FtpDialogue, GreetsAndCapturesEveryLogin) {
-    Dialogue d("ftp", serve_ftp);
+    Dialogue d("ftp");
     EXPECT_EQ(d.read_until("\r\n"), kGreeting);
     EXPECT_EQ(command(d, "USER anonymous"),
               "331 Guest login ok, type your email address as password.\r\n");
@@ -60,7 +60,7 @@ TEST(FtpDialogue, GreetsAndCapturesEveryLogin) {
 }
 
 TEST(FtpDialogue, CommandsNeedUserThenPass) {
-    Dialogue d("ftp", serve_ftp);
+    Dialogue d("ftp");
     d.read_until("\r\n");
     EXPECT_EQ(command(d, "SYST"), "530 Please login with USER and PASS.\r\n");
     EXPECT_EQ(command(d, "PASS early"),
@@ -81,7 +81,7 @@ TEST(FtpDialogue, CommandsNeedUserThenPass) {
 }
 
 TEST(FtpDialogue, FeatIsMultiLineAndNeedsNoLogin) {
-    Dialogue d("ftp", serve_ftp);
+    Dialogue d("ftp");
     d.read_until("\r\n");
     ASSERT_TRUE(d.send("FEAT\r\n"));
     EXPECT_EQ(d.read_until("211 End\r\n"),
@@ -90,7 +90,7 @@ TEST(FtpDialogue, FeatIsMultiLineAndNeedsNoLogin) {
 }
 
 TEST(FtpDialogue, LoggedInCommandsAnswerLikeVsftpd) {
-    Dialogue d("ftp", serve_ftp);
+    Dialogue d("ftp");
     log_in(d);
     EXPECT_EQ(command(d, "NOOP"), "200 Command OK\r\n");
     EXPECT_EQ(command(d, "TYPE I"), "200 Type set to I.\r\n");
@@ -115,7 +115,7 @@ TEST(FtpDialogue, LoggedInCommandsAnswerLikeVsftpd) {
 
 TEST(FtpDialogue, PassiveModeWithoutAnIpAddressIsRefused) {
     // Over a socketpair the control socket has no IP address to listen beside.
-    Dialogue d("ftp", serve_ftp);
+    Dialogue d("ftp");
     log_in(d);
     EXPECT_EQ(command(d, "PASV"), "425 Can't open passive connection.\r\n");
     EXPECT_EQ(command(d, "EPSV"), "425 Can't open passive connection.\r\n");
@@ -124,7 +124,7 @@ TEST(FtpDialogue, PassiveModeWithoutAnIpAddressIsRefused) {
 
 TEST(FtpDialogue, BadInputIsAnsweredOrEndsTheSession) {
     {
-        Dialogue d("ftp", serve_ftp);
+        Dialogue d("ftp");
         log_in(d);
         EXPECT_EQ(command(d, ""), "500 Unknown command.\r\n");
         EXPECT_EQ(command(d, "\x00\xff\xfe\x80 \x01"s), "500 Unknown command.\r\n");
@@ -132,7 +132,7 @@ TEST(FtpDialogue, BadInputIsAnsweredOrEndsTheSession) {
         EXPECT_EQ(command(d, "NOOP"), "200 Command OK\r\n");
     }
     {
-        Dialogue d("ftp", serve_ftp);
+        Dialogue d("ftp");
         d.read_until("\r\n");
         ASSERT_TRUE(d.send(std::string(9000, 'U')));  // no line end, past the frame limit
         EXPECT_EQ(d.expect_closed(), "");
@@ -141,7 +141,7 @@ TEST(FtpDialogue, BadInputIsAnsweredOrEndsTheSession) {
         EXPECT_EQ(event_types(d.events()), (std::vector<std::string>{"connection", "disconnect"}));
     }
     {
-        Dialogue d("ftp", serve_ftp);
+        Dialogue d("ftp");
         d.read_until("\r\n");
         ASSERT_TRUE(d.send("USER half"));  // the peer leaves mid-line
         d.client().shutdown_send();
@@ -154,7 +154,7 @@ TEST(FtpDialogue, BadInputIsAnsweredOrEndsTheSession) {
 // ---- The data channel, over loopback TCP ------------------------------------------------
 
 Dialogue ftp_over_tcp() {
-    return Dialogue("ftp", serve_ftp, DialogueOptions{.loopback_tcp = true});
+    return Dialogue("ftp", DialogueOptions{.loopback_tcp = true});
 }
 
 // "227 Entering Passive Mode (127,0,0,1,p1,p2)." → p1*256+p2.

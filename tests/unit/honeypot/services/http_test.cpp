@@ -8,7 +8,8 @@
 #include <filesystem>
 #include <fstream>
 
-#include "honeypot/service_registry.hpp"
+#include "core/error.hpp"
+#include "honeypot/services/registry.hpp"
 #include "support/dialogue.hpp"
 
 namespace decnet::honeypot {
@@ -59,7 +60,7 @@ Response read_response(Dialogue& d) {
 }
 
 Dialogue http(PersonaConfig persona = {}, std::string decky = "decky-01") {
-    return Dialogue("http", serve_http,
+    return Dialogue("http",
                     DialogueOptions{.persona = std::move(persona), .decky = std::move(decky)});
 }
 
@@ -113,27 +114,26 @@ TEST(HttpDialogue, HeadSendsTheHeadersOnly) {
 }
 
 TEST(HttpDialogue, PersonaServerHeaderCodeAndCustomBody) {
-    auto d = http({{"server_header", "nginx/1.18.0 (Ubuntu)\r\nX-Injected: 1"},
+    auto d = http({{"server_header", "nginx/1.18.0 (Ubuntu)"},
                    {"response_code", "404"},
                    {"custom_body", "<h1>nothing here</h1>"}});
     ASSERT_TRUE(d.send("GET /x HTTP/1.1\r\n\r\n"));
     const auto r = read_response(d);
     EXPECT_EQ(r.status, "HTTP/1.1 404 Not Found");
-    // Persona text cannot break the header framing.
-    EXPECT_EQ(r.header("Server"), "nginx/1.18.0 (Ubuntu)X-Injected: 1");
-    EXPECT_EQ(r.count("X-Injected"), 0u);
+    EXPECT_EQ(r.header("Server"), "nginx/1.18.0 (Ubuntu)");
+    EXPECT_EQ(r.count("Server"), 1u);
     EXPECT_EQ(r.body, "<h1>nothing here</h1>");
     EXPECT_EQ(r.header("Content-Length"), "21");
 }
 
-TEST(HttpDialogue, AnInvalidResponseCodeFallsBackTo403) {
-    auto d = http({{"response_code", "99"}, {"server_header", "Microsoft-IIS/10.0"}});
-    ASSERT_TRUE(d.send("GET / HTTP/1.1\r\n\r\n"));
-    const auto r = read_response(d);
-    EXPECT_EQ(r.status, "HTTP/1.1 403 Forbidden");
-    EXPECT_NE(r.body.find("<address>Microsoft-IIS/10.0 Server at decky-01 Port 80</address>"),
-              std::string::npos)
-        << r.body;
+// Bad persona values are refused when the decky is deployed (they used to be repaired or
+// ignored at the first request): a header that would break the framing, a code out of
+// range, extra headers that are not a JSON object.
+TEST(HttpDialogue, BadPersonaValuesAreRefusedAtDeploy) {
+    EXPECT_THROW(http({{"server_header", "nginx\r\nX-Injected: 1"}}), ConfigError);
+    EXPECT_THROW(http({{"response_code", "99"}}), ConfigError);
+    EXPECT_THROW(http({{"extra_headers", "[not json"}}), ConfigError);
+    EXPECT_THROW(http({{"extra_headers", R"({"Bad:Name": "x"})"}}), ConfigError);
 }
 
 TEST(HttpDialogue, FakeAppLoginPagesAre200UnlessTheCodeIsChosen) {
@@ -174,30 +174,6 @@ TEST(HttpDialogue, ExtraHeadersAreAddedButNeverReplaceTheFraming) {
     EXPECT_EQ(r.header("Set-Cookie"), "PHPSESSID=abcX-Evil: 1");
     EXPECT_EQ(r.header("X-Num"), "42");
     EXPECT_EQ(r.body, kForbidden);
-}
-
-TEST(HttpDialogue, BadExtraHeadersAreReportedOncePerDecky) {
-    const PersonaConfig persona = {{"extra_headers", "[not json"}};
-    // The emulator remembers warned deckies for the process: a fresh name per run.
-    static int run = 0;
-    const auto decky = "decky-extra-headers-" + std::to_string(run++);
-    for (int i = 0; i < 2; ++i) {
-        auto d = http(persona, decky);
-        ASSERT_TRUE(d.send("GET / HTTP/1.1\r\n\r\n"));
-        const auto r = read_response(d);
-        EXPECT_EQ(r.status, "HTTP/1.1 403 Forbidden");
-        ASSERT_TRUE(d.wait_ended());
-        const auto events = d.events();
-        if (i == 0) {
-            ASSERT_EQ(event_types(events), (std::vector<std::string>{"request", "config_error"}));
-            EXPECT_EQ(field(events[1], "key"), "extra_headers");
-            EXPECT_EQ(events[1].severity, Severity::warning);
-        }
-        // Second connection, same decky: no further config_error.
-        if (i == 1) {
-            EXPECT_EQ(event_types(events), std::vector<std::string>{"request"});
-        }
-    }
 }
 
 TEST(HttpDialogue, FilesPersonaServesRegularFilesInsideItsDirectoryOnly) {

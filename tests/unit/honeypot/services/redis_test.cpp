@@ -3,7 +3,7 @@
 // session with its event.
 #include <gtest/gtest.h>
 
-#include "honeypot/service_registry.hpp"
+#include "honeypot/services/registry.hpp"
 #include "support/dialogue.hpp"
 
 namespace decnet::honeypot {
@@ -16,11 +16,11 @@ using decnet::testing::event_types;
 using decnet::testing::field;
 
 Dialogue redis(PersonaConfig persona = {}) {
-    return Dialogue("redis", serve_redis, DialogueOptions{.persona = std::move(persona)});
+    return Dialogue("redis", DialogueOptions{.persona = std::move(persona)});
 }
 
 TEST(RedisDialogue, AnswersRespAndInlineCommandsAndLogsEach) {
-    Dialogue d("redis", serve_redis);
+    Dialogue d("redis");
     ASSERT_TRUE(d.send("*1\r\n$4\r\nPING\r\n"));
     EXPECT_EQ(d.read_until("\r\n"), "+PONG\r\n");
     ASSERT_TRUE(d.send("ping\r\n"));  // inline, any case
@@ -51,7 +51,7 @@ TEST(RedisDialogue, AnswersRespAndInlineCommandsAndLogsEach) {
 }
 
 TEST(RedisDialogue, CapturesAuthInBothForms) {
-    Dialogue d("redis", serve_redis);
+    Dialogue d("redis");
     ASSERT_TRUE(d.send("*2\r\n$4\r\nAUTH\r\n$6\r\nhunter\r\n"));
     EXPECT_EQ(d.read_until("\r\n"), "+OK\r\n");
     ASSERT_TRUE(d.send("*3\r\n$4\r\nauth\r\n$5\r\nalice\r\n$9\r\nw0nd r\r\nl\r\n"));
@@ -75,7 +75,7 @@ TEST(RedisDialogue, InfoShowsThePersonaVersionAndOs) {
     const std::string expected_default =
         "# Server\nredis_version:7.2.7\nredis_mode:standalone\nos:Linux 5.15.0\n";
     {
-        Dialogue d("redis", serve_redis);
+        Dialogue d("redis");
         ASSERT_TRUE(d.send("INFO\r\n"));
         const auto header = d.read_until("\r\n");
         ASSERT_EQ(header.front(), '$');
@@ -93,7 +93,7 @@ TEST(RedisDialogue, InfoShowsThePersonaVersionAndOs) {
 }
 
 TEST(RedisDialogue, BaitKeyspaceSmoke) {
-    Dialogue d("redis", serve_redis);
+    Dialogue d("redis");
     ASSERT_TRUE(d.send("KEYS *\r\n"));
     const auto header = d.read_until("\r\n");
     ASSERT_EQ(header.front(), '*');
@@ -106,7 +106,7 @@ TEST(RedisDialogue, BaitKeyspaceSmoke) {
 }
 
 TEST(RedisDialogue, QuitAnswersAndCloses) {
-    Dialogue d("redis", serve_redis);
+    Dialogue d("redis");
     ASSERT_TRUE(d.send("QUIT\r\nPING\r\n"));
     EXPECT_EQ(d.expect_closed(), "+OK\r\n");
     ASSERT_TRUE(d.wait_ended());
@@ -118,7 +118,7 @@ TEST(RedisDialogue, QuitAnswersAndCloses) {
 // given) and `disconnect`, after answering nothing.
 void expect_refused(const std::string& frame, const std::string& error, bool half_close = false) {
     SCOPED_TRACE(decnet::testing::Client::printable(frame));
-    Dialogue d("redis", serve_redis);
+    Dialogue d("redis");
     ASSERT_TRUE(d.send(frame));
     if (half_close) d.client().shutdown_send();
     EXPECT_EQ(d.expect_closed(), "");
@@ -146,7 +146,7 @@ TEST(RedisDialogue, BadFramesEndTheSessionWithAProtocolError) {
 }
 
 TEST(RedisDialogue, AnOversizedInlineLineEndsTheSession) {
-    Dialogue d("redis", serve_redis);
+    Dialogue d("redis");
     ASSERT_TRUE(d.send(std::string(9000, 'A')));  // no newline, past max_line
     d.expect_closed();
     ASSERT_TRUE(d.wait_ended());
@@ -155,7 +155,7 @@ TEST(RedisDialogue, AnOversizedInlineLineEndsTheSession) {
 }
 
 TEST(RedisDialogue, BinaryGarbageIsAnUnknownCommandNotACrash) {
-    Dialogue d("redis", serve_redis);
+    Dialogue d("redis");
     ASSERT_TRUE(d.send("\x00\xff\xfe\x01 x\r\n"s));
     EXPECT_EQ(d.read_until("\r\n"), "-ERR unknown command '\x00\xff\xfe\x01'\r\n"s);
     ASSERT_TRUE(d.send("PING\r\n"));
@@ -163,7 +163,7 @@ TEST(RedisDialogue, BinaryGarbageIsAnUnknownCommandNotACrash) {
 }
 
 TEST(RedisDialogue, AnUnknownCommandNameCannotBreakTheReplyFraming) {
-    Dialogue d("redis", serve_redis);
+    Dialogue d("redis");
     // A bulk string may hold CR LF; echoed raw it would forge a second reply line.
     ASSERT_TRUE(d.send("*1\r\n$10\r\nX\r\n+FORGED\r\n"));
     EXPECT_EQ(d.read_until("\r\n"), "-ERR unknown command 'X  +FORGED'\r\n");

@@ -27,7 +27,7 @@ TEST(ServiceRegistry, EveryModuleIsACatalogueServiceWithAHandlerPerTransport) {
         ASSERT_NE(info, nullptr) << module->slug;
         for (const auto& port : info->ports) {
             const bool handled = port.transport == Transport::tcp ? module->serve != nullptr
-                                                                   : module->datagram != nullptr;
+                                                                  : module->datagram != nullptr;
             EXPECT_TRUE(handled) << module->slug << " " << port.port;
         }
         EXPECT_FALSE(module->events.empty()) << module->slug;

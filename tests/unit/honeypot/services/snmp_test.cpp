@@ -6,7 +6,8 @@
 
 #include <algorithm>
 
-#include "honeypot/service_registry.hpp"
+#include "core/error.hpp"
+#include "honeypot/services/registry.hpp"
 #include "support/dialogue.hpp"
 
 namespace decnet::honeypot {
@@ -171,7 +172,7 @@ const std::string kSysOrLastChange = "1.3.6.1.2.1.1.8.0";
 const std::string kIfNumber = "1.3.6.1.2.1.2.1.0";
 
 DatagramDialogue snmp(PersonaConfig persona = {}) {
-    return DatagramDialogue("snmp", serve_snmp, std::move(persona), 161);
+    return DatagramDialogue("snmp", std::move(persona), 161);
 }
 
 // One datagram that must get exactly one answer.
@@ -238,10 +239,12 @@ TEST(SnmpDialogue, TheArchetypePersonaChangesTheDevice) {
     EXPECT_EQ(a.varbinds[1].second.contents, "ICS Admin <ics-admin@plant.local>");
     EXPECT_EQ(a.varbinds[2].second.contents, "Water Treatment Facility \xe2\x80\x94 Pump Room B");
 
-    auto unknown = snmp({{"archetype", "no-such-archetype"}});  // the default device
-    const auto b = ask(unknown, request(1, kGet, {kSysContact}));
+    auto standard = snmp();  // the default device
+    const auto b = ask(standard, request(1, kGet, {kSysContact}));
     ASSERT_EQ(b.varbinds.size(), 1u);
     EXPECT_EQ(b.varbinds[0].second.contents, "admin@localhost");
+    // An unknown archetype is refused when the decky is deployed, not served as the default.
+    EXPECT_THROW(snmp({{"archetype", "no-such-archetype"}}), ConfigError);
 }
 
 TEST(SnmpDialogue, GetNextWalksTheSystemGroupInOrderAndLeavesIt) {
@@ -343,7 +346,7 @@ TEST(SnmpDialogue, MalformedDatagramsAreLoggedWithoutAReply) {
     const auto good = request(1, kGet, {kSysName});
     expect_parse_error("", "expected SEQUENCE");
     expect_parse_error("GET / HTTP/1.0\r\n\r\n", "expected SEQUENCE");
-    expect_parse_error(good.substr(0, good.size() - 3), "length beyond datagram");
+    expect_parse_error(good.substr(0, good.size() - 3), "length beyond data");
     expect_parse_error(good + "\x00"s, "trailing bytes");
     expect_parse_error(request(3, kGet, {kSysName}), "unsupported version 3");
     expect_parse_error(request(0, kGetBulk, {kSysName}), "Invalid PDU type 165");

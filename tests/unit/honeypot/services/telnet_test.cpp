@@ -5,7 +5,7 @@
 // smoke-checked: they are placeholders for the shell module.
 #include <gtest/gtest.h>
 
-#include "honeypot/service_registry.hpp"
+#include "honeypot/services/registry.hpp"
 #include "support/dialogue.hpp"
 
 namespace decnet::honeypot {
@@ -21,7 +21,7 @@ using decnet::testing::field;
 const std::string kGreeting = "\xff\xfb\x01\xff\xfb\x03\xff\xfd\x1f"s + "Ubuntu 20.04.6 LTS\r\n";
 
 Dialogue telnet(PersonaConfig persona = {}) {
-    return Dialogue("telnet", serve_telnet, DialogueOptions{.persona = std::move(persona)});
+    return Dialogue("telnet", DialogueOptions{.persona = std::move(persona)});
 }
 
 // Logs in as root with `password` (the default persona's is "admin") and reads up to the

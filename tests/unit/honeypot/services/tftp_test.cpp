@@ -7,7 +7,7 @@
 
 #include <algorithm>
 
-#include "honeypot/service_registry.hpp"
+#include "honeypot/services/registry.hpp"
 #include "support/dialogue.hpp"
 
 namespace decnet::honeypot {
@@ -44,7 +44,7 @@ std::string error(std::uint16_t code, const std::string& message) {
 }
 
 DatagramDialogue tftp() {
-    return DatagramDialogue("tftp", serve_tftp, {}, 69);
+    return DatagramDialogue("tftp", {}, 69);
 }
 
 TEST(TftpDialogue, ReadsOfABaitFileGetOneDataBlockWithTheHostname) {
