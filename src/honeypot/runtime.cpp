@@ -202,8 +202,6 @@ struct Runtime::Impl {
         if (accepted.raw && !accepted.silent) {
             Session failed(std::move(*accepted.raw), peer, listener.context, limits);
             failed.emit(failed.event("tls_error", Severity::warning)
-                            .add("src_ip", failed.peer_ip())
-                            .add("src_port", failed.peer_port())
                             .add("dst_port", listener.info.port)
                             .add("error", accepted.error));
             failed.close();
@@ -223,10 +221,8 @@ struct Runtime::Impl {
             } catch (const std::exception& e) {
                 // An emulator bug must never take the process down: record it and move on.
                 error = e.what();
-                session.emit(session.event("session_error", Severity::error)
-                                 .add("src_ip", session.peer_ip())
-                                 .add("src_port", session.peer_port())
-                                 .add("error", e.what()));
+                session.emit(
+                    session.event("session_error", Severity::error).add("error", e.what()));
             }
             session.finish_trace(error ? error->c_str() : nullptr);
             session.close();
