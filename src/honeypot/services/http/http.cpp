@@ -433,12 +433,4 @@ const ServiceModule& http_module() {
     return module;
 }
 
-// https is the same server on its TLS port (the runtime terminates TLS with the decky's
-// certificate, or the persona's tls_cert/tls_key).
-const ServiceModule& https_module() {
-    static const ServiceModule module{
-        .slug = "https", .configure = &configure_http, .serve = &serve_http, .events = kEvents};
-    return module;
-}
-
 }  // namespace decnet::honeypot
