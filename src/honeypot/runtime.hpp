@@ -34,7 +34,9 @@ struct RuntimeStats {
     std::uint64_t sessions_total = 0;
     std::uint64_t sessions_active = 0;
     std::uint64_t rejected_decky_limit = 0;
-    std::uint64_t rejected_source_limit = 0;
+    std::uint64_t rejected_source_limit = 0;  // only with max_sessions_per_source = 0
+    // Sessions closed to admit a newer connection of a source at its limit.
+    std::uint64_t evicted_source_limit = 0;
 };
 
 struct DeployReport {

@@ -7,6 +7,7 @@
 
 #include "core/service_catalog.hpp"
 #include "events/event_bus.hpp"
+#include "honeypot/live_sessions.hpp"
 
 namespace decnet::honeypot {
 namespace asio = boost::asio;
@@ -61,13 +62,14 @@ void ServiceContext::emit(Event event, const telemetry::Span& exchange) const {
 }
 
 Session::Session(asio::ip::tcp::socket socket, const asio::ip::tcp::endpoint& peer,
-                 const ServiceContext& context, const SessionLimits& limits)
+                 const ServiceContext& context, const SessionLimits& limits, LiveSession* live)
     : socket_(std::move(socket)),
       context_(context),
       limits_(limits),
       peer_ip_(peer.address().to_string()),
       peer_port_(peer.port()),
       deadline_(std::chrono::steady_clock::now() + limits.max_session_time),
+      live_(live),
       span_("honeypot.session",
             telemetry::SpanStart{
                 .kind = telemetry::SpanKind::server, .new_root = true, .make_current = false}) {
@@ -76,6 +78,11 @@ Session::Session(asio::ip::tcp::socket socket, const asio::ip::tcp::endpoint& pe
                               {"service", context.service},
                               {"attacker_ip", peer_ip_},
                               {"attacker_port", static_cast<std::int64_t>(peer_port_)}});
+    if (live_) live_->attach(this);
+}
+
+Session::~Session() {
+    if (live_) live_->attach(nullptr);
 }
 
 void Session::finish_trace(const char* error) {
@@ -102,6 +109,12 @@ void Session::close() {
     // or nothing on a reset connection): one syscall less on every finished session.
     if (!peer_gone_) socket_.shutdown(asio::ip::tcp::socket::shutdown_both, ignored);
     socket_.close(ignored);
+}
+
+void Session::evict() {
+    if (!*close_reason_) close_reason_ = "evicted";
+    failed_ = true;
+    close();  // a pending read or write completes at once with operation_aborted
 }
 
 asio::awaitable<bool> Session::fill() {
@@ -134,17 +147,20 @@ asio::awaitable<bool> Session::fill() {
     if (ec || n == 0) {
         failed_ = true;
         // Only the timer above cancels a read (no state shared with its handler, which
-        // may still run after this frame is gone).
-        if (ec == asio::error::operation_aborted)
-            close_reason_ =
-                std::chrono::steady_clock::now() >= deadline_ ? "session_timeout" : "idle_timeout";
-        else
-            close_reason_ = ec && ec != asio::error::eof ? "read_error" : "peer_closed";
+        // may still run after this frame is gone), or evict(), which set its reason.
+        if (!*close_reason_) {
+            if (ec == asio::error::operation_aborted)
+                close_reason_ = std::chrono::steady_clock::now() >= deadline_ ? "session_timeout"
+                                                                              : "idle_timeout";
+            else
+                close_reason_ = ec && ec != asio::error::eof ? "read_error" : "peer_closed";
+        }
         peer_gone_ = ec != asio::error::operation_aborted;
         co_return false;
     }
     bytes_in_ += n;
     buffer_.append(chunk, n);
+    if (live_) live_->touch();
     co_return true;
 }
 
