@@ -21,8 +21,10 @@ std::string ServiceContext::persona_value(std::string_view key) const {
     if (const auto* info = find_service(service))
         for (const auto& k : info->persona)
             if (k.key == key) value = std::string(k.default_value);
+    // What the product would print there is its host's name, never the decky's own name.
+    const std::string& node = hostname.empty() ? decky : hostname;
     for (auto pos = value.find("{node}"); pos != std::string::npos; pos = value.find("{node}"))
-        value.replace(pos, 6, decky);
+        value.replace(pos, 6, node);
     return value;
 }
 

@@ -40,7 +40,7 @@ struct ServiceContext {
     const DeckyWorld* world = nullptr;             // the decky's fake host (identity, files, TLS)
     ArtifactStore* artifacts = nullptr;            // where captured payloads go; null: not kept
 
-    // The persona value for `key`, else its catalogue default ("{node}" → decky name).
+    // The persona value for `key`, else its catalogue default ("{node}" → the hostname).
     std::string persona_value(std::string_view key) const;
 
     // An event of this service about one attacker endpoint (time, decky, service filled).
