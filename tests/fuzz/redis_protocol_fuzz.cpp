@@ -1,5 +1,5 @@
-// redis's inline tokenizer and integer parser on arbitrary bytes: no crash, no output
-// larger than the input, and an error reply never carries a raw CR or LF.
+// redis's inline tokenizer, integer parser and command checks on arbitrary bytes: no crash,
+// no output larger than the input, and an error reply never carries a raw CR or LF.
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
@@ -17,6 +17,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         if (!words->empty()) {
             const auto reply = redis::error_reply(redis::unknown_command(*words));
             if (reply.find_first_of("\r\n") != reply.size() - 2) std::abort();
+            const auto rejected = redis::command_rejection(*words);
+            if (rejected && rejected->find_first_of("\r\n") != rejected->size() - 2) std::abort();
         }
     }
     (void)redis::parse_integer(input);

@@ -28,10 +28,10 @@ using ::testing::HasSubstr;
 using ::testing::Not;
 using Clock = std::chrono::steady_clock;
 
-// Five full -sV runs over five ports took 60–65 s on the 2-core CI VM (each run ~12 s: nmap
-// waits 5 s on the NULL probe for ftp's and telnet's silence after their greeting, then 5 s
-// more for GenericLines on redis, as against a real redis-server). Tripled for a loaded
-// machine; what was broken took 60 s and more per run.
+// Five -sV runs over the five ports took 64.8 s on the 2-core dev VM (12.9–13.0 s each,
+// about what one port of a real redis-server takes: the NULL probe's 5 s wait on the silent
+// ports, then 5 s more for GenericLines, which Redis ignores, before GetRequest). Before
+// the fixes one run took 163 s and left telnet and redis unnamed. ~3x for a loaded machine.
 constexpr auto kFiveScansBudget = std::chrono::seconds(180);
 
 TEST(CliNmap, RepeatedServiceScansNameEveryProduct) {
