@@ -1,6 +1,12 @@
 // Builds a decky's world (see decky_world.hpp).
 #include "honeypot/world/decky_world.hpp"
 
+#include <ctime>
+
+#include "honeypot/world/distro_files.hpp"
+#include "honeypot/world/fake_filesystem.hpp"
+#include "honeypot/world/linux_tree.hpp"
+
 namespace decnet::honeypot {
 
 std::shared_ptr<const DeckyWorld> make_decky_world(const DeckyConfig& decky,
@@ -13,6 +19,11 @@ std::shared_ptr<const DeckyWorld> make_decky_world(const DeckyConfig& decky,
     world->os_family = decky.nmap_os;
     world->ip = decky.ip;
     if (!state_dir.empty()) world->state_dir = state_dir + "/deckies/" + decky.name;
+
+    world->host = make_host_profile(
+        {world->decky, world->hostname, world->distro, world->archetype, world->os_family});
+    world->accounts = make_accounts(distro_files(world->distro), world->host, world->archetype);
+    world->fs = build_linux_tree(*world, std::time(nullptr));
     return world;
 }
 
