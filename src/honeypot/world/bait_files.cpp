@@ -14,22 +14,8 @@ namespace {
 
 using namespace std::string_view_literals;
 
-constexpr std::array<std::string_view, 6> kDomains = {"corp.local", "internal.lan", "office.lan",
-                                                      "ad.local",   "hq.local",     "prod.lan"};
 constexpr std::array<std::string_view, 8> kApps = {"shop", "crm",  "portal",   "billing",
                                                    "erp",  "wiki", "intranet", "helpdesk"};
-// The neighbours every office LAN has, each somewhere in its own block of ten addresses.
-constexpr std::array<std::pair<std::string_view, int>, 8> kNeighbours = {{
-    {"dc01", 10},
-    {"db01", 20},
-    {"backup01", 30},
-    {"git", 40},
-    {"jenkins", 50},
-    {"fs01", 60},
-    {"mail", 70},
-    {"mon01", 80},
-}};
-
 // A valid, empty gzip stream: bait archives that open cleanly.
 constexpr std::string_view kEmptyGzip =
     "\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\x03\x03\x00\x00\x00\x00\x00\x00\x00\x00\x00"sv;
@@ -47,12 +33,6 @@ std::string upper_alnum(Rng& rng, std::size_t n) {
     std::string out;
     for (std::size_t i = 0; i < n; ++i) out += kChars[rng.below(kChars.size())];
     return out;
-}
-
-bool private_ipv4(const std::string& ip) {
-    return ip.starts_with("10.") || ip.starts_with("192.168.") ||
-           (ip.starts_with("172.") && ip.size() > 6 && std::stoi(ip.substr(4, 2)) >= 16 &&
-            std::stoi(ip.substr(4, 2)) <= 31);
 }
 
 // Mtime of bait: some time between install and the last activity.
@@ -141,8 +121,9 @@ std::string history(const PersonaUser& user, const BaitContext& b, Rng& rng) {
 
 std::string known_hosts(const BaitContext& b, Rng& rng) {
     std::string out;
-    for (std::size_t i = 1; i < b.lan.size(); ++i) {
-        const auto& h = b.lan[i];
+    const auto& lan = b.world.host.lan;
+    for (std::size_t i = 1; i < lan.size(); ++i) {
+        const auto& h = lan[i];
         if (rng.below(3) == 0) continue;
         out += h.name + "." + b.domain + "," + h.ip + " ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAI" +
                base64_chars(rng, 43) + "\n";
@@ -165,9 +146,7 @@ std::string private_key(Rng& rng) {
 }  // namespace
 
 const LanHost& BaitContext::host(std::string_view name) const {
-    for (const auto& h : lan)
-        if (h.name == name) return h;
-    return lan.front();
+    return world.host.neighbour(name);
 }
 
 Rng BaitContext::rng(std::uint64_t salt) const {
@@ -175,22 +154,9 @@ Rng BaitContext::rng(std::uint64_t salt) const {
 }
 
 BaitContext make_bait_context(const DeckyWorld& world, std::int64_t now) {
-    BaitContext b{world, {}, {}, {}, {}, 0, 0};
+    BaitContext b{world, world.host.domain, {}, {}, 0, 0};
     Rng rng = b.rng(1);
-    b.domain = kDomains[rng.below(kDomains.size())];
     b.app = kApps[rng.below(kApps.size())];
-    // The LAN: the decky's own /24 when it has a private address, else a private one.
-    std::string prefix;
-    if (private_ipv4(world.ip)) {
-        prefix = world.ip.substr(0, world.ip.rfind('.') + 1);
-    } else {
-        prefix = "10." + std::to_string(rng.below(250) + 1) + "." +
-                 std::to_string(rng.below(250) + 1) + ".";
-    }
-    b.lan.push_back({"gateway", prefix + "1"});
-    for (const auto& [name, number] : kNeighbours)
-        b.lan.push_back(
-            {std::string(name), prefix + std::to_string(number + static_cast<int>(rng.below(10)))});
     static constexpr std::string_view kDbWords = "SecretPassword!";
     b.db_password = std::string(kDbWords.substr(0, 6 + rng.below(3))) +
                     std::to_string(100 + rng.below(900)) + (rng.below(2) ? "!" : "#");

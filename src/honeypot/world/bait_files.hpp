@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "core/rng.hpp"
+#include "honeypot/world/host_profile.hpp"
 
 namespace decnet::honeypot {
 
@@ -17,16 +18,9 @@ class FakeFilesystem;
 struct DeckyWorld;
 struct PersonaUser;
 
-// A neighbour on the decky's pretend LAN.
-struct LanHost {
-    std::string name;  // short name (db01)
-    std::string ip;
-};
-
 struct BaitContext {
     const DeckyWorld& world;
-    std::string domain;         // corp.local, …
-    std::vector<LanHost> lan;   // gateway first
+    const std::string& domain;  // the host profile's
     std::string app;            // the business app's short name (shop, crm, …)
     std::string db_password;    // the app's database password (in .env, config.php, …)
     std::int64_t activity = 0;  // when people last worked here (mtimes of bait)

@@ -20,8 +20,8 @@ std::shared_ptr<const DeckyWorld> make_decky_world(const DeckyConfig& decky,
     world->ip = decky.ip;
     if (!state_dir.empty()) world->state_dir = state_dir + "/deckies/" + decky.name;
 
-    world->host = make_host_profile(
-        {world->decky, world->hostname, world->distro, world->archetype, world->os_family});
+    world->host = make_host_profile({world->decky, world->hostname, world->distro, world->archetype,
+                                     world->os_family, world->ip});
     world->accounts = make_accounts(distro_files(world->distro), world->host, world->archetype);
     world->fs = build_linux_tree(*world, std::time(nullptr));
     return world;

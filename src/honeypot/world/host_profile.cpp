@@ -137,6 +137,27 @@ constexpr std::array<int, 3> kMidMem = {4, 8, 16};
 constexpr std::array<int, 2> kTinyCpus = {1, 2};
 constexpr std::array<int, 2> kTinyMem = {1, 2};
 
+constexpr std::array<std::string_view, 6> kDomains = {"corp.local", "internal.lan", "office.lan",
+                                                      "ad.local",   "hq.local",     "prod.lan"};
+// The neighbours every office LAN has, each somewhere in its own block of ten addresses.
+constexpr std::array<std::pair<std::string_view, int>, 8> kNeighbours = {{
+    {"dc01", 10},
+    {"db01", 20},
+    {"backup01", 30},
+    {"git", 40},
+    {"jenkins", 50},
+    {"fs01", 60},
+    {"mail", 70},
+    {"mon01", 80},
+}};
+
+bool private_ipv4(std::string_view ip) {
+    if (ip.starts_with("10.") || ip.starts_with("192.168.")) return true;
+    if (!ip.starts_with("172.") || ip.size() < 7) return false;
+    const int second = (ip[4] - '0') * 10 + (ip[5] - '0');
+    return ip[6] == '.' && second >= 16 && second <= 31;
+}
+
 bool is_embedded(std::string_view archetype, std::string_view os_family) {
     return os_family == "embedded" || archetype == "iot-device" || archetype == "printer" ||
            archetype == "industrial-control";
@@ -158,6 +179,12 @@ std::int64_t HostProfile::boot_time(std::int64_t now) const {
     // The last moment ≤ now that is ≡ boot_phase (mod boot_period).
     const std::int64_t since = ((now - boot_phase) % boot_period + boot_period) % boot_period;
     return now - since;
+}
+
+const LanHost& HostProfile::neighbour(std::string_view name) const {
+    for (const auto& h : lan)
+        if (h.name == name) return h;
+    return lan.front();
 }
 
 HostProfile make_host_profile(const HostIdentity& id) {
@@ -202,6 +229,20 @@ HostProfile make_host_profile(const HostIdentity& id) {
     p.install_time = release_epoch(id.distro) + static_cast<std::int64_t>(rng.below(365 * 86400));
     p.boot_period = static_cast<std::int64_t>(30 + rng.below(90)) * 86400;  // 30-119 days
     p.boot_phase = static_cast<std::int64_t>(rng.below(static_cast<std::uint64_t>(p.boot_period)));
+
+    // The LAN: the decky's own /24 when it has a private address, else a private one.
+    p.domain = kDomains[rng.below(kDomains.size())];
+    std::string prefix;
+    if (private_ipv4(id.ip)) {
+        prefix = std::string(id.ip.substr(0, id.ip.rfind('.') + 1));
+    } else {
+        prefix = "10." + std::to_string(rng.below(250) + 1) + "." +
+                 std::to_string(rng.below(250) + 1) + ".";
+    }
+    p.lan.push_back({"gateway", prefix + "1"});
+    for (const auto& [name, number] : kNeighbours)
+        p.lan.push_back(
+            {std::string(name), prefix + std::to_string(number + static_cast<int>(rng.below(10)))});
     return p;
 }
 

@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace decnet::honeypot {
 
@@ -16,6 +17,13 @@ struct HostIdentity {
     std::string_view distro;     // slug; unknown → debian
     std::string_view archetype;  // slug or empty
     std::string_view os_family;  // nmap_os
+    std::string_view ip;         // the decky's address: a private one sets its LAN
+};
+
+// A neighbour on the decky's pretend LAN (in /etc/hosts, known_hosts, histories, `last`).
+struct LanHost {
+    std::string name;  // short name (db01)
+    std::string ip;
 };
 
 struct HostProfile {
@@ -35,10 +43,14 @@ struct HostProfile {
     std::int64_t install_time = 0;  // epoch seconds: the OS was installed then
     std::int64_t boot_period = 0;   // the host "reboots for patches" this often…
     std::int64_t boot_phase = 0;    // …at this offset in the period
+    std::string domain;             // the LAN's DNS domain (corp.local, …)
+    std::vector<LanHost> lan;       // gateway first, then dc01, db01, backup01, …
 
     // When the host last booted, as seen at `now` (stable across restarts of decnet).
     std::int64_t boot_time(std::int64_t now) const;
     double uptime(std::int64_t now) const { return static_cast<double>(now - boot_time(now)); }
+    // A neighbour by name, else the gateway.
+    const LanHost& neighbour(std::string_view name) const;
 };
 
 // A stable 64-bit hash (FNV-1a) of `text`: seeds for per-decky choices.
