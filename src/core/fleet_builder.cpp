@@ -204,6 +204,7 @@ std::vector<DeckyConfig> build_deckies_from_ini(const IniConfig& ini,
                 request.cli_mutate_interval ? request.cli_mutate_interval : spec.mutate_interval;
             decky.last_mutated = request.now;
             decky.service_config = spec.service_config;
+            decky.fs_dir = spec.fs_dir.value_or("");
             deckies.push_back(std::move(decky));
         } catch (const ConfigError& e) {
             if (!e.file().empty()) throw;

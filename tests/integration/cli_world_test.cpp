@@ -1,10 +1,12 @@
 // One world per decky, seen through every protocol: `decnet up` with two deckies, then the
 // same files read with real clients — curl over FTP, TFTP and HTTP (`files = @world`), the
 // telnet client logging in and running cat — agree with each other on one decky and differ
-// between the two. Subnet 127.141.0.0/24 belongs to this file.
+// between the two; an operator's fs_dir adds and replaces files. Subnet 127.141.0.0/24
+// belongs to this file.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <filesystem>
 #include <string>
 
 #include "integration/background_process.hpp"
@@ -18,10 +20,20 @@ using ::testing::Not;
 
 constexpr const char* kFleet =
     "[general]\nnet = 127.141.0.0/24\n\n"
-    "[alpha]\nip = 127.141.0.10\narchetype = web-server\nservices = ftp,tftp,telnet,http\n\n"
+    "[alpha]\nip = 127.141.0.10\narchetype = web-server\nservices = ftp,tftp,telnet,http\n"
+    "fs_dir = operator-files\n\n"
     "[alpha.http]\nfiles = @world\n\n"
     "[bravo]\nip = 127.141.0.11\narchetype = web-server\nservices = ftp,tftp,telnet,http\n\n"
     "[bravo.http]\nfiles = @world\n";
+
+// The fleet, and alpha's operator directory (fs_dir, relative to where decnet runs).
+void write_fleet(const std::string& dir) {
+    write_file(dir + "/fleet.ini", kFleet);
+    std::filesystem::create_directories(dir + "/operator-files/srv/ftp");
+    std::filesystem::create_directories(dir + "/operator-files/etc");
+    write_file(dir + "/operator-files/srv/ftp/Q3-report.txt", "revenue: confidential\n");
+    write_file(dir + "/operator-files/etc/motd", "Authorized use only. Activity is monitored.\n");
+}
 
 std::string without_cr(std::string text) {
     std::erase(text, '\r');
@@ -57,7 +69,7 @@ std::string value_after(const std::string& text, const std::string& key) {
 
 TEST(CliWorld, EveryProtocolReadsTheSameFilesOfItsDecky) {
     const auto dir = make_temp_dir();
-    write_file(dir + "/fleet.ini", kFleet);
+    write_fleet(dir);
     BackgroundProcess up({DECNET_BINARY, "up", "--no-api", "--config", dir + "/fleet.ini", "--db",
                           dir + "/w.db", "--state-dir", dir},
                          dir);
@@ -87,6 +99,11 @@ TEST(CliWorld, EveryProtocolReadsTheSameFilesOfItsDecky) {
         EXPECT_THAT(v->http_config, HasSubstr("define('DB_PASSWORD', '" + password + "');"));
         EXPECT_THAT(v->telnet, HasSubstr("DB_PASS=" + password + "\n"));
     }
+    // alpha's operator files: over FTP, and the motd after the telnet login.
+    EXPECT_EQ(capture("timeout 20 curl -s ftp://u:p@127.141.0.10/Q3-report.txt"),
+              "revenue: confidential\n");
+    EXPECT_THAT(a.telnet, HasSubstr("Authorized use only. Activity is monitored.\n"));
+    EXPECT_THAT(b.telnet, Not(HasSubstr("Authorized use only.")));
     // Two deckies, two hosts.
     EXPECT_NE(a.ftp_config, b.ftp_config);
     EXPECT_NE(a.tftp_config, b.tftp_config);
@@ -106,7 +123,7 @@ TEST(CliWorld, EveryProtocolReadsTheSameFilesOfItsDecky) {
 // next session sees the decky as it was, and an upload is not listed to anyone else.
 TEST(CliWorld, AnFtpUploadStaysInItsSession) {
     const auto dir = make_temp_dir();
-    write_file(dir + "/fleet.ini", kFleet);
+    write_fleet(dir);
     BackgroundProcess up({DECNET_BINARY, "up", "--no-api", "--config", dir + "/fleet.ini", "--db",
                           dir + "/w.db", "--state-dir", dir},
                          dir);

@@ -5,6 +5,7 @@
 
 #include "honeypot/world/distro_files.hpp"
 #include "honeypot/world/fake_filesystem.hpp"
+#include "honeypot/world/fs_overrides.hpp"
 #include "honeypot/world/linux_tree.hpp"
 
 namespace decnet::honeypot {
@@ -23,7 +24,10 @@ std::shared_ptr<const DeckyWorld> make_decky_world(const DeckyConfig& decky,
     world->host = make_host_profile({world->decky, world->hostname, world->distro, world->archetype,
                                      world->os_family, world->ip});
     world->accounts = make_accounts(distro_files(world->distro), world->host, world->archetype);
-    world->fs = build_linux_tree(*world, std::time(nullptr));
+    world->fs_dir = decky.fs_dir;
+    auto fs = build_linux_tree(*world, std::time(nullptr));
+    if (!world->fs_dir.empty()) apply_fs_overrides(*fs, world->fs_dir, world->accounts);
+    world->fs = std::move(fs);
     return world;
 }
 
