@@ -7,6 +7,7 @@
 #include "honeypot/world/fake_filesystem.hpp"
 #include "honeypot/world/fs_overrides.hpp"
 #include "honeypot/world/linux_tree.hpp"
+#include "honeypot/world/windows_tree.hpp"
 
 namespace decnet::honeypot {
 
@@ -25,7 +26,10 @@ std::shared_ptr<const DeckyWorld> make_decky_world(const DeckyConfig& decky,
                                      world->os_family, world->ip});
     world->accounts = make_accounts(distro_files(world->distro), world->host, world->archetype);
     world->fs_dir = decky.fs_dir;
-    auto fs = build_linux_tree(*world, std::time(nullptr));
+    const auto now = std::time(nullptr);
+    const bool windows = world->os_family == "windows";
+    if (windows) world->paths = windows_paths();
+    auto fs = windows ? build_windows_tree(*world, now) : build_linux_tree(*world, now);
     if (!world->fs_dir.empty()) apply_fs_overrides(*fs, world->fs_dir, world->accounts);
     world->fs = std::move(fs);
     return world;

@@ -161,6 +161,24 @@ TEST(DeckyWorld, ProcAgreesWithTheHostProfile) {
                 MatchesRegex("[0-9.]+ [0-9.]+ [0-9.]+ [0-9]+/[0-9]+ [0-9]+\n"));
 }
 
+TEST(DeckyWorld, WindowsDeckiesHaveADriveC) {
+    const auto w =
+        make_decky_world(decky("dc", "DC01", "debian", "domain-controller", "windows"), "");
+    EXPECT_EQ(w->paths.ftp_root, "/C/inetpub/ftproot");
+    EXPECT_EQ(w->paths.web_root, "/C/inetpub/wwwroot");
+    EXPECT_TRUE(w->fs->is_dir("/C/Windows/System32"));
+    EXPECT_FALSE(w->fs->is_dir("/etc"));
+    const auto& admin = w->accounts.admin_user();
+    EXPECT_THAT(read(*w, "/C/Users/" + admin.name + "/Desktop/passwords.txt"),
+                HasSubstr(admin.password + "\r\n"));
+    EXPECT_THAT(read(*w, "/C/inetpub/wwwroot/web.config"), HasSubstr("connectionString="));
+    const auto sysvol = w->fs->list("/C/Windows/SYSVOL/sysvol");
+    ASSERT_TRUE(sysvol);
+    EXPECT_EQ(sysvol.value.at(0).name, w->host.domain);
+    EXPECT_TRUE(w->fs->read("readme.txt", {w->paths.ftp_root, "/"}));
+    EXPECT_THAT(read(*w, "/C/TFTP-Root/startup-config"), HasSubstr("hostname DC01\n"));
+}
+
 TEST(DeckyWorld, IsSmallAndFastToBuild) {
     const auto start = std::chrono::steady_clock::now();
     std::size_t nodes = 0;
