@@ -137,9 +137,10 @@ class FakeFilesystem : public FsReader {
     // Removes a path (and what is under it); false when it was not there.
     bool remove(std::string_view path);
 
+  private:
+    friend class FsOverlay;  // starts from the root it shares (and never modifies)
     const std::shared_ptr<FsNode>& root() const { return root_; }
 
-  private:
     FsNode& place(std::string_view path, FsType type, FsMeta meta);
 
     std::int64_t default_mtime_;
