@@ -101,9 +101,12 @@ std::string history(const PersonaUser& user, const BaitContext& b, Rng& rng) {
     if (w.archetype == "database-server")
         lines.insert(lines.end(), {"mysql -u root -p", "systemctl restart mysql",
                                    "redis-cli -a '" + b.db_password + "' info"});
+    const bool rhel = distro.family == DistroFamily::rhel;
     if (w.archetype == "web-server" || w.archetype == "linux-server")
-        lines.insert(lines.end(), {"tail -f /var/log/apache2/access.log",
-                                   "vim /var/www/html/config.php", "systemctl reload apache2"});
+        lines.insert(lines.end(), {rhel ? "tail -f /var/log/httpd/access_log"
+                                        : "tail -f /var/log/apache2/access.log",
+                                   "vim /var/www/html/config.php",
+                                   rhel ? "systemctl reload httpd" : "systemctl reload apache2"});
     if (w.archetype == "file-server")
         lines.insert(lines.end(), {"smbstatus", "vim /etc/samba/smb.conf", "ls /srv/samba"});
     if (w.archetype == "devops-host")
