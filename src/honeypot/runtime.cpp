@@ -23,8 +23,8 @@
 #include "events/event_bus.hpp"
 #include "honeypot/service_registry.hpp"
 #include "honeypot/session.hpp"
-#include "honeypot/tls_termination.hpp"
 #include "honeypot/udp_listener.hpp"
+#include "honeypot/world/certificates.hpp"
 #include "honeypot/world/decky_world.hpp"
 #include "telemetry/metrics.hpp"
 
@@ -77,9 +77,10 @@ struct Listener {
     PersonaConfig persona;
     ServiceContext context;
     ServiceHandler handler = nullptr;
-    bool tls = false;  // the port speaks TLS: terminate it before the handler runs
+    bool tls = false;  // the port speaks TLS: start it before the handler runs
     std::shared_ptr<DeckyCounters> counters;
     std::shared_ptr<const DeckyWorld> world;                // context.world points into it
+    std::shared_ptr<TlsIdentity> tls_identity;              // context.tls; null: the decky's
     std::vector<std::unique_ptr<tcp::acceptor>> acceptors;  // [i] runs on io_contexts[i]
     telemetry::metrics::Gauge* active_sessions = nullptr;   // looked up once, lives forever
     std::shared_ptr<UdpListener> udp;  // a UDP port: its socket and loop, no acceptors
@@ -109,8 +110,6 @@ asio::awaitable<void> heartbeat() {
 
 // How long a live change waits for a listener's threads to close it.
 constexpr auto kCloseTimeout = std::chrono::seconds(5);
-// A TLS client that neither finishes nor abandons its handshake is dropped after this.
-constexpr auto kMaxHandshakeTime = std::chrono::seconds(15);
 
 }  // namespace
 
@@ -180,50 +179,39 @@ struct Runtime::Impl {
         if (it != sessions_per_source.end() && --it->second == 0) sessions_per_source.erase(it);
     }
 
-    // TLS ports: the emulator gets the plaintext side; nullopt when the handshake failed
-    // (reported as a `tls_error` event: plain HTTP on 443 is a scanner's habit worth seeing).
-    asio::awaitable<std::optional<tcp::socket>> terminate_tls(const Listener& listener,
-                                                              tcp::socket socket,
-                                                              const tcp::endpoint& peer) {
-        TlsAccepted accepted;
-        try {
-            auto context = tls_server_context(listener.info.decky, listener.context.hostname,
-                                              listener.persona);
-            accepted = co_await accept_tls(std::move(socket), std::move(context),
-                                           std::min<std::chrono::steady_clock::duration>(
-                                               limits.idle_timeout, kMaxHandshakeTime));
-        } catch (const std::exception& e) {
-            accepted.error = e.what();
-        }
-        if (accepted.plain) co_return std::move(accepted.plain);
-        // A connect-and-close (port scan) is not an error, like an empty plain connection.
-        if (accepted.raw && !accepted.silent) {
-            Session failed(std::move(*accepted.raw), peer, listener.context, limits);
-            failed.emit(failed.event("tls_error", Severity::warning)
-                            .add("remote_addr", failed.peer_ip())
-                            .add("src_port", failed.peer_port())
-                            .add("dst_port", listener.info.port)
-                            .add("error", accepted.error));
-            failed.close();
-        }
-        co_return std::nullopt;
+    // TLS ports: the handshake on the session itself, so the emulator reads plaintext and
+    // local_ip() is the decky's. A failure is a `tls_error` event (plain HTTP on 443 is a
+    // scanner's habit worth seeing); a connect-and-close (port scan) is not an error, like
+    // an empty plain connection.
+    asio::awaitable<bool> start_implicit_tls(const Listener& listener, Session& session) {
+        const bool started = co_await session.start_tls();
+        if (started) co_return true;
+        if (!session.tls_error().empty())
+            session.emit(session.event("tls_error", Severity::warning)
+                             .add("remote_addr", session.peer_ip())
+                             .add("src_port", session.peer_port())
+                             .add("dst_port", listener.info.port)
+                             .add("error", session.tls_error()));
+        co_return false;
     }
 
     asio::awaitable<void> run_session(std::shared_ptr<Listener> listener, tcp::socket socket,
                                       tcp::endpoint peer, std::string source) {
-        std::optional<tcp::socket> stream(std::move(socket));
-        if (listener->tls) stream = co_await terminate_tls(*listener, std::move(*stream), peer);
-        if (stream) {
-            Session session(std::move(*stream), peer, listener->context, limits);
+        {
+            Session session(std::move(socket), peer, listener->context, limits);
+            bool ready = true;
+            if (listener->tls) ready = co_await start_implicit_tls(*listener, session);
             std::optional<std::string> error;
-            try {
-                co_await listener->handler(session);
-            } catch (const std::exception& e) {
-                // An emulator bug must never take the process down: record it and move on.
-                error = e.what();
-                session.emit(session.event("session_error", Severity::error)
-                                 .add("src", session.peer_ip())
-                                 .add("error", e.what()));
+            if (ready) {
+                try {
+                    co_await listener->handler(session);
+                } catch (const std::exception& e) {
+                    // An emulator bug must never take the process down: record it and move on.
+                    error = e.what();
+                    session.emit(session.event("session_error", Severity::error)
+                                     .add("src", session.peer_ip())
+                                     .add("error", e.what()));
+                }
             }
             session.finish_trace(error ? error->c_str() : nullptr);
             session.close();
@@ -300,7 +288,8 @@ struct Runtime::Impl {
 
     std::shared_ptr<Listener> bind_listener(const DeckyConfig& decky, const DeckyEntry& entry,
                                             const std::string& slug, const ServicePort& port,
-                                            ServiceHandler handler) {
+                                            ServiceHandler handler,
+                                            std::shared_ptr<TlsIdentity> tls_identity) {
         auto listener = std::make_shared<Listener>();
         std::erase_if(all_listeners, [](const auto& l) { return l.expired(); });
         all_listeners.push_back(listener);
@@ -317,6 +306,7 @@ struct Runtime::Impl {
         listener->counters = entry.counters;
         listener->active_sessions = &service_sessions_active().with({decky.name, slug});
         listener->world = entry.world;
+        listener->tls_identity = std::move(tls_identity);
         listener->context = {decky.name,
                              decky.hostname,
                              slug,
@@ -324,7 +314,9 @@ struct Runtime::Impl {
                              &listener->persona,
                              &bus,
                              &entry.counters->events,
-                             entry.world.get()};
+                             entry.world.get(),
+                             nullptr,
+                             listener->tls_identity.get()};
 
         if (socket_opener) {
             adopt_opened_socket(*listener, decky, port.port);
@@ -394,12 +386,17 @@ struct Runtime::Impl {
                 report.unavailable.push_back(decky.name + "/" + slug);
                 continue;
             }
+            // One certificate per service when its persona names one (all its ports share it).
+            std::shared_ptr<TlsIdentity> service_tls;
+            if (const auto it = decky.service_config.find(slug); it != decky.service_config.end())
+                service_tls = persona_tls(*entry.world, slug, it->second);
             for (const auto& port : info->ports) {
                 const bool udp = port.transport == Transport::udp;
                 if (udp ? !datagram : !handler) continue;
                 // On a throw, `bound` goes out of scope and its acceptors close.
-                bound.push_back(udp ? bind_udp_listener(decky, entry, slug, port, datagram)
-                                    : bind_listener(decky, entry, slug, port, handler));
+                bound.push_back(
+                    udp ? bind_udp_listener(decky, entry, slug, port, datagram)
+                        : bind_listener(decky, entry, slug, port, handler, service_tls));
                 report.listening.push_back(bound.back()->info);
             }
         }

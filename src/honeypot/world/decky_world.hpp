@@ -10,13 +10,10 @@
 
 #include "core/config.hpp"
 
-namespace boost::asio::ssl {
-class context;
-}
-
 namespace decnet::honeypot {
 
 class FakeFilesystem;
+class TlsIdentity;
 
 struct DeckyWorld {
     std::string decky;      // internal name: never shown to an attacker
@@ -25,10 +22,18 @@ struct DeckyWorld {
     std::string archetype;  // archetype slug, empty when none
     std::string os_family;  // nmap_os: linux, windows, …
     std::string ip;
+    // The DNS domain: the hostname's own (bravo43.localdomain), else corp.local for the
+    // Windows archetypes that are domain members; empty for a standalone host.
+    std::string domain;
     std::string state_dir;  // <state dir>/deckies/<decky>, empty when nothing is persisted
 
-    std::shared_ptr<const FakeFilesystem> fs;        // null until the world has one
-    std::shared_ptr<boost::asio::ssl::context> tls;  // the decky's TLS server identity
+    std::shared_ptr<const FakeFilesystem> fs;  // null until the world has one
+    // The decky's certificate and key (world/certificates.hpp), made or loaded from
+    // state_dir/tls on first use.
+    std::shared_ptr<TlsIdentity> tls;
+
+    // hostname qualified with the domain (what `hostname -f` says).
+    std::string fqdn() const;
 };
 
 // The world of `decky`; `state_dir` is the instance's state directory (empty: keep nothing).
