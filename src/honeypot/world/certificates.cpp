@@ -233,9 +233,10 @@ KeyPair make_leaf(const CertificateProfile& profile, const KeyPair* ca) {
             add_ext(cert, issuer, "extendedKeyUsage", "serverAuth");
             add_ext(cert, issuer, "keyUsage", "keyEncipherment, dataEncipherment");
             break;
-        case CertificateStyle::enterprise:  // the "Machine" template, autoenrolled
+        case CertificateStyle::enterprise:  // autoenrolled from a v1 template
             set_serial(cert, adcs_serial());
-            add_ext(cert, issuer, "1.3.6.1.4.1.311.20.2", "ASN1:BMPSTRING:Machine");
+            add_ext(cert, issuer, "1.3.6.1.4.1.311.20.2",
+                    ("ASN1:BMPSTRING:" + profile.ca_template).c_str());
             add_ext(cert, issuer, "extendedKeyUsage", "clientAuth, serverAuth");
             add_ext(cert, issuer, "keyUsage", "critical, digitalSignature, keyEncipherment");
             add_ext(cert, issuer, "subjectKeyIdentifier", "hash");
@@ -414,7 +415,10 @@ CertificateProfile certificate_profile(const DeckyWorld& world) {
             !world.domain.empty()) {
             p.style = CertificateStyle::enterprise;
             p.dns_names = {fqdn};
-            if (archetype == "domain-controller") p.dns_names.push_back(world.domain);
+            if (archetype == "domain-controller") {
+                p.dns_names.push_back(world.domain);
+                p.ca_template = "DomainController";
+            }
             p.validity = days(365);
             p.age = age_between(seed, "age", 10, 300);
             p.ca_domain = split_labels(world.domain);

@@ -23,7 +23,7 @@ struct DeckyWorld;
 enum class CertificateStyle {
     snakeoil,    // Debian's ssl-cert: self-signed, CN and SAN = FQDN, 10 years
     rdp,         // Windows Remote Desktop: self-signed CN=FQDN, 6 months, server-auth EKU
-    enterprise,  // a "Machine" certificate from the domain's AD CS CA: 1 year, SAN
+    enterprise,  // autoenrolled from the domain's AD CS CA ("Machine"): 1 year, SAN
     device,      // an appliance's factory certificate: self-signed CA:TRUE, 20 years
 };
 
@@ -46,6 +46,7 @@ struct CertificateProfile {
     std::vector<std::string> ca_domain;  // {"corp", "local"}
     std::chrono::seconds ca_age{0};
     std::chrono::days ca_validity{1826};
+    std::string ca_template = "Machine";  // the AD CS template it was enrolled with
 };
 
 // The profile for a decky's persona: its archetype and OS family pick the style, its

@@ -131,6 +131,7 @@ TEST(CertificateProfile, WindowsPersonas) {
     EXPECT_EQ(dc.common_name, "SRV-ECHO-12.corp.local");
     EXPECT_THAT(dc.dns_names, ElementsAre("SRV-ECHO-12.corp.local", "corp.local"));
     EXPECT_EQ(dc.ca_name, "corp-DC01-CA");
+    EXPECT_EQ(dc.ca_template, "DomainController");
     EXPECT_THAT(dc.ca_domain, ElementsAre("corp", "local"));
     EXPECT_EQ(dc.validity, days(365));
     // The CA predates every certificate it issued.
