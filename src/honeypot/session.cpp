@@ -9,7 +9,6 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
 
-#include "core/error.hpp"
 #include "core/service_catalog.hpp"
 #include "events/event_bus.hpp"
 #include "honeypot/world/certificates.hpp"
@@ -22,6 +21,8 @@ namespace ssl = asio::ssl;
 namespace {
 // A TLS client that neither finishes nor abandons its handshake is dropped after this.
 constexpr auto kMaxHandshakeTime = std::chrono::seconds(15);
+// How often a handshake waiting for its decky's first certificate looks again.
+constexpr auto kCertificatePoll = std::chrono::milliseconds(20);
 }  // namespace
 
 // The TLS layer over the session's own socket, which stays the session's (local_ip(),
@@ -242,24 +243,38 @@ asio::awaitable<bool> Session::start_tls() {
         close_reason_ = "session_timeout";
         co_return false;
     }
-    try {
-        TlsIdentity* identity = context_.tls;
-        if (!identity && context_.world) identity = context_.world->tls.get();
-        if (!identity) throw ConfigError("no TLS certificate for this service");
-        // The first use of a decky's identity makes or loads its certificate.
-        tls_ = std::make_unique<Tls>(socket_, identity->context());
-    } catch (const std::exception& e) {
+    TlsIdentity* identity = context_.tls;
+    if (!identity && context_.world) identity = context_.world->tls.get();
+    const auto handshake_deadline =
+        now + std::min<std::chrono::steady_clock::duration>(
+                  {limits_.idle_timeout, kMaxHandshakeTime, deadline_ - now});
+    // A decky's first TLS connection waits for its certificate, made on the certificate
+    // thread (an RSA key here would stall every session of this I/O thread).
+    std::shared_ptr<ssl::context> context;
+    std::string error = identity ? "" : "no TLS certificate for this service";
+    while (identity) {
+        context = identity->poll(error);
+        if (context || !error.empty()) break;
+        if (std::chrono::steady_clock::now() >= handshake_deadline) {
+            error = "certificate not ready";
+            break;
+        }
+        asio::steady_timer wait(socket_.get_executor(), kCertificatePoll);
+        boost::system::error_code ignored;
+        co_await wait.async_wait(asio::redirect_error(asio::use_awaitable, ignored));
+    }
+    if (!context) {
         failed_ = true;
-        tls_error_ = e.what();
+        tls_error_ = error;
         close_reason_ = "tls_handshake_failed";
         co_return false;
     }
+    tls_ = std::make_unique<Tls>(socket_, std::move(context));
     // A silent client must not hold the handshake forever. The handler touches the session
     // only while the handshake is pending (it may run after this frame and the session are
     // gone): 0 handshaking, 1 done, 2 timed out.
     asio::steady_timer timer(socket_.get_executor());
-    timer.expires_after(std::min<std::chrono::steady_clock::duration>(
-        {limits_.idle_timeout, kMaxHandshakeTime, deadline_ - now}));
+    timer.expires_at(handshake_deadline);
     auto phase = std::make_shared<int>(0);
     timer.async_wait([this, phase](const boost::system::error_code& ec) {
         if (ec || *phase != 0) return;

@@ -19,12 +19,15 @@
 
 #include <cctype>
 #include <cerrno>
+#include <condition_variable>
 #include <cstring>
 #include <ctime>
+#include <deque>
 #include <filesystem>
 #include <fstream>
 #include <map>
 #include <optional>
+#include <thread>
 
 #include "core/error.hpp"
 #include "honeypot/world/decky_world.hpp"
@@ -397,6 +400,54 @@ std::shared_ptr<ssl::context> server_context() {
     return context;
 }
 
+// Makes certificates off the I/O threads, one at a time, in the order first asked for.
+// Joined at exit (before OpenSSL's own cleanup, registered earlier), abandoning the queue.
+class CertificateThread {
+  public:
+    ~CertificateThread() {
+        {
+            const std::lock_guard lock(mutex_);
+            stop_ = true;
+        }
+        wake_.notify_all();
+        if (thread_.joinable()) thread_.join();
+    }
+
+    void enqueue(std::shared_ptr<TlsIdentity> identity) {
+        const std::lock_guard lock(mutex_);
+        if (stop_) return;
+        if (!thread_.joinable()) thread_ = std::thread([this] { run(); });
+        queue_.push_back(std::move(identity));
+        wake_.notify_one();
+    }
+
+  private:
+    void run() {
+        for (;;) {
+            std::shared_ptr<TlsIdentity> next;
+            {
+                std::unique_lock lock(mutex_);
+                wake_.wait(lock, [this] { return stop_ || !queue_.empty(); });
+                if (stop_) return;
+                next = std::move(queue_.front());
+                queue_.pop_front();
+            }
+            next->prepare();
+        }
+    }
+
+    std::mutex mutex_;
+    std::condition_variable wake_;
+    std::deque<std::shared_ptr<TlsIdentity>> queue_;  // guarded by mutex_
+    bool stop_ = false;                               // guarded by mutex_
+    std::thread thread_;
+};
+
+CertificateThread& certificate_thread() {
+    static CertificateThread thread;
+    return thread;
+}
+
 std::string persona_or_empty(const PersonaConfig& persona, const std::string& key) {
     const auto it = persona.find(key);
     return it == persona.end() ? std::string() : it->second;
@@ -476,17 +527,50 @@ TlsIdentity::TlsIdentity(std::string cert_file, std::string key_file,
 TlsIdentity::~TlsIdentity() = default;
 
 std::shared_ptr<ssl::context> TlsIdentity::context() {
-    const std::lock_guard lock(mutex_);
+    {
+        const std::lock_guard state(state_mutex_);
+        if (context_) return context_;
+    }
+    const std::lock_guard making(make_mutex_);
+    {
+        const std::lock_guard state(state_mutex_);
+        if (context_) return context_;
+    }
+    auto made = make();
+    const std::lock_guard state(state_mutex_);
+    return context_ = std::move(made);
+}
+
+std::shared_ptr<ssl::context> TlsIdentity::poll(std::string& error) {
+    const std::lock_guard state(state_mutex_);
     if (context_) return context_;
+    error = error_;
+    if (!queued_ && error_.empty()) {
+        queued_ = true;
+        certificate_thread().enqueue(shared_from_this());
+    }
+    return nullptr;
+}
+
+void TlsIdentity::prepare() {
+    try {
+        context();
+    } catch (const std::exception& e) {
+        const std::lock_guard state(state_mutex_);
+        error_ = e.what();
+    }
+}
+
+std::shared_ptr<ssl::context> TlsIdentity::make() {
     auto context = server_context();
     SSL_CTX* native = context->native_handle();
     if (!cert_file_.empty()) {
         if (SSL_CTX_use_certificate_chain_file(native, cert_file_.c_str()) == 1 &&
             SSL_CTX_use_PrivateKey_file(native, key_file_.c_str(), SSL_FILETYPE_PEM) == 1 &&
             SSL_CTX_check_private_key(native) == 1)
-            return context_ = context;
+            return context;
         if (!fallback_) fail("cannot load " + cert_file_ + " / " + key_file_);
-        return context_ = fallback_->context();
+        return fallback_->context();
     }
     const auto pem = load_or_make_certificate(profile_, dir_, stem_, ca_dir_);
     const auto cert = parse_cert(pem.certificate);
@@ -494,7 +578,7 @@ std::shared_ptr<ssl::context> TlsIdentity::context() {
     if (!cert || !key || SSL_CTX_use_certificate(native, cert.get()) != 1 ||
         SSL_CTX_use_PrivateKey(native, key.get()) != 1)
         fail("cannot use the certificate of " + profile_.common_name);
-    return context_ = context;
+    return context;
 }
 
 std::shared_ptr<TlsIdentity> TlsIdentity::renamed(const std::string& common_name,

@@ -69,7 +69,7 @@ CertificatePem load_or_make_certificate(const CertificateProfile& profile, const
 // A TLS server identity: generated (or loaded) on first use, because an RSA key takes
 // 0.1–0.7 s and deploying 100 deckies must not wait for 100 of them; then one shared
 // ssl::context (TLS 1.2–1.3). Thread-safe.
-class TlsIdentity {
+class TlsIdentity : public std::enable_shared_from_this<TlsIdentity> {
   public:
     // A generated identity kept as `dir`/<stem>.{crt,key} (see load_or_make_certificate).
     TlsIdentity(CertificateProfile profile, std::string dir, std::string stem, std::string ca_dir);
@@ -78,20 +78,32 @@ class TlsIdentity {
     TlsIdentity(std::string cert_file, std::string key_file, std::shared_ptr<TlsIdentity> fallback);
     ~TlsIdentity();
 
-    // The server context; throws ConfigError when no identity can be made.
+    // The server context, made here and now if need be; throws ConfigError when no identity
+    // can be made.
     std::shared_ptr<boost::asio::ssl::context> context();
+    // Never blocks: the context when it is made, else null, having queued its making on the
+    // certificate thread (once) so no I/O thread stalls on a key; `error` says when the
+    // making failed.
+    std::shared_ptr<boost::asio::ssl::context> poll(std::string& error);
     const CertificateProfile& profile() const { return profile_; }
     // The same kind of certificate for another name, kept beside this one as <stem>.
     std::shared_ptr<TlsIdentity> renamed(const std::string& common_name,
                                          const std::string& stem) const;
+    // The certificate thread's work: context(), a failure kept for poll().
+    void prepare();
 
   private:
+    std::shared_ptr<boost::asio::ssl::context> make();
+
     CertificateProfile profile_;
     std::string dir_, stem_, ca_dir_;
     std::string cert_file_, key_file_;
     std::shared_ptr<TlsIdentity> fallback_;
-    std::mutex mutex_;
-    std::shared_ptr<boost::asio::ssl::context> context_;  // guarded by mutex_
+    std::mutex make_mutex_;   // one making at a time
+    std::mutex state_mutex_;  // guards the three below; never held while making
+    std::shared_ptr<boost::asio::ssl::context> context_;
+    std::string error_;
+    bool queued_ = false;
 };
 
 // The decky's identity, kept in world.state_dir/tls (the enterprise CA in

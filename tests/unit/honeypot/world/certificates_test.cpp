@@ -16,6 +16,7 @@
 #include <filesystem>
 #include <fstream>
 #include <memory>
+#include <thread>
 
 #include "honeypot/world/decky_world.hpp"
 
@@ -283,6 +284,33 @@ TEST(TlsIdentity, WorldIdentityIsMadeOnceOnFirstUse) {
     ASSERT_NE(served, nullptr);
     EXPECT_EQ(X509_cmp(served, parse(cert).get()), 0);
     std::filesystem::remove_all(dir);
+}
+
+TEST(TlsIdentity, PollMakesItOnTheCertificateThread) {
+    DeckyConfig config;
+    config.name = "web-1";
+    config.hostname = "web-72";
+    config.ip = "127.0.0.1";
+    const auto world = make_decky_world(config, "");
+    std::string error;
+    EXPECT_EQ(world->tls->poll(error), nullptr);  // queued, not made on this thread
+    std::shared_ptr<boost::asio::ssl::context> made;
+    for (int i = 0; i < 500 && !made && error.empty(); ++i) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+        made = world->tls->poll(error);
+    }
+    ASSERT_TRUE(made) << error;
+    EXPECT_EQ(world->tls->context(), made);
+
+    // A making that fails is reported, not retried forever.
+    const auto broken =
+        std::make_shared<TlsIdentity>("/nonexistent.pem", "/nonexistent.key", nullptr);
+    error.clear();
+    for (int i = 0; i < 500 && error.empty(); ++i) {
+        EXPECT_EQ(broken->poll(error), nullptr);
+        if (error.empty()) std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    EXPECT_THAT(error, HasSubstr("cannot load /nonexistent.pem"));
 }
 
 TEST(TlsIdentity, PersonaKeys) {
