@@ -536,39 +536,49 @@ std::shared_ptr<ssl::context> TlsIdentity::context() {
         const std::lock_guard state(state_mutex_);
         if (context_) return context_;
     }
-    auto made = make();
+    std::time_t renew_at = 0;
+    auto made = make(renew_at);
     const std::lock_guard state(state_mutex_);
+    renew_at_ = renew_at;
     return context_ = std::move(made);
 }
 
 std::shared_ptr<ssl::context> TlsIdentity::poll(std::string& error) {
     const std::lock_guard state(state_mutex_);
-    if (context_) return context_;
     error = error_;
-    if (!queued_ && error_.empty()) {
+    // A certificate about to expire while the process runs is renewed (as Windows does);
+    // the old one serves until the new one is made.
+    const bool renew = context_ && renew_at_ != 0 && std::time(nullptr) >= renew_at_;
+    if (!queued_ && error_.empty() && (!context_ || renew)) {
         queued_ = true;
         certificate_thread().enqueue(shared_from_this());
     }
-    return nullptr;
+    return context_;
 }
 
 void TlsIdentity::prepare() {
     try {
-        context();
+        const std::lock_guard making(make_mutex_);
+        std::time_t renew_at = 0;
+        auto made = make(renew_at);
+        const std::lock_guard state(state_mutex_);
+        context_ = std::move(made);
+        renew_at_ = renew_at;
+        queued_ = false;
     } catch (const std::exception& e) {
         const std::lock_guard state(state_mutex_);
         error_ = e.what();
     }
 }
 
-std::shared_ptr<ssl::context> TlsIdentity::make() {
+std::shared_ptr<ssl::context> TlsIdentity::make(std::time_t& renew_at) {
     auto context = server_context();
     SSL_CTX* native = context->native_handle();
     if (!cert_file_.empty()) {
         if (SSL_CTX_use_certificate_chain_file(native, cert_file_.c_str()) == 1 &&
             SSL_CTX_use_PrivateKey_file(native, key_file_.c_str(), SSL_FILETYPE_PEM) == 1 &&
             SSL_CTX_check_private_key(native) == 1)
-            return context;
+            return context;  // the operator's files: theirs to renew
         if (!fallback_) fail("cannot load " + cert_file_ + " / " + key_file_);
         return fallback_->context();
     }
@@ -578,6 +588,9 @@ std::shared_ptr<ssl::context> TlsIdentity::make() {
     if (!cert || !key || SSL_CTX_use_certificate(native, cert.get()) != 1 ||
         SSL_CTX_use_PrivateKey(native, key.get()) != 1)
         fail("cannot use the certificate of " + profile_.common_name);
+    std::tm expiry{};
+    if (ASN1_TIME_to_tm(X509_get0_notAfter(cert.get()), &expiry) == 1)
+        renew_at = ::timegm(&expiry) - kRenewBeforeSeconds;
     return context;
 }
 

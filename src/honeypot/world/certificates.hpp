@@ -5,6 +5,7 @@
 #pragma once
 
 #include <chrono>
+#include <ctime>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -83,25 +84,26 @@ class TlsIdentity : public std::enable_shared_from_this<TlsIdentity> {
     std::shared_ptr<boost::asio::ssl::context> context();
     // Never blocks: the context when it is made, else null, having queued its making on the
     // certificate thread (once) so no I/O thread stalls on a key; `error` says when the
-    // making failed.
+    // making failed. A certificate a day from expiry is renewed there the same way.
     std::shared_ptr<boost::asio::ssl::context> poll(std::string& error);
     const CertificateProfile& profile() const { return profile_; }
     // The same kind of certificate for another name, kept beside this one as <stem>.
     std::shared_ptr<TlsIdentity> renamed(const std::string& common_name,
                                          const std::string& stem) const;
-    // The certificate thread's work: context(), a failure kept for poll().
+    // The certificate thread's work: (re)make the context, a failure kept for poll().
     void prepare();
 
   private:
-    std::shared_ptr<boost::asio::ssl::context> make();
+    std::shared_ptr<boost::asio::ssl::context> make(std::time_t& renew_at);
 
     CertificateProfile profile_;
     std::string dir_, stem_, ca_dir_;
     std::string cert_file_, key_file_;
     std::shared_ptr<TlsIdentity> fallback_;
     std::mutex make_mutex_;   // one making at a time
-    std::mutex state_mutex_;  // guards the three below; never held while making
+    std::mutex state_mutex_;  // guards the four below; never held while making
     std::shared_ptr<boost::asio::ssl::context> context_;
+    std::time_t renew_at_ = 0;  // 0: never (the operator's files)
     std::string error_;
     bool queued_ = false;
 };

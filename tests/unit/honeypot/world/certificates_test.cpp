@@ -313,6 +313,29 @@ TEST(TlsIdentity, PollMakesItOnTheCertificateThread) {
     EXPECT_THAT(error, HasSubstr("cannot load /nonexistent.pem"));
 }
 
+TEST(TlsIdentity, RenewedWhenAboutToExpire) {
+    CertificateProfile profile;
+    profile.common_name = "ws-1";
+    profile.style = CertificateStyle::rdp;
+    profile.validity = days(1);  // within the renewal day from the start
+    const auto identity = std::make_shared<TlsIdentity>(profile, "", "server", "");
+    std::string error;
+    const auto wait_for = [&](const std::shared_ptr<boost::asio::ssl::context>& other) {
+        std::shared_ptr<boost::asio::ssl::context> made = identity->poll(error);
+        for (int i = 0; i < 500 && (!made || made == other) && error.empty(); ++i) {
+            std::this_thread::sleep_for(std::chrono::milliseconds(20));
+            made = identity->poll(error);
+        }
+        return made;
+    };
+    const auto first = wait_for(nullptr);
+    ASSERT_TRUE(first) << error;
+    // The old one keeps serving while the new one is made.
+    const auto renewed = wait_for(first);
+    ASSERT_TRUE(renewed) << error;
+    EXPECT_NE(renewed, first);
+}
+
 TEST(TlsIdentity, PersonaKeys) {
     const auto dir = temp_dir();
     DeckyConfig config;
