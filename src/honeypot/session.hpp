@@ -27,6 +27,7 @@ namespace decnet::honeypot {
 
 struct DeckyWorld;
 class ArtifactStore;
+struct ServiceSettings;
 class TlsIdentity;
 
 // What a service knows about where it runs.
@@ -40,10 +41,19 @@ struct ServiceContext {
     std::atomic<std::uint64_t>* events = nullptr;  // the decky's "events seen" counter
     const DeckyWorld* world = nullptr;             // the decky's fake host (identity, files, TLS)
     ArtifactStore* artifacts = nullptr;            // where captured payloads go; null: not kept
+    const ServiceSettings* settings = nullptr;     // the module's typed persona (module.hpp)
     // This service's own certificate (persona tls_cert/tls_key/tls_cn); null: the decky's.
     TlsIdentity* tls = nullptr;
 
-    // The persona value for `key`, else its catalogue default ("{node}" → decky name).
+    // The module's settings as its own type (what its `configure` returned).
+    template <class T>
+    const T& settings_as() const {
+        return static_cast<const T&>(*settings);
+    }
+
+    // The raw persona value for `key`, else its catalogue default ("{node}" → the decky's
+    // hostname). Modules read their typed settings instead; the runtime's own keys (`port`)
+    // come through here.
     std::string persona_value(std::string_view key) const;
 
     // An event of this service about one attacker endpoint (time, decky, service filled).

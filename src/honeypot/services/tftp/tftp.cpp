@@ -19,7 +19,8 @@
 #include <vector>
 
 #include "honeypot/datagram.hpp"
-#include "honeypot/service_registry.hpp"
+#include "honeypot/services/module.hpp"
+#include "honeypot/services/registry.hpp"
 
 namespace decnet::honeypot {
 namespace {
@@ -194,8 +195,6 @@ void malformed(DatagramExchange& x, std::string_view why) {
                .add("data", hex(x.payload(), 32)));
 }
 
-}  // namespace
-
 void serve_tftp(DatagramExchange& x) {
     const auto d = x.payload();
     if (d.size() < 4) {
@@ -260,6 +259,21 @@ void serve_tftp(DatagramExchange& x) {
                      .add("status", status);
     if (!options.empty()) event.add("options", options);
     x.emit(std::move(event));
+}
+
+constexpr EventDecl kEvents[] = {
+    {"request", "src src_port op filename mode status options?",
+     "a read (RRQ) or write (WRQ) request and how it was answered"},
+    {"upload", "src src_port filename size sha256 truncated", "a finished WRQ upload"},
+    {"unknown_opcode", "src src_port opcode data", "a datagram with an opcode TFTP lacks"},
+    {"parse_error", "src src_port error data", "a malformed request"},
+};
+
+}  // namespace
+
+const ServiceModule& tftp_module() {
+    static const ServiceModule module{.slug = "tftp", .datagram = &serve_tftp, .events = kEvents};
+    return module;
 }
 
 }  // namespace decnet::honeypot

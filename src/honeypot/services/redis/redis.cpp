@@ -3,6 +3,7 @@
 // command. Garbage ends the session with a `protocol_error` event.
 #include <boost/asio/awaitable.hpp>
 
+#include <algorithm>
 #include <array>
 #include <charconv>
 #include <optional>
@@ -10,7 +11,8 @@
 #include <vector>
 
 #include "events/event.hpp"
-#include "honeypot/service_registry.hpp"
+#include "honeypot/services/module.hpp"
+#include "honeypot/services/registry.hpp"
 #include "honeypot/session.hpp"
 
 namespace decnet::honeypot {
@@ -104,9 +106,23 @@ awaitable<std::optional<std::vector<std::string>>> read_command(Session& s, std:
     co_return args;
 }
 
+// The persona: what INFO reports.
+struct RedisSettings : ServiceSettings {
+    std::string version;
+    std::string os;
+};
+
+std::shared_ptr<const ServiceSettings> configure(const PersonaReader& persona) {
+    auto settings = std::make_shared<RedisSettings>();
+    settings->version = persona.line("version");
+    settings->os = persona.line("os_string");
+    return settings;
+}
+
 std::string info_text(const Session& s) {
-    return "# Server\nredis_version:" + s.context().persona_value("version") +
-           "\nredis_mode:standalone\nos:" + s.context().persona_value("os_string") +
+    const auto& persona = s.context().settings_as<RedisSettings>();
+    return "# Server\nredis_version:" + persona.version +
+           "\nredis_mode:standalone\nos:" + persona.os +
            "\narch_bits:64\ntcp_port:6379\nuptime_in_seconds:864000\nconnected_clients:1\n# "
            "Keyspace\n";
 }
@@ -139,11 +155,13 @@ std::string answer(const Session& s, const std::string& verb,
     if (verb == "TYPE") return "+string\r\n";
     if (verb == "TTL") return ":-1\r\n";
     if (verb == "QUIT") return "+OK\r\n";
-    return "-ERR unknown command '" + (args.empty() ? std::string() : args[0].substr(0, 64)) +
-           "'\r\n";
+    // A bulk string may hold CR LF: mapped to spaces as Redis's addReplyErrorFormat does,
+    // or the peer could forge reply lines.
+    std::string name = args.empty() ? std::string() : args[0].substr(0, 64);
+    std::replace_if(
+        name.begin(), name.end(), [](char c) { return c == '\r' || c == '\n'; }, ' ');
+    return "-ERR unknown command '" + name + "'\r\n";
 }
-
-}  // namespace
 
 awaitable<void> serve_redis(Session& s) {
     s.emit(s.event("connect").add("src", s.peer_ip()).add("src_port", s.peer_port()));
@@ -177,6 +195,22 @@ awaitable<void> serve_redis(Session& s) {
         if (!co_await s.write(answer(s, verb, *args)) || verb == "QUIT") break;
     }
     s.emit(s.event("disconnect").add("src", s.peer_ip()));
+}
+
+constexpr EventDecl kEvents[] = {
+    {"connect", "src src_port", "a client connected"},
+    {"command", "src cmd args", "one command (verb upper-cased, first 8 arguments)"},
+    {"auth", "src username password", "AUTH, both the 1- and the 2-argument (ACL) form"},
+    {"protocol_error", "src error", "unparseable RESP; the session ends"},
+    {"disconnect", "src", "the session ended"},
+};
+
+}  // namespace
+
+const ServiceModule& redis_module() {
+    static const ServiceModule module{
+        .slug = "redis", .configure = &configure, .serve = &serve_redis, .events = kEvents};
+    return module;
 }
 
 }  // namespace decnet::honeypot

@@ -25,7 +25,8 @@
 #include <string_view>
 
 #include "events/event.hpp"
-#include "honeypot/service_registry.hpp"
+#include "honeypot/services/module.hpp"
+#include "honeypot/services/registry.hpp"
 #include "honeypot/session.hpp"
 
 namespace decnet::honeypot {
@@ -364,11 +365,25 @@ class FtpSession {
     std::shared_ptr<tcp::acceptor> passive_;
 };
 
-}  // namespace
-
 awaitable<void> serve_ftp(Session& s) {
     FtpSession ftp(s);
     co_await ftp.run();
+}
+
+constexpr EventDecl kEvents[] = {
+    {"connection", "src_ip src_port", "a client connected"},
+    {"user", "src_ip src_port username", "USER"},
+    {"auth_attempt", "src_ip src_port username password", "PASS after USER: a credential"},
+    {"download_attempt", "src_ip src_port path", "RETR"},
+    {"upload", "src_ip src_port path size sha256 truncated artifact?", "a finished STOR"},
+    {"disconnect", "src_ip src_port", "the session ended"},
+};
+
+}  // namespace
+
+const ServiceModule& ftp_module() {
+    static const ServiceModule module{.slug = "ftp", .serve = &serve_ftp, .events = kEvents};
+    return module;
 }
 
 }  // namespace decnet::honeypot
