@@ -115,8 +115,8 @@ void Session::finish_trace(const char* error) {
 std::string Session::local_ip() const {
     boost::system::error_code ec;
     const auto local = socket_.local_endpoint(ec);
-    // TLS termination hands emulators an AF_UNIX socket: it has no address, and asio would
-    // read its sockaddr as "::" (a passive listener there would be on every interface).
+    // An AF_UNIX socket (the dialogue tests' socketpair) has no address, and asio would read
+    // its sockaddr as "::" (a passive listener there would be on every interface).
     const auto family = local.data()->sa_family;
     if (ec || (family != AF_INET && family != AF_INET6)) return {};
     return local.address().to_string();
