@@ -273,7 +273,14 @@ asio::awaitable<bool> Session::start_tls() {
         close_reason_ = "tls_handshake_failed";
         co_return false;
     }
-    tls_ = std::make_unique<Tls>(socket_, std::move(context));
+    try {
+        tls_ = std::make_unique<Tls>(socket_, std::move(context));
+    } catch (const std::exception& e) {  // SSL_new failed: this session ends, not the process
+        failed_ = true;
+        tls_error_ = e.what();
+        close_reason_ = "tls_handshake_failed";
+        co_return false;
+    }
     // A silent client must not hold the handshake forever. The handler touches the session
     // only while the handshake is pending (it may run after this frame and the session are
     // gone): 0 handshaking, 1 done, 2 timed out.

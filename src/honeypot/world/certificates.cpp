@@ -550,8 +550,12 @@ std::shared_ptr<ssl::context> TlsIdentity::poll(std::string& error) {
     // the old one serves until the new one is made.
     const bool renew = context_ && renew_at_ != 0 && std::time(nullptr) >= renew_at_;
     if (!queued_ && error_.empty() && (!context_ || renew)) {
-        queued_ = true;
-        certificate_thread().enqueue(shared_from_this());
+        try {
+            certificate_thread().enqueue(shared_from_this());
+            queued_ = true;
+        } catch (const std::exception& e) {  // no thread to be had: say so, never throw
+            error = error_ = std::string("TLS certificate: ") + e.what();
+        }
     }
     return context_;
 }
