@@ -9,21 +9,16 @@
 #include "core/ini_loader.hpp"
 #include "core/ipv4.hpp"
 #include "core/rng.hpp"
+#include "core/text.hpp"
 #include "engine/network_detect.hpp"
 
 namespace decnet::engine {
 namespace {
 
-std::string trim(const std::string& s) {
-    const auto b = s.find_first_not_of(" \t");
-    if (b == std::string::npos) return {};
-    return s.substr(b, s.find_last_not_of(" \t") - b + 1);
-}
-
 std::vector<std::string> split_list(const std::string& text) {
     std::vector<std::string> items;
     std::stringstream in(text);
-    for (std::string item; std::getline(in, item, ',');) items.push_back(trim(item));
+    for (std::string item; std::getline(in, item, ',');) items.emplace_back(trim(item));
     if (!text.empty() && text.back() == ',') items.emplace_back();
     return items;
 }

@@ -190,8 +190,6 @@ struct Runtime::Impl {
         if (started) co_return true;
         if (!session.tls_error().empty())
             session.emit(session.event("tls_error", Severity::warning)
-                             .add("src_ip", session.peer_ip())
-                             .add("src_port", session.peer_port())
                              .add("dst_port", listener.info.port)
                              .add("error", session.tls_error()));
         co_return false;
@@ -210,10 +208,8 @@ struct Runtime::Impl {
                 } catch (const std::exception& e) {
                     // An emulator bug must never take the process down: record it and move on.
                     error = e.what();
-                    session.emit(session.event("session_error", Severity::error)
-                                     .add("src_ip", session.peer_ip())
-                                     .add("src_port", session.peer_port())
-                                     .add("error", e.what()));
+                    session.emit(
+                        session.event("session_error", Severity::error).add("error", e.what()));
                 }
             }
             session.finish_trace(error ? error->c_str() : nullptr);

@@ -59,6 +59,8 @@ Event ServiceContext::make_event(std::string event_type, Severity severity,
     e.severity = severity;
     e.src_ip = peer_ip;
     e.src_port = peer_port;
+    // Every service names the attacker the same way, first (the collector's first choice).
+    e.add("src_ip", peer_ip).add("src_port", peer_port);
     return e;
 }
 

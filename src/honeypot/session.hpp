@@ -56,7 +56,8 @@ struct ServiceContext {
     // come through here.
     std::string persona_value(std::string_view key) const;
 
-    // An event of this service about one attacker endpoint (time, decky, service filled).
+    // An event of this service about one attacker endpoint: time, decky, service, and the
+    // fields `src_ip` and `src_port` (every event of every service starts with them).
     Event make_event(std::string event_type, Severity severity, const std::string& peer_ip,
                      std::uint16_t peer_port) const;
     // Counts the event and publishes it; with tracing on, under a short `honeypot.event`
@@ -112,9 +113,9 @@ class Session {
     void close();
     bool open() const;
 
-    // An event for this session: time, decky, service, and the attacker's address filled
-    // in. Add fields, then emit(). With tracing on, emit() gives each event a short
-    // `honeypot.event` child span of the session's span and stores its context in
+    // An event for this session: time, decky, service, and the attacker's address
+    // (`src_ip`, `src_port`) filled in. Add fields, then emit(). With tracing on, emit() gives each
+    // event a short `honeypot.event` child span of the session's span and stores its context in
     // Event::trace, so the stored row and every later stage point back to the session.
     Event event(std::string event_type, Severity severity = Severity::info) const;
     void emit(Event event) const;

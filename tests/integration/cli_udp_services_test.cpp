@@ -115,7 +115,7 @@ TEST(CliUdp, TftpAndSnmpAnswerRealClientsAndLogTheirRequests) {
     EXPECT_THAT(joined(stored_fields(*repo, "service:tftp event:upload")),
                 HasSubstr(R"("filename":"payload.sh","size":"1300","sha256":")" + sha +
                           R"(","truncated":"False")"));
-    EXPECT_THAT(requests, HasSubstr(R"("src":"127.0.0.1")"));
+    EXPECT_THAT(requests, HasSubstr(R"("src_ip":"127.0.0.1")"));
     EXPECT_THAT(joined(stored_fields(*repo, "service:tftp event:unknown_opcode")),
                 HasSubstr(R"("opcode":"7")"));
     const auto gets = joined(stored_fields(*repo, "service:snmp event:get_request"));

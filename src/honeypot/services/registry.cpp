@@ -11,10 +11,9 @@
 namespace decnet::honeypot {
 
 std::span<const ServiceModule* const> service_modules() {
-    static const std::array<const ServiceModule*, 7> modules = {
+    static const std::array<const ServiceModule*, 6> modules = {
         &ftp_module(),     //
         &http_module(),    //
-        &https_module(),   //
         &redis_module(),   //
         &snmp_module(),    //
         &telnet_module(),  //

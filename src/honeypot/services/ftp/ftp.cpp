@@ -108,21 +108,17 @@ class FtpSession {
     explicit FtpSession(Session& s) : s_(s) {}
 
     awaitable<void> run() {
-        s_.emit(with_source(s_.event("connection")));
+        s_.emit(s_.event("connect"));
         bool ok = co_await reply("220 (vsFTPd 3.0.3)");
         while (ok) {
             auto line = co_await s_.read_line();
             if (!line) break;
             ok = co_await handle(*line);
         }
-        s_.emit(with_source(s_.event("disconnect")));
+        s_.emit(s_.event("disconnect"));
     }
 
   private:
-    Event with_source(Event e) const {
-        return std::move(e.add("src_ip", s_.peer_ip()).add("src_port", s_.peer_port()));
-    }
-
     // By value: a coroutine must own what it reads after its first suspension.
     awaitable<bool> reply(std::string text) { co_return co_await s_.write(text + "\r\n"); }
 
@@ -143,7 +139,7 @@ class FtpSession {
             user_ = arg;
             have_user_ = true;
             logged_in_ = false;
-            s_.emit(with_source(s_.event("user").add("username", arg)));
+            s_.emit(s_.event("user").add("username", arg));
             // Ternaries stay out of co_await expressions: GCC 12 destroys their
             // temporaries twice.
             const std::string text =
@@ -156,9 +152,7 @@ class FtpSession {
                 co_return co_await reply(
                     "503 Incorrect sequence of commands: USER required before PASS");
             // Every pair is a credential bounty; the next USER/PASS is logged again.
-            s_.emit(with_source(s_.event("auth_attempt", Severity::warning)
-                                    .add("username", user_)
-                                    .add("password", arg)));
+            s_.emit(s_.event("auth_attempt", Severity::warning).credential(user_, arg));
             logged_in_ = true;
             co_return co_await reply("230 Login successful.");
         }
@@ -261,7 +255,7 @@ class FtpSession {
                 verb);
         const BaitFile* file = nullptr;
         if (verb == "RETR") {
-            s_.emit(with_source(s_.event("download_attempt", Severity::warning).add("path", arg)));
+            s_.emit(s_.event("download_attempt", Severity::warning).add("path", arg));
             file = find_bait(arg);
             if (!file) {
                 passive_.reset();
@@ -290,11 +284,11 @@ class FtpSession {
 
     awaitable<bool> store(const std::shared_ptr<tcp::socket>& data, const std::string& path) {
         const Upload up = co_await receive(data);
-        auto e = with_source(s_.event("upload", Severity::warning)
-                                 .add("path", path)
-                                 .add("size", up.size)
-                                 .add("sha256", up.sha256)
-                                 .add("truncated", up.truncated));
+        auto e = s_.event("upload", Severity::warning)
+                     .add("path", path)
+                     .add("size", up.size)
+                     .add("sha256", up.sha256)
+                     .add("truncated", up.truncated);
         if (!up.artifact.empty()) e.add("artifact", up.artifact);
         s_.emit(std::move(e));
         {
@@ -371,7 +365,7 @@ awaitable<void> serve_ftp(Session& s) {
 }
 
 constexpr EventDecl kEvents[] = {
-    {"connection", "src_ip src_port", "a client connected"},
+    {"connect", "src_ip src_port", "a client connected"},
     {"user", "src_ip src_port username", "USER"},
     {"auth_attempt", "src_ip src_port username password", "PASS after USER: a credential"},
     {"download_attempt", "src_ip src_port path", "RETR"},

@@ -345,8 +345,6 @@ std::string answer(const Session& s, const RequestLine& line, int refuse, bool h
 
 awaitable<void> bad_request(Session& s, const std::string& error, std::string_view seen) {
     s.emit(s.event("bad_request", Severity::warning)
-               .add("remote_addr", s.peer_ip())
-               .add("src_port", s.peer_port())
                .add("error", error)
                .add("data", prefix(seen, kLoggedBody)));
     const std::string reply = error_response(
@@ -405,8 +403,6 @@ awaitable<void> serve_http(Session& s) {
                      .add("method", line.method)
                      .add("path", line.path)
                      .add("query", line.query)
-                     .add("remote_addr", s.peer_ip())
-                     .add("src_port", s.peer_port())
                      .add("dst_port", listening_port(s))  // 443: the request came over TLS
                      .add("headers", json_map(headers))
                      .add("body", prefix(body, kLoggedBody));
@@ -414,7 +410,7 @@ awaitable<void> serve_http(Session& s) {
     if (line.method == "POST" && refuse == 0 && type &&
         type->starts_with("application/x-www-form-urlencoded"))
         if (auto creds = find_credentials(parse_form(body)))
-            event.add("username", creds->first).add("password", creds->second);
+            event.credential(creds->first, creds->second);
     s.emit(std::move(event));
 
     // Built outside co_await: GCC 12 cannot keep initializer-list temporaries in a frame.
@@ -423,9 +419,9 @@ awaitable<void> serve_http(Session& s) {
 }
 
 constexpr EventDecl kEvents[] = {
-    {"request", "method path query remote_addr src_port dst_port headers body username? password?",
+    {"request", "src_ip src_port method path query dst_port headers body username? password?",
      "one request (logged before routing); a login form post carries the credential"},
-    {"bad_request", "remote_addr src_port error data",
+    {"bad_request", "src_ip src_port error data",
      "an unparseable or oversized request, answered with Apache's 400 page"},
 };
 
@@ -434,14 +430,6 @@ constexpr EventDecl kEvents[] = {
 const ServiceModule& http_module() {
     static const ServiceModule module{
         .slug = "http", .configure = &configure_http, .serve = &serve_http, .events = kEvents};
-    return module;
-}
-
-// https is the same server on its TLS port (the runtime terminates TLS with the decky's
-// certificate, or the persona's tls_cert/tls_key).
-const ServiceModule& https_module() {
-    static const ServiceModule module{
-        .slug = "https", .configure = &configure_http, .serve = &serve_http, .events = kEvents};
     return module;
 }
 

@@ -164,45 +164,41 @@ std::string answer(const Session& s, const std::string& verb,
 }
 
 awaitable<void> serve_redis(Session& s) {
-    s.emit(s.event("connect").add("src", s.peer_ip()).add("src_port", s.peer_port()));
+    s.emit(s.event("connect"));
     for (;;) {
         std::string error;
         auto args = co_await read_command(s, error);
         if (!args) {
             if (!error.empty())
-                s.emit(s.event("protocol_error", Severity::warning)
-                           .add("src", s.peer_ip())
-                           .add("error", error));
+                s.emit(s.event("protocol_error", Severity::warning).add("error", error));
             break;
         }
         if (args->empty()) continue;
         const std::string verb = upper((*args)[0]);
         std::vector<std::string> logged(args->begin(),
                                         args->begin() + std::min(args->size(), kLoggedArgs));
-        s.emit(s.event("command")
-                   .add("src", s.peer_ip())
-                   .add("cmd", verb)
-                   .add("args", json_list(logged)));
+        s.emit(s.event("command").add("cmd", verb).add("args", json_list(logged)));
         if (verb == "AUTH" && args->size() >= 2) {
             // AUTH <password> (Redis < 6) or AUTH <username> <password> (ACL form).
-            auto auth = s.event("auth").add("src", s.peer_ip());
+            auto auth = s.event("auth");
             if (args->size() >= 3)
-                auth.add("username", (*args)[1]).add("password", (*args)[2]);
+                auth.credential((*args)[1], (*args)[2]);
             else
-                auth.add("username", "default").add("password", (*args)[1]);
+                auth.credential("default", (*args)[1]);
             s.emit(std::move(auth));
         }
         if (!co_await s.write(answer(s, verb, *args)) || verb == "QUIT") break;
     }
-    s.emit(s.event("disconnect").add("src", s.peer_ip()));
+    s.emit(s.event("disconnect"));
 }
 
 constexpr EventDecl kEvents[] = {
-    {"connect", "src src_port", "a client connected"},
-    {"command", "src cmd args", "one command (verb upper-cased, first 8 arguments)"},
-    {"auth", "src username password", "AUTH, both the 1- and the 2-argument (ACL) form"},
-    {"protocol_error", "src error", "unparseable RESP; the session ends"},
-    {"disconnect", "src", "the session ended"},
+    {"connect", "src_ip src_port", "a client connected"},
+    {"command", "src_ip src_port cmd args", "one command (verb upper-cased, first 8 arguments)"},
+    {"auth", "src_ip src_port username password",
+     "AUTH, both the 1- and the 2-argument (ACL) form"},
+    {"protocol_error", "src_ip src_port error", "unparseable RESP; the session ends"},
+    {"disconnect", "src_ip src_port", "the session ended"},
 };
 
 }  // namespace

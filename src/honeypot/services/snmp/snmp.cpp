@@ -212,8 +212,6 @@ void serve_snmp(DatagramExchange& x) {
     const auto parsed = snmp::parse_request(x.payload());
     if (!parsed.request) {
         x.emit(x.event("parse_error", Severity::warning)
-                   .add("src", x.peer_ip())
-                   .add("src_port", x.peer_port())
                    .add("error", parsed.error)
                    .add("data", hex(x.payload(), 64)));
         return;
@@ -221,8 +219,6 @@ void serve_snmp(DatagramExchange& x) {
     const auto& req = *parsed.request;
     const bool set = req.pdu == snmp::PduType::set;
     x.emit(x.event(set ? "set_request" : "get_request", set ? Severity::warning : Severity::info)
-               .add("src", x.peer_ip())
-               .add("src_port", x.peer_port())
                .add("version", req.version)
                .add("community", req.community)
                .add("pdu", pdu_name(req.pdu))
@@ -240,11 +236,11 @@ void serve_snmp(DatagramExchange& x) {
 }
 
 constexpr EventDecl kEvents[] = {
-    {"get_request", "src src_port version community pdu oids",
+    {"get_request", "src_ip src_port version community pdu oids",
      "a Get/GetNext/GetBulk; the community string is a credential"},
-    {"set_request", "src src_port version community pdu oids",
+    {"set_request", "src_ip src_port version community pdu oids",
      "a Set, refused as on a read-only community"},
-    {"parse_error", "src src_port error data", "a datagram that is not SNMPv1/v2c"},
+    {"parse_error", "src_ip src_port error data", "a datagram that is not SNMPv1/v2c"},
 };
 
 }  // namespace

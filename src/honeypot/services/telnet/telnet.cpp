@@ -280,10 +280,7 @@ awaitable<bool> login(Session& s, LineEditor& in, const std::string& host) {
         if (!pass) co_return false;
         const bool ok = trim(*user) == "root" && *pass == password;
         s.emit(s.event("auth", ok ? Severity::warning : Severity::info)
-                   .add("src", s.peer_ip())
-                   .add("src_port", s.peer_port())
-                   .add("username", trim(*user))
-                   .add("password", *pass)
+                   .credential(trim(*user), *pass)
                    .add("status", ok ? "success" : "failed"));
         if (!co_await s.write("\r\n")) co_return false;
         if (ok) co_return true;
@@ -295,7 +292,7 @@ awaitable<bool> login(Session& s, LineEditor& in, const std::string& host) {
 }
 
 awaitable<void> serve_telnet(Session& s) {
-    s.emit(s.event("connect").add("src", s.peer_ip()).add("src_port", s.peer_port()));
+    s.emit(s.event("connect"));
     const std::string host = hostname_of(s);
     LineEditor in(s);
     const std::string prompt = "root@" + host + ":~# ";
@@ -306,7 +303,7 @@ awaitable<void> serve_telnet(Session& s) {
         auto line = co_await in.read_line(true);
         if (!line) break;
         const std::string cmd = trim(*line);
-        if (!cmd.empty()) s.emit(s.event("command").add("src", s.peer_ip()).add("cmd", cmd));
+        if (!cmd.empty()) s.emit(s.event("command").add("cmd", cmd));
         if (cmd == "exit" || cmd == "logout") {
             co_await s.write("logout\r\n");
             break;
@@ -314,14 +311,14 @@ awaitable<void> serve_telnet(Session& s) {
         const std::string answer = cmd.empty() ? prompt : run(cmd, host) + prompt;
         ok = co_await s.write(answer);  // no ternary inside co_await (GCC 12)
     }
-    s.emit(s.event("disconnect").add("src", s.peer_ip()).add("src_port", s.peer_port()));
+    s.emit(s.event("disconnect"));
 }
 
 constexpr EventDecl kEvents[] = {
-    {"connect", "src src_port", "a client connected"},
-    {"auth", "src src_port username password status", "one /bin/login attempt"},
-    {"command", "src cmd", "one shell command line"},
-    {"disconnect", "src src_port", "the session ended"},
+    {"connect", "src_ip src_port", "a client connected"},
+    {"auth", "src_ip src_port username password status", "one /bin/login attempt"},
+    {"command", "src_ip src_port cmd", "one shell command line"},
+    {"disconnect", "src_ip src_port", "the session ended"},
 };
 
 }  // namespace

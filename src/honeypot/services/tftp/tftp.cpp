@@ -174,8 +174,6 @@ bool continue_upload(DatagramExchange& x) {
         x.reply(too_big ? error_packet(3, "Disk full or allocation exceeded")
                         : packet(kAck, block, {}));
         x.emit(x.event("upload", Severity::warning)
-                   .add("src", x.peer_ip())
-                   .add("src_port", x.peer_port())
                    .add("filename", u.filename)
                    .add("size", u.size)
                    .add("sha256", sha256_hex(u.sha.get()))
@@ -189,8 +187,6 @@ bool continue_upload(DatagramExchange& x) {
 
 void malformed(DatagramExchange& x, std::string_view why) {
     x.emit(x.event("parse_error", Severity::warning)
-               .add("src", x.peer_ip())
-               .add("src_port", x.peer_port())
                .add("error", why)
                .add("data", hex(x.payload(), 32)));
 }
@@ -206,8 +202,6 @@ void serve_tftp(DatagramExchange& x) {
     if (opcode == kData && continue_upload(x)) return;
     if (opcode != kRrq && opcode != kWrq) {
         x.emit(x.event("unknown_opcode", Severity::warning)
-                   .add("src", x.peer_ip())
-                   .add("src_port", x.peer_port())
                    .add("opcode", opcode)
                    .add("data", hex(d, 32)));
         return;
@@ -251,8 +245,6 @@ void serve_tftp(DatagramExchange& x) {
         x.reply(error_packet(1, "File not found"));
     }
     auto event = x.event("request")
-                     .add("src", x.peer_ip())
-                     .add("src_port", x.peer_port())
                      .add("op", opcode == kRrq ? "RRQ" : "WRQ")
                      .add("filename", filename)
                      .add("mode", mode)
@@ -262,11 +254,11 @@ void serve_tftp(DatagramExchange& x) {
 }
 
 constexpr EventDecl kEvents[] = {
-    {"request", "src src_port op filename mode status options?",
+    {"request", "src_ip src_port op filename mode status options?",
      "a read (RRQ) or write (WRQ) request and how it was answered"},
-    {"upload", "src src_port filename size sha256 truncated", "a finished WRQ upload"},
-    {"unknown_opcode", "src src_port opcode data", "a datagram with an opcode TFTP lacks"},
-    {"parse_error", "src src_port error data", "a malformed request"},
+    {"upload", "src_ip src_port filename size sha256 truncated", "a finished WRQ upload"},
+    {"unknown_opcode", "src_ip src_port opcode data", "a datagram with an opcode TFTP lacks"},
+    {"parse_error", "src_ip src_port error data", "a malformed request"},
 };
 
 }  // namespace

@@ -45,7 +45,7 @@ TEST(FtpDialogue, GreetsAndCapturesEveryLogin) {
 
     const auto events = d.events();
     EXPECT_EQ(event_types(events),
-              (std::vector<std::string>{"connection", "user", "auth_attempt", "user",
+              (std::vector<std::string>{"connect", "user", "auth_attempt", "user",
                                         "auth_attempt", "disconnect"}));
     EXPECT_EQ(field(events[0], "src_ip"), "203.0.113.7");
     EXPECT_EQ(field(events[0], "src_port"), "40000");
@@ -138,7 +138,7 @@ TEST(FtpDialogue, BadInputIsAnsweredOrEndsTheSession) {
         EXPECT_EQ(d.expect_closed(), "");
         ASSERT_TRUE(d.wait_ended());
         EXPECT_EQ(d.close_reason(), "line_too_long");
-        EXPECT_EQ(event_types(d.events()), (std::vector<std::string>{"connection", "disconnect"}));
+        EXPECT_EQ(event_types(d.events()), (std::vector<std::string>{"connect", "disconnect"}));
     }
     {
         Dialogue d("ftp");
@@ -147,7 +147,7 @@ TEST(FtpDialogue, BadInputIsAnsweredOrEndsTheSession) {
         d.client().shutdown_send();
         EXPECT_EQ(d.expect_closed(), "");
         ASSERT_TRUE(d.wait_ended());
-        EXPECT_EQ(event_types(d.events()), (std::vector<std::string>{"connection", "disconnect"}));
+        EXPECT_EQ(event_types(d.events()), (std::vector<std::string>{"connect", "disconnect"}));
     }
 }
 

@@ -96,7 +96,7 @@ TEST(HttpDialogue, ByDefaultAnswersApachesForbiddenPageAndLogsTheRequest) {
     EXPECT_EQ(field(e, "method"), "GET");
     EXPECT_EQ(field(e, "path"), "/admin/login.php");
     EXPECT_EQ(field(e, "query"), "next=%2F");
-    EXPECT_EQ(field(e, "remote_addr"), "203.0.113.7");
+    EXPECT_EQ(field(e, "src_ip"), "203.0.113.7");
     EXPECT_EQ(field(e, "src_port"), "40000");
     EXPECT_EQ(field(e, "dst_port"), "80");
     EXPECT_EQ(field(e, "headers"), R"({"Host":"10.0.0.5","User-Agent":"sqlmap/1.7"})");
@@ -314,7 +314,7 @@ void expect_bad_request(const std::string& input, const std::string& error,
     const auto events = d.events();
     ASSERT_EQ(event_types(events), std::vector<std::string>{"bad_request"});
     EXPECT_EQ(field(events[0], "error"), error);
-    EXPECT_EQ(field(events[0], "remote_addr"), "203.0.113.7");
+    EXPECT_EQ(field(events[0], "src_ip"), "203.0.113.7");
     EXPECT_EQ(events[0].severity, Severity::warning);
 }
 

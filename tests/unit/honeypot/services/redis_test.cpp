@@ -37,7 +37,7 @@ TEST(RedisDialogue, AnswersRespAndInlineCommandsAndLogsEach) {
     EXPECT_EQ(event_types(events),
               (std::vector<std::string>{"connect", "command", "command", "command", "command",
                                         "command", "disconnect"}));
-    EXPECT_EQ(field(events[0], "src"), "203.0.113.7");
+    EXPECT_EQ(field(events[0], "src_ip"), "203.0.113.7");
     EXPECT_EQ(field(events[0], "src_port"), "40000");
     EXPECT_EQ(events[0].decky, "decky-01");
     EXPECT_EQ(events[0].service, "redis");
@@ -45,7 +45,7 @@ TEST(RedisDialogue, AnswersRespAndInlineCommandsAndLogsEach) {
     EXPECT_EQ(field(events[2], "cmd"), "PING");
     EXPECT_EQ(field(events[2], "args"), R"(["ping"])");
     EXPECT_EQ(field(events[3], "args"), R"(["GET","nosuchkey"])");
-    EXPECT_EQ(field(events[6], "src"), "203.0.113.7");
+    EXPECT_EQ(field(events[6], "src_ip"), "203.0.113.7");
     EXPECT_EQ(d.close_reason(), "peer_closed");
     EXPECT_EQ(d.counted(), events.size());
 }
@@ -66,7 +66,7 @@ TEST(RedisDialogue, CapturesAuthInBothForms) {
     ASSERT_EQ(auths.size(), 2u) << decnet::testing::describe(events);
     EXPECT_EQ(field(auths[0], "username"), "default");
     EXPECT_EQ(field(auths[0], "password"), "hunter");
-    EXPECT_EQ(field(auths[0], "src"), "203.0.113.7");
+    EXPECT_EQ(field(auths[0], "src_ip"), "203.0.113.7");
     EXPECT_EQ(field(auths[1], "username"), "alice");
     EXPECT_EQ(field(auths[1], "password"), "w0nd r\r\nl");  // bulk strings are binary-safe
 }
@@ -128,7 +128,7 @@ void expect_refused(const std::string& frame, const std::string& error, bool hal
               (std::vector<std::string>{"connect", "protocol_error", "disconnect"}));
     const auto& e = decnet::testing::first_event(events, "protocol_error");
     EXPECT_EQ(field(e, "error"), error);
-    EXPECT_EQ(field(e, "src"), "203.0.113.7");
+    EXPECT_EQ(field(e, "src_ip"), "203.0.113.7");
     EXPECT_EQ(e.severity, Severity::warning);
 }
 

@@ -208,7 +208,7 @@ TEST(SnmpDialogue, GetAnswersTheSystemGroupAndCapturesTheCommunity) {
     const auto& e = r.events[0];
     EXPECT_EQ(e.service, "snmp");
     EXPECT_EQ(e.severity, Severity::info);
-    EXPECT_EQ(field(e, "src"), "203.0.113.7");
+    EXPECT_EQ(field(e, "src_ip"), "203.0.113.7");
     EXPECT_EQ(field(e, "src_port"), "40000");
     EXPECT_EQ(field(e, "version"), "1");
     EXPECT_EQ(field(e, "community"), "s3cr3t");
@@ -335,7 +335,7 @@ void expect_parse_error(const std::string& datagram, const std::string& error) {
     EXPECT_TRUE(r.replies.empty());
     ASSERT_EQ(event_types(r.events), std::vector<std::string>{"parse_error"});
     EXPECT_EQ(field(r.events[0], "error"), error);
-    EXPECT_EQ(field(r.events[0], "src"), "203.0.113.7");
+    EXPECT_EQ(field(r.events[0], "src_ip"), "203.0.113.7");
     EXPECT_EQ(r.events[0].severity, Severity::warning);
     EXPECT_EQ(field(r.events[0], "data"),
               to_hex({reinterpret_cast<const std::uint8_t*>(datagram.data()),

