@@ -21,13 +21,20 @@ const std::vector<PersonaKey> kHttpPersona = {
     {"extra_headers", "EXTRA_HEADERS", "{}"},
     {"custom_body", "CUSTOM_BODY", ""},
     {"files", "FILES_DIR", ""},
+    // The certificate of its TLS port (443) when not the decky's own (docs/CONFIG.md).
+    {"tls_cert", "TLS_CERT", ""},
+    {"tls_key", "TLS_KEY", ""},
+    {"tls_cn", "TLS_CN", ""},
 };
 
+// https: the reference's container defaults for its certificate files (compose export).
 std::vector<PersonaKey> https_persona() {
     auto keys = kHttpPersona;
-    keys.push_back({"tls_cert", "TLS_CERT", "/opt/tls/cert.pem"});
-    keys.push_back({"tls_key", "TLS_KEY", "/opt/tls/key.pem"});
-    keys.push_back({"tls_cn", "TLS_CN", "{node}"});
+    for (auto& key : keys) {
+        if (key.key == "tls_cert") key.default_value = "/opt/tls/cert.pem";
+        if (key.key == "tls_key") key.default_value = "/opt/tls/key.pem";
+        if (key.key == "tls_cn") key.default_value = "{node}";
+    }
     return keys;
 }
 
@@ -45,7 +52,7 @@ const std::vector<ServiceInfo> kServices = {
      {},
      {.base_image = "honeynet/conpot:latest", .env = {{"CONPOT_TEMPLATE", "default"}}}},
     {"docker_api",
-     {{2375, tcp}, {2376, tcp}},
+     {{2375, tcp}, {2376, tcp, true}},
      "Docker Engine API that records container and exec reconnaissance",
      {}},
     {"elasticsearch",
@@ -58,10 +65,10 @@ const std::vector<ServiceInfo> kServices = {
      "Web server with persona pages; logs requests and captures login forms",
      kHttpPersona},
     {"https", {{443, tcp, true}}, "TLS web server with the same persona as http", https_persona()},
-    {"imap", {{143, tcp}, {993, tcp}}, "IMAP4rev1 mailbox with bait mail", {}},
-    {"k8s", {{6443, tcp}, {8080, tcp}}, "Kubernetes API server answering cluster recon", {}},
+    {"imap", {{143, tcp}, {993, tcp, true}}, "IMAP4rev1 mailbox with bait mail", {}},
+    {"k8s", {{6443, tcp, true}, {8080, tcp}}, "Kubernetes API server answering cluster recon", {}},
     {"ldap",
-     {{389, tcp}, {636, tcp}},
+     {{389, tcp}, {636, tcp, true}},
      "LDAP directory capturing simple binds",
      {},
      false,
@@ -75,7 +82,7 @@ const std::vector<ServiceInfo> kServices = {
      {{3306, tcp}},
      "MySQL server handshake capturing logins",
      {{"version", "MYSQL_VERSION", "5.7.38-log"}}},
-    {"pop3", {{110, tcp}, {995, tcp}}, "POP3 mailbox with bait mail", {}},
+    {"pop3", {{110, tcp}, {995, tcp, true}}, "POP3 mailbox with bait mail", {}},
     {"postgres", {{5432, tcp}}, "PostgreSQL server capturing user, database and password", {}},
     {"rdp", {{3389, tcp}}, "Remote Desktop (RDP) endpoint logging connection attempts", {}},
     {"redis",

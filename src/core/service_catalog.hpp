@@ -16,7 +16,9 @@ std::string_view to_string(Transport t);
 struct ServicePort {
     std::uint16_t port;
     Transport transport;
-    bool tls = false;  // the runtime terminates TLS before the emulator sees the bytes
+    // Implicit TLS (443, 636, 993, 995, 2376, 6443): the runtime starts TLS with the decky's
+    // certificate (Session::start_tls) before the emulator sees the bytes.
+    bool tls = false;
 };
 
 // A persona setting from an INI [decky.service] subsection, with the environment

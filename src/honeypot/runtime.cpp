@@ -23,8 +23,8 @@
 #include "honeypot/live_sessions.hpp"
 #include "honeypot/services/registry.hpp"
 #include "honeypot/session.hpp"
-#include "honeypot/tls_termination.hpp"
 #include "honeypot/udp_listener.hpp"
+#include "honeypot/world/certificates.hpp"
 #include "honeypot/world/decky_world.hpp"
 #include "telemetry/metrics.hpp"
 
@@ -79,9 +79,10 @@ struct Listener {
     ServiceContext context;
     StreamHandler handler = nullptr;
     std::shared_ptr<const ServiceSettings> settings;  // context.settings points into it
-    bool tls = false;  // the port speaks TLS: terminate it before the handler runs
+    bool tls = false;  // the port speaks TLS: start it before the handler runs
     std::shared_ptr<DeckyCounters> counters;
     std::shared_ptr<const DeckyWorld> world;                // context.world points into it
+    std::shared_ptr<TlsIdentity> tls_identity;              // context.tls; null: the decky's
     std::vector<std::unique_ptr<tcp::acceptor>> acceptors;  // [i] runs on io_contexts[i]
     telemetry::metrics::Gauge* active_sessions = nullptr;   // looked up once, lives forever
     std::shared_ptr<UdpListener> udp;  // a UDP port: its socket and loop, no acceptors
@@ -111,8 +112,6 @@ asio::awaitable<void> heartbeat() {
 
 // How long a live change waits for a listener's threads to close it.
 constexpr auto kCloseTimeout = std::chrono::seconds(5);
-// A TLS client that neither finishes nor abandons its handshake is dropped after this.
-constexpr auto kMaxHandshakeTime = std::chrono::seconds(15);
 
 }  // namespace
 
@@ -168,47 +167,36 @@ struct Runtime::Impl {
         destroy_acceptors();
     }
 
-    // TLS ports: the emulator gets the plaintext side; nullopt when the handshake failed
-    // (reported as a `tls_error` event: plain HTTP on 443 is a scanner's habit worth seeing).
-    asio::awaitable<std::optional<tcp::socket>> terminate_tls(const Listener& listener,
-                                                              tcp::socket socket,
-                                                              const tcp::endpoint& peer) {
-        TlsAccepted accepted;
-        try {
-            auto context = tls_server_context(listener.info.decky, listener.context.hostname,
-                                              listener.persona);
-            accepted = co_await accept_tls(std::move(socket), std::move(context),
-                                           std::min<std::chrono::steady_clock::duration>(
-                                               limits.idle_timeout, kMaxHandshakeTime));
-        } catch (const std::exception& e) {
-            accepted.error = e.what();
-        }
-        if (accepted.plain) co_return std::move(accepted.plain);
-        // A connect-and-close (port scan) is not an error, like an empty plain connection.
-        if (accepted.raw && !accepted.silent) {
-            Session failed(std::move(*accepted.raw), peer, listener.context, limits);
-            failed.emit(failed.event("tls_error", Severity::warning)
-                            .add("dst_port", listener.info.port)
-                            .add("error", accepted.error));
-            failed.close();
-        }
-        co_return std::nullopt;
+    // TLS ports: the handshake on the session itself, so the emulator reads plaintext and
+    // local_ip() is the decky's. A failure is a `tls_error` event (plain HTTP on 443 is a
+    // scanner's habit worth seeing); a connect-and-close (port scan) is not an error, like
+    // an empty plain connection.
+    asio::awaitable<bool> start_implicit_tls(const Listener& listener, Session& session) {
+        const bool started = co_await session.start_tls();
+        if (started) co_return true;
+        if (!session.tls_error().empty())
+            session.emit(session.event("tls_error", Severity::warning)
+                             .add("dst_port", listener.info.port)
+                             .add("error", session.tls_error()));
+        co_return false;
     }
 
     asio::awaitable<void> run_session(std::shared_ptr<Listener> listener, tcp::socket socket,
                                       tcp::endpoint peer, std::shared_ptr<LiveSession> live) {
-        std::optional<tcp::socket> stream(std::move(socket));
-        if (listener->tls) stream = co_await terminate_tls(*listener, std::move(*stream), peer);
-        if (stream) {
-            Session session(std::move(*stream), peer, listener->context, limits, live.get());
+        {
+            Session session(std::move(socket), peer, listener->context, limits, live.get());
+            bool ready = true;
+            if (listener->tls) ready = co_await start_implicit_tls(*listener, session);
             std::optional<std::string> error;
-            try {
-                co_await listener->handler(session);
-            } catch (const std::exception& e) {
-                // An emulator bug must never take the process down: record it and move on.
-                error = e.what();
-                session.emit(
-                    session.event("session_error", Severity::error).add("error", e.what()));
+            if (ready) {
+                try {
+                    co_await listener->handler(session);
+                } catch (const std::exception& e) {
+                    // An emulator bug must never take the process down: record it and move on.
+                    error = e.what();
+                    session.emit(
+                        session.event("session_error", Severity::error).add("error", e.what()));
+                }
             }
             session.finish_trace(error ? error->c_str() : nullptr);
             session.close();
@@ -289,7 +277,8 @@ struct Runtime::Impl {
     std::shared_ptr<Listener> bind_listener(const DeckyConfig& decky, const DeckyEntry& entry,
                                             const std::string& slug, const ServicePort& port,
                                             const ServiceModule& module,
-                                            std::shared_ptr<const ServiceSettings> settings) {
+                                            std::shared_ptr<const ServiceSettings> settings,
+                                            std::shared_ptr<TlsIdentity> tls_identity) {
         auto listener = std::make_shared<Listener>();
         std::erase_if(all_listeners, [](const auto& l) { return l.expired(); });
         all_listeners.push_back(listener);
@@ -307,6 +296,7 @@ struct Runtime::Impl {
         listener->counters = entry.counters;
         listener->active_sessions = &service_sessions_active().with({decky.name, slug});
         listener->world = entry.world;
+        listener->tls_identity = std::move(tls_identity);
         listener->context = {decky.name,
                              decky.hostname,
                              slug,
@@ -316,6 +306,7 @@ struct Runtime::Impl {
                              &entry.counters->events,
                              entry.world.get()};
         listener->context.settings = listener->settings.get();
+        listener->context.tls = listener->tls_identity.get();
 
         if (socket_opener) {
             adopt_opened_socket(*listener, decky, port.port);
@@ -390,12 +381,17 @@ struct Runtime::Impl {
             // Parsed once per decky and service (a bad persona throws ConfigError here, before
             // anything of this decky is bound), shared by its ports and sessions.
             const auto settings = configure_service(*module, decky);
+            // One certificate per service when its persona names one (all its ports share it).
+            std::shared_ptr<TlsIdentity> service_tls;
+            if (const auto it = decky.service_config.find(slug); it != decky.service_config.end())
+                service_tls = persona_tls(*entry.world, slug, it->second);
             for (const auto& port : info->ports) {
                 const bool udp = port.transport == Transport::udp;
                 if (udp ? !module->datagram : !module->serve) continue;
                 // On a throw, `bound` goes out of scope and its acceptors close.
-                bound.push_back(udp ? bind_udp_listener(decky, entry, slug, port, *module, settings)
-                                    : bind_listener(decky, entry, slug, port, *module, settings));
+                bound.push_back(
+                    udp ? bind_udp_listener(decky, entry, slug, port, *module, settings)
+                        : bind_listener(decky, entry, slug, port, *module, settings, service_tls));
                 report.listening.push_back(bound.back()->info);
             }
         }

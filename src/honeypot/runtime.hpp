@@ -1,7 +1,7 @@
 // Runtime: the deckies' sockets and sessions in one process. One io_context run by one
 // thread per core; a listener per decky per service port; a coroutine per session. Protocol
-// emulators come from the service modules (services/registry); events go to the EventBus. Deckies can be added,
-// removed and given other services while it runs, without touching other deckies.
+// emulators come from the service modules (services/registry); events go to the EventBus. Deckies
+// can be added, removed and given other services while it runs, without touching other deckies.
 #pragma once
 
 #include <cstdint>

@@ -1,16 +1,40 @@
-// Session I/O with deadlines and byte limits, and event construction.
+// Session I/O with deadlines and byte limits, plain or over TLS (start_tls), and event
+// construction.
 #include "honeypot/session.hpp"
 
+#include <openssl/ssl.h>
+
 #include <boost/asio/redirect_error.hpp>
+#include <boost/asio/ssl.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
 
 #include "core/service_catalog.hpp"
 #include "events/event_bus.hpp"
 #include "honeypot/live_sessions.hpp"
+#include "honeypot/world/certificates.hpp"
+#include "honeypot/world/decky_world.hpp"
 
 namespace decnet::honeypot {
 namespace asio = boost::asio;
+namespace ssl = asio::ssl;
+
+namespace {
+// A TLS client that neither finishes nor abandons its handshake is dropped after this.
+constexpr auto kMaxHandshakeTime = std::chrono::seconds(15);
+// How often a handshake waiting for its decky's first certificate looks again.
+constexpr auto kCertificatePoll = std::chrono::milliseconds(20);
+}  // namespace
+
+// The TLS layer over the session's own socket, which stays the session's (local_ip(),
+// cancel() and close() keep working on it).
+struct Session::Tls {
+    std::shared_ptr<ssl::context> context;  // outlives the stream that uses it
+    ssl::stream<asio::ip::tcp::socket&> stream;
+
+    Tls(asio::ip::tcp::socket& socket, std::shared_ptr<ssl::context> c)
+        : context(std::move(c)), stream(socket, *context) {}
+};
 
 std::string ServiceContext::persona_value(std::string_view key) const {
     if (persona) {
@@ -100,8 +124,8 @@ void Session::finish_trace(const char* error) {
 std::string Session::local_ip() const {
     boost::system::error_code ec;
     const auto local = socket_.local_endpoint(ec);
-    // TLS termination hands emulators an AF_UNIX socket: it has no address, and asio would
-    // read its sockaddr as "::" (a passive listener there would be on every interface).
+    // An AF_UNIX socket (the dialogue tests' socketpair) has no address, and asio would read
+    // its sockaddr as "::" (a passive listener there would be on every interface).
     const auto family = local.data()->sa_family;
     if (ec || (family != AF_INET && family != AF_INET6)) return {};
     return local.address().to_string();
@@ -149,8 +173,13 @@ asio::awaitable<bool> Session::fill() {
     char chunk[4096];
     const std::size_t room = std::min<std::size_t>(sizeof chunk, limits_.max_bytes_in - bytes_in_);
     boost::system::error_code ec;
-    const auto n = co_await socket_.async_read_some(asio::buffer(chunk, room),
-                                                    asio::redirect_error(asio::use_awaitable, ec));
+    std::size_t n = 0;
+    if (tls_)
+        n = co_await tls_->stream.async_read_some(asio::buffer(chunk, room),
+                                                  asio::redirect_error(asio::use_awaitable, ec));
+    else
+        n = co_await socket_.async_read_some(asio::buffer(chunk, room),
+                                             asio::redirect_error(asio::use_awaitable, ec));
     timer.cancel();
     if (ec || n == 0) {
         failed_ = true;
@@ -161,7 +190,10 @@ asio::awaitable<bool> Session::fill() {
                 close_reason_ = std::chrono::steady_clock::now() >= deadline_ ? "session_timeout"
                                                                               : "idle_timeout";
             else
-                close_reason_ = ec && ec != asio::error::eof ? "read_error" : "peer_closed";
+                // A TLS peer that closes without close_notify reads as stream_truncated.
+                close_reason_ = ec && ec != asio::error::eof && ec != ssl::error::stream_truncated
+                                    ? "read_error"
+                                    : "peer_closed";
         }
         peer_gone_ = ec != asio::error::operation_aborted;
         co_return false;
@@ -206,12 +238,107 @@ asio::awaitable<std::optional<std::string>> Session::read_some() {
 }
 
 asio::awaitable<bool> Session::write(std::string_view data) {
-    if (!socket_.is_open()) co_return false;
+    if (!socket_.is_open() || (tls_ && !tls_ready_)) co_return false;
     boost::system::error_code ec;
-    co_await asio::async_write(socket_, asio::buffer(data.data(), data.size()),
-                               asio::redirect_error(asio::use_awaitable, ec));
+    if (tls_)
+        co_await asio::async_write(tls_->stream, asio::buffer(data.data(), data.size()),
+                                   asio::redirect_error(asio::use_awaitable, ec));
+    else
+        co_await asio::async_write(socket_, asio::buffer(data.data(), data.size()),
+                                   asio::redirect_error(asio::use_awaitable, ec));
     if (ec) failed_ = true;
     co_return !ec;
+}
+
+asio::awaitable<bool> Session::start_tls() {
+    if (tls_ || failed_ || !socket_.is_open()) {
+        tls_error_ = tls_ ? "TLS already started" : "connection closed";
+        co_return false;
+    }
+    // Whatever the client pipelined before seeing our go-ahead is not part of the TLS
+    // session: never answer it (Postfix does the same).
+    discarded_before_tls_ += buffer_.size();
+    buffer_.clear();
+    const auto now = std::chrono::steady_clock::now();
+    if (now >= deadline_) {
+        failed_ = true;
+        close_reason_ = "session_timeout";
+        co_return false;
+    }
+    TlsIdentity* identity = context_.tls;
+    if (!identity && context_.world) identity = context_.world->tls.get();
+    const auto handshake_deadline =
+        now + std::min<std::chrono::steady_clock::duration>(
+                  {limits_.idle_timeout, kMaxHandshakeTime, deadline_ - now});
+    // A decky's first TLS connection waits for its certificate, made on the certificate
+    // thread (an RSA key here would stall every session of this I/O thread).
+    std::shared_ptr<ssl::context> context;
+    std::string error = identity ? "" : "no TLS certificate for this service";
+    while (identity) {
+        context = identity->poll(error);
+        if (context || !error.empty()) break;
+        if (std::chrono::steady_clock::now() >= handshake_deadline) {
+            error = "certificate not ready";
+            break;
+        }
+        asio::steady_timer wait(socket_.get_executor(), kCertificatePoll);
+        boost::system::error_code ignored;
+        co_await wait.async_wait(asio::redirect_error(asio::use_awaitable, ignored));
+    }
+    if (!context) {
+        failed_ = true;
+        tls_error_ = error;
+        close_reason_ = "tls_handshake_failed";
+        co_return false;
+    }
+    try {
+        tls_ = std::make_unique<Tls>(socket_, std::move(context));
+    } catch (const std::exception& e) {  // SSL_new failed: this session ends, not the process
+        failed_ = true;
+        tls_error_ = e.what();
+        close_reason_ = "tls_handshake_failed";
+        co_return false;
+    }
+    // A silent client must not hold the handshake forever. The handler touches the session
+    // only while the handshake is pending (it may run after this frame and the session are
+    // gone): 0 handshaking, 1 done, 2 timed out.
+    asio::steady_timer timer(socket_.get_executor());
+    timer.expires_at(handshake_deadline);
+    auto phase = std::make_shared<int>(0);
+    timer.async_wait([this, phase](const boost::system::error_code& ec) {
+        if (ec || *phase != 0) return;
+        *phase = 2;
+        boost::system::error_code ignored;
+        socket_.cancel(ignored);
+    });
+    boost::system::error_code ec;
+    co_await tls_->stream.async_handshake(ssl::stream_base::server,
+                                          asio::redirect_error(asio::use_awaitable, ec));
+    const bool timed_out = *phase == 2;
+    *phase = 1;
+    timer.cancel();
+    if (ec) {
+        failed_ = true;
+        if (timed_out) {
+            tls_error_ = "handshake timed out";
+            close_reason_ = "tls_handshake_timeout";
+        } else if (ec == asio::error::eof || ec == ssl::error::stream_truncated) {
+            // Connected and closed without a word: a connect scan, not a TLS error.
+            peer_gone_ = true;
+            close_reason_ = "peer_closed";
+        } else {
+            tls_error_ = ec.message();
+            close_reason_ = "tls_handshake_failed";
+        }
+        co_return false;
+    }
+    tls_ready_ = true;
+    if (span_.recording()) span_.set_attribute("tls_version", tls_version());
+    co_return true;
+}
+
+std::string Session::tls_version() const {
+    return tls_ready_ ? SSL_get_version(tls_->stream.native_handle()) : "";
 }
 
 Event Session::event(std::string event_type, Severity severity) const {

@@ -9,6 +9,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -28,6 +29,7 @@ struct DeckyWorld;
 class ArtifactStore;
 struct ServiceSettings;
 class LiveSession;
+class TlsIdentity;
 
 // What a service knows about where it runs.
 struct ServiceContext {
@@ -41,6 +43,8 @@ struct ServiceContext {
     const DeckyWorld* world = nullptr;             // the decky's fake host (identity, files, TLS)
     ArtifactStore* artifacts = nullptr;            // where captured payloads go; null: not kept
     const ServiceSettings* settings = nullptr;     // the module's typed persona (module.hpp)
+    // This service's own certificate (persona tls_cert/tls_key/tls_cn); null: the decky's.
+    TlsIdentity* tls = nullptr;
 
     // The module's settings as its own type (what its `configure` returned).
     template <class T>
@@ -77,7 +81,8 @@ class Session {
     const ServiceContext& context() const { return context_; }
     const std::string& peer_ip() const { return peer_ip_; }
     std::uint16_t peer_port() const { return peer_port_; }
-    // The decky address the attacker reached (FTP's passive listener binds beside it).
+    // The decky address the attacker reached (FTP's passive listener binds beside it); the
+    // same on a TLS session.
     std::string local_ip() const;
     // Where this session's I/O runs: protocol timers and side channels (FTP data) use it.
     boost::asio::any_io_executor executor() { return socket_.get_executor(); }
@@ -92,6 +97,23 @@ class Session {
     boost::asio::awaitable<std::optional<std::string>> read_some();
     // False when the peer is gone.
     boost::asio::awaitable<bool> write(std::string_view data);
+
+    // TLS from here on (STARTTLS, or an implicit-TLS port before its first byte): the server
+    // handshake on the live connection with the service's certificate (the decky's unless the
+    // persona names one), within min(idle timeout, 15 s). Bytes the client sent before the
+    // handshake are discarded, never read as if they came over TLS (a command injected behind
+    // STARTTLS, CVE-2011-0411). Then read_line/read_exact/read_some/write go through TLS.
+    // False when the handshake failed, timed out or TLS is already on: the session should
+    // end (tls_error() says why).
+    boost::asio::awaitable<bool> start_tls();
+    bool tls_active() const { return tls_ != nullptr && tls_ready_; }
+    // Why start_tls() failed; "" when it did not, or when the peer just closed (a connect
+    // scan, not worth a `tls_error` event).
+    const std::string& tls_error() const { return tls_error_; }
+    // "TLSv1.3" once start_tls() succeeded.
+    std::string tls_version() const;
+    // Plaintext bytes start_tls() threw away (pipelined after STARTTLS).
+    std::size_t discarded_before_tls() const { return discarded_before_tls_; }
     void close();
     bool open() const;
     // Ends the session from the runtime (its source needed the room): the pending read
@@ -107,7 +129,8 @@ class Session {
 
     std::uint64_t bytes_in() const { return bytes_in_; }
     // Why reading stopped ("peer_closed", "idle_timeout", "session_timeout",
-    // "bytes_limit", "line_too_long", "read_error", "evicted"), or "" while the peer is still
+    // "bytes_limit", "line_too_long", "read_error", "evicted", "tls_handshake_timeout",
+    // "tls_handshake_failed"), or "" while the peer is still
     // readable. Recorded on the session span when it ends.
     const char* close_reason() const { return close_reason_; }
     // Ends the session span (attributes bytes_in, close reason; status error with
@@ -115,9 +138,14 @@ class Session {
     void finish_trace(const char* error = nullptr);
 
   private:
+    struct Tls;                           // the TLS stream over socket_ (session.cpp)
     boost::asio::awaitable<bool> fill();  // read more into buffer_, honouring limits
 
     boost::asio::ip::tcp::socket socket_;
+    std::unique_ptr<Tls> tls_;  // null while plain
+    bool tls_ready_ = false;
+    std::string tls_error_;
+    std::size_t discarded_before_tls_ = 0;
     const ServiceContext& context_;
     const SessionLimits& limits_;
     std::string peer_ip_;

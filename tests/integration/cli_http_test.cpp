@@ -1,7 +1,8 @@
 // `decnet up` with the http emulator, driven by the real curl and nc: the default persona
 // page, HEAD, 405, a WordPress-style login post that becomes a credential bounty, garbage and
 // oversized heads that get a 400 without taking the process down, an INI persona, TLS on
-// 443 and the `files` persona. Subnets 127.94/95/132.x belong to this file.
+// 443, the decky's certificate kept across restarts, and the `files` persona. Subnets
+// 127.94/95/132/151.x belong to this file.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
@@ -234,6 +235,50 @@ TEST(CliHttp, TlsOn443AndFilesPersona) {
     const auto bounties = repo->bounties(credentials, 10, 0);
     ASSERT_EQ(bounties.size(), 1u);
     EXPECT_EQ(bounties[0].payload, R"({"username":"root","password":"t0ps3cret"})");
+}
+
+// The decky's certificate is made once and kept in the state directory: a second `decnet
+// up` on the same directory (same seed, so the same decky) serves the very same one.
+TEST(CliHttp, CertificateKeptAcrossRestarts) {
+    const auto dir = make_temp_dir();
+    const std::vector<std::string> args = {
+        DECNET_BINARY,    "up",   "--no-api",    "-n",          "1",
+        "--services",     "http", "--seed",      "7",           "--subnet",
+        "127.151.0.0/24", "--db", dir + "/c.db", "--state-dir", dir};
+    const std::string served =
+        "echo | timeout 10 openssl s_client -connect 127.151.0.1:443 2>/dev/null | "
+        "openssl x509 -noout -subject -issuer -dates -fingerprint -sha256";
+    std::string first, hostname;
+    {
+        BackgroundProcess up(args, dir);
+        ASSERT_THAT(up.wait_for_output("decnet is up"), HasSubstr("decnet is up")) << up.err();
+        hostname =
+            capture("sed -n 's/.*\"hostname\": \"\\(.*\\)\",/\\1/p' " + dir + "/decnet-state.json");
+        EXPECT_EQ(capture("curl -sk -o /dev/null -w '%{http_code}' --max-time 10 "
+                          "https://127.151.0.1/"),
+                  "403");
+        first = capture(served);
+        EXPECT_EQ(up.stop(), 0) << up.err();
+    }
+    ASSERT_FALSE(hostname.empty());
+    hostname.pop_back();
+    EXPECT_THAT(first, HasSubstr("subject=CN = " + hostname + "\n"));
+    EXPECT_THAT(first, HasSubstr("issuer=CN = " + hostname + "\n"));  // snakeoil: self-signed
+    // Kept as PEM in <state dir>/deckies/<decky>/tls, the key readable by us only.
+    EXPECT_EQ(capture("openssl x509 -noout -subject -issuer -dates -fingerprint -sha256 -in " +
+                      dir + "/deckies/*/tls/server.crt"),
+              first);
+    EXPECT_EQ(capture("stat -c %a " + dir + "/deckies/*/tls/server.key"), "600\n");
+    // Issued months ago, not a second ago: notBefore is not today.
+    const auto today = capture("date -u '+%b %e'");
+    EXPECT_THAT(first, Not(HasSubstr("notBefore=" + today.substr(0, today.size() - 1) + " ")));
+
+    BackgroundProcess again(args, dir);
+    ASSERT_THAT(again.wait_for_output("decnet is up"), HasSubstr("decnet is up")) << again.err();
+    EXPECT_EQ(capture(served), first);
+    EXPECT_EQ(capture("curl -sk -o /dev/null -w '%{http_code}' --max-time 10 https://127.151.0.1/"),
+              "403");
+    EXPECT_EQ(again.stop(), 0) << again.err();
 }
 
 }  // namespace

@@ -39,6 +39,7 @@
 #include "honeypot/services/registry.hpp"
 #include "honeypot/session.hpp"
 #include "honeypot/session_limits.hpp"
+#include "honeypot/world/decky_world.hpp"
 
 namespace decnet::testing {
 
@@ -95,6 +96,12 @@ class ServiceBench {
         context_.persona = &persona_;
         context_.bus = &bus_;
         context_.events = &counted_;
+        // The decky's world (its TLS identity for start_tls(), kept in memory only).
+        DeckyConfig host;
+        host.name = context_.decky;
+        host.hostname = context_.hostname;
+        world_ = honeypot::make_decky_world(host, "");
+        context_.world = world_.get();
         // The module's typed persona, parsed as `deploy` would (a bad one throws here).
         module_ = honeypot::find_module(context_.service);
         if (module_) {
@@ -135,6 +142,7 @@ class ServiceBench {
     honeypot::ServiceContext context_;
     const honeypot::ServiceModule* module_ = nullptr;
     std::shared_ptr<const honeypot::ServiceSettings> settings_;
+    std::shared_ptr<const honeypot::DeckyWorld> world_;
     std::vector<Event> collected_;
 };
 
@@ -361,7 +369,7 @@ class Dialogue {
             int fds[2];
             if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, fds) != 0)
                 throw std::runtime_error("socketpair failed");
-            // As TLS termination does: a Session reads and writes an AF_UNIX end the same.
+            // A Session reads and writes an AF_UNIX end like a TCP one (local_ip() is empty).
             server.assign(tcp::v4(), fds[0]);
             client_ = Client(fds[1]);
         }

@@ -113,7 +113,7 @@ std::shared_ptr<const ServiceSettings> configure_service(const ServiceModule& mo
     }
 }
 
-void check_personas(const DeckyConfig& decky) {
+void check_persona_keys(const DeckyConfig& decky) {
     for (const auto& [slug, origins] : decky.persona_origins) {
         const auto* info = find_service(slug);
         if (!info) continue;
@@ -129,12 +129,23 @@ void check_personas(const DeckyConfig& decky) {
                        ")");
         }
     }
+}
+
+void check_personas(const DeckyConfig& decky) {
+    check_persona_keys(decky);
     for (const auto& slug : decky.services)
         if (const auto* module = find_module(slug)) configure_service(*module, decky);
 }
 
 void check_personas(const DeploymentConfig& config) {
-    for (const auto& decky : config.deckies) check_personas(decky);
+    for (const auto& decky : config.deckies) {
+        // Docker mode runs the reference's images, which read the values themselves (a
+        // `files` directory is relative to the INI there): only the keys are checked.
+        if (config.mode == DeployMode::docker)
+            check_persona_keys(decky);
+        else
+            check_personas(decky);
+    }
 }
 
 }  // namespace decnet::honeypot

@@ -35,6 +35,8 @@ std::string undeclared(const ServiceModule& module, const Event& event);
 // decky, the service and the key, at the INI file and line when known.
 void check_personas(const DeploymentConfig& config);
 void check_personas(const DeckyConfig& decky);
+// Only the keys (no module parses the values): for docker mode's reference images.
+void check_persona_keys(const DeckyConfig& decky);
 
 // The settings of `slug` on `decky` (nullptr when the module has none); throws as above.
 std::shared_ptr<const ServiceSettings> configure_service(const ServiceModule& module,

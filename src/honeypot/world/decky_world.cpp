@@ -3,6 +3,7 @@
 
 #include <ctime>
 
+#include "honeypot/world/certificates.hpp"
 #include "honeypot/world/distro_files.hpp"
 #include "honeypot/world/fake_filesystem.hpp"
 #include "honeypot/world/fs_overrides.hpp"
@@ -10,6 +11,27 @@
 #include "honeypot/world/windows_tree.hpp"
 
 namespace decnet::honeypot {
+namespace {
+
+// Windows archetypes that stand in an Active Directory domain.
+constexpr std::string_view kDomainMembers[] = {"domain-controller", "windows-server",
+                                               "windows-workstation"};
+constexpr std::string_view kDefaultAdDomain = "corp.local";
+
+std::string domain_of(const std::string& hostname, const std::string& archetype) {
+    if (const auto dot = hostname.find('.'); dot != std::string::npos)
+        return hostname.substr(dot + 1);
+    for (const auto member : kDomainMembers)
+        if (archetype == member) return std::string(kDefaultAdDomain);
+    return {};
+}
+
+}  // namespace
+
+std::string DeckyWorld::fqdn() const {
+    if (domain.empty() || hostname.find('.') != std::string::npos) return hostname;
+    return hostname + "." + domain;
+}
 
 std::shared_ptr<const DeckyWorld> make_decky_world(const DeckyConfig& decky,
                                                    const std::string& state_dir) {
@@ -20,6 +42,7 @@ std::shared_ptr<const DeckyWorld> make_decky_world(const DeckyConfig& decky,
     world->archetype = decky.archetype.value_or("");
     world->os_family = decky.nmap_os;
     world->ip = decky.ip;
+    world->domain = domain_of(world->hostname, world->archetype);
     if (!state_dir.empty()) world->state_dir = state_dir + "/deckies/" + decky.name;
 
     world->host = make_host_profile({world->decky, world->hostname, world->distro, world->archetype,
@@ -32,6 +55,7 @@ std::shared_ptr<const DeckyWorld> make_decky_world(const DeckyConfig& decky,
     auto fs = windows ? build_windows_tree(*world, now) : build_linux_tree(*world, now);
     if (!world->fs_dir.empty()) apply_fs_overrides(*fs, world->fs_dir, world->accounts);
     world->fs = std::move(fs);
+    world->tls = make_decky_tls(*world, state_dir);
     return world;
 }
 

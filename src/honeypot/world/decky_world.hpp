@@ -12,13 +12,10 @@
 #include "honeypot/world/host_profile.hpp"
 #include "honeypot/world/persona_users.hpp"
 
-namespace boost::asio::ssl {
-class context;
-}
-
 namespace decnet::honeypot {
 
 class FakeFilesystem;
+class TlsIdentity;
 
 // Where the protocols find their part of the tree (jails: FTP sees ftp_root as "/").
 struct WorldPaths {
@@ -35,6 +32,9 @@ struct DeckyWorld {
     std::string archetype;  // archetype slug, empty when none
     std::string os_family;  // nmap_os: linux, windows, …
     std::string ip;
+    // The DNS domain: the hostname's own (bravo43.localdomain), else corp.local for the
+    // Windows archetypes that are domain members; empty for a standalone host.
+    std::string domain;
     std::string state_dir;  // <state dir>/deckies/<decky>, empty when nothing is persisted
 
     std::string fs_dir;  // operator's override directory (DeckyConfig::fs_dir), or ""
@@ -42,8 +42,13 @@ struct DeckyWorld {
     HostProfile host;          // kernel, CPU, memory, boot time: what uname and /proc say
     PersonaAccounts accounts;  // /etc/passwd's people and service accounts
     WorldPaths paths;
-    std::shared_ptr<const FakeFilesystem> fs;        // the decky's files (never null once built)
-    std::shared_ptr<boost::asio::ssl::context> tls;  // the decky's TLS server identity
+    std::shared_ptr<const FakeFilesystem> fs;  // the decky's files (never null once built)
+    // The decky's certificate and key (world/certificates.hpp), made or loaded from
+    // state_dir/tls on first use.
+    std::shared_ptr<TlsIdentity> tls;
+
+    // hostname qualified with the domain (what `hostname -f` says).
+    std::string fqdn() const;
 };
 
 // The world of `decky`; `state_dir` is the instance's state directory (empty: keep nothing).

@@ -55,11 +55,23 @@ std::shared_ptr<const ServiceSettings> configure_http(const PersonaReader& perso
     settings->fake_app = persona.choice("fake_app", kFakeApps);
     settings->extra_headers = parse_extra_headers(persona);
     settings->files = persona.text("files");
-    if (!settings->files.empty()) {
+    // "@world": the decky's own web root (its fake filesystem), not a host directory.
+    if (!settings->files.empty() && settings->files != "@world") {
         std::error_code ec;
         if (!std::filesystem::is_directory(settings->files, ec))
             persona.fail("files", "'" + settings->files + "' is not a readable directory");
     }
+    // The TLS port's own certificate (read by the runtime): both files, readable.
+    for (const auto* key : {"tls_cert", "tls_key"}) {
+        if (!persona.has(key) || persona.text(key).empty()) continue;
+        std::error_code ec;
+        if (!std::filesystem::is_regular_file(persona.text(key), ec))
+            persona.fail(key, "'" + persona.text(key) + "' is not a readable file");
+    }
+    if (persona.has("tls_cert") != persona.has("tls_key"))
+        persona.fail(persona.has("tls_cert") ? "tls_key" : "tls_cert",
+                     "tls_cert and tls_key go together");
+    (void)persona.line("tls_cn");
     return settings;
 }
 
