@@ -206,6 +206,26 @@ TEST_F(CliDeployIni, MalformedIniGivesOneLineAndExit1) {
                 HasSubstr(path + ":5: [bad] amount= must be a positive integer, got 'potato'"));
 }
 
+// A persona typo or a bad value fails the plan (and so `up`/`deploy`) at its line, naming the
+// decky, the service and the key — not the first attacker's request.
+TEST_F(CliDeployIni, PersonaTyposAndBadValuesFailAtTheirLine) {
+    const auto typo =
+        ini("[general]\nnet = 127.50.0.0/24\n\n[web]\nservices = http\n\n"
+            "[web.http]\nserver_heade = nginx/1.18.0\n");
+    auto r = run_decnet({"deploy", "--config", typo, "--dry-run"});
+    EXPECT_EQ(r.exit_code, 1);
+    EXPECT_EQ(r.out, "");
+    EXPECT_THAT(r.err, HasSubstr(typo + ":8: web: http: persona key 'server_heade': unknown key"));
+    EXPECT_THAT(r.err, HasSubstr("known: server_header"));
+    const auto bad =
+        ini("[general]\nnet = 127.50.0.0/24\n\n[web]\nservices = http, redis\n\n"
+            "[web.redis]\nversion = 7.2.4\n[web.http]\nresponse_code = 2OO\n");
+    r = run_decnet({"up", "--config", bad, "--dry-run"});
+    EXPECT_EQ(r.exit_code, 1);
+    EXPECT_THAT(r.err, HasSubstr(bad + ":10: web: http: persona key 'response_code': must be an "
+                                       "integer from 100 to 599, got '2OO'"));
+}
+
 // An INI on a LAN subnet is a LAN deployment: without --mode it is planned in netns mode
 // (the plan says so, and why); --mode loopback is refused, naming net='s line.
 TEST_F(CliDeployIni, LanSubnetWithoutModeIsPlannedInNetnsMode) {
