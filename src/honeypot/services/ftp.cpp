@@ -1,7 +1,7 @@
 // ftp: a vsFTPd look-alike serving four bait files and capturing uploads (services.md §2.5).
-// Owns the control dialogue, the passive data channel and upload hashing. Fixes the
-// reference's defects: one `220` greeting, `230` after PASS, a working `/`, and the
-// attacker's address on every event.
+// Owns the control dialogue and the passive data channel; uploads go to the artifact
+// store. Fixes the reference's defects: one `220` greeting, `230` after PASS, a working
+// `/`, and the attacker's address on every event.
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/redirect_error.hpp>
@@ -9,24 +9,19 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
 
-#include <openssl/evp.h>
-
 #include <array>
 #include <cctype>
 #include <chrono>
 #include <cstdio>
-#include <cstdlib>
-#include <filesystem>
-#include <fstream>
 #include <memory>
 #include <optional>
-#include <random>
 #include <string>
 #include <string_view>
 
 #include "events/event.hpp"
 #include "honeypot/service_registry.hpp"
 #include "honeypot/session.hpp"
+#include "honeypot/world/artifact_store.hpp"
 
 namespace decnet::honeypot {
 namespace {
@@ -82,22 +77,10 @@ std::string upper(std::string s) {
     return s;
 }
 
-std::string hex(const unsigned char* data, std::size_t n) {
-    static constexpr char kDigits[] = "0123456789abcdef";
-    std::string out;
-    for (std::size_t i = 0; i < n; ++i) {
-        out += kDigits[data[i] >> 4];
-        out += kDigits[data[i] & 0xf];
-    }
-    return out;
-}
-
-// What STOR received: counted, hashed as it streamed, optionally kept on disk.
+// What STOR received: hashed as it streamed and handed to the artifact store.
 struct Upload {
-    std::size_t size = 0;
-    std::string sha256;
+    CapturedArtifact artifact;
     bool truncated = false;
-    std::string artifact;  // file path when DECNET_ARTIFACT_DIR is set
 };
 
 // One control connection. The passive listener is the only extra resource; it lives until
@@ -289,13 +272,14 @@ class FtpSession {
 
     awaitable<bool> store(const std::shared_ptr<tcp::socket>& data, const std::string& path) {
         const Upload up = co_await receive(data);
-        auto e = with_source(s_.event("upload", Severity::warning)
-                                 .add("path", path)
-                                 .add("size", up.size)
-                                 .add("sha256", up.sha256)
-                                 .add("truncated", up.truncated));
-        if (!up.artifact.empty()) e.add("artifact", up.artifact);
-        s_.emit(std::move(e));
+        s_.emit(with_source(s_.event("upload", Severity::warning)
+                                .add("path", path)
+                                .add("size", up.artifact.size)
+                                .add("sha256", up.artifact.sha256)
+                                .add("truncated", up.truncated)));
+        auto captured = s_.event("file_captured", Severity::warning);
+        add_artifact_fields(captured, up.artifact, path, artifact_filename(path));
+        s_.emit(with_source(std::move(captured)));
         {
             const std::string text =
                 up.truncated ? "552 Requested file action aborted." : "226 Transfer complete.";
@@ -303,22 +287,11 @@ class FtpSession {
         }
     }
 
-    // Reads the upload to EOF (or kMaxUpload, or kDataTimeout of silence), hashing as it
-    // goes so the bytes are never all held in memory.
+    // Reads the upload to EOF (or kMaxUpload, or kDataTimeout of silence), handing each
+    // chunk to the artifact store so the bytes are never all held in memory.
     awaitable<Upload> receive(const std::shared_ptr<tcp::socket>& data) {
         Upload up;
-        const std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> ctx(EVP_MD_CTX_new(),
-                                                                          &EVP_MD_CTX_free);
-        EVP_DigestInit_ex(ctx.get(), EVP_sha256(), nullptr);
-        std::filesystem::path partial;
-        std::ofstream out;
-        if (const char* dir = std::getenv("DECNET_ARTIFACT_DIR"); dir && *dir) {
-            std::error_code fs_ec;
-            std::filesystem::create_directories(dir, fs_ec);
-            partial = std::filesystem::path(dir) /
-                      (".upload-" + std::to_string(std::random_device{}()) + ".part");
-            out.open(partial, std::ios::binary);
-        }
+        ArtifactCapture capture(s_.context().artifacts);
         char chunk[16384];
         for (;;) {
             asio::steady_timer timer(s_.executor(), kDataTimeout);
@@ -330,30 +303,14 @@ class FtpSession {
             const auto n = co_await data->async_read_some(
                 asio::buffer(chunk), asio::redirect_error(asio::use_awaitable, ec));
             timer.cancel();
-            const std::size_t keep = std::min(n, kMaxUpload - up.size);
-            EVP_DigestUpdate(ctx.get(), chunk, keep);
-            if (out) out.write(chunk, static_cast<std::streamsize>(keep));
-            up.size += keep;
+            const std::size_t keep = std::min<std::size_t>(n, kMaxUpload - capture.size());
+            capture.write({chunk, keep});
             if (keep < n) up.truncated = true;
             if (ec || up.truncated) break;
         }
         boost::system::error_code ignored;
         data->close(ignored);
-        unsigned char md[EVP_MAX_MD_SIZE];
-        unsigned int len = 0;
-        EVP_DigestFinal_ex(ctx.get(), md, &len);
-        up.sha256 = hex(md, len);
-        if (out.is_open()) {
-            out.close();
-            // Named by content: the same payload uploaded twice is one artifact.
-            const auto final_path = partial.parent_path() / up.sha256;
-            std::error_code fs_ec;
-            std::filesystem::rename(partial, final_path, fs_ec);
-            if (!fs_ec)
-                up.artifact = final_path.string();
-            else
-                std::filesystem::remove(partial, fs_ec);
-        }
+        up.artifact = capture.finish();
         co_return up;
     }
 
