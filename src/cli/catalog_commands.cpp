@@ -8,6 +8,7 @@
 #include "core/archetypes.hpp"
 #include "core/distros.hpp"
 #include "core/service_catalog.hpp"
+#include "honeypot/services/registry.hpp"
 
 namespace decnet::cli {
 namespace {
@@ -35,6 +36,7 @@ int print_services(bool json) {
             for (auto a : archetypes_using(s.slug)) archetypes.push_back(std::string(a));
             out.push_back({{"name", std::string(s.slug)},
                            {"scope", s.fleet_wide ? "fleet" : "decky"},
+                           {"emulated", honeypot::has_emulator(s.slug)},
                            {"ports", ports},
                            {"description", std::string(s.description)},
                            {"persona", persona},
@@ -43,18 +45,23 @@ int print_services(bool json) {
         std::cout << out.dump(2) << "\n";
         return kExitOk;
     }
-    Table table("Available Services", {"Name", "Ports", "Description"});
+    // Whether `up`/`deploy` can serve it today, so nobody deploys a planned one by surprise.
+    Table table("Available Services", {"Name", "Ports", "Emulated", "Description"});
     std::string fleet;
     for (const auto& s : all_services()) {
         if (s.fleet_wide) {
             fleet += "  " + std::string(s.slug) + " — " + std::string(s.description) + "\n";
             continue;
         }
-        table.add_row({std::string(s.slug), format_ports(s), std::string(s.description)});
+        table.add_row({std::string(s.slug), format_ports(s),
+                       honeypot::has_emulator(s.slug) ? "yes" : "planned",
+                       std::string(s.description)});
     }
     std::cout << table.render();
     if (!fleet.empty())
         std::cout << "\nFleet-wide (one per deployment, not a decky service):\n" << fleet;
+    std::cout << "\n\"planned\": listed so INI files and plans accept it; `up`/`deploy` skip it\n"
+                 "until its emulator lands.\n";
     return kExitOk;
 }
 

@@ -15,6 +15,7 @@
 #include "core/service_catalog.hpp"
 #include "engine/compose_export.hpp"
 #include "engine/network_detect.hpp"
+#include "honeypot/services/registry.hpp"
 
 namespace decnet::cli {
 namespace {
@@ -63,8 +64,9 @@ std::string network_command(const DeploymentConfig& c) {
 std::shared_ptr<DeployFlags> add_deploy_flags(CLI::App& cmd) {
     auto flags = std::make_shared<DeployFlags>();
     auto& o = flags->options;
-    cmd.add_option("--mode,-m", o.mode, "Decky network mode: loopback (default), netns or docker")
-        ->capture_default_str();
+    cmd.add_option("--mode,-m", o.mode,
+                   "Decky network mode: loopback, netns or docker (default: loopback, or netns "
+                   "for an INI whose net= is a LAN subnet)");
     cmd.add_option("--deckies,-n", flags->deckies,
                    "Number of deckies to deploy (required without --config)");
     cmd.add_option("--services", o.services, "Comma-separated services, e.g. ssh,smb,rdp");
@@ -157,7 +159,11 @@ engine::DeploymentPlan make_plan(const engine::DeployOptions& options) {
     engine::SystemNetworkDetector network;
     const auto now =
         std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
-    return engine::plan_deployment(options, network, now);
+    auto plan = engine::plan_deployment(options, network, now);
+    // Persona typos and bad values fail here, with their INI line, before anything starts
+    // (and before `deploy` forks its daemon).
+    honeypot::check_personas(plan.config);
+    return plan;
 }
 
 void print_plan(const engine::DeploymentPlan& plan, bool json) {
@@ -167,9 +173,11 @@ void print_plan(const engine::DeploymentPlan& plan, bool json) {
     }
     const auto& c = plan.config;
     if (plan.source != "flags") std::cout << "Config: " << plan.source << "  ";
-    std::cout << "Mode: " << to_string(c.mode) << "  Interface: " << or_dash(c.interface)
-              << "  Subnet: " << c.subnet << "  Gateway: " << or_dash(c.gateway)
-              << "  Host IP: " << or_dash(c.host_ip) << "\n\n";
+    std::cout << "Mode: " << to_string(c.mode);
+    if (!plan.mode_reason.empty()) std::cout << " (" << plan.mode_reason << ")";
+    std::cout << "  Interface: " << or_dash(c.interface) << "  Subnet: " << c.subnet
+              << "  Gateway: " << or_dash(c.gateway) << "  Host IP: " << or_dash(c.host_ip)
+              << "\n\n";
     Table table("Deployment plan (" + std::to_string(c.deckies.size()) + " deckies)",
                 {"Decky", "IP", "Hostname", "Distro", "OS", "Services", "Mutate"});
     for (const auto& d : c.deckies)

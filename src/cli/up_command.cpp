@@ -10,7 +10,7 @@
 #include "cli/netns_networks.hpp"
 #include "cli/table.hpp"
 #include "core/service_catalog.hpp"
-#include "honeypot/service_registry.hpp"
+#include "honeypot/services/registry.hpp"
 #include "store/database.hpp"
 
 namespace decnet::cli {

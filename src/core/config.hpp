@@ -20,6 +20,16 @@ std::string_view to_string(DeployMode mode);
 // Persona settings of one service on one decky: key (lower-case) → value, as written.
 using PersonaConfig = std::map<std::string, std::string>;
 
+// Where a setting was written, so a bad value is reported at its line.
+struct SourceLine {
+    std::string file;  // empty: an INI given as text (the API)
+    int line = 0;
+    bool operator==(const SourceLine&) const = default;
+};
+// Per service, per persona key written in its own [decky.service] section (not inherited
+// from [DEFAULT]): where it was written.
+using PersonaOrigins = std::map<std::string, std::map<std::string, SourceLine>>;
+
 // A bring-your-own service from an INI [custom-<name>] section (engine.md §4.5).
 struct CustomService {
     std::string name;
@@ -38,6 +48,7 @@ struct DeckyConfig {
     std::string hostname;
     std::optional<std::string> archetype;
     std::map<std::string, PersonaConfig> service_config;
+    PersonaOrigins persona_origins;      // INI only; not persisted (checked at deploy)
     std::string nmap_os = "linux";       // OS family as configured (may be unknown)
     std::optional<int> mutate_interval;  // minutes; unset → the deployment's
     double last_mutated = 0.0;           // epoch seconds

@@ -8,6 +8,7 @@
 
 #include "core/error.hpp"
 #include "core/rng.hpp"
+#include "core/text.hpp"
 
 namespace decnet {
 namespace {
@@ -30,12 +31,6 @@ constexpr std::array<std::string_view, 25> kWords = {
     "alpha",  "bravo", "charlie", "delta", "echo",   "foxtrot", "golf", "hotel", "india",
     "juliet", "kilo",  "lima",    "mike",  "nova",   "oscar",   "prod", "web",   "db",
     "mail",   "proxy", "dev",     "stage", "backup", "monitor", "files"};
-
-std::string upper(std::string_view s) {
-    std::string out(s);
-    for (auto& c : out) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-    return out;
-}
 
 }  // namespace
 
@@ -66,7 +61,7 @@ std::string random_hostname(std::string_view distro_slug, Rng& rng) {
     const int num = rng.between(10, 99);
     switch (style) {
         case generic:
-            return "SRV-" + upper(word) + "-" + std::to_string(num);
+            return "SRV-" + ascii_upper(word) + "-" + std::to_string(num);
         case rhel:
             return word + std::to_string(num) + ".localdomain";
         case minimal:

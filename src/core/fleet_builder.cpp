@@ -54,10 +54,10 @@ std::vector<std::string> custom_names(const IniConfig& ini) {
 }
 
 void check_static_ip(const std::string& name, Ipv4 ip, const IniFleetRequest& request,
-                     std::set<Ipv4>& used, const std::string& file, int line) {
+                     std::set<Ipv4>& used) {
     const auto& subnet = request.subnet;
     const auto fail = [&](const std::string& why) {
-        throw ConfigError("[" + name + "] ip=" + ip.str() + " " + why, file, line);
+        throw ConfigError("[" + name + "] ip=" + ip.str() + " " + why);
     };
     if (!subnet.contains(ip)) fail("is outside the subnet " + subnet.text + ".");
     if (subnet.prefix < 31 && (ip == subnet.network || ip == subnet.broadcast()))
@@ -65,6 +65,10 @@ void check_static_ip(const std::string& name, Ipv4 ip, const IniFleetRequest& re
     if (ip == request.reserved.gateway) fail("is the gateway address.");
     if (ip == request.reserved.host) fail("is this host's own address.");
     if (!used.insert(ip).second) fail("is already used by another decky.");
+}
+
+bool has_static_ip(const DeckySpec& spec) {
+    return spec.ip && !spec.ip->empty();
 }
 
 }  // namespace
@@ -128,6 +132,26 @@ std::vector<DeckyConfig> build_deckies(const FlagFleetRequest& request, Rng& rng
     return deckies;
 }
 
+void check_decky_spec(const DeckySpec& spec, const std::vector<std::string>& custom) {
+    if (spec.archetype) require_archetype(*spec.archetype);
+    if (has_static_ip(spec)) {
+        try {
+            Ipv4::parse(*spec.ip);
+        } catch (const ConfigError& e) {
+            throw ConfigError("[" + spec.name + "] ip=: " + e.what());
+        }
+    }
+    if (!spec.services) return;
+    try {
+        validate_service_list(*spec.services, custom);
+    } catch (const ConfigError& e) {
+        // Same text as the reference, naming the section.
+        std::string message = e.what();
+        message.insert(std::string("Unknown service(s)").size(), " in [" + spec.name + "]");
+        throw ConfigError(message);
+    }
+}
+
 std::vector<DeckyConfig> build_deckies_from_ini(const IniConfig& ini,
                                                 const IniFleetRequest& request, Rng& rng) {
     const auto custom = custom_names(ini);
@@ -135,25 +159,21 @@ std::vector<DeckyConfig> build_deckies_from_ini(const IniConfig& ini,
     pool.insert(pool.end(), custom.begin(), custom.end());
     std::sort(pool.begin(), pool.end());
 
-    // Static IPs first, so the auto pool skips addresses declared later in the file.
-    std::set<Ipv4> used;
+    // Every static IP stays out of the automatic pool, even one declared later in the file;
+    // each is checked in its own decky's turn.
+    std::set<Ipv4> statics;
     for (const auto& spec : ini.deckies)
-        if (spec.ip && !spec.ip->empty()) {
-            Ipv4 ip;
-            try {
-                ip = Ipv4::parse(*spec.ip);
-            } catch (const ConfigError& e) {
-                throw ConfigError("[" + spec.name + "] ip=: " + e.what(), ini.source, spec.line);
-            }
-            check_static_ip(spec.name, ip, request, used, ini.source, spec.line);
-        }
+        if (has_static_ip(spec))
+            if (const auto ip = Ipv4::try_parse(*spec.ip)) statics.insert(*ip);
+    std::set<Ipv4> used;
 
     std::uint64_t next_auto = std::uint64_t{request.subnet.network.value} + 1;
     const std::uint64_t end_auto = request.subnet.broadcast().value;
     const auto next_free_ip = [&](const DeckySpec& spec) {
         for (; next_auto < end_auto; ++next_auto) {
             const Ipv4 ip{static_cast<std::uint32_t>(next_auto)};
-            if (ip == request.reserved.gateway || ip == request.reserved.host || used.contains(ip))
+            if (ip == request.reserved.gateway || ip == request.reserved.host ||
+                statics.contains(ip))
                 continue;
             ++next_auto;
             return ip;
@@ -167,6 +187,7 @@ std::vector<DeckyConfig> build_deckies_from_ini(const IniConfig& ini,
     for (std::size_t i = 0; i < ini.deckies.size(); ++i) {
         const auto& spec = ini.deckies[i];
         try {
+            check_decky_spec(spec, custom);
             const Archetype* archetype =
                 spec.archetype ? &require_archetype(*spec.archetype) : nullptr;
             DeckyConfig decky;
@@ -178,18 +199,14 @@ std::vector<DeckyConfig> build_deckies_from_ini(const IniConfig& ini,
                           archetype->preferred_distros[i % archetype->preferred_distros.size()])
                     : distros[i % distros.size()];
             apply_distro(decky, distro, rng);
-            decky.ip = (spec.ip && !spec.ip->empty()) ? Ipv4::parse(*spec.ip).str()
-                                                      : next_free_ip(spec).str();
+            if (has_static_ip(spec)) {
+                const Ipv4 ip = Ipv4::parse(*spec.ip);
+                check_static_ip(spec.name, ip, request, used);
+                decky.ip = ip.str();
+            } else {
+                decky.ip = next_free_ip(spec).str();
+            }
             if (spec.services) {
-                try {
-                    validate_service_list(*spec.services, custom);
-                } catch (const ConfigError& e) {
-                    // Same text as the reference, naming the section.
-                    std::string message = e.what();
-                    message.insert(std::string("Unknown service(s)").size(),
-                                   " in [" + spec.name + "]");
-                    throw ConfigError(message);
-                }
                 decky.services = *spec.services;
             } else if (archetype) {
                 decky.services = archetype->services;
@@ -204,6 +221,7 @@ std::vector<DeckyConfig> build_deckies_from_ini(const IniConfig& ini,
                 request.cli_mutate_interval ? request.cli_mutate_interval : spec.mutate_interval;
             decky.last_mutated = request.now;
             decky.service_config = spec.service_config;
+            decky.persona_origins = spec.persona_origins;
             deckies.push_back(std::move(decky));
         } catch (const ConfigError& e) {
             if (!e.file().empty()) throw;

@@ -12,6 +12,7 @@
 namespace decnet {
 
 class Rng;
+struct DeckySpec;
 struct IniConfig;
 
 // The classic path: `deploy -n N --services/--archetype/--randomize-services …`.
@@ -32,7 +33,8 @@ void validate_flag_request(const FlagFleetRequest& request);
 std::vector<DeckyConfig> build_deckies(const FlagFleetRequest& request, Rng& rng);
 
 // The INI path. Static IPs are validated (fixing D15): inside the subnet, not the network,
-// broadcast, gateway or host address, and not used twice.
+// broadcast, gateway or host address, and not used twice. Deckies are built and checked
+// one by one in file order, so the first problem reported is the first in the file.
 struct IniFleetRequest {
     Subnet subnet;
     IpReservations reserved;
@@ -43,6 +45,11 @@ struct IniFleetRequest {
 
 std::vector<DeckyConfig> build_deckies_from_ini(const IniConfig& ini,
                                                 const IniFleetRequest& request, Rng& rng);
+
+// The checks of one INI decky that need no network, in the reference's order: archetype,
+// static ip syntax ("[a] ip=: …"), services against the catalogue plus the file's custom
+// services ("Unknown service(s) in [a]: …"). ConfigError without a location.
+void check_decky_spec(const DeckySpec& spec, const std::vector<std::string>& custom_names);
 
 // Validates a --services list against the per-decky catalogue (plus custom names):
 // "Unknown service(s): ['x']. Available: ['conpot', …]".

@@ -9,7 +9,9 @@
 #include <utility>
 
 #include "core/error.hpp"
+#include "core/fleet_builder.hpp"
 #include "core/ini_parser.hpp"
+#include "core/ipv4.hpp"
 #include "core/service_catalog.hpp"
 
 namespace decnet {
@@ -165,33 +167,50 @@ class ExpansionBudget {
 enum class SectionKind { general, custom, persona, decky };
 
 // Reads a document in the reference's two passes: deckies and custom services in file
-// order, then persona subsections onto the deckies they name.
+// order, then persona subsections onto the deckies they name. Each decky section is checked
+// as far as it can be without the network (names, services, archetype, ip syntax), so the
+// first problem found is the first in the file.
 class Interpreter {
   public:
     Interpreter(const IniDocument& document, const std::string& source)
         : document_(document), budget_(source) {
         config_.source = source;
         for (const IniEntry& entry : document.defaults) defaults_.emplace(entry.key, &entry);
+        // A decky may use a custom service declared further down.
+        for (const IniSection& section : document.sections)
+            if (classify(section) == SectionKind::custom)
+                custom_names_.push_back(section.name.substr(kCustomPrefix.size()));
     }
 
-    IniConfig run() {
+    IniReading run() {
+        bool general_failed = false;
         for (const IniSection& section : document_.sections) {
-            switch (classify(section)) {
-                case SectionKind::general:
-                    read_general(section);
-                    break;
-                case SectionKind::custom:
-                    read_custom(section);
-                    break;
-                case SectionKind::decky:
-                    read_decky(section);
-                    break;
-                case SectionKind::persona:
-                    break;  // pass 2
+            const SectionKind kind = classify(section);
+            // After the first problem only what planning needs: the network and the
+            // custom services that the deckies before it may use.
+            if (kind == SectionKind::persona || (error_ && kind == SectionKind::decky)) continue;
+            const std::size_t deckies_before = config_.deckies.size();
+            try {
+                read_section(kind, section);
+            } catch (const ConfigError& error) {
+                // No half-expanded section is kept.
+                config_.deckies.erase(
+                    config_.deckies.begin() + static_cast<std::ptrdiff_t>(deckies_before),
+                    config_.deckies.end());
+                general_failed = general_failed || kind == SectionKind::general;
+                if (!error_) error_ = error;
             }
         }
-        attach_personas();
-        return std::move(config_);
+        if (!error_) {
+            try {
+                attach_personas();
+            } catch (const ConfigError& error) {
+                error_ = error;
+            }
+        }
+        // Without a trustworthy [general], no address could be checked.
+        if (general_failed) config_.deckies.clear();
+        return {std::move(config_), std::move(error_)};
     }
 
   private:
@@ -200,6 +219,22 @@ class Interpreter {
         if (section.name.starts_with(kCustomPrefix)) return SectionKind::custom;
         if (persona_service(section.name)) return SectionKind::persona;
         return SectionKind::decky;
+    }
+
+    void read_section(SectionKind kind, const IniSection& section) {
+        switch (kind) {
+            case SectionKind::general:
+                read_general(section);
+                break;
+            case SectionKind::custom:
+                read_custom(section);
+                break;
+            case SectionKind::decky:
+                read_decky(section);
+                break;
+            case SectionKind::persona:
+                break;  // pass 2
+        }
     }
 
     // `[X.svc]` is a persona subsection only when `svc` is a registered service.
@@ -234,10 +269,30 @@ class Interpreter {
         return entry->value;
     }
 
+    // net= and gw= are checked here, in file order, rather than when the network is built.
     void read_general(const IniSection& section) {
-        config_.general.net = non_empty(section, "net");
-        config_.general.gw = non_empty(section, "gw");
-        config_.general.interface = non_empty(section, "interface");
+        GeneralSection general;
+        if (const IniEntry* net = get(section, "net"); net && !net->value.empty()) {
+            checked("[general] net=: ", net->line, [&] { Subnet::parse(net->value); });
+            general.net = net->value;
+            general.net_line = net->line;
+        }
+        if (const IniEntry* gw = get(section, "gw"); gw && !gw->value.empty()) {
+            checked("[general] gw=: ", gw->line, [&] { Ipv4::parse(gw->value); });
+            general.gw = gw->value;
+        }
+        general.interface = non_empty(section, "interface");
+        config_.general = std::move(general);
+    }
+
+    // Runs `check`, giving its ConfigError a prefix and this file's `line`.
+    template <typename Check>
+    void checked(const std::string& prefix, int line, Check check) const {
+        try {
+            check();
+        } catch (const ConfigError& error) {
+            fail(prefix + error.what(), line);
+        }
     }
 
     void read_custom(const IniSection& section) {
@@ -261,7 +316,10 @@ class Interpreter {
             spec.nmap_os = os->value;
         spec.mutate_interval = read_mutate_interval(section);
         const int amount = read_amount(section, spec);
+        const std::size_t first = config_.deckies.size();
         expand(section, std::move(spec), amount);
+        // Once, on the first decky of the section: its copies differ only in name.
+        checked("", section.line, [&] { check_decky_spec(config_.deckies[first], custom_names_); });
     }
 
     std::optional<int> read_mutate_interval(const IniSection& section) const {
@@ -346,8 +404,16 @@ class Interpreter {
             PersonaConfig persona;
             for (IniEntry& entry : document_.effective_entries(section))
                 persona[std::move(entry.key)] = std::move(entry.value);
-            for (auto it = first; it != last; ++it)
-                config_.deckies[it->second].service_config[std::string(service)] = persona;
+            // Only the section's own keys: [DEFAULT] keys reach every section, so an
+            // unknown one there is not a persona typo.
+            std::map<std::string, SourceLine> origins;
+            for (const IniEntry& entry : section.entries)
+                origins[entry.key] = SourceLine{config_.source, entry.line};
+            for (auto it = first; it != last; ++it) {
+                auto& decky = config_.deckies[it->second];
+                decky.service_config[std::string(service)] = persona;
+                decky.persona_origins[std::string(service)] = origins;
+            }
         }
     }
 
@@ -375,17 +441,28 @@ class Interpreter {
 
     const IniDocument& document_;
     std::unordered_map<std::string_view, const IniEntry*> defaults_;
+    std::vector<std::string> custom_names_;
     ExpansionBudget budget_;
     IniConfig config_;
+    std::optional<ConfigError> error_;
 };
+
+IniConfig config_or_throw(IniReading reading) {
+    if (reading.error) throw *reading.error;
+    return std::move(reading.config);
+}
 
 }  // namespace
 
-IniConfig interpret_ini(const IniDocument& document, const std::string& source) {
+IniReading read_ini(const IniDocument& document, const std::string& source) {
     return Interpreter(document, source).run();
 }
 
-IniConfig load_ini_file(const std::string& path) {
+IniConfig interpret_ini(const IniDocument& document, const std::string& source) {
+    return config_or_throw(read_ini(document, source));
+}
+
+IniReading read_ini_file(const std::string& path) {
     std::ifstream in(path, std::ios::binary);
     if (!in) throw ConfigError("Config file not found: " + path);
     // Read one byte past the limit so parse_ini reports an oversized file without this
@@ -394,7 +471,11 @@ IniConfig load_ini_file(const std::string& path) {
     in.read(text.data(), static_cast<std::streamsize>(text.size()));
     if (in.bad()) throw ConfigError("Config file not found: " + path);
     text.resize(static_cast<std::size_t>(in.gcount()));
-    return interpret_ini(parse_ini(text, IniDuplicates::reject, path), path);
+    return read_ini(parse_ini(text, IniDuplicates::reject, path), path);
+}
+
+IniConfig load_ini_file(const std::string& path) {
+    return config_or_throw(read_ini_file(path));
 }
 
 IniConfig load_ini_string(std::string_view text) {

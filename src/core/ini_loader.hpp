@@ -10,15 +10,17 @@
 #include <vector>
 
 #include "core/config.hpp"
+#include "core/error.hpp"
 
 namespace decnet {
 
 constexpr int kMaxAmount = 100;
 
 struct GeneralSection {
-    std::optional<std::string> net;        // subnet CIDR
-    std::optional<std::string> gw;         // gateway
+    std::optional<std::string> net;        // subnet CIDR (checked when read)
+    std::optional<std::string> gw;         // gateway (checked when read)
     std::optional<std::string> interface;  // host NIC
+    int net_line = 0;                      // line of net=, for messages about it
 };
 
 struct DeckySpec {
@@ -29,6 +31,7 @@ struct DeckySpec {
     std::optional<std::string> nmap_os;  // `nmap_os` or `nmap-os`
     std::optional<int> mutate_interval;  // `mutate_interval` or `mutate-interval`
     std::map<std::string, PersonaConfig> service_config;
+    PersonaOrigins persona_origins;
     int line = 0;  // line of the section header
 };
 
@@ -39,12 +42,27 @@ struct IniConfig {
     std::vector<CustomService> custom_services;
 };
 
+// A document read up to its first problem, sections in file order. `error` is that problem;
+// `config` then still holds [general] (unless the problem is in it: then no deckies at all),
+// every [custom-*] section and the deckies of the sections before the problem, so that
+// planning can check their addresses first and report problems in file order. Personas
+// are attached only when there is no problem.
+struct IniReading {
+    IniConfig config;
+    std::optional<ConfigError> error;
+};
+
 // Strict (duplicates rejected). Missing or unreadable → "Config file not found: <path>".
 // Every error is a ConfigError carrying the file and, where known, the line.
 IniConfig load_ini_file(const std::string& path);
+// The same, keeping what comes before the first problem in a section; a missing file and
+// syntax errors (the whole file unreadable) still throw.
+IniReading read_ini_file(const std::string& path);
 // Lenient (duplicates merge, last wins), as the API's deploy endpoint uses it.
 IniConfig load_ini_string(std::string_view text);
-// Shared by both: interpret an already parsed document.
+// Shared by them: interpret an already parsed document (interpret_ini throws the first
+// problem).
+IniReading read_ini(const struct IniDocument& document, const std::string& source);
 IniConfig interpret_ini(const struct IniDocument& document, const std::string& source);
 
 }  // namespace decnet

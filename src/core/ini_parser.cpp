@@ -10,6 +10,7 @@
 #include <unordered_set>
 
 #include "core/error.hpp"
+#include "core/text.hpp"
 
 namespace decnet {
 namespace {
@@ -24,20 +25,6 @@ constexpr std::string_view kTooLarge = "INI content is too large (max 512KB)";
 constexpr std::size_t kNone = std::numeric_limits<std::size_t>::max();
 constexpr std::size_t kDefaults = kNone - 1;  // "current section" is [DEFAULT]
 constexpr std::size_t kMaxExcerpt = 80;
-
-std::string_view trim(std::string_view text) {
-    const auto first = text.find_first_not_of(kSpace);
-    if (first == std::string_view::npos) return {};
-    const auto last = text.find_last_not_of(kSpace);
-    return text.substr(first, last - first + 1);
-}
-
-std::string lower(std::string_view text) {
-    std::string out(text);
-    for (char& c : out)
-        if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-    return out;
-}
 
 // Text from the input as shown in a message: control bytes escaped and long text cut (on
 // a UTF-8 boundary), so an uploaded file cannot put terminal sequences or a megabyte of
@@ -116,7 +103,7 @@ class Parser {
 
   private:
     void feed(std::string_view line) {
-        const std::string_view content = trim(line);
+        const std::string_view content = trim(line, kSpace);
         // A comment neither ends nor extends a multi-line value: configparser skips it.
         if (!content.empty() && (content.front() == '#' || content.front() == ';')) return;
         if (content.empty()) {
@@ -164,8 +151,8 @@ class Parser {
         if (delimiter == std::string_view::npos || delimiter == 0)
             fail(std::string(kInvalidFormat) + "line " + std::to_string(line_no_) +
                  ": expected [section] or key = value, got '" + excerpt(content) + "'");
-        std::string key = lower(trim(content.substr(0, delimiter)));
-        std::string value(trim(content.substr(delimiter + 1)));
+        std::string key = ascii_lower(trim(content.substr(0, delimiter), kSpace));
+        std::string value(trim(content.substr(delimiter + 1), kSpace));
         auto& index = section_ == kDefaults ? default_keys_ : section_keys_[section_];
         auto& list = entries();
         const auto [it, inserted] = index.try_emplace(key, list.size());

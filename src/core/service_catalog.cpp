@@ -4,6 +4,10 @@
 
 #include <algorithm>
 
+// Entries name only the fields that differ from the defaults (most services have no
+// compose facts, no separate log name).
+#pragma GCC diagnostic ignored "-Wmissing-field-initializers"
+
 namespace decnet {
 namespace {
 
@@ -36,7 +40,10 @@ const std::vector<ServiceInfo> kServices = {
     {"conpot",
      {{502, tcp}, {161, udp}, {80, tcp}},
      "ICS/SCADA node: Modbus, S7comm, BACnet and SNMP like a PLC",
-     {}},
+     {},
+     false,
+     {},
+     {.base_image = "honeynet/conpot:latest", .env = {{"CONPOT_TEMPLATE", "default"}}}},
     {"docker_api",
      {{2375, tcp}, {2376, tcp}},
      "Docker Engine API that records container and exec reconnaissance",
@@ -53,7 +60,13 @@ const std::vector<ServiceInfo> kServices = {
     {"https", {{443, tcp, true}}, "TLS web server with the same persona as http", https_persona()},
     {"imap", {{143, tcp}, {993, tcp}}, "IMAP4rev1 mailbox with bait mail", {}},
     {"k8s", {{6443, tcp}, {8080, tcp}}, "Kubernetes API server answering cluster recon", {}},
-    {"ldap", {{389, tcp}, {636, tcp}}, "LDAP directory capturing simple binds", {}},
+    {"ldap",
+     {{389, tcp}, {636, tcp}},
+     "LDAP directory capturing simple binds",
+     {},
+     false,
+     {},
+     {.bind_service_cap = true}},
     {"llmnr", {{5355, udp}, {5353, udp}}, "Passive LLMNR/mDNS listener logging name queries", {}},
     {"mongodb", {{27017, tcp}}, "MongoDB wire-protocol handshake", {}},
     {"mqtt", {{1883, tcp}}, "MQTT broker publishing fake telemetry", {}},
@@ -70,12 +83,27 @@ const std::vector<ServiceInfo> kServices = {
      "Redis with a fake keyspace; captures AUTH and commands",
      {{"version", "REDIS_VERSION", "7.2.7"}, {"os_string", "REDIS_OS", "Linux 5.15.0"}}},
     {"sip", {{5060, udp}, {5060, tcp}}, "SIP PBX capturing REGISTER and digest auth", {}},
-    {"smb", {{445, tcp}, {139, tcp}}, "SMB/CIFS file server with shares", {}},
-    {"smtp", {{25, tcp}, {587, tcp}}, "SMTP server harvesting AUTH credentials", kSmtpPersona},
+    {"smb",
+     {{445, tcp}, {139, tcp}},
+     "SMB/CIFS file server with shares",
+     {},
+     false,
+     {},
+     {.bind_service_cap = true}},
+    {"smtp",
+     {{25, tcp}, {587, tcp}},
+     "SMTP server harvesting AUTH credentials",
+     kSmtpPersona,
+     false,
+     {},
+     {.bind_service_cap = true}},
     {"smtp_relay",
      {{25, tcp}, {587, tcp}},
      "SMTP open relay that accepts and keeps mail",
-     kSmtpPersona},
+     kSmtpPersona,
+     false,
+     "smtp",  // the reference logs the relay under the smtp APP-NAME
+     {.build_context = "smtp", .bind_service_cap = true, .env = {{"SMTP_OPEN_RELAY", "1"}}}},
     {"sniffer", {}, "Passive sensor: TLS (JA3/JA4) and TCP fingerprints of attackers", {}, true},
     {"snmp",
      {{161, udp}},
@@ -84,11 +112,17 @@ const std::vector<ServiceInfo> kServices = {
     {"ssh",
      {{22, tcp}},
      "SSH server capturing credentials and shell commands",
-     {{"password", "SSH_ROOT_PASSWORD", "admin"}, {"hostname", "SSH_HOSTNAME", ""}}},
+     {{"password", "SSH_ROOT_PASSWORD", "admin"}, {"hostname", "SSH_HOSTNAME", ""}},
+     false,
+     {},
+     {.bind_service_cap = true, .login_shell = true}},
     {"telnet",
      {{23, tcp}},
      "Telnet login and shell capturing credentials and commands",
-     {{"password", "TELNET_ROOT_PASSWORD", "admin"}, {"hostname", "TELNET_HOSTNAME", ""}}},
+     {{"password", "TELNET_ROOT_PASSWORD", "admin"}, {"hostname", "TELNET_HOSTNAME", ""}},
+     false,
+     {},
+     {.bind_service_cap = true, .login_shell = true}},
     {"tftp", {{69, udp}}, "TFTP server logging read and write requests", {}},
     {"vnc", {{5900, tcp}}, "VNC (RFB) server capturing authentication responses", {}},
 };
@@ -97,6 +131,12 @@ const std::vector<ServiceInfo> kServices = {
 
 std::string_view to_string(Transport t) {
     return t == Transport::tcp ? "tcp" : "udp";
+}
+
+const PersonaKey* ServiceInfo::find_persona_key(std::string_view key) const {
+    for (const auto& k : persona)
+        if (k.key == key) return &k;
+    return nullptr;
 }
 
 std::span<const ServiceInfo> all_services() {

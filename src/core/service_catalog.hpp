@@ -27,12 +27,29 @@ struct PersonaKey {
     std::string_view default_value;  // "{node}" stands for the decky name
 };
 
+// How the reference's Docker image of the service is built and run (engine.md §6.5), for the
+// compose export: facts about images, kept with the service instead of in the exporter.
+struct ComposeFacts {
+    std::string_view build_context;  // template directory; empty: the slug
+    std::string_view base_image;     // BASE_IMAGE build arg pinned by the image; empty: none
+    bool bind_service_cap = false;   // binds a port < 1024 as non-root: NET_BIND_SERVICE
+    bool login_shell = false;        // a real login daemon: no NODE_NAME, root password set
+    std::vector<std::pair<std::string_view, std::string_view>> env;  // fixed variables
+};
+
 struct ServiceInfo {
     std::string_view slug;
     std::vector<ServicePort> ports;
     std::string_view description;
     std::vector<PersonaKey> persona;
-    bool fleet_wide = false;  // the sniffer: one per fleet, never a per-decky service
+    bool fleet_wide = false;    // the sniffer: one per fleet, never a per-decky service
+    std::string_view log_name;  // syslog APP-NAME when it differs from the slug
+    ComposeFacts compose;
+
+    // The APP-NAME its events carry (smtp_relay logs as smtp, as the reference does).
+    std::string_view app_name() const { return log_name.empty() ? slug : log_name; }
+    // Whether `key` is one of its persona keys.
+    const PersonaKey* find_persona_key(std::string_view key) const;
 };
 
 // Every service, per-decky and fleet-wide, sorted by slug.

@@ -17,18 +17,6 @@ namespace {
 constexpr const char* kNetwork = "decnet_lan";
 constexpr const char* kFilesMount = "/opt/html_files";
 
-// Services whose reference image binds a port below 1024 as a non-root user.
-bool needs_bind_service(std::string_view slug) {
-    return slug == "ldap" || slug == "smb" || slug == "smtp" || slug == "smtp_relay" ||
-           slug == "ssh" || slug == "telnet";
-}
-
-// The reference's ssh/telnet images take the root password from the environment and
-// always get one; they never read NODE_NAME.
-bool is_login_shell_service(std::string_view slug) {
-    return slug == "ssh" || slug == "telnet";
-}
-
 // `[udp://|tcp://|tls://]host:port` → `host:port`, the only form the containers read.
 std::string container_log_target(const std::string& target) {
     const auto scheme = target.find("://");
@@ -58,22 +46,22 @@ YamlNode builtin_fragment(const DeckyConfig& decky, const ServiceInfo& info,
     const std::string slug(info.slug);
     auto s = YamlNode::map();
     auto build = YamlNode::map();
-    // smtp_relay is the smtp image with the relay switch on.
-    const std::string context = slug == "smtp_relay" ? "smtp" : slug;
+    const auto& image = info.compose;
+    const std::string context(image.build_context.empty() ? info.slug : image.build_context);
     build.set("context", (std::filesystem::path(options.templates_dir) / context).string());
-    if (slug == "conpot")
-        build.set("args", YamlNode::map()).set("BASE_IMAGE", "honeynet/conpot:latest");
+    if (!image.base_image.empty())
+        build.set("args", YamlNode::map()).set("BASE_IMAGE", std::string(image.base_image));
     s.set("build", std::move(build));
     s.set("container_name", service_container_name(decky.name, slug));
     s.set("restart", "unless-stopped");
-    if (needs_bind_service(slug)) s.set("cap_add", YamlNode::strings({"NET_BIND_SERVICE"}));
+    if (image.bind_service_cap) s.set("cap_add", YamlNode::strings({"NET_BIND_SERVICE"}));
 
     auto env = YamlNode::map();
-    if (!is_login_shell_service(slug)) env.set("NODE_NAME", decky.name);
+    if (!image.login_shell) env.set("NODE_NAME", decky.name);
     std::optional<std::string> files_dir;
     for (const auto& key : info.persona) {
         const auto it = persona.find(std::string(key.key));
-        if (key.key == "password" && is_login_shell_service(slug)) {
+        if (key.key == "password" && image.login_shell) {
             env.set(key.env, it == persona.end() ? std::string(key.default_value) : it->second);
             continue;
         }
@@ -85,8 +73,7 @@ YamlNode builtin_fragment(const DeckyConfig& decky, const ServiceInfo& info,
         }
         env.set(key.env, it->second);
     }
-    if (slug == "conpot") env.set("CONPOT_TEMPLATE", "default");
-    if (slug == "smtp_relay") env.set("SMTP_OPEN_RELAY", "1");
+    for (const auto& [name, value] : image.env) env.set(std::string(name), std::string(value));
     s.set("environment", std::move(env));
     if (files_dir) {
         const auto host =

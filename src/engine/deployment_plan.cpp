@@ -9,31 +9,33 @@
 #include "core/ini_loader.hpp"
 #include "core/ipv4.hpp"
 #include "core/rng.hpp"
+#include "core/text.hpp"
 #include "engine/network_detect.hpp"
 
 namespace decnet::engine {
 namespace {
 
-std::string trim(const std::string& s) {
-    const auto b = s.find_first_not_of(" \t");
-    if (b == std::string::npos) return {};
-    return s.substr(b, s.find_last_not_of(" \t") - b + 1);
-}
-
 std::vector<std::string> split_list(const std::string& text) {
     std::vector<std::string> items;
     std::stringstream in(text);
-    for (std::string item; std::getline(in, item, ',');) items.push_back(trim(item));
+    for (std::string item; std::getline(in, item, ',');) items.emplace_back(trim(item));
     if (!text.empty() && text.back() == ',') items.emplace_back();
     return items;
 }
 
-Subnet loopback_subnet(const std::optional<std::string>& requested, const std::string& origin) {
+bool inside_loopback(const Subnet& subnet) {
+    return subnet.prefix >= 8 && Subnet::parse("127.0.0.0/8").contains(subnet.network);
+}
+
+// `origin` says where a requested subnet came from, for the message: " (INI net=)" with the
+// file and line of net=, or nothing for --subnet.
+Subnet loopback_subnet(const std::optional<std::string>& requested, const std::string& origin,
+                       const std::string& file = {}, int line = 0) {
     Subnet subnet = Subnet::parse(requested.value_or(kLoopbackSubnet));
-    const Subnet loopback = Subnet::parse("127.0.0.0/8");
-    if (subnet.prefix < 8 || !loopback.contains(subnet.network))
+    if (!inside_loopback(subnet))
         throw ConfigError("loopback mode needs a subnet inside 127.0.0.0/8, got " + subnet.text +
-                          origin + "; use --mode netns for a LAN subnet.");
+                              origin + "; use --mode netns for a LAN subnet.",
+                          file, line);
     return subnet;
 }
 
@@ -63,29 +65,63 @@ NetworkChoice lan_network(const DeployOptions& options, const GeneralSection* ge
     return choice;
 }
 
-NetworkChoice loopback_network(const DeployOptions& options, const GeneralSection* general,
+NetworkChoice loopback_network(const DeployOptions& options, const IniConfig* ini,
                                DeploymentConfig& config) {
     std::optional<std::string> requested = options.subnet;
     std::string origin;
-    if (!requested && general && general->net) {
-        requested = general->net;
+    std::string file;
+    int line = 0;
+    if (!requested && ini && ini->general.net) {
+        requested = ini->general.net;
         origin = " (INI net=)";
+        file = ini->source;
+        line = ini->general.net_line;
     }
-    NetworkChoice choice{loopback_subnet(requested, origin), {}};
+    NetworkChoice choice{loopback_subnet(requested, origin, file, line), {}};
     config.interface = "lo";
     config.subnet = choice.subnet.text;
     return choice;
 }
 
+// Without --mode, an INI deployment on a LAN subnet is a netns one (the file says where
+// the deckies live); with --mode the user's choice stands and is checked as usual.
+void choose_ini_mode(const DeployOptions& options, const IniConfig& ini, DeploymentPlan& plan) {
+    if (options.mode) return;
+    const std::optional<std::string>& subnet = options.subnet ? options.subnet : ini.general.net;
+    if (!subnet) return;
+    try {
+        if (inside_loopback(Subnet::parse(*subnet))) return;
+    } catch (const ConfigError&) {
+        return;  // reported by the network choice or the loader
+    }
+    plan.config.mode = DeployMode::netns;
+    plan.mode_reason = std::string(options.subnet ? "--subnet" : "INI net=") + " is a LAN subnet";
+}
+
+// Problems come out in file order: the file's own ones (found by the loader, which stops
+// at the first) win over a network that cannot be set up, and the addresses of the deckies
+// before the file's first problem are checked before it is reported.
 void plan_from_ini(const DeployOptions& options, NetworkDetector& network, double now, Rng& rng,
-                   DeploymentConfig& config) {
-    IniConfig ini = load_ini_file(*options.config_path);
-    const NetworkChoice net = config.mode == DeployMode::loopback
-                                  ? loopback_network(options, &ini.general, config)
-                                  : lan_network(options, &ini.general, network, config);
+                   DeploymentPlan& plan) {
+    auto& config = plan.config;
+    IniReading reading = read_ini_file(*options.config_path);
+    const IniConfig& ini = reading.config;
+    choose_ini_mode(options, ini, plan);
+    const auto choose_network = [&] {
+        try {
+            return config.mode == DeployMode::loopback
+                       ? loopback_network(options, &ini, config)
+                       : lan_network(options, &ini.general, network, config);
+        } catch (const ConfigError&) {
+            if (reading.error) throw *reading.error;
+            throw;
+        }
+    };
+    const NetworkChoice net = choose_network();
     IniFleetRequest request{net.subnet, net.reserved, options.randomize_services,
                             options.mutate_interval, now};
     config.deckies = build_deckies_from_ini(ini, request, rng);
+    if (reading.error) throw *reading.error;
     config.custom_services = ini.custom_services;
     if (config.deckies.empty())
         throw ConfigError("no decky sections found: a deployment needs at least one decky",
@@ -145,7 +181,7 @@ void validate_log_target(const std::string& target) {
 DeploymentPlan plan_deployment(const DeployOptions& options, NetworkDetector& network, double now) {
     DeploymentPlan plan;
     auto& config = plan.config;
-    config.mode = parse_deploy_mode(options.mode);
+    config.mode = parse_deploy_mode(options.mode.value_or("loopback"));
     if (options.log_target) validate_log_target(*options.log_target);
     if (options.mutate_interval && *options.mutate_interval < 1)
         throw ConfigError("--mutate-interval must be at least 1 minute.");
@@ -154,7 +190,7 @@ DeploymentPlan plan_deployment(const DeployOptions& options, NetworkDetector& ne
 
     if (options.config_path) {
         plan.source = *options.config_path;
-        plan_from_ini(options, network, now, rng, config);
+        plan_from_ini(options, network, now, rng, plan);
     } else {
         plan.source = "flags";
         plan_from_flags(options, network, now, rng, config);

@@ -1,6 +1,7 @@
 // Planning a deployment: from `deploy`/`up` flags (and optionally an INI file) to a
 // complete DeploymentConfig, validated in the reference's order so the same mistake gives
-// the same message. Pure: no sockets, no namespaces, no files written (fixes D7).
+// the same message (an INI file: its first problem in file order). Pure: no sockets, no
+// namespaces, no files written (fixes D7).
 #pragma once
 
 #include <cstdint>
@@ -17,7 +18,10 @@ class NetworkDetector;
 inline constexpr const char* kLoopbackSubnet = "127.77.0.0/16";
 
 struct DeployOptions {
-    std::string mode = "loopback";  // loopback | netns | docker (unihost/swarm → netns)
+    // loopback | netns | docker (unihost/swarm → netns). Unset: loopback, except that an INI
+    // deployment whose subnet (--subnet, else net=) lies outside 127.0.0.0/8 is planned in
+    // netns mode.
+    std::optional<std::string> mode;
     std::optional<int> deckies;
     std::optional<std::string> services;  // comma list
     bool randomize_services = false;
@@ -39,7 +43,8 @@ struct DeployOptions {
 
 struct DeploymentPlan {
     DeploymentConfig config;
-    std::string source;  // "flags" or the INI path
+    std::string source;       // "flags" or the INI path
+    std::string mode_reason;  // why, when the mode was chosen without --mode (else empty)
     std::optional<std::uint64_t> seed;
 };
 

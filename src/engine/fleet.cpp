@@ -12,7 +12,7 @@
 #include "core/service_catalog.hpp"
 #include "engine/mutator.hpp"
 #include "events/event_bus.hpp"
-#include "honeypot/service_registry.hpp"
+#include "honeypot/services/registry.hpp"
 #include "telemetry/span.hpp"
 
 namespace decnet::engine {

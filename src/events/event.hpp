@@ -84,6 +84,12 @@ struct Event {
             return add(std::move(name), std::to_string(value));
         }
     }
+    // A captured credential: always the fields `username` and `password` (the bounty
+    // extractor's names), whatever the protocol calls them. A hash or challenge-response
+    // goes in `password` too, with a `credential_type` field saying which.
+    Event& credential(std::string username, std::string password) {
+        return add("username", std::move(username)).add("password", std::move(password));
+    }
     // The value of the first field with that name, or nullptr.
     const std::string* find(std::string_view name) const;
 

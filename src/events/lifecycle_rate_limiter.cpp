@@ -5,6 +5,8 @@
 #include <cstdlib>
 #include <sstream>
 
+#include "core/text.hpp"
+
 namespace decnet {
 namespace {
 
@@ -13,12 +15,6 @@ constexpr int kPruneAgeWindows = 60;
 // A flood of spoofed sources could keep every key young; past this the map is reset
 // (fail open: a few duplicate lifecycle rows beat unbounded memory).
 constexpr std::size_t kHardLimit = 200000;
-
-std::string trim(std::string s) {
-    const auto b = s.find_first_not_of(" \t");
-    if (b == std::string::npos) return {};
-    return s.substr(b, s.find_last_not_of(" \t") - b + 1);
-}
 
 }  // namespace
 
@@ -34,7 +30,7 @@ LifecycleRateLimiter LifecycleRateLimiter::from_environment() {
         types.clear();
         std::stringstream in(env);
         for (std::string item; std::getline(in, item, ',');)
-            if (auto t = trim(item); !t.empty()) types.push_back(t);
+            if (auto t = trim(item); !t.empty()) types.emplace_back(t);
     }
     double window = 1.0;
     if (const char* env = std::getenv("DECNET_COLLECTOR_RL_WINDOW_SEC")) {

@@ -22,7 +22,7 @@
 #include "core/os_profiles.hpp"
 #include "core/service_catalog.hpp"
 #include "events/event_bus.hpp"
-#include "honeypot/service_registry.hpp"
+#include "honeypot/services/registry.hpp"
 #include "honeypot/session.hpp"
 #include "honeypot/tls_termination.hpp"
 #include "honeypot/udp_listener.hpp"
@@ -35,9 +35,10 @@ using asio::ip::tcp;
 
 namespace {
 
-// The reference logs smtp_relay under APP-NAME "smtp"; keep that for collector parity.
+// The APP-NAME a service's events carry (a catalogue fact: smtp_relay logs as smtp).
 std::string log_name_for(std::string_view slug) {
-    return slug == "smtp_relay" ? std::string("smtp") : std::string(slug);
+    const auto* info = find_service(slug);
+    return std::string(info ? info->app_name() : slug);
 }
 
 // TTL, MSS and receive buffer on the listening socket are inherited by every accepted
@@ -77,7 +78,8 @@ struct Listener {
     ListenerInfo info;
     PersonaConfig persona;
     ServiceContext context;
-    ServiceHandler handler = nullptr;
+    StreamHandler handler = nullptr;
+    std::shared_ptr<const ServiceSettings> settings;  // context.settings points into it
     bool tls = false;  // the port speaks TLS: terminate it before the handler runs
     std::shared_ptr<DeckyCounters> counters;
     std::shared_ptr<const DeckyWorld> world;                // context.world points into it
@@ -204,8 +206,6 @@ struct Runtime::Impl {
         if (accepted.raw && !accepted.silent) {
             Session failed(std::move(*accepted.raw), peer, listener.context, limits);
             failed.emit(failed.event("tls_error", Severity::warning)
-                            .add("remote_addr", failed.peer_ip())
-                            .add("src_port", failed.peer_port())
                             .add("dst_port", listener.info.port)
                             .add("error", accepted.error));
             failed.close();
@@ -225,9 +225,8 @@ struct Runtime::Impl {
             } catch (const std::exception& e) {
                 // An emulator bug must never take the process down: record it and move on.
                 error = e.what();
-                session.emit(session.event("session_error", Severity::error)
-                                 .add("src", session.peer_ip())
-                                 .add("error", e.what()));
+                session.emit(
+                    session.event("session_error", Severity::error).add("error", e.what()));
             }
             session.finish_trace(error ? error->c_str() : nullptr);
             session.close();
@@ -304,14 +303,16 @@ struct Runtime::Impl {
 
     std::shared_ptr<Listener> bind_listener(const DeckyConfig& decky, const DeckyEntry& entry,
                                             const std::string& slug, const ServicePort& port,
-                                            ServiceHandler handler) {
+                                            const ServiceModule& module,
+                                            std::shared_ptr<const ServiceSettings> settings) {
         auto listener = std::make_shared<Listener>();
         std::erase_if(all_listeners, [](const auto& l) { return l.expired(); });
         all_listeners.push_back(listener);
         for (auto& io : io_contexts)
             listener->acceptors.push_back(std::make_unique<tcp::acceptor>(*io));
         listener->info = {decky.name, decky.ip, slug, port.port, "tcp"};
-        listener->handler = handler;
+        listener->handler = module.serve;
+        listener->settings = std::move(settings);
         listener->tls = port.tls;
         if (const auto it = decky.service_config.find(slug); it != decky.service_config.end())
             listener->persona = it->second;
@@ -330,6 +331,7 @@ struct Runtime::Impl {
                              &entry.counters->events,
                              entry.world.get(),
                              artifacts.get()};
+        listener->context.settings = listener->settings.get();
 
         if (socket_opener) {
             adopt_opened_socket(*listener, decky, port.port);
@@ -353,7 +355,8 @@ struct Runtime::Impl {
 
     std::shared_ptr<Listener> bind_udp_listener(const DeckyConfig& decky, const DeckyEntry& entry,
                                                 const std::string& slug, const ServicePort& port,
-                                                DatagramHandler handler) {
+                                                const ServiceModule& module,
+                                                std::shared_ptr<const ServiceSettings> settings) {
         auto listener = std::make_shared<Listener>();
         std::erase_if(all_listeners, [](const auto& l) { return l.expired(); });
         all_listeners.push_back(listener);
@@ -364,25 +367,27 @@ struct Runtime::Impl {
             persona = it->second;
         persona.emplace("port", std::to_string(port.port));
         listener->world = entry.world;
-        const ServiceContext context{decky.name,
-                                     decky.hostname,
-                                     slug,
-                                     log_name_for(slug),
-                                     nullptr,
-                                     &bus,
-                                     &entry.counters->events,
-                                     entry.world.get(),
-                                     artifacts.get()};
+        ServiceContext context{decky.name,
+                               decky.hostname,
+                               slug,
+                               log_name_for(slug),
+                               nullptr,
+                               &bus,
+                               &entry.counters->events,
+                               entry.world.get(),
+                               artifacts.get()};
+        context.settings = settings.get();
         // The UDP loop outlives the Listener while it closes: it keeps what its context
-        // points into (the counters and the world) alive itself.
+        // points into (the counters, the world, the settings) alive itself.
         const auto keep_alive = std::make_shared<
-            std::pair<std::shared_ptr<DeckyCounters>, std::shared_ptr<const DeckyWorld>>>(
-            entry.counters, entry.world);
+            std::tuple<std::shared_ptr<DeckyCounters>, std::shared_ptr<const DeckyWorld>,
+                       std::shared_ptr<const ServiceSettings>>>(entry.counters, entry.world,
+                                                                std::move(settings));
         const int fd = socket_opener ? socket_opener(decky, port.port, Transport::udp) : -1;
         auto& io = *io_contexts[next_udp_thread++ % io_contexts.size()];
-        listener->udp = std::make_shared<UdpListener>(io, decky.name, decky.ip, port.port,
-                                                      os_profile(decky.nmap_os).ttl, fd, context,
-                                                      std::move(persona), keep_alive, handler);
+        listener->udp = std::make_shared<UdpListener>(
+            io, decky.name, decky.ip, port.port, os_profile(decky.nmap_os).ttl, fd, context,
+            std::move(persona), keep_alive, module.datagram);
         return listener;
     }
 
@@ -394,18 +399,20 @@ struct Runtime::Impl {
         std::vector<std::shared_ptr<Listener>> bound;
         for (const auto& slug : services) {
             const auto* info = find_service(slug);
-            const auto handler = find_service_handler(slug);
-            const auto datagram = find_datagram_handler(slug);
-            if (!info || (!handler && !datagram)) {
+            const auto* module = find_module(slug);
+            if (!info || !module) {
                 report.unavailable.push_back(decky.name + "/" + slug);
                 continue;
             }
+            // Parsed once per decky and service (a bad persona throws ConfigError here, before
+            // anything of this decky is bound), shared by its ports and sessions.
+            const auto settings = configure_service(*module, decky);
             for (const auto& port : info->ports) {
                 const bool udp = port.transport == Transport::udp;
-                if (udp ? !datagram : !handler) continue;
+                if (udp ? !module->datagram : !module->serve) continue;
                 // On a throw, `bound` goes out of scope and its acceptors close.
-                bound.push_back(udp ? bind_udp_listener(decky, entry, slug, port, datagram)
-                                    : bind_listener(decky, entry, slug, port, handler));
+                bound.push_back(udp ? bind_udp_listener(decky, entry, slug, port, *module, settings)
+                                    : bind_listener(decky, entry, slug, port, *module, settings));
                 report.listening.push_back(bound.back()->info);
             }
         }
@@ -449,6 +456,7 @@ struct Runtime::Impl {
     }
 
     DeployReport add_decky(const DeckyConfig& decky) {
+        check_personas(decky);  // unknown keys and bad values, before anything is bound
         const std::lock_guard lock(deckies_mutex);
         if (deckies.contains(decky.name))
             throw ConfigError("decky '" + decky.name + "' is already running");

@@ -21,7 +21,7 @@ std::string ServiceContext::persona_value(std::string_view key) const {
         for (const auto& k : info->persona)
             if (k.key == key) value = std::string(k.default_value);
     for (auto pos = value.find("{node}"); pos != std::string::npos; pos = value.find("{node}"))
-        value.replace(pos, 6, decky);
+        value.replace(pos, 6, hostname.empty() ? decky : hostname);
     return value;
 }
 
@@ -35,6 +35,8 @@ Event ServiceContext::make_event(std::string event_type, Severity severity,
     e.severity = severity;
     e.src_ip = peer_ip;
     e.src_port = peer_port;
+    // Every service names the attacker the same way, first (the collector's first choice).
+    e.add("src_ip", peer_ip).add("src_port", peer_port);
     return e;
 }
 
@@ -89,7 +91,11 @@ void Session::finish_trace(const char* error) {
 std::string Session::local_ip() const {
     boost::system::error_code ec;
     const auto local = socket_.local_endpoint(ec);
-    return ec ? std::string() : local.address().to_string();
+    // TLS termination hands emulators an AF_UNIX socket: it has no address, and asio would
+    // read its sockaddr as "::" (a passive listener there would be on every interface).
+    const auto family = local.data()->sa_family;
+    if (ec || (family != AF_INET && family != AF_INET6)) return {};
+    return local.address().to_string();
 }
 
 bool Session::open() const {

@@ -26,6 +26,7 @@ namespace decnet::honeypot {
 
 struct DeckyWorld;
 class ArtifactStore;
+struct ServiceSettings;
 
 // What a service knows about where it runs.
 struct ServiceContext {
@@ -38,11 +39,21 @@ struct ServiceContext {
     std::atomic<std::uint64_t>* events = nullptr;  // the decky's "events seen" counter
     const DeckyWorld* world = nullptr;             // the decky's fake host (identity, files, TLS)
     ArtifactStore* artifacts = nullptr;            // where captured payloads go; null: not kept
+    const ServiceSettings* settings = nullptr;     // the module's typed persona (module.hpp)
 
-    // The persona value for `key`, else its catalogue default ("{node}" → decky name).
+    // The module's settings as its own type (what its `configure` returned).
+    template <class T>
+    const T& settings_as() const {
+        return static_cast<const T&>(*settings);
+    }
+
+    // The raw persona value for `key`, else its catalogue default ("{node}" → the decky's
+    // hostname). Modules read their typed settings instead; the runtime's own keys (`port`)
+    // come through here.
     std::string persona_value(std::string_view key) const;
 
-    // An event of this service about one attacker endpoint (time, decky, service filled).
+    // An event of this service about one attacker endpoint: time, decky, service, and the
+    // fields `src_ip` and `src_port` (every event of every service starts with them).
     Event make_event(std::string event_type, Severity severity, const std::string& peer_ip,
                      std::uint16_t peer_port) const;
     // Counts the event and publishes it; with tracing on, under a short `honeypot.event`
@@ -77,9 +88,9 @@ class Session {
     void close();
     bool open() const;
 
-    // An event for this session: time, decky, service, and the attacker's address filled
-    // in. Add fields, then emit(). With tracing on, emit() gives each event a short
-    // `honeypot.event` child span of the session's span and stores its context in
+    // An event for this session: time, decky, service, and the attacker's address
+    // (`src_ip`, `src_port`) filled in. Add fields, then emit(). With tracing on, emit() gives each
+    // event a short `honeypot.event` child span of the session's span and stores its context in
     // Event::trace, so the stored row and every later stage point back to the session.
     Event event(std::string event_type, Severity severity = Severity::info) const;
     void emit(Event event) const;

@@ -4,7 +4,7 @@
 #include <cstdint>
 #include <string_view>
 
-#include "honeypot/services/http_request.hpp"
+#include "honeypot/services/http/http_request.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
     using namespace decnet::honeypot::http;

@@ -7,12 +7,14 @@
 #include <regex>
 
 #include "integration/cli_runner.hpp"
+#include "integration/netns_lan.hpp"
 
 namespace decnet::testing {
 namespace {
 
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
+using ::testing::Not;
 using ::testing::StartsWith;
 using json = nlohmann::json;
 
@@ -204,16 +206,83 @@ TEST_F(CliDeployIni, MalformedIniGivesOneLineAndExit1) {
                 HasSubstr(path + ":5: [bad] amount= must be a positive integer, got 'potato'"));
 }
 
-TEST_F(CliDeployIni, LanSubnetInLoopbackModeIsExplained) {
+// An INI on a LAN subnet is a LAN deployment: without --mode it is planned in netns mode
+// (the plan says so, and why); --mode loopback is refused, naming net='s line.
+TEST_F(CliDeployIni, LanSubnetWithoutModeIsPlannedInNetnsMode) {
     const auto path = ini("[general]\nnet = 192.168.1.0/24\n\n[a]\nservices = ssh\n");
-    const auto r = run_decnet({"deploy", "--config", path, "--dry-run"});
+    auto r = run_decnet({"deploy", "--config", path, "--dry-run"}, {kLan});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_THAT(r.out, HasSubstr("Config: " + path +
+                                 "  Mode: netns (INI net= is a LAN subnet)  Interface: eth0  "
+                                 "Subnet: 192.168.1.0/24  Gateway: 192.168.1.1  Host IP: "
+                                 "192.168.1.5"));
+    EXPECT_THAT(r.out, HasSubstr("Dry run — nothing started."));
+    r = run_decnet({"deploy", "--config", path, "--dry-run", "--json"}, {kLan});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    const auto p = json::parse(r.out);
+    EXPECT_EQ(p["mode"], "netns");
+    EXPECT_EQ(p["interface"], "eth0");
+    EXPECT_EQ(p["subnet"], "192.168.1.0/24");
+    EXPECT_THAT(field(p, "ip"), ElementsAre("192.168.1.2"));
+    r = run_decnet({"up", "--config", path, "--dry-run", "--json"}, {kLan});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_EQ(json::parse(r.out)["mode"], "netns");
+
+    r = run_decnet({"deploy", "--mode", "loopback", "--config", path, "--dry-run"});
     EXPECT_EQ(r.exit_code, 1);
-    EXPECT_THAT(r.err, HasSubstr("(INI net=)"));
-    const auto lan =
-        run_decnet({"deploy", "--mode", "netns", "--config", path, "--dry-run", "--json"},
-                   {"DECNET_NETWORK=eth0 192.168.1.0/24 192.168.1.1 192.168.1.5"});
-    ASSERT_EQ(lan.exit_code, 0) << lan.err;
-    EXPECT_EQ(json::parse(lan.out)["deckies"][0]["ip"], "192.168.1.2");
+    EXPECT_EQ(r.out, "");
+    EXPECT_THAT(r.err,
+                HasSubstr(path + ":2: loopback mode needs a subnet inside 127.0.0.0/8, got "
+                                 "192.168.1.0/24 (INI net=); use --mode netns for a LAN subnet."));
+    // A loopback net= (or --subnet over it) stays loopback, as before.
+    const auto lo = ini("[general]\nnet = 127.60.0.0/24\n\n[a]\nservices = ssh\n");
+    EXPECT_EQ(plan({"--config", lo})["mode"], "loopback");
+    r = run_decnet({"deploy", "--config", path, "--subnet", "127.61.0.0/24", "--dry-run"});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_THAT(r.out, HasSubstr("Mode: loopback  Interface: lo  Subnet: 127.61.0.0/24"));
+}
+
+// A real run of that plan needs root, and says so before anything starts.
+TEST_F(CliDeployIni, LanSubnetWithoutRootGetsTheNetnsError) {
+    if (!installed("setpriv")) GTEST_SKIP() << "setpriv (util-linux) not installed";
+    const auto path = ini("[general]\nnet = 10.213.9.0/24\n\n[a]\nservices = ssh\n");
+    const auto out = capture("cd / && env '" + kLan +
+                             "' timeout 20 setpriv --reuid=65534 --regid=65534 --clear-groups "
+                             "--inh-caps=-all " +
+                             std::string(DECNET_BINARY) + " deploy --config '" + path +
+                             "' --no-api --state-dir /nonexistent 2>&1; echo exit=$?");
+    if (out.find("Config file not found") != std::string::npos)
+        GTEST_SKIP() << "the test's temp dir is not readable by nobody";
+    EXPECT_THAT(out, HasSubstr("Mode: netns (INI net= is a LAN subnet)"));
+    EXPECT_THAT(out, HasSubstr("netns mode needs root (CAP_NET_ADMIN)"));
+    EXPECT_THAT(out, HasSubstr("exit=1"));
+    EXPECT_THAT(out, Not(HasSubstr("Starting the decnet daemon")));
+}
+
+// The first problem in the file is the one reported, with its file and line: an unknown
+// service even when the subnet would also be refused, a bad address before a later typo.
+TEST_F(CliDeployIni, ProblemsAreReportedInFileOrder) {
+    auto path = ini("[general]\nnet = 192.168.1.0/24\n\n[a]\nservices = ssh, bogus\n");
+    for (const std::vector<std::string>& mode :
+         {std::vector<std::string>{}, std::vector<std::string>{"--mode", "loopback"}}) {
+        std::vector<std::string> args = {"deploy", "--config", path, "--dry-run"};
+        args.insert(args.end(), mode.begin(), mode.end());
+        const auto r = run_decnet(args, {kLan});
+        EXPECT_EQ(r.exit_code, 1);
+        EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
+        EXPECT_THAT(r.err,
+                    HasSubstr(path + ":4: Unknown service(s) in [a]: ['bogus']. Available: "));
+    }
+    path = ini("[general]\nnet = 127.50.0.0/24\n\n[a]\nip = 127.60.0.9\n\n[b]\namount = potato\n");
+    auto r = run_decnet({"deploy", "--config", path, "--dry-run"});
+    EXPECT_EQ(r.exit_code, 1);
+    EXPECT_THAT(r.err,
+                HasSubstr(path + ":4: [a] ip=127.60.0.9 is outside the subnet 127.50.0.0/24."));
+    path = ini("[a]\nservices = ssh\n\n[b]\narchetype = nope\n\n[c]\nip = 1.2.3\n");
+    r = run_decnet({"deploy", "--config", path, "--dry-run", "--json"});
+    EXPECT_EQ(r.exit_code, 1);
+    EXPECT_EQ(r.out, "");
+    EXPECT_THAT(r.err, HasSubstr(path + ":4: Unknown archetype 'nope'. Available: "));
 }
 
 TEST(CliUp, DryRunPlansTheEmbeddedDefault) {

@@ -48,7 +48,7 @@ TEST(CliTelnet, RealClientLoginAndCommandAreStored) {
     const std::string all_auth = auths[0] + auths[1];
     EXPECT_THAT(all_auth, HasSubstr(R"("password":"wrongpass","status":"failed")"));
     EXPECT_THAT(all_auth, HasSubstr(R"("password":"admin","status":"success")"));
-    EXPECT_THAT(all_auth, HasSubstr(R"("src":"127.0.0.1")"));
+    EXPECT_THAT(all_auth, HasSubstr(R"("src_ip":"127.0.0.1")"));
     const auto commands = stored_fields(*repo, "service:telnet event:command", 50);
     ASSERT_GE(commands.size(), 2u);
     std::string all_commands;

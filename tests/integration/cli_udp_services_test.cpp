@@ -115,7 +115,7 @@ TEST(CliUdp, TftpAndSnmpAnswerRealClientsAndLogTheirRequests) {
     EXPECT_THAT(joined(stored_fields(*repo, "service:tftp event:upload")),
                 HasSubstr(R"("filename":"payload.sh","size":"1300","sha256":")" + sha +
                           R"(","truncated":"False")"));
-    EXPECT_THAT(requests, HasSubstr(R"("src":"127.0.0.1")"));
+    EXPECT_THAT(requests, HasSubstr(R"("src_ip":"127.0.0.1")"));
     EXPECT_THAT(joined(stored_fields(*repo, "service:tftp event:unknown_opcode")),
                 HasSubstr(R"("opcode":"7")"));
     const auto gets = joined(stored_fields(*repo, "service:snmp event:get_request"));
@@ -124,7 +124,7 @@ TEST(CliUdp, TftpAndSnmpAnswerRealClientsAndLogTheirRequests) {
     EXPECT_THAT(gets, HasSubstr(R"("version":"0","community":"v1pass")"));
     EXPECT_THAT(gets, HasSubstr(R"(1.3.6.1.2.1.1.1.0\",\"1.3.6.1.2.1.1.3.0)"));
     const auto errors = joined(stored_fields(*repo, "service:snmp event:parse_error"));
-    EXPECT_THAT(errors, HasSubstr(R"("error":"length beyond datagram")"));
+    EXPECT_THAT(errors, HasSubstr(R"("error":"length beyond data")"));
     EXPECT_THAT(errors, HasSubstr(R"("error":"expected SEQUENCE")"));
 }
 

@@ -13,21 +13,13 @@
 #include <sstream>
 #include <stdexcept>
 
+#include "events/event.hpp"
+
 namespace decnet::api::auth {
 namespace {
 
 constexpr std::array<std::string_view, 5> kWeakSecrets = {"fallback-secret-key-change-me", "admin",
                                                           "secret", "password", "changeme"};
-
-std::string hex(const unsigned char* bytes, std::size_t n) {
-    static constexpr char kHex[] = "0123456789abcdef";
-    std::string out;
-    for (std::size_t i = 0; i < n; ++i) {
-        out += kHex[bytes[i] >> 4];
-        out += kHex[bytes[i] & 15];
-    }
-    return out;
-}
 
 std::string read_secret_file(const std::filesystem::path& path) {
     std::ifstream in(path);
@@ -51,7 +43,7 @@ std::string generated_secret(const std::string& state_dir) {
     fs::create_directories(dir, ec);
     unsigned char bytes[32];
     if (RAND_bytes(bytes, sizeof bytes) != 1) throw std::runtime_error("RAND_bytes failed");
-    const auto secret = hex(bytes, sizeof bytes);
+    const auto secret = to_hex({bytes, sizeof bytes});
     const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
     if (fd < 0) {
         if (errno == EEXIST) return read_secret_file(path);

@@ -15,6 +15,7 @@
 
 #include "api/auth/auth_service.hpp"
 #include "api/validation.hpp"
+#include "core/text.hpp"
 #include "telemetry/metrics.hpp"
 #include "telemetry/span.hpp"
 
@@ -74,23 +75,10 @@ bool is_capture(const std::string& segment) {
     return segment.size() > 2 && segment.front() == '{' && segment.back() == '}';
 }
 
-std::string lower(std::string_view text) {
-    std::string out(text);
-    std::transform(out.begin(), out.end(), out.begin(),
-                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-    return out;
-}
-
-std::string trim(std::string_view text) {
-    while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) text.remove_prefix(1);
-    while (!text.empty() && (text.back() == ' ' || text.back() == '\t')) text.remove_suffix(1);
-    return std::string(text);
-}
-
 // FastAPI's strict content type: application/json or application/<x>+json.
 bool is_json_content_type(const std::optional<std::string>& header) {
     if (!header) return false;
-    auto media = lower(trim(std::string_view(*header).substr(0, header->find(';'))));
+    auto media = ascii_lower(trim(std::string_view(*header).substr(0, header->find(';'))));
     return media == "application/json" ||
            (media.starts_with("application/") && media.ends_with("+json"));
 }
@@ -258,7 +246,7 @@ std::string route_span_name(std::string_view method, std::string_view pattern) {
     for (const auto& known : kKnown)
         if (known.method == method && known.pattern == pattern) return std::string(known.name);
     // Not one of the reference's: "api.<method>_<path words>", e.g. api.get_foo_bar.
-    std::string name = "api." + lower(method);
+    std::string name = "api." + ascii_lower(method);
     auto rest = pattern.starts_with(kPrefix) ? pattern.substr(kPrefix.size()) : pattern;
     for (const char c : rest) {
         if (std::isalnum(static_cast<unsigned char>(c)))
@@ -334,7 +322,7 @@ Response Router::preflight(const Request& request) const {
         std::string_view rest = *requested;
         for (std::size_t guard = 0; guard < 256 && !rest.empty(); ++guard) {
             const auto comma = rest.find(',');
-            const auto name = lower(trim(rest.substr(0, comma)));
+            const auto name = ascii_lower(trim(rest.substr(0, comma)));
             rest = comma == std::string_view::npos ? std::string_view() : rest.substr(comma + 1);
             if (!name.empty() && std::find(kCorsHeaderList.begin(), kCorsHeaderList.end(), name) ==
                                      kCorsHeaderList.end()) {

@@ -237,6 +237,53 @@ TEST(BuildDeckiesFromIni, UnknownServicesNameTheSection) {
                 ::testing::StartsWith("Unknown service(s) in [a]: ['']. Available: ["));
 }
 
+// Deckies are checked one by one in file order: a bad service in the first decky is
+// reported before a bad address in the second, and the other way round.
+TEST(BuildDeckiesFromIni, ProblemsComeOutInFileOrder) {
+    const auto request = lan("10.0.0.0/24", "10.0.0.1", "10.0.0.2");
+    IniConfig ini;
+    ini.source = "fleet.ini";
+    auto a = spec("a");
+    a.line = 3;
+    a.services = std::vector<std::string>{"bogus"};
+    auto b = spec("b");
+    b.line = 6;
+    b.services = std::vector<std::string>{"ssh"};
+    b.ip = "192.168.9.9";
+    ini.deckies = {a, b};
+    Rng rng(1);
+    try {
+        build_deckies_from_ini(ini, request, rng);
+        FAIL();
+    } catch (const ConfigError& e) {
+        EXPECT_THAT(e.located(), ::testing::StartsWith("fleet.ini:3: Unknown service(s) in [a]"));
+    }
+    std::swap(ini.deckies[0].line, ini.deckies[1].line);
+    std::swap(ini.deckies[0], ini.deckies[1]);
+    try {
+        build_deckies_from_ini(ini, request, rng);
+        FAIL();
+    } catch (const ConfigError& e) {
+        EXPECT_EQ(e.located(),
+                  "fleet.ini:3: [b] ip=192.168.9.9 is outside the subnet 10.0.0.0/24.");
+    }
+}
+
+TEST(CheckDeckySpec, NeedsNoNetwork) {
+    auto a = spec("a");
+    EXPECT_EQ(error_of([&] { check_decky_spec(a, {}); }), "no error");
+    a.services = std::vector<std::string>{"myapp", "ssh"};
+    EXPECT_THAT(error_of([&] { check_decky_spec(a, {}); }),
+                ::testing::StartsWith("Unknown service(s) in [a]: ['myapp']. Available: ["));
+    EXPECT_EQ(error_of([&] { check_decky_spec(a, {"myapp"}); }), "no error");
+    a.ip = "10.0.0.300";
+    EXPECT_EQ(error_of([&] { check_decky_spec(a, {"myapp"}); }),
+              "[a] ip=: Octet 300 (> 255) not permitted in '10.0.0.300'");
+    a.archetype = "nope";
+    EXPECT_THAT(error_of([&] { check_decky_spec(a, {"myapp"}); }),
+                ::testing::StartsWith("Unknown archetype 'nope'. Available: "));
+}
+
 TEST(BuildDeckiesFromIni, CustomServicesAreAccepted) {
     IniConfig ini;
     ini.custom_services.push_back({"myapp", "my-image:latest", "/usr/bin/myapp", {8080}});

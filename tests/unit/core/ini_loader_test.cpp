@@ -358,8 +358,11 @@ TEST(IniLoader, DuplicateSectionMergesInAString) {
 
 // Items for checks 41/42 (validated by the fleet builder) are kept verbatim.
 TEST(IniLoader, ServicesItemsTrimmedEmptyKeptNoInlineComments) {
-    EXPECT_EQ(load("[a]\nservices=ssh # comment\n").deckies[0].services, (Names{"ssh # comment"}));
-    EXPECT_EQ(load("[a]\nservices=ssh,\n").deckies[0].services, (Names{"ssh", ""}));
+    // Items are kept verbatim, so the catalogue check names them.
+    EXPECT_EQ(message_of("[a]\nservices=ssh # comment\n")
+                  .rfind("Unknown service(s) in [a]: ['ssh # comment']. Available: [", 0),
+              0u);
+    EXPECT_EQ(message_of("[a]\nservices=ssh,\n").rfind("Unknown service(s) in [a]: ['']", 0), 0u);
     EXPECT_EQ(load("[a]\nservices= ssh ,\thttp\t\n").deckies[0].services, (Names{"ssh", "http"}));
     EXPECT_FALSE(load("[a]\nservices=\n").deckies[0].services);
     EXPECT_EQ(load("[a]\nservices = ssh,\n    http\n").deckies[0].services, (Names{"ssh", "http"}));
@@ -451,6 +454,75 @@ TEST(IniLoader, ManyDeckiesAndSubsectionsStayFast) {
     ASSERT_EQ(config.deckies.size(), 30000u);
     EXPECT_EQ(config.deckies[10].name, "d1-01");
     EXPECT_EQ(config.deckies[10].service_config.at("ssh").at("k"), "d1");
+}
+
+// Sections are checked in file order, each as far as it can be without the network, so
+// the first problem reported is the first in the file (a bad service before a bad amount).
+TEST(IniLoader, ProblemsAreReportedInFileOrder) {
+    auto error = load_error("[a]\nservices=ssh\n[b]\nservices=ssh, bogus\n[c]\namount=potato\n");
+    EXPECT_EQ(
+        std::string(error.what()).rfind("Unknown service(s) in [b]: ['bogus']. Available: [", 0),
+        0u);
+    EXPECT_EQ(error.line(), 3);
+    error = load_error("[a]\namount=potato\n[b]\nservices=bogus\n");
+    EXPECT_EQ(std::string(error.what()), "[a] amount= must be a positive integer, got 'potato'");
+    error = load_error("[a]\narchetype=nope\n[b]\nmutate_interval=0\n");
+    EXPECT_EQ(std::string(error.what()).rfind("Unknown archetype 'nope'. Available: ", 0), 0u);
+    EXPECT_EQ(error.line(), 1);
+    error = load_error("[a]\nservices=ssh\n\n[b]\nip=abc\n");
+    EXPECT_EQ(std::string(error.what()), "[b] ip=: Expected 4 octets in 'abc'");
+    EXPECT_EQ(error.line(), 4);
+    // Within a section: the reference's order (archetype, ip, services).
+    EXPECT_EQ(message_of("[a]\nservices=bogus\nip=abc\n"), "[a] ip=: Expected 4 octets in 'abc'");
+}
+
+TEST(IniLoader, ExpandedSectionIsNamedByItsFirstDecky) {
+    const auto error = load_error("[g]\namount=3\nservices=nope\n");
+    EXPECT_EQ(std::string(error.what()).rfind("Unknown service(s) in [g-01]: ['nope']", 0), 0u);
+    EXPECT_EQ(error.line(), 1);
+}
+
+TEST(IniLoader, CustomServiceDeclaredLaterIsKnown) {
+    const auto config = load("[a]\nservices=myapp, ssh\n[custom-myapp]\nbinary=img\n");
+    EXPECT_EQ(config.deckies[0].services, (Names{"myapp", "ssh"}));
+}
+
+TEST(IniLoader, GeneralNetAndGwAreCheckedWhereTheyAre) {
+    auto error = load_error("[a]\nservices=ssh\n[general]\nnet = 10.0.0.0/33\n[b]\nservices=x\n");
+    EXPECT_EQ(std::string(error.what()), "[general] net=: Invalid netmask in '10.0.0.0/33'");
+    EXPECT_EQ(error.line(), 4);
+    error = load_error("[general]\nnet=10.0.0.0/24\ngw=10.0.0\n");
+    EXPECT_EQ(std::string(error.what()), "[general] gw=: Expected 4 octets in '10.0.0'");
+    EXPECT_EQ(error.line(), 3);
+    const auto config = load("[general]\n\nnet=10.0.0.0/24\ngw=10.0.0.1\n");
+    EXPECT_EQ(config.general.net_line, 3);
+}
+
+// What planning gets: the sections before the first problem, [general] and every custom
+// service wherever they are, and the problem itself.
+TEST(IniLoader, ReadingKeepsWhatComesBeforeTheFirstProblem) {
+    const auto document = parse_ini(
+        "[a]\nservices=ssh\n[a.ssh]\nk=v\n[g]\namount=2\nservices=bogus\n[c]\nservices=ssh\n"
+        "[general]\nnet=10.0.0.0/24\n[custom-x]\nbinary=img\n",
+        IniDuplicates::reject, "f.ini");
+    const IniReading reading = read_ini(document, "f.ini");
+    ASSERT_TRUE(reading.error);
+    EXPECT_EQ(reading.error->located().rfind("f.ini:5: Unknown service(s) in [g-01]", 0), 0u);
+    EXPECT_EQ(names_of(reading.config), (Names{"a"}));              // not g-01, g-02 or c
+    EXPECT_TRUE(reading.config.deckies[0].service_config.empty());  // personas: not attached
+    EXPECT_EQ(reading.config.general.net, "10.0.0.0/24");
+    ASSERT_EQ(reading.config.custom_services.size(), 1u);
+
+    // Without a trustworthy [general], no decky address could be checked: none are kept.
+    const auto bad_net = read_ini(
+        parse_ini("[a]\nservices=ssh\n[general]\nnet=ten\n", IniDuplicates::reject), "f.ini");
+    ASSERT_TRUE(bad_net.error);
+    EXPECT_EQ(bad_net.error->line(), 4);
+    EXPECT_TRUE(bad_net.config.deckies.empty());
+
+    const auto fine = read_ini(parse_ini("[a]\nservices=ssh\n", IniDuplicates::reject), "f.ini");
+    EXPECT_FALSE(fine.error);
+    EXPECT_EQ(names_of(fine.config), (Names{"a"}));
 }
 
 TEST_F(IniFile, LoadsAFileAndRecordsTheSource) {

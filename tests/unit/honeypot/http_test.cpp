@@ -3,7 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "core/percent_encoding.hpp"
-#include "honeypot/services/http_request.hpp"
+#include "honeypot/services/http/http_request.hpp"
 
 namespace decnet::honeypot::http {
 namespace {

@@ -66,7 +66,7 @@ TEST(RuntimeArtifacts, TftpUploadLandsInTheStateDirOnce) {
     ASSERT_EQ(captured.size(), 2u);
     const auto& e = *captured[0];
     EXPECT_EQ(e.service, "tftp");
-    EXPECT_EQ(*e.find("src"), "127.0.0.1");
+    EXPECT_EQ(*e.find("src_ip"), "127.0.0.1");
     EXPECT_EQ(*e.find("size"), std::to_string(body.size()));
     EXPECT_EQ(*e.find("mime"), "text/x-shellscript");
     EXPECT_EQ(*e.find("origin"), "/tmp/x.sh");

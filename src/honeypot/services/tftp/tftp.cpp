@@ -17,7 +17,8 @@
 #include <vector>
 
 #include "honeypot/datagram.hpp"
-#include "honeypot/service_registry.hpp"
+#include "honeypot/services/module.hpp"
+#include "honeypot/services/registry.hpp"
 #include "honeypot/world/artifact_store.hpp"
 
 namespace decnet::honeypot {
@@ -160,15 +161,11 @@ bool continue_upload(DatagramExchange& x) {
                         : packet(kAck, block, {}));
         const auto artifact = u.capture.finish();
         x.emit(x.event("upload", Severity::warning)
-                   .add("src", x.peer_ip())
-                   .add("src_port", x.peer_port())
                    .add("filename", u.filename)
                    .add("size", u.size)
                    .add("sha256", artifact.sha256)
                    .add("truncated", too_big));
-        auto captured = x.event("file_captured", Severity::warning)
-                            .add("src", x.peer_ip())
-                            .add("src_port", x.peer_port());
+        auto captured = x.event("file_captured", Severity::warning);
         add_artifact_fields(captured, artifact, u.filename, artifact_filename(u.filename));
         x.emit(std::move(captured));
         all.erase(it);
@@ -180,13 +177,9 @@ bool continue_upload(DatagramExchange& x) {
 
 void malformed(DatagramExchange& x, std::string_view why) {
     x.emit(x.event("parse_error", Severity::warning)
-               .add("src", x.peer_ip())
-               .add("src_port", x.peer_port())
                .add("error", why)
                .add("data", hex(x.payload(), 32)));
 }
-
-}  // namespace
 
 void serve_tftp(DatagramExchange& x) {
     const auto d = x.payload();
@@ -199,8 +192,6 @@ void serve_tftp(DatagramExchange& x) {
     if (opcode == kData && continue_upload(x)) return;
     if (opcode != kRrq && opcode != kWrq) {
         x.emit(x.event("unknown_opcode", Severity::warning)
-                   .add("src", x.peer_ip())
-                   .add("src_port", x.peer_port())
                    .add("opcode", opcode)
                    .add("data", hex(d, 32)));
         return;
@@ -244,14 +235,30 @@ void serve_tftp(DatagramExchange& x) {
         x.reply(error_packet(1, "File not found"));
     }
     auto event = x.event("request")
-                     .add("src", x.peer_ip())
-                     .add("src_port", x.peer_port())
                      .add("op", opcode == kRrq ? "RRQ" : "WRQ")
                      .add("filename", filename)
                      .add("mode", mode)
                      .add("status", status);
     if (!options.empty()) event.add("options", options);
     x.emit(std::move(event));
+}
+
+constexpr EventDecl kEvents[] = {
+    {"request", "src_ip src_port op filename mode status options?",
+     "a read (RRQ) or write (WRQ) request and how it was answered"},
+    {"upload", "src_ip src_port filename size sha256 truncated", "a finished WRQ upload"},
+    {"file_captured",
+     "src_ip src_port sha256 size mime first_bytes origin filename stored drop_reason?",
+     "a WRQ upload's bytes, kept in the artifact store"},
+    {"unknown_opcode", "src_ip src_port opcode data", "a datagram with an opcode TFTP lacks"},
+    {"parse_error", "src_ip src_port error data", "a malformed request"},
+};
+
+}  // namespace
+
+const ServiceModule& tftp_module() {
+    static const ServiceModule module{.slug = "tftp", .datagram = &serve_tftp, .events = kEvents};
+    return module;
 }
 
 }  // namespace decnet::honeypot

@@ -20,8 +20,10 @@
 #include <string>
 
 #include "events/event.hpp"
-#include "honeypot/service_registry.hpp"
-#include "honeypot/services/http_request.hpp"
+#include "honeypot/services/http/http_persona.hpp"
+#include "honeypot/services/http/http_request.hpp"
+#include "honeypot/services/module.hpp"
+#include "honeypot/services/registry.hpp"
 #include "honeypot/session.hpp"
 
 // GCC 12 false positive (PR 109224): Asio's sized frame operator delete is reported as
@@ -106,12 +108,6 @@ std::string rfc1123_now() {
     return out;
 }
 
-// Persona text goes into header lines: never let it break the framing.
-std::string header_safe(std::string value) {
-    std::erase_if(value, [](char c) { return c == '\r' || c == '\n' || c == '\0'; });
-    return value;
-}
-
 // The port in Apache's address line: the runtime's `port` (443 for the TLS listener).
 std::string listening_port(const Session& s) {
     const auto port = s.context().persona_value("port");
@@ -135,67 +131,6 @@ std::string forbidden_page(const std::string& server, const std::string& decky,
                              decky, port);
 }
 
-std::optional<std::string> fake_app_page(std::string_view app) {
-    if (app == "apache_default")
-        return "<!DOCTYPE HTML PUBLIC \"-//IETF//DTD HTML 2.0//EN\">\n<html><head>\n"
-               "<title>Apache2 Debian Default Page</title>\n</head><body>\n"
-               "<h1>Apache2 Debian Default Page</h1>\n<p>It works!</p>\n"
-               "<p>This is the default welcome page used to test the correct operation of the "
-               "Apache2 server after installation on Debian systems.</p>\n</body></html>";
-    if (app == "nginx_default")
-        return "<!DOCTYPE html>\n<html>\n<head>\n<title>Welcome to nginx!</title>\n<style>\n"
-               "html { color-scheme: light dark; }\nbody { width: 35em; margin: 0 auto;\n"
-               "font-family: Tahoma, Verdana, Arial, sans-serif; }\n</style>\n</head>\n<body>\n"
-               "<h1>Welcome to nginx!</h1>\n<p>If you see this page, the nginx web server is "
-               "successfully installed and\nworking. Further configuration is required.</p>\n\n"
-               "<p><em>Thank you for using nginx.</em></p>\n</body>\n</html>";
-    if (app == "wordpress")
-        // The wp-login.php form (fields log/pwd), so attackers have something to post to.
-        return "<!DOCTYPE html>\n<html lang=\"en-US\">\n<head>\n<meta http-equiv=\"Content-Type\" "
-               "content=\"text/html; charset=UTF-8\" />\n<title>Log In &lsaquo; WordPress</title>\n"
-               "</head>\n<body class=\"login no-js login-action-login wp-core-ui\">\n"
-               "<div id=\"login\">\n<h1><a href=\"https://wordpress.org/\">Powered by "
-               "WordPress</a></h1>\n<form name=\"loginform\" id=\"loginform\" "
-               "action=\"/wp-login.php\" method=\"post\">\n<p><label for=\"user_login\">Username "
-               "or Email Address</label>\n<input type=\"text\" name=\"log\" id=\"user_login\" "
-               "class=\"input\" value=\"\" size=\"20\" autocapitalize=\"off\" /></p>\n"
-               "<div class=\"user-pass-wrap\"><label for=\"user_pass\">Password</label>\n"
-               "<input type=\"password\" name=\"pwd\" id=\"user_pass\" class=\"input "
-               "password-input\" value=\"\" size=\"20\" /></div>\n<p class=\"submit\"><input "
-               "type=\"submit\" name=\"wp-submit\" id=\"wp-submit\" class=\"button button-primary "
-               "button-large\" value=\"Log In\" />\n<input type=\"hidden\" name=\"redirect_to\" "
-               "value=\"/wp-admin/\" /></p>\n</form>\n<p id=\"nav\"><a "
-               "href=\"/wp-login.php?action=lostpassword\">Lost your password?</a></p>\n</div>\n"
-               "</body>\n</html>";
-    if (app == "phpmyadmin")
-        return "<!DOCTYPE HTML>\n<html lang=\"en\" dir=\"ltr\">\n<head>\n<meta charset=\"utf-8\">\n"
-               "<title>phpMyAdmin</title>\n</head>\n<body id=\"loginform\">\n<div "
-               "class=\"container\">\n<h1>Welcome to <bdo dir=\"ltr\" "
-               "lang=\"en\">phpMyAdmin</bdo></h1>\n<form method=\"post\" action=\"index.php\" "
-               "name=\"login_form\" class=\"disableAjax login hide js-show\">\n<fieldset>\n"
-               "<legend>Log in</legend>\n<div class=\"item\">\n<label "
-               "for=\"input_username\">Username:</label>\n<input type=\"text\" "
-               "name=\"pma_username\" id=\"input_username\" value=\"\" size=\"24\" "
-               "class=\"textfield\">\n</div>\n<div class=\"item\">\n<label "
-               "for=\"input_password\">Password:</label>\n<input type=\"password\" "
-               "name=\"pma_password\" id=\"input_password\" value=\"\" size=\"24\" "
-               "class=\"textfield\">\n</div>\n<input type=\"hidden\" name=\"server\" "
-               "value=\"1\">\n</fieldset>\n<fieldset class=\"tblFooters\">\n<input "
-               "value=\"Go\" type=\"submit\" id=\"input_go\">\n</fieldset>\n</form>\n</div>\n"
-               "</body>\n</html>";
-    if (app == "iis_default")
-        return "<!DOCTYPE html PUBLIC \"-//W3C//DTD XHTML 1.0 Strict//EN\" "
-               "\"http://www.w3.org/TR/xhtml1/DTD/xhtml1-strict.dtd\">\n<html "
-               "xmlns=\"http://www.w3.org/1999/xhtml\">\n<head>\n<meta http-equiv=\"Content-Type\" "
-               "content=\"text/html; charset=iso-8859-1\" />\n<title>IIS Windows Server</title>\n"
-               "</head>\n<body>\n<div id=\"container\">\n<h1>IIS Windows Server</h1>\n"
-               "<p>Welcome to Internet Information Services</p>\n<a "
-               "href=\"http://go.microsoft.com/fwlink/?linkid=66138&amp;clcid=0x409\"><img "
-               "src=\"iisstart.png\" alt=\"IIS\" width=\"960\" height=\"600\" /></a>\n</div>\n"
-               "</body>\n</html>";
-    return std::nullopt;
-}
-
 // What the persona answers for an accepted method: status and body.
 struct Page {
     int code;
@@ -203,23 +138,17 @@ struct Page {
 };
 
 Page persona_page(const Session& s, const std::string& server) {
-    const auto& ctx = s.context();
-    const bool explicit_code = ctx.persona && ctx.persona->contains("response_code");
-    int code = 403;
-    const auto text = ctx.persona_value("response_code");
-    int parsed = 0;
-    const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), parsed);
-    if (ec == std::errc{} && end == text.data() + text.size() && parsed >= 100 && parsed <= 599)
-        code = parsed;
-    if (auto custom = ctx.persona_value("custom_body"); !custom.empty()) return {code, custom};
-    const auto app = ctx.persona_value("fake_app");
-    if (auto page = fake_app_page(app)) {
+    const auto& persona = s.context().settings_as<HttpSettings>();
+    int code = persona.response_code;
+    if (!persona.custom_body.empty()) return {code, persona.custom_body};
+    if (auto page = fake_app_page(persona.fake_app)) {
         // A login form answered with 403 is a tell (services.md §2.3 "Defect-ish"): the
         // login presets are 200 unless the operator chose a code.
-        if (!explicit_code && (app == "wordpress" || app == "phpmyadmin")) code = 200;
+        const bool login_form = persona.fake_app == "wordpress" || persona.fake_app == "phpmyadmin";
+        if (!persona.explicit_code && login_form) code = 200;
         return {code, std::move(*page)};
     }
-    return {code, forbidden_page(server, ctx.decky, listening_port(s))};
+    return {code, forbidden_page(server, s.context().decky, listening_port(s))};
 }
 
 // Files bigger than this are not served from the `files` directory (the persona page is).
@@ -255,7 +184,7 @@ struct ServedFile {
 };
 std::optional<ServedFile> file_from_directory(const Session& s, const std::string& path) {
     namespace fs = std::filesystem;
-    const auto dir = s.context().persona_value("files");
+    const auto dir = s.context().settings_as<HttpSettings>().files;
     if (dir.empty() || path.find('\0') != std::string::npos) return std::nullopt;
     const auto relative = fs::path(path).relative_path();
     if (relative.empty()) return std::nullopt;
@@ -276,40 +205,9 @@ std::optional<ServedFile> file_from_directory(const Session& s, const std::strin
     return ServedFile{std::move(body), std::string(mime_type(file))};
 }
 
-// extra_headers is a JSON object string; a bad one is reported once per decky, then ignored.
-Fields extra_headers(const Session& s) {
-    const auto text = s.context().persona_value("extra_headers");
-    Fields out;
-    if (text.empty()) return out;
-    const auto json = nlohmann::json::parse(text, nullptr, false);
-    if (json.is_discarded() || !json.is_object()) {
-        static std::mutex mutex;
-        static std::set<std::string> warned;
-        std::lock_guard lock(mutex);
-        if (warned.insert(s.context().decky).second)
-            s.emit(s.event("config_error", Severity::warning)
-                       .add("key", "extra_headers")
-                       .add("error", "not a JSON object; ignored"));
-        return out;
-    }
-    for (const auto& [name, value] : json.items()) {
-        // The framing headers are ours; exactly one Server header (the reference sent two).
-        static constexpr std::array<std::string_view, 5> kReserved = {
-            "server", "date", "content-length", "connection", "transfer-encoding"};
-        std::string lower = name;
-        for (auto& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-        if (std::find(kReserved.begin(), kReserved.end(), lower) != kReserved.end()) continue;
-        const auto safe_name = header_safe(name);
-        if (safe_name.empty() || safe_name.find(':') != std::string::npos) continue;
-        out.emplace_back(safe_name,
-                         header_safe(value.is_string() ? value.get<std::string>() : value.dump()));
-    }
-    return out;
-}
-
 std::string response(const Session& s, int code, const std::string& body, bool head_only,
                      const Fields& extra = {}) {
-    const auto server = header_safe(s.context().persona_value("server_header"));
+    const auto server = s.context().settings_as<HttpSettings>().server_header;
     std::string out = "HTTP/1.1 " + std::to_string(code) + " " + std::string(reason_phrase(code)) +
                       "\r\nDate: " + rfc1123_now() + "\r\nServer: " + server + "\r\n";
     bool has_type = false;
@@ -326,7 +224,7 @@ std::string response(const Session& s, int code, const std::string& body, bool h
 
 std::string error_response(const Session& s, int code, std::string_view message, bool head_only,
                            const Fields& extra = {}) {
-    const auto server = header_safe(s.context().persona_value("server_header"));
+    const auto server = s.context().settings_as<HttpSettings>().server_header;
     return response(s, code,
                     apache_error_page(code, message, server, s.context().decky, listening_port(s)),
                     head_only, extra);
@@ -434,20 +332,19 @@ std::string answer(const Session& s, const RequestLine& line, int refuse, bool h
             head_only, {{"Allow", allow}});
     if (line.method == "OPTIONS") return response(s, 200, "", false, {{"Allow", allow}});
     if (auto file = file_from_directory(s, line.path)) {
-        auto headers = extra_headers(s);
+        auto headers = s.context().settings_as<HttpSettings>().extra_headers;
         std::erase_if(headers, [](const Field& h) { return find_header({h}, "content-type"); });
         headers.insert(headers.begin(), {"Content-Type", file->type});
         return response(s, 200, file->body, head_only, headers);
     }
-    const auto server = header_safe(s.context().persona_value("server_header"));
+    const auto server = s.context().settings_as<HttpSettings>().server_header;
     const auto page = persona_page(s, server);
-    return response(s, page.code, page.body, head_only, extra_headers(s));
+    return response(s, page.code, page.body, head_only,
+                    s.context().settings_as<HttpSettings>().extra_headers);
 }
 
 awaitable<void> bad_request(Session& s, const std::string& error, std::string_view seen) {
     s.emit(s.event("bad_request", Severity::warning)
-               .add("remote_addr", s.peer_ip())
-               .add("src_port", s.peer_port())
                .add("error", error)
                .add("data", prefix(seen, kLoggedBody)));
     const std::string reply = error_response(
@@ -455,8 +352,6 @@ awaitable<void> bad_request(Session& s, const std::string& error, std::string_vi
         false);
     co_await s.write(reply);
 }
-
-}  // namespace
 
 awaitable<void> serve_http(Session& s) {
     auto read = co_await read_head(s);
@@ -508,8 +403,6 @@ awaitable<void> serve_http(Session& s) {
                      .add("method", line.method)
                      .add("path", line.path)
                      .add("query", line.query)
-                     .add("remote_addr", s.peer_ip())
-                     .add("src_port", s.peer_port())
                      .add("dst_port", listening_port(s))  // 443: the request came over TLS
                      .add("headers", json_map(headers))
                      .add("body", prefix(body, kLoggedBody));
@@ -517,12 +410,27 @@ awaitable<void> serve_http(Session& s) {
     if (line.method == "POST" && refuse == 0 && type &&
         type->starts_with("application/x-www-form-urlencoded"))
         if (auto creds = find_credentials(parse_form(body)))
-            event.add("username", creds->first).add("password", creds->second);
+            event.credential(creds->first, creds->second);
     s.emit(std::move(event));
 
     // Built outside co_await: GCC 12 cannot keep initializer-list temporaries in a frame.
     const std::string reply = answer(s, line, refuse, head_only);
     co_await s.write(reply);
+}
+
+constexpr EventDecl kEvents[] = {
+    {"request", "src_ip src_port method path query dst_port headers body username? password?",
+     "one request (logged before routing); a login form post carries the credential"},
+    {"bad_request", "src_ip src_port error data",
+     "an unparseable or oversized request, answered with Apache's 400 page"},
+};
+
+}  // namespace
+
+const ServiceModule& http_module() {
+    static const ServiceModule module{
+        .slug = "http", .configure = &configure_http, .serve = &serve_http, .events = kEvents};
+    return module;
 }
 
 }  // namespace decnet::honeypot

@@ -3,6 +3,7 @@
 // command. Garbage ends the session with a `protocol_error` event.
 #include <boost/asio/awaitable.hpp>
 
+#include <algorithm>
 #include <array>
 #include <charconv>
 #include <optional>
@@ -10,7 +11,8 @@
 #include <vector>
 
 #include "events/event.hpp"
-#include "honeypot/service_registry.hpp"
+#include "honeypot/services/module.hpp"
+#include "honeypot/services/registry.hpp"
 #include "honeypot/session.hpp"
 
 namespace decnet::honeypot {
@@ -104,9 +106,23 @@ awaitable<std::optional<std::vector<std::string>>> read_command(Session& s, std:
     co_return args;
 }
 
+// The persona: what INFO reports.
+struct RedisSettings : ServiceSettings {
+    std::string version;
+    std::string os;
+};
+
+std::shared_ptr<const ServiceSettings> configure(const PersonaReader& persona) {
+    auto settings = std::make_shared<RedisSettings>();
+    settings->version = persona.line("version");
+    settings->os = persona.line("os_string");
+    return settings;
+}
+
 std::string info_text(const Session& s) {
-    return "# Server\nredis_version:" + s.context().persona_value("version") +
-           "\nredis_mode:standalone\nos:" + s.context().persona_value("os_string") +
+    const auto& persona = s.context().settings_as<RedisSettings>();
+    return "# Server\nredis_version:" + persona.version +
+           "\nredis_mode:standalone\nos:" + persona.os +
            "\narch_bits:64\ntcp_port:6379\nuptime_in_seconds:864000\nconnected_clients:1\n# "
            "Keyspace\n";
 }
@@ -139,44 +155,58 @@ std::string answer(const Session& s, const std::string& verb,
     if (verb == "TYPE") return "+string\r\n";
     if (verb == "TTL") return ":-1\r\n";
     if (verb == "QUIT") return "+OK\r\n";
-    return "-ERR unknown command '" + (args.empty() ? std::string() : args[0].substr(0, 64)) +
-           "'\r\n";
+    // A bulk string may hold CR LF: mapped to spaces as Redis's addReplyErrorFormat does,
+    // or the peer could forge reply lines.
+    std::string name = args.empty() ? std::string() : args[0].substr(0, 64);
+    std::replace_if(
+        name.begin(), name.end(), [](char c) { return c == '\r' || c == '\n'; }, ' ');
+    return "-ERR unknown command '" + name + "'\r\n";
 }
 
-}  // namespace
-
 awaitable<void> serve_redis(Session& s) {
-    s.emit(s.event("connect").add("src", s.peer_ip()).add("src_port", s.peer_port()));
+    s.emit(s.event("connect"));
     for (;;) {
         std::string error;
         auto args = co_await read_command(s, error);
         if (!args) {
             if (!error.empty())
-                s.emit(s.event("protocol_error", Severity::warning)
-                           .add("src", s.peer_ip())
-                           .add("error", error));
+                s.emit(s.event("protocol_error", Severity::warning).add("error", error));
             break;
         }
         if (args->empty()) continue;
         const std::string verb = upper((*args)[0]);
         std::vector<std::string> logged(args->begin(),
                                         args->begin() + std::min(args->size(), kLoggedArgs));
-        s.emit(s.event("command")
-                   .add("src", s.peer_ip())
-                   .add("cmd", verb)
-                   .add("args", json_list(logged)));
+        s.emit(s.event("command").add("cmd", verb).add("args", json_list(logged)));
         if (verb == "AUTH" && args->size() >= 2) {
             // AUTH <password> (Redis < 6) or AUTH <username> <password> (ACL form).
-            auto auth = s.event("auth").add("src", s.peer_ip());
+            auto auth = s.event("auth");
             if (args->size() >= 3)
-                auth.add("username", (*args)[1]).add("password", (*args)[2]);
+                auth.credential((*args)[1], (*args)[2]);
             else
-                auth.add("username", "default").add("password", (*args)[1]);
+                auth.credential("default", (*args)[1]);
             s.emit(std::move(auth));
         }
         if (!co_await s.write(answer(s, verb, *args)) || verb == "QUIT") break;
     }
-    s.emit(s.event("disconnect").add("src", s.peer_ip()));
+    s.emit(s.event("disconnect"));
+}
+
+constexpr EventDecl kEvents[] = {
+    {"connect", "src_ip src_port", "a client connected"},
+    {"command", "src_ip src_port cmd args", "one command (verb upper-cased, first 8 arguments)"},
+    {"auth", "src_ip src_port username password",
+     "AUTH, both the 1- and the 2-argument (ACL) form"},
+    {"protocol_error", "src_ip src_port error", "unparseable RESP; the session ends"},
+    {"disconnect", "src_ip src_port", "the session ended"},
+};
+
+}  // namespace
+
+const ServiceModule& redis_module() {
+    static const ServiceModule module{
+        .slug = "redis", .configure = &configure, .serve = &serve_redis, .events = kEvents};
+    return module;
 }
 
 }  // namespace decnet::honeypot

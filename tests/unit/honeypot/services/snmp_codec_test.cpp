@@ -1,5 +1,5 @@
 // The SNMP BER parser's bounds and the encoder's output, on hand-built messages.
-#include "honeypot/services/snmp_ber.hpp"
+#include "honeypot/services/snmp/snmp_codec.hpp"
 
 #include <gtest/gtest.h>
 
@@ -61,7 +61,7 @@ TEST(SnmpBer, RejectsWhatIsOutOfBounds) {
               "community too long");
     EXPECT_EQ(error("\x30\x80\x02\x01\x01\x00\x00"s), "indefinite length");
     EXPECT_EQ(error("\x30\x85\x00\x00\x00\x00\x01\x00"s), "length too long");
-    EXPECT_EQ(error("\x30\x84\x7f\xff\xff\xff\x02"s), "length beyond datagram");
+    EXPECT_EQ(error("\x30\x84\x7f\xff\xff\xff\x02"s), "length beyond data");
     EXPECT_EQ(error("\x30"s), "truncated");
     EXPECT_EQ(error(message(1, 0xa0, varbind(kSysDescr)) + "x"), "trailing bytes");
     EXPECT_EQ(error("GET / HTTP/1.0\r\n\r\n"), "expected SEQUENCE");

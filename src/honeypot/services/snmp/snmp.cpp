@@ -13,8 +13,9 @@
 #include <string_view>
 
 #include "honeypot/datagram.hpp"
-#include "honeypot/service_registry.hpp"
-#include "honeypot/services/snmp_ber.hpp"
+#include "honeypot/services/module.hpp"
+#include "honeypot/services/registry.hpp"
+#include "honeypot/services/snmp/snmp_codec.hpp"
 
 namespace decnet::honeypot {
 namespace {
@@ -51,10 +52,19 @@ constexpr std::array<Archetype, 5> kArchetypes = {{
      "Medical IT <medit@hospital.local>", "ICU Ward 3"},
 }};
 
-const Archetype& archetype(std::string_view name) {
+// The persona: which device the agent describes.
+struct SnmpSettings : ServiceSettings {
+    const Archetype* archetype = &kArchetypes[0];
+};
+
+std::shared_ptr<const ServiceSettings> configure(const PersonaReader& persona) {
+    std::array<std::string_view, kArchetypes.size()> names{};
+    for (std::size_t i = 0; i < kArchetypes.size(); ++i) names[i] = kArchetypes[i].name;
+    const auto chosen = persona.choice("archetype", names);
+    auto settings = std::make_shared<SnmpSettings>();
     for (const auto& a : kArchetypes)
-        if (a.name == name) return a;
-    return kArchetypes[0];
+        if (a.name == chosen) settings->archetype = &a;
+    return settings;
 }
 
 std::string with_host(std::string_view text, const std::string& host) {
@@ -81,7 +91,7 @@ std::int64_t uptime_ticks(const std::string& decky) {
 
 // The agent's MIB, sorted by OID (GetNext walks it in order).
 std::vector<Varbind> mib(const DatagramExchange& x) {
-    const auto& a = archetype(x.context().persona_value("archetype"));
+    const auto& a = *x.context().settings_as<SnmpSettings>().archetype;
     const std::string& host = x.context().hostname;
     const auto text = [](std::string s) { return Value{Value::Kind::octets, std::move(s), 0, {}}; };
     const auto number = [](Value::Kind k, std::int64_t n) { return Value{k, {}, n, {}}; };
@@ -198,14 +208,10 @@ void answer_read(DatagramExchange& x, const snmp::Request& req) {
     x.reply(std::move(reply));
 }
 
-}  // namespace
-
 void serve_snmp(DatagramExchange& x) {
     const auto parsed = snmp::parse_request(x.payload());
     if (!parsed.request) {
         x.emit(x.event("parse_error", Severity::warning)
-                   .add("src", x.peer_ip())
-                   .add("src_port", x.peer_port())
                    .add("error", parsed.error)
                    .add("data", hex(x.payload(), 64)));
         return;
@@ -213,8 +219,6 @@ void serve_snmp(DatagramExchange& x) {
     const auto& req = *parsed.request;
     const bool set = req.pdu == snmp::PduType::set;
     x.emit(x.event(set ? "set_request" : "get_request", set ? Severity::warning : Severity::info)
-               .add("src", x.peer_ip())
-               .add("src_port", x.peer_port())
                .add("version", req.version)
                .add("community", req.community)
                .add("pdu", pdu_name(req.pdu))
@@ -229,6 +233,22 @@ void serve_snmp(DatagramExchange& x) {
         return;
     }
     answer_read(x, req);
+}
+
+constexpr EventDecl kEvents[] = {
+    {"get_request", "src_ip src_port version community pdu oids",
+     "a Get/GetNext/GetBulk; the community string is a credential"},
+    {"set_request", "src_ip src_port version community pdu oids",
+     "a Set, refused as on a read-only community"},
+    {"parse_error", "src_ip src_port error data", "a datagram that is not SNMPv1/v2c"},
+};
+
+}  // namespace
+
+const ServiceModule& snmp_module() {
+    static const ServiceModule module{
+        .slug = "snmp", .configure = &configure, .datagram = &serve_snmp, .events = kEvents};
+    return module;
 }
 
 }  // namespace decnet::honeypot

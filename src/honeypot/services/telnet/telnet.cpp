@@ -15,7 +15,8 @@
 #include <vector>
 
 #include "events/event.hpp"
-#include "honeypot/service_registry.hpp"
+#include "honeypot/services/module.hpp"
+#include "honeypot/services/registry.hpp"
 #include "honeypot/session.hpp"
 
 namespace decnet::honeypot {
@@ -161,8 +162,21 @@ class LineEditor {
     std::optional<std::string> ready_;  // a completed line
 };
 
+// The persona: root's password and the name /bin/login shows.
+struct TelnetSettings : ServiceSettings {
+    std::string password;
+    std::string hostname;  // empty: the decky's hostname
+};
+
+std::shared_ptr<const ServiceSettings> configure(const PersonaReader& persona) {
+    auto settings = std::make_shared<TelnetSettings>();
+    settings->password = persona.text("password");
+    settings->hostname = persona.line("hostname");
+    return settings;
+}
+
 std::string hostname_of(const Session& s) {
-    auto name = s.context().persona_value("hostname");
+    const auto& name = s.context().settings_as<TelnetSettings>().hostname;
     return name.empty() ? s.context().hostname : name;
 }
 
@@ -255,7 +269,7 @@ awaitable<void> pause(Session& s, std::chrono::steady_clock::duration d) {
 // /bin/login: true once root gives the persona password; false after kMaxLoginFailures or
 // when the peer leaves.
 awaitable<bool> login(Session& s, LineEditor& in, const std::string& host) {
-    const std::string password = s.context().persona_value("password");
+    const std::string password = s.context().settings_as<TelnetSettings>().password;
     for (int failures = 0; failures < kMaxLoginFailures;) {
         if (!co_await s.write(host + " login: ")) co_return false;
         auto user = co_await in.read_line(true);
@@ -266,10 +280,7 @@ awaitable<bool> login(Session& s, LineEditor& in, const std::string& host) {
         if (!pass) co_return false;
         const bool ok = trim(*user) == "root" && *pass == password;
         s.emit(s.event("auth", ok ? Severity::warning : Severity::info)
-                   .add("src", s.peer_ip())
-                   .add("src_port", s.peer_port())
-                   .add("username", trim(*user))
-                   .add("password", *pass)
+                   .credential(trim(*user), *pass)
                    .add("status", ok ? "success" : "failed"));
         if (!co_await s.write("\r\n")) co_return false;
         if (ok) co_return true;
@@ -280,10 +291,8 @@ awaitable<bool> login(Session& s, LineEditor& in, const std::string& host) {
     co_return false;
 }
 
-}  // namespace
-
 awaitable<void> serve_telnet(Session& s) {
-    s.emit(s.event("connect").add("src", s.peer_ip()).add("src_port", s.peer_port()));
+    s.emit(s.event("connect"));
     const std::string host = hostname_of(s);
     LineEditor in(s);
     const std::string prompt = "root@" + host + ":~# ";
@@ -294,7 +303,7 @@ awaitable<void> serve_telnet(Session& s) {
         auto line = co_await in.read_line(true);
         if (!line) break;
         const std::string cmd = trim(*line);
-        if (!cmd.empty()) s.emit(s.event("command").add("src", s.peer_ip()).add("cmd", cmd));
+        if (!cmd.empty()) s.emit(s.event("command").add("cmd", cmd));
         if (cmd == "exit" || cmd == "logout") {
             co_await s.write("logout\r\n");
             break;
@@ -302,7 +311,22 @@ awaitable<void> serve_telnet(Session& s) {
         const std::string answer = cmd.empty() ? prompt : run(cmd, host) + prompt;
         ok = co_await s.write(answer);  // no ternary inside co_await (GCC 12)
     }
-    s.emit(s.event("disconnect").add("src", s.peer_ip()).add("src_port", s.peer_port()));
+    s.emit(s.event("disconnect"));
+}
+
+constexpr EventDecl kEvents[] = {
+    {"connect", "src_ip src_port", "a client connected"},
+    {"auth", "src_ip src_port username password status", "one /bin/login attempt"},
+    {"command", "src_ip src_port cmd", "one shell command line"},
+    {"disconnect", "src_ip src_port", "the session ended"},
+};
+
+}  // namespace
+
+const ServiceModule& telnet_module() {
+    static const ServiceModule module{
+        .slug = "telnet", .configure = &configure, .serve = &serve_telnet, .events = kEvents};
+    return module;
 }
 
 }  // namespace decnet::honeypot

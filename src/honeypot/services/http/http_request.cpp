@@ -1,6 +1,6 @@
 // http request parsing (see http_request.hpp): tolerant of what real clients and scanners
 // send, strict about anything that could make the emulator misbehave.
-#include "honeypot/services/http_request.hpp"
+#include "honeypot/services/http/http_request.hpp"
 
 #include "core/percent_encoding.hpp"
 

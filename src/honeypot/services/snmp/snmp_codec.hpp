@@ -1,9 +1,8 @@
-// SNMPv1/v2c messages in BER: a strictly bounded parser for what attackers send and an
-// encoder for the agent's answers. No Boost, no I/O (the fuzz target links it alone).
-// Bounds: every length is checked against the bytes left (definite form, ≤ 4 length
-// octets); at most kMaxVarbinds varbinds and kMaxOidArcs arcs per OID, each arc < 2^32;
-// the parser never recurses (the message shape is fixed; varbind values are skipped by
-// their length), so nesting depth is bounded by construction.
+// SNMPv1/v2c messages: a strictly bounded parser for what attackers send and an encoder for
+// the agent's answers, over the shared BER codec (src/wire/ber). No Boost, no I/O (the fuzz
+// target links it alone). Bounds: those of wire::ber, plus at most kMaxVarbinds varbinds;
+// the message shape is fixed and varbind values are skipped by their length, so nesting
+// depth is bounded by construction.
 #pragma once
 
 #include <cstdint>
@@ -12,12 +11,15 @@
 #include <string_view>
 #include <vector>
 
+#include "wire/ber.hpp"
+
 namespace decnet::honeypot::snmp {
 
 constexpr std::size_t kMaxVarbinds = 32;
-constexpr std::size_t kMaxOidArcs = 64;
-
-using Oid = std::vector<std::uint32_t>;
+using wire::ber::kMaxOidArcs;
+using wire::ber::Oid;
+using wire::ber::oid_from_string;
+using wire::ber::oid_to_string;
 
 enum class PduType : std::uint8_t {
     get = 0xa0,
@@ -69,8 +71,5 @@ struct Varbind {
 // GetResponse to `request` (its version, community and request-id echoed).
 std::string encode_response(const Request& request, std::int64_t error_status,
                             std::int64_t error_index, const std::vector<Varbind>& varbinds);
-
-std::string oid_to_string(const Oid& oid);
-std::optional<Oid> oid_from_string(std::string_view dotted);
 
 }  // namespace decnet::honeypot::snmp

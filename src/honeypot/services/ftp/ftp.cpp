@@ -19,7 +19,8 @@
 #include <string_view>
 
 #include "events/event.hpp"
-#include "honeypot/service_registry.hpp"
+#include "honeypot/services/module.hpp"
+#include "honeypot/services/registry.hpp"
 #include "honeypot/session.hpp"
 #include "honeypot/world/artifact_store.hpp"
 
@@ -90,21 +91,17 @@ class FtpSession {
     explicit FtpSession(Session& s) : s_(s) {}
 
     awaitable<void> run() {
-        s_.emit(with_source(s_.event("connection")));
+        s_.emit(s_.event("connect"));
         bool ok = co_await reply("220 (vsFTPd 3.0.3)");
         while (ok) {
             auto line = co_await s_.read_line();
             if (!line) break;
             ok = co_await handle(*line);
         }
-        s_.emit(with_source(s_.event("disconnect")));
+        s_.emit(s_.event("disconnect"));
     }
 
   private:
-    Event with_source(Event e) const {
-        return std::move(e.add("src_ip", s_.peer_ip()).add("src_port", s_.peer_port()));
-    }
-
     // By value: a coroutine must own what it reads after its first suspension.
     awaitable<bool> reply(std::string text) { co_return co_await s_.write(text + "\r\n"); }
 
@@ -125,7 +122,7 @@ class FtpSession {
             user_ = arg;
             have_user_ = true;
             logged_in_ = false;
-            s_.emit(with_source(s_.event("user").add("username", arg)));
+            s_.emit(s_.event("user").add("username", arg));
             // Ternaries stay out of co_await expressions: GCC 12 destroys their
             // temporaries twice.
             const std::string text =
@@ -138,9 +135,7 @@ class FtpSession {
                 co_return co_await reply(
                     "503 Incorrect sequence of commands: USER required before PASS");
             // Every pair is a credential bounty; the next USER/PASS is logged again.
-            s_.emit(with_source(s_.event("auth_attempt", Severity::warning)
-                                    .add("username", user_)
-                                    .add("password", arg)));
+            s_.emit(s_.event("auth_attempt", Severity::warning).credential(user_, arg));
             logged_in_ = true;
             co_return co_await reply("230 Login successful.");
         }
@@ -243,7 +238,7 @@ class FtpSession {
                 verb);
         const BaitFile* file = nullptr;
         if (verb == "RETR") {
-            s_.emit(with_source(s_.event("download_attempt", Severity::warning).add("path", arg)));
+            s_.emit(s_.event("download_attempt", Severity::warning).add("path", arg));
             file = find_bait(arg);
             if (!file) {
                 passive_.reset();
@@ -272,14 +267,14 @@ class FtpSession {
 
     awaitable<bool> store(const std::shared_ptr<tcp::socket>& data, const std::string& path) {
         const Upload up = co_await receive(data);
-        s_.emit(with_source(s_.event("upload", Severity::warning)
-                                .add("path", path)
-                                .add("size", up.artifact.size)
-                                .add("sha256", up.artifact.sha256)
-                                .add("truncated", up.truncated)));
+        s_.emit(s_.event("upload", Severity::warning)
+                    .add("path", path)
+                    .add("size", up.artifact.size)
+                    .add("sha256", up.artifact.sha256)
+                    .add("truncated", up.truncated));
         auto captured = s_.event("file_captured", Severity::warning);
         add_artifact_fields(captured, up.artifact, path, artifact_filename(path));
-        s_.emit(with_source(std::move(captured)));
+        s_.emit(std::move(captured));
         {
             const std::string text =
                 up.truncated ? "552 Requested file action aborted." : "226 Transfer complete.";
@@ -321,11 +316,28 @@ class FtpSession {
     std::shared_ptr<tcp::acceptor> passive_;
 };
 
-}  // namespace
-
 awaitable<void> serve_ftp(Session& s) {
     FtpSession ftp(s);
     co_await ftp.run();
+}
+
+constexpr EventDecl kEvents[] = {
+    {"connect", "src_ip src_port", "a client connected"},
+    {"user", "src_ip src_port username", "USER"},
+    {"auth_attempt", "src_ip src_port username password", "PASS after USER: a credential"},
+    {"download_attempt", "src_ip src_port path", "RETR"},
+    {"upload", "src_ip src_port path size sha256 truncated", "a finished STOR"},
+    {"file_captured",
+     "src_ip src_port sha256 size mime first_bytes origin filename stored drop_reason?",
+     "a STOR's bytes, kept in the artifact store"},
+    {"disconnect", "src_ip src_port", "the session ended"},
+};
+
+}  // namespace
+
+const ServiceModule& ftp_module() {
+    static const ServiceModule module{.slug = "ftp", .serve = &serve_ftp, .events = kEvents};
+    return module;
 }
 
 }  // namespace decnet::honeypot

@@ -6,7 +6,7 @@
 #include <cstdlib>
 #include <string_view>
 
-#include "honeypot/services/snmp_ber.hpp"
+#include "honeypot/services/snmp/snmp_codec.hpp"
 
 namespace {
 
