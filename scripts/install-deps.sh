@@ -18,6 +18,7 @@ BUILD_PACKAGES=(
 # Real clients and servers the tests drive (kept here so CI on a clean machine has them).
 TEST_PACKAGES=(
   iproute2 procps curl bsdutils openssl netcat-openbsd sqlite3 redis-tools
+  redis-server                        # nmap scan test: the real Redis it compares the decky with
   mariadb-server mariadb-client       # a private MariaDB for the MySQL backend tests
   telnet                              # the real client for the telnet emulator test
   nmap                                # netns mode test: SYN scan from the attacker namespace

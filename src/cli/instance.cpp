@@ -152,6 +152,9 @@ std::vector<telemetry::metrics::Collector> instance_metrics(store::Ingester& ing
                                        m::Type::counter, {"limit"});
         scrape.add(rejected, {"decky"}, static_cast<double>(stats.rejected_decky_limit));
         scrape.add(rejected, {"source"}, static_cast<double>(stats.rejected_source_limit));
+        one("decnet_sessions_evicted_total",
+            "Idle sessions closed to admit a newer connection from a source at its limit",
+            m::Type::counter, stats.evicted_source_limit);
         auto& active =
             scrape.family("decnet_decky_sessions_active", "Attacker sessions open now on a decky",
                           m::Type::gauge, {"decky"});

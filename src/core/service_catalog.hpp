@@ -24,7 +24,7 @@ struct ServicePort {
 struct PersonaKey {
     std::string_view key;
     std::string_view env;
-    std::string_view default_value;  // "{node}" stands for the decky name
+    std::string_view default_value;  // "{node}" stands for the decky's hostname
 };
 
 // How the reference's Docker image of the service is built and run (engine.md §6.5), for the

@@ -16,12 +16,12 @@
 #include <mutex>
 #include <optional>
 #include <thread>
-#include <unordered_map>
 
 #include "core/error.hpp"
 #include "core/os_profiles.hpp"
 #include "core/service_catalog.hpp"
 #include "events/event_bus.hpp"
+#include "honeypot/live_sessions.hpp"
 #include "honeypot/services/registry.hpp"
 #include "honeypot/session.hpp"
 #include "honeypot/tls_termination.hpp"
@@ -143,16 +143,16 @@ struct Runtime::Impl {
     std::vector<std::weak_ptr<Listener>> all_listeners;
     std::atomic<bool> running{false};
 
-    std::mutex sources_mutex;
-    std::unordered_map<std::string, std::size_t> sessions_per_source;  // guarded
+    SourceSessions sources;  // every live session by attacker address
 
     std::atomic<std::uint64_t> sessions_total{0}, sessions_active{0}, rejected_decky{0},
-        rejected_source{0};
+        rejected_source{0}, evicted_source{0};
 
     Impl(EventBus& b, SessionLimits l, unsigned t)
         : bus(b),
           limits(l),
-          thread_count(t ? t : std::max(1u, std::thread::hardware_concurrency())) {
+          thread_count(t ? t : std::max(1u, std::thread::hardware_concurrency())),
+          sources(l.max_sessions_per_source) {
         for (unsigned i = 0; i < thread_count; ++i)
             io_contexts.push_back(std::make_unique<asio::io_context>(1));
     }
@@ -170,20 +170,6 @@ struct Runtime::Impl {
     ~Impl() {
         deckies.clear();
         destroy_acceptors();
-    }
-
-    bool admit_source(const std::string& ip) {
-        const std::lock_guard lock(sources_mutex);
-        auto& count = sessions_per_source[ip];
-        if (count >= limits.max_sessions_per_source) return false;
-        ++count;
-        return true;
-    }
-
-    void release_source(const std::string& ip) {
-        const std::lock_guard lock(sources_mutex);
-        const auto it = sessions_per_source.find(ip);
-        if (it != sessions_per_source.end() && --it->second == 0) sessions_per_source.erase(it);
     }
 
     // TLS ports: the emulator gets the plaintext side; nullopt when the handshake failed
@@ -214,11 +200,11 @@ struct Runtime::Impl {
     }
 
     asio::awaitable<void> run_session(std::shared_ptr<Listener> listener, tcp::socket socket,
-                                      tcp::endpoint peer, std::string source) {
+                                      tcp::endpoint peer, std::shared_ptr<LiveSession> live) {
         std::optional<tcp::socket> stream(std::move(socket));
         if (listener->tls) stream = co_await terminate_tls(*listener, std::move(*stream), peer);
         if (stream) {
-            Session session(std::move(*stream), peer, listener->context, limits);
+            Session session(std::move(*stream), peer, listener->context, limits, live.get());
             std::optional<std::string> error;
             try {
                 co_await listener->handler(session);
@@ -231,7 +217,7 @@ struct Runtime::Impl {
             session.finish_trace(error ? error->c_str() : nullptr);
             session.close();
         }
-        release_source(source);
+        sources.release(live);
         --listener->counters->sessions;
         --sessions_active;
     }
@@ -248,22 +234,25 @@ struct Runtime::Impl {
                                            asio::redirect_error(asio::use_awaitable, ec));
             if (ec == asio::error::operation_aborted || !acceptor.is_open()) co_return;
             if (ec) continue;
-            std::string source = remote.address().to_string();
             if (listener->counters->sessions.load() >= limits.max_sessions_per_decky) {
                 ++rejected_decky;
                 continue;
             }
-            if (!admit_source(source)) {
+            // A source at its limit gets its longest-idle session closed for this one: a
+            // scanner run after run still sees every service answer.
+            auto admission = sources.admit(remote.address().to_string(), io.get_executor());
+            if (!admission.session) {
                 ++rejected_source;
                 continue;
             }
+            if (admission.evicted) ++evicted_source;
             ++listener->counters->sessions;
             ++sessions_total;
             ++sessions_active;
             listener->active_sessions->add(1);
             // Decremented when the session's coroutine has finished, however it ended.
             asio::co_spawn(
-                io, run_session(listener, std::move(socket), remote, std::move(source)),
+                io, run_session(listener, std::move(socket), remote, std::move(admission.session)),
                 [gauge = listener->active_sessions](const std::exception_ptr&) { gauge->add(-1); });
         }
     }
@@ -622,7 +611,8 @@ std::vector<DeckyRuntimeInfo> Runtime::deckies() const {
 
 RuntimeStats Runtime::stats() const {
     return {impl_->sessions_total.load(), impl_->sessions_active.load(),
-            impl_->rejected_decky.load(), impl_->rejected_source.load()};
+            impl_->rejected_decky.load(), impl_->rejected_source.load(),
+            impl_->evicted_source.load()};
 }
 
 }  // namespace decnet::honeypot

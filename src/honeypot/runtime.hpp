@@ -1,6 +1,6 @@
 // Runtime: the deckies' sockets and sessions in one process. One io_context run by one
 // thread per core; a listener per decky per service port; a coroutine per session. Protocol
-// emulators come from service_registry; events go to the EventBus. Deckies can be added,
+// emulators come from the service modules (services/registry); events go to the EventBus. Deckies can be added,
 // removed and given other services while it runs, without touching other deckies.
 #pragma once
 
@@ -35,7 +35,9 @@ struct RuntimeStats {
     std::uint64_t sessions_total = 0;
     std::uint64_t sessions_active = 0;
     std::uint64_t rejected_decky_limit = 0;
-    std::uint64_t rejected_source_limit = 0;
+    std::uint64_t rejected_source_limit = 0;  // only with max_sessions_per_source = 0
+    // Sessions closed to admit a newer connection of a source at its limit.
+    std::uint64_t evicted_source_limit = 0;
 };
 
 struct DeployReport {

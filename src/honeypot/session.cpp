@@ -7,6 +7,7 @@
 
 #include "core/service_catalog.hpp"
 #include "events/event_bus.hpp"
+#include "honeypot/live_sessions.hpp"
 
 namespace decnet::honeypot {
 namespace asio = boost::asio;
@@ -20,8 +21,10 @@ std::string ServiceContext::persona_value(std::string_view key) const {
     if (const auto* info = find_service(service))
         for (const auto& k : info->persona)
             if (k.key == key) value = std::string(k.default_value);
+    // What the product would print there is its host's name, never the decky's own name.
+    const std::string& node = hostname.empty() ? decky : hostname;
     for (auto pos = value.find("{node}"); pos != std::string::npos; pos = value.find("{node}"))
-        value.replace(pos, 6, hostname.empty() ? decky : hostname);
+        value.replace(pos, 6, node);
     return value;
 }
 
@@ -63,13 +66,14 @@ void ServiceContext::emit(Event event, const telemetry::Span& exchange) const {
 }
 
 Session::Session(asio::ip::tcp::socket socket, const asio::ip::tcp::endpoint& peer,
-                 const ServiceContext& context, const SessionLimits& limits)
+                 const ServiceContext& context, const SessionLimits& limits, LiveSession* live)
     : socket_(std::move(socket)),
       context_(context),
       limits_(limits),
       peer_ip_(peer.address().to_string()),
       peer_port_(peer.port()),
       deadline_(std::chrono::steady_clock::now() + limits.max_session_time),
+      live_(live),
       span_("honeypot.session",
             telemetry::SpanStart{
                 .kind = telemetry::SpanKind::server, .new_root = true, .make_current = false}) {
@@ -78,6 +82,11 @@ Session::Session(asio::ip::tcp::socket socket, const asio::ip::tcp::endpoint& pe
                               {"service", context.service},
                               {"attacker_ip", peer_ip_},
                               {"attacker_port", static_cast<std::int64_t>(peer_port_)}});
+    if (live_) live_->attach(this);
+}
+
+Session::~Session() {
+    if (live_) live_->attach(nullptr);
 }
 
 void Session::finish_trace(const char* error) {
@@ -110,6 +119,12 @@ void Session::close() {
     socket_.close(ignored);
 }
 
+void Session::evict() {
+    if (!*close_reason_) close_reason_ = "evicted";
+    failed_ = true;
+    close();  // a pending read or write completes at once with operation_aborted
+}
+
 asio::awaitable<bool> Session::fill() {
     if (failed_) co_return false;
     if (bytes_in_ >= limits_.max_bytes_in) {
@@ -140,17 +155,20 @@ asio::awaitable<bool> Session::fill() {
     if (ec || n == 0) {
         failed_ = true;
         // Only the timer above cancels a read (no state shared with its handler, which
-        // may still run after this frame is gone).
-        if (ec == asio::error::operation_aborted)
-            close_reason_ =
-                std::chrono::steady_clock::now() >= deadline_ ? "session_timeout" : "idle_timeout";
-        else
-            close_reason_ = ec && ec != asio::error::eof ? "read_error" : "peer_closed";
+        // may still run after this frame is gone), or evict(), which set its reason.
+        if (!*close_reason_) {
+            if (ec == asio::error::operation_aborted)
+                close_reason_ = std::chrono::steady_clock::now() >= deadline_ ? "session_timeout"
+                                                                              : "idle_timeout";
+            else
+                close_reason_ = ec && ec != asio::error::eof ? "read_error" : "peer_closed";
+        }
         peer_gone_ = ec != asio::error::operation_aborted;
         co_return false;
     }
     bytes_in_ += n;
     buffer_.append(chunk, n);
+    if (live_) live_->touch();
     co_return true;
 }
 

@@ -27,6 +27,7 @@ namespace decnet::honeypot {
 struct DeckyWorld;
 class ArtifactStore;
 struct ServiceSettings;
+class LiveSession;
 
 // What a service knows about where it runs.
 struct ServiceContext {
@@ -64,8 +65,14 @@ struct ServiceContext {
 class Session {
   public:
     // `peer` is the address accept() reported (saves a getpeername() per connection).
+    // `live`, when given, is how the runtime sees this session from other threads: it is
+    // touched on every read and may evict() the session; it must outlive the Session.
     Session(boost::asio::ip::tcp::socket socket, const boost::asio::ip::tcp::endpoint& peer,
-            const ServiceContext& context, const SessionLimits& limits);
+            const ServiceContext& context, const SessionLimits& limits,
+            LiveSession* live = nullptr);
+    ~Session();
+    Session(const Session&) = delete;
+    Session& operator=(const Session&) = delete;
 
     const ServiceContext& context() const { return context_; }
     const std::string& peer_ip() const { return peer_ip_; }
@@ -87,6 +94,9 @@ class Session {
     boost::asio::awaitable<bool> write(std::string_view data);
     void close();
     bool open() const;
+    // Ends the session from the runtime (its source needed the room): the pending read
+    // returns nullopt with close reason "evicted". On the session's thread only.
+    void evict();
 
     // An event for this session: time, decky, service, and the attacker's address
     // (`src_ip`, `src_port`) filled in. Add fields, then emit(). With tracing on, emit() gives each
@@ -97,7 +107,7 @@ class Session {
 
     std::uint64_t bytes_in() const { return bytes_in_; }
     // Why reading stopped ("peer_closed", "idle_timeout", "session_timeout",
-    // "bytes_limit", "line_too_long", "read_error"), or "" while the peer is still
+    // "bytes_limit", "line_too_long", "read_error", "evicted"), or "" while the peer is still
     // readable. Recorded on the session span when it ends.
     const char* close_reason() const { return close_reason_; }
     // Ends the session span (attributes bytes_in, close reason; status error with
@@ -118,6 +128,7 @@ class Session {
     bool failed_ = false;
     bool peer_gone_ = false;  // a read saw the peer's FIN or reset
     const char* close_reason_ = "";
+    LiveSession* live_ = nullptr;
     // The connection's `honeypot.session` span: a new trace per connection, never the
     // thread's current span (it lives across co_await, where other sessions run on this
     // thread). With tracing off it is one flag and untouched storage.

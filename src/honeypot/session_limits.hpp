@@ -9,7 +9,8 @@ namespace decnet::honeypot {
 
 struct SessionLimits {
     std::size_t max_sessions_per_decky = 512;
-    std::size_t max_sessions_per_source = 32;    // concurrent, per attacker IP, per process
+    // Concurrent, per attacker IP, per process; one more evicts its longest-idle session.
+    std::size_t max_sessions_per_source = 32;
     std::chrono::seconds idle_timeout{60};       // no byte received for this long → close
     std::chrono::seconds max_session_time{600};  // total lifetime
     std::size_t max_bytes_in = 1024 * 1024;      // per session, received

@@ -56,6 +56,7 @@ TEST(CliMetrics, UpServesPrometheusMetricsThatPromtoolAccepts) {
     EXPECT_GE(sample(text, "decnet_bus_events_published_total"), 2) << text;
     EXPECT_GE(sample(text, "decnet_sessions_total"), 1) << text;
     EXPECT_EQ(sample(text, "decnet_connections_rejected_total{limit=\"decky\"}"), 0) << text;
+    EXPECT_EQ(sample(text, "decnet_sessions_evicted_total"), 0) << text;
     EXPECT_GE(sample(text, "decnet_ingest_rows_total{outcome=\"stored\"}"), 2) << text;
     EXPECT_EQ(sample(text, "decnet_ingest_rows_total{outcome=\"lost\"}"), 0) << text;
     EXPECT_GE(sample(text, "decnet_events_ingested_total{service=\"redis\",event_type=\"auth\"}"),

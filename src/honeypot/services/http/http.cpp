@@ -114,21 +114,23 @@ std::string listening_port(const Session& s) {
     return port.empty() ? std::string("80") : port;
 }
 
-// The body of Apache's own error documents, with the same address line as the 403.
+// The body of Apache's own error documents, with the same address line as the 403 (the
+// decky's hostname, as Apache shows its ServerName; never the decky's internal name).
 std::string apache_error_page(int code, std::string_view message, const std::string& server,
-                              const std::string& decky, const std::string& port) {
+                              const std::string& host, const std::string& port) {
     const std::string title = std::to_string(code) + " " + std::string(reason_phrase(code));
     return "<!DOCTYPE HTML PUBLIC \"-//IETF//DTD HTML 2.0//EN\">\n<html><head>\n<title>" + title +
            "</title>\n</head><body>\n<h1>" + std::string(reason_phrase(code)) + "</h1>\n<p>" +
-           std::string(message) + "</p>\n<hr>\n<address>" + server + " Server at " + decky +
+           std::string(message) + "</p>\n<hr>\n<address>" + server + " Server at " + host +
            " Port " + port + "</address>\n</body></html>\n";
 }
 
-// The default page: byte-for-byte the reference's (273 bytes for decky-01 on port 80).
-std::string forbidden_page(const std::string& server, const std::string& decky,
+// The default page: byte-for-byte the reference's (273 bytes for an 8-character hostname on port
+// 80).
+std::string forbidden_page(const std::string& server, const std::string& host,
                            const std::string& port) {
     return apache_error_page(403, "You don't have permission to access this resource.", server,
-                             decky, port);
+                             host, port);
 }
 
 // What the persona answers for an accepted method: status and body.
@@ -148,7 +150,7 @@ Page persona_page(const Session& s, const std::string& server) {
         if (!persona.explicit_code && login_form) code = 200;
         return {code, std::move(*page)};
     }
-    return {code, forbidden_page(server, s.context().decky, listening_port(s))};
+    return {code, forbidden_page(server, s.context().hostname, listening_port(s))};
 }
 
 // Files bigger than this are not served from the `files` directory (the persona page is).
@@ -225,9 +227,9 @@ std::string response(const Session& s, int code, const std::string& body, bool h
 std::string error_response(const Session& s, int code, std::string_view message, bool head_only,
                            const Fields& extra = {}) {
     const auto server = s.context().settings_as<HttpSettings>().server_header;
-    return response(s, code,
-                    apache_error_page(code, message, server, s.context().decky, listening_port(s)),
-                    head_only, extra);
+    return response(
+        s, code, apache_error_page(code, message, server, s.context().hostname, listening_port(s)),
+        head_only, extra);
 }
 
 // Cut at a UTF-8 boundary so a logged prefix never ends in half a character.

@@ -1,6 +1,6 @@
-// telnet: busybox-telnetd-style login and a canned root shell (services.md §2.2). Owns the
-// option negotiation, the IAC-stripping line editor and the fake shell; unlike the reference
-// it logs the attacker's address, every password tried and every command (§1.6).
+// telnet: an Ubuntu host's telnetd (netkit) login and a canned root shell (services.md §2.2).
+// Owns the option negotiation, the IAC-stripping line editor and the fake shell; unlike the
+// reference it logs the attacker's address, every password tried and every command (§1.6).
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -32,10 +32,14 @@ constexpr auto kFailureDelay = std::chrono::seconds(1);
 // Telnet command and option bytes (RFC 854/857/858/1073).
 constexpr unsigned char kIac = 255, kDont = 254, kDo = 253, kWont = 252, kWill = 251, kSb = 250,
                         kSe = 240;
-constexpr unsigned char kOptEcho = 1, kOptSga = 3, kOptNaws = 31;
+constexpr unsigned char kOptEcho = 1, kOptSga = 3, kOptTtype = 24, kOptTspeed = 32,
+                        kOptXdisploc = 35, kOptEnviron = 39, kOptNaws = 31;
 
+// netkit telnetd's first words: DO TTYPE, TSPEED, XDISPLOC, NEW-ENVIRON, then nothing until
+// the client answers (what nmap knows as "Linux telnetd").
+constexpr std::string_view kTerminalQuestions = "\xff\xfd\x18\xff\xfd\x20\xff\xfd\x23\xff\xfd\x27";
 // WILL ECHO + WILL SGA put the client in character mode with the server echoing (so the
-// password prompt can stay silent); DO NAWS is what busybox asks for.
+// password prompt can stay silent); DO NAWS asks for the window size.
 constexpr std::string_view kNegotiation = "\xff\xfb\x01\xff\xfb\x03\xff\xfd\x1f";
 
 // Turns the raw byte stream into edited lines: strips IAC sequences (answering options we
@@ -44,6 +48,15 @@ constexpr std::string_view kNegotiation = "\xff\xfb\x01\xff\xfb\x03\xff\xfd\x1f"
 class LineEditor {
   public:
     explicit LineEditor(Session& s) : s_(s) {}
+
+    // Waits for the client's first bytes (its answers to the options asked), kept for the
+    // next read_line(); false when the peer left or stayed silent past the idle timeout.
+    awaitable<bool> await_input() {
+        auto chunk = co_await s_.read_some();
+        if (!chunk) co_return false;
+        pending_ += *chunk;
+        co_return true;
+    }
 
     // The next line, echoed as typed when `echo`; nullopt when the peer is gone or the
     // line outgrew kMaxLine.
@@ -122,8 +135,10 @@ class LineEditor {
     // answering only unsolicited requests cannot start a negotiation loop.
     static void answer_option(unsigned char verb, unsigned char option, std::string& reply) {
         const bool ours = option == kOptEcho || option == kOptSga;
+        const bool asked = option == kOptNaws || option == kOptTtype || option == kOptTspeed ||
+                           option == kOptXdisploc || option == kOptEnviron;
         if (verb == kDo && !ours) reply += {char(kIac), char(kWont), char(option)};
-        if (verb == kWill && option != kOptNaws) reply += {char(kIac), char(kDont), char(option)};
+        if (verb == kWill && !asked) reply += {char(kIac), char(kDont), char(option)};
     }
 
     void text(unsigned char c, std::string& shown) {
@@ -296,7 +311,9 @@ awaitable<void> serve_telnet(Session& s) {
     const std::string host = hostname_of(s);
     LineEditor in(s);
     const std::string prompt = "root@" + host + ":~# ";
-    bool ok = co_await s.write(std::string(kNegotiation) + "Ubuntu 20.04.6 LTS\r\n");
+    bool ok = co_await s.write(kTerminalQuestions);
+    if (ok) ok = co_await in.await_input();
+    if (ok) ok = co_await s.write(std::string(kNegotiation) + "Ubuntu 20.04.6 LTS\r\n");
     if (ok) ok = co_await login(s, in, host);
     if (ok) ok = co_await s.write(motd() + prompt);
     while (ok) {

@@ -45,8 +45,8 @@ TEST(FtpDialogue, GreetsAndCapturesEveryLogin) {
 
     const auto events = d.events();
     EXPECT_EQ(event_types(events),
-              (std::vector<std::string>{"connect", "user", "auth_attempt", "user",
-                                        "auth_attempt", "disconnect"}));
+              (std::vector<std::string>{"connect", "user", "auth_attempt", "user", "auth_attempt",
+                                        "disconnect"}));
     EXPECT_EQ(field(events[0], "src_ip"), "203.0.113.7");
     EXPECT_EQ(field(events[0], "src_port"), "40000");
     EXPECT_EQ(field(events[1], "username"), "anonymous");

@@ -69,7 +69,7 @@ const std::string kForbidden =
     "<!DOCTYPE HTML PUBLIC \"-//IETF//DTD HTML 2.0//EN\">\n<html><head>\n"
     "<title>403 Forbidden</title>\n</head><body>\n<h1>Forbidden</h1>\n"
     "<p>You don't have permission to access this resource.</p>\n<hr>\n"
-    "<address>Apache/2.4.54 (Debian) Server at decky-01 Port 80</address>\n</body></html>\n";
+    "<address>Apache/2.4.54 (Debian) Server at web-prod-03 Port 80</address>\n</body></html>\n";
 
 TEST(HttpDialogue, ByDefaultAnswersApachesForbiddenPageAndLogsTheRequest) {
     auto d = http();
@@ -82,11 +82,11 @@ TEST(HttpDialogue, ByDefaultAnswersApachesForbiddenPageAndLogsTheRequest) {
     EXPECT_EQ(r.headers[0].first, "Date");
     EXPECT_TRUE(r.headers[0].second.ends_with(" GMT")) << r.headers[0].second;
     EXPECT_EQ(r.headers[1], (Field{"Server", "Apache/2.4.54 (Debian)"}));
-    EXPECT_EQ(r.headers[2], (Field{"Content-Length", "273"}));
+    EXPECT_EQ(r.headers[2], (Field{"Content-Length", "276"}));
     EXPECT_EQ(r.headers[3], (Field{"Connection", "close"}));
     EXPECT_EQ(r.headers[4], (Field{"Content-Type", "text/html"}));
     EXPECT_EQ(r.body, kForbidden);
-    EXPECT_EQ(kForbidden.size(), 273u);
+    EXPECT_EQ(kForbidden.size(), 276u);
 
     ASSERT_TRUE(d.wait_ended());
     const auto events = d.events();
@@ -109,7 +109,7 @@ TEST(HttpDialogue, HeadSendsTheHeadersOnly) {
     ASSERT_TRUE(d.send("HEAD / HTTP/1.0\r\n\r\n"));
     const auto r = read_response(d);
     EXPECT_EQ(r.status, "HTTP/1.1 403 Forbidden");
-    EXPECT_EQ(r.header("Content-Length"), "273");
+    EXPECT_EQ(r.header("Content-Length"), "276");
     EXPECT_EQ(r.body, "");
 }
 

@@ -42,7 +42,10 @@ TEST(ServiceRegistry, UndeclaredEventTypesAndFieldsAreReported) {
     const auto& redis = redis_module();
     Event ok;
     ok.event_type = "auth";
-    ok.add("src_ip", "203.0.113.7").add("src_port", 1).add("username", "default").add("password", "x");
+    ok.add("src_ip", "203.0.113.7")
+        .add("src_port", 1)
+        .add("username", "default")
+        .add("password", "x");
     EXPECT_EQ(undeclared(redis, ok), "");
     Event runtime;
     runtime.event_type = "session_error";
