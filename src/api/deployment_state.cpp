@@ -77,7 +77,8 @@ DeckyConfig decky_from_json(const json& object) {
                                         "nmap_os",
                                         "mutate_interval",
                                         "last_mutated",
-                                        "last_login_attempt"};
+                                        "last_login_attempt",
+                                        "fs_dir"};
     if (!object.is_object()) inconsistent("a decky is not an object");
     for (const auto& [key, value] : object.items()) {
         bool known = false;
@@ -114,6 +115,7 @@ DeckyConfig decky_from_json(const json& object) {
     decky.mutate_interval = optional_int_member(object, "mutate_interval", std::nullopt);
     decky.last_mutated = number_member(object, "last_mutated");
     decky.last_login_attempt = number_member(object, "last_login_attempt");
+    decky.fs_dir = optional_string_member(object, "fs_dir", "");
     return decky;
 }
 
@@ -135,7 +137,7 @@ ordered decky_to_json(const DeckyConfig& decky) {
         for (const auto& [key, value] : persona) settings[key] = value;
         service_config[service] = std::move(settings);
     }
-    return {
+    ordered out = {
         {"name", decky.name},
         {"ip", decky.ip},
         {"services", decky.services},
@@ -150,6 +152,8 @@ ordered decky_to_json(const DeckyConfig& decky) {
         {"last_mutated", decky.last_mutated},
         {"last_login_attempt", decky.last_login_attempt},
     };
+    if (!decky.fs_dir.empty()) out["fs_dir"] = decky.fs_dir;  // only when set: older readers
+    return out;
 }
 
 std::string deployment_state_to_json(const DeploymentState& state) {

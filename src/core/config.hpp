@@ -53,6 +53,7 @@ struct DeckyConfig {
     std::optional<int> mutate_interval;  // minutes; unset → the deployment's
     double last_mutated = 0.0;           // epoch seconds
     double last_login_attempt = 0.0;
+    std::string fs_dir;  // operator's files over the decky's fake filesystem (INI fs_dir=)
 };
 
 struct DeploymentConfig {

@@ -222,6 +222,7 @@ std::vector<DeckyConfig> build_deckies_from_ini(const IniConfig& ini,
             decky.last_mutated = request.now;
             decky.service_config = spec.service_config;
             decky.persona_origins = spec.persona_origins;
+            decky.fs_dir = spec.fs_dir.value_or("");
             deckies.push_back(std::move(decky));
         } catch (const ConfigError& e) {
             if (!e.file().empty()) throw;

@@ -3,6 +3,7 @@
 #include "core/ini_loader.hpp"
 
 #include <algorithm>
+#include <filesystem>
 #include <fstream>
 #include <limits>
 #include <unordered_map>
@@ -132,7 +133,8 @@ std::size_t optional_cost(const std::optional<std::string>& text) {
 
 std::size_t spec_cost(const DeckySpec& spec, std::size_t name_size) {
     std::size_t cost = sizeof(DeckySpec) + name_size + optional_cost(spec.ip) +
-                       optional_cost(spec.archetype) + optional_cost(spec.nmap_os);
+                       optional_cost(spec.archetype) + optional_cost(spec.nmap_os) +
+                       optional_cost(spec.fs_dir);
     if (spec.services)
         for (const std::string& item : *spec.services) cost += string_cost(item);
     return cost;
@@ -315,11 +317,27 @@ class Interpreter {
         if (const IniEntry* os = first_non_empty(section, "nmap_os", "nmap-os"))
             spec.nmap_os = os->value;
         spec.mutate_interval = read_mutate_interval(section);
+        spec.fs_dir = read_fs_dir(section);
         const int amount = read_amount(section, spec);
         const std::size_t first = config_.deckies.size();
         expand(section, std::move(spec), amount);
         // Once, on the first decky of the section: its copies differ only in name.
         checked("", section.line, [&] { check_decky_spec(config_.deckies[first], custom_names_); });
+    }
+
+    // The operator's files for the decky's fake filesystem. Only from a file the operator
+    // gave the CLI: an INI posted to the API must not make a decky serve host directories.
+    std::optional<std::string> read_fs_dir(const IniSection& section) const {
+        const IniEntry* entry = first_non_empty(section, "fs_dir", "fs-dir");
+        if (!entry) return std::nullopt;
+        const std::string prefix = "[" + section.name + "] fs_dir=";
+        if (config_.source.empty())
+            fail(prefix + " is only accepted in an INI file given to the CLI", entry->line);
+        std::error_code ec;
+        const auto dir = std::filesystem::absolute(std::string(strip(entry->value)), ec);
+        if (ec || !std::filesystem::is_directory(dir, ec))
+            fail(prefix + " is not a directory: '" + echo(entry->value) + "'", entry->line);
+        return dir.lexically_normal().string();
     }
 
     std::optional<int> read_mutate_interval(const IniSection& section) const {

@@ -157,9 +157,7 @@ void UdpListener::handle(std::string_view payload, const udp::endpoint& peer) {
         handler_(exchange);
     } catch (const std::exception& e) {
         // An emulator bug must never take the process down: record it and move on.
-        exchange.emit(exchange.event("session_error", Severity::error)
-                          .add("src", exchange.peer_ip())
-                          .add("error", e.what()));
+        exchange.emit(exchange.event("session_error", Severity::error).add("error", e.what()));
         return;
     }
     std::size_t total = 0;

@@ -1,6 +1,7 @@
 // `decnet up` with telnet and ftp: the real telnet client logs in (wrong password, then the
 // right one) and runs a command; real curl lists, downloads bait and uploads over passive
-// FTP. Then the stored events, hashes and credential bounties are checked in SQLite.
+// FTP (what the files hold is the decky's world: cli_world_test). Then the stored events, hashes
+// and credential bounties are checked in SQLite.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
@@ -20,9 +21,10 @@ using ::testing::Not;
 
 TEST(CliTelnet, RealClientLoginAndCommandAreStored) {
     const auto dir = make_temp_dir();
-    BackgroundProcess up({DECNET_BINARY, "up", "--no-api", "-n", "1", "--services", "telnet",
-                          "--subnet", "127.96.0.0/24", "--db", dir + "/t.db", "--state-dir", dir},
-                         dir);
+    BackgroundProcess up(
+        {DECNET_BINARY, "up", "--no-api", "-n", "1", "--services", "telnet", "--distro", "ubuntu20",
+         "--subnet", "127.96.0.0/24", "--db", dir + "/t.db", "--state-dir", dir},
+        dir);
     ASSERT_THAT(up.wait_for_output("decnet is up"), HasSubstr("127.96.0.1:23/tcp")) << up.err();
 
     // The client reads the script from stdin; the pauses let each prompt arrive (the wrong
@@ -36,7 +38,7 @@ TEST(CliTelnet, RealClientLoginAndCommandAreStored) {
     EXPECT_THAT(transcript, HasSubstr("Login incorrect"));
     EXPECT_THAT(transcript, HasSubstr("Welcome to Ubuntu 20.04.6 LTS"));
     EXPECT_THAT(transcript, HasSubstr("uid=0(root) gid=0(root) groups=0(root)"));
-    EXPECT_THAT(transcript, HasSubstr("DB_PASS=changeme123"));
+    EXPECT_THAT(transcript, HasSubstr("DB_PASS="));        // the decky's own bait (cli_world_test)
     EXPECT_THAT(transcript, Not(HasSubstr("wrongpass")));  // passwords are not echoed
 
     auto repo = store::open_sqlite(dir + "/t.db");
@@ -70,7 +72,7 @@ TEST(CliFtp, CurlListsDownloadsAndUploadsOverPassiveMode) {
         EXPECT_THAT(list, HasSubstr(name));
     EXPECT_THAT(capture("timeout 20 curl -s --disable-epsv "
                         "ftp://admin:hunter2@127.97.0.1/credentials.txt"),
-                HasSubstr("admin:super_secret_admin_pw"));
+                HasSubstr("admin:"));
     EXPECT_THAT(capture("timeout 20 curl -s -o /dev/null -w '%{http_code}' "
                         "ftp://admin:hunter2@127.97.0.1/nope.txt"),
                 "550");

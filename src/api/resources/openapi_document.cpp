@@ -1688,6 +1688,10 @@ const std::string& openapi_document() {
      },
      "last_login_attempt": {
       "type": "number"
+     },
+     "fs_dir": {
+      "type": "string",
+      "description": "Operator directory whose files override the decky's fake filesystem (INI fs_dir=); absent when unset"
      }
     }
    },

@@ -1,6 +1,14 @@
 // Builds a decky's world (see decky_world.hpp).
 #include "honeypot/world/decky_world.hpp"
 
+#include <ctime>
+
+#include "honeypot/world/distro_files.hpp"
+#include "honeypot/world/fake_filesystem.hpp"
+#include "honeypot/world/fs_overrides.hpp"
+#include "honeypot/world/linux_tree.hpp"
+#include "honeypot/world/windows_tree.hpp"
+
 namespace decnet::honeypot {
 
 std::shared_ptr<const DeckyWorld> make_decky_world(const DeckyConfig& decky,
@@ -13,6 +21,17 @@ std::shared_ptr<const DeckyWorld> make_decky_world(const DeckyConfig& decky,
     world->os_family = decky.nmap_os;
     world->ip = decky.ip;
     if (!state_dir.empty()) world->state_dir = state_dir + "/deckies/" + decky.name;
+
+    world->host = make_host_profile({world->decky, world->hostname, world->distro, world->archetype,
+                                     world->os_family, world->ip});
+    world->accounts = make_accounts(distro_files(world->distro), world->host, world->archetype);
+    world->fs_dir = decky.fs_dir;
+    const auto now = std::time(nullptr);
+    const bool windows = world->os_family == "windows";
+    if (windows) world->paths = windows_paths();
+    auto fs = windows ? build_windows_tree(*world, now) : build_linux_tree(*world, now);
+    if (!world->fs_dir.empty()) apply_fs_overrides(*fs, world->fs_dir, world->accounts);
+    world->fs = std::move(fs);
     return world;
 }
 

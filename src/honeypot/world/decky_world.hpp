@@ -9,6 +9,8 @@
 #include <string>
 
 #include "core/config.hpp"
+#include "honeypot/world/host_profile.hpp"
+#include "honeypot/world/persona_users.hpp"
 
 namespace boost::asio::ssl {
 class context;
@@ -17,6 +19,14 @@ class context;
 namespace decnet::honeypot {
 
 class FakeFilesystem;
+
+// Where the protocols find their part of the tree (jails: FTP sees ftp_root as "/").
+struct WorldPaths {
+    std::string ftp_root = "/srv/ftp";
+    std::string tftp_root = "/srv/tftp";
+    std::string web_root = "/var/www/html";
+    std::string home = "/root";  // the shell's home after a root login
+};
 
 struct DeckyWorld {
     std::string decky;      // internal name: never shown to an attacker
@@ -27,7 +37,12 @@ struct DeckyWorld {
     std::string ip;
     std::string state_dir;  // <state dir>/deckies/<decky>, empty when nothing is persisted
 
-    std::shared_ptr<const FakeFilesystem> fs;        // null until the world has one
+    std::string fs_dir;  // operator's override directory (DeckyConfig::fs_dir), or ""
+
+    HostProfile host;          // kernel, CPU, memory, boot time: what uname and /proc say
+    PersonaAccounts accounts;  // /etc/passwd's people and service accounts
+    WorldPaths paths;
+    std::shared_ptr<const FakeFilesystem> fs;        // the decky's files (never null once built)
     std::shared_ptr<boost::asio::ssl::context> tls;  // the decky's TLS server identity
 };
 

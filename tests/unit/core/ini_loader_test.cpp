@@ -583,3 +583,27 @@ TEST_F(IniFile, OversizedFileIsRejected) {
 
 }  // namespace
 }  // namespace decnet
+
+namespace decnet {
+namespace {
+
+// fs_dir= names an existing directory (made absolute), only in a file the CLI was given.
+TEST_F(IniFile, FsDirIsAnExistingDirectoryFromAFile) {
+    std::filesystem::create_directories(dir_ / "files");
+    const auto ok = load_ini_file(write("[a]\nfs_dir = " + (dir_ / "files").string() + "\n"));
+    EXPECT_EQ(ok.deckies[0].fs_dir, (dir_ / "files").string());
+    EXPECT_FALSE(load_ini_file(write("[a]\nservices=ssh\n")).deckies[0].fs_dir);
+    const auto path = write("[a]\nservices=ssh\nfs-dir = /nonexistent/decnet\n");
+    try {
+        load_ini_file(path);
+        FAIL() << "expected a ConfigError";
+    } catch (const ConfigError& error) {
+        EXPECT_EQ(error.located(),
+                  path + ":3: [a] fs_dir= is not a directory: '/nonexistent/decnet'");
+    }
+    EXPECT_EQ(message_of("[a]\nfs_dir = /tmp\n"),
+              "[a] fs_dir= is only accepted in an INI file given to the CLI");
+}
+
+}  // namespace
+}  // namespace decnet

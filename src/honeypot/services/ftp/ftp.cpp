@@ -1,7 +1,9 @@
-// ftp: a vsFTPd look-alike serving four bait files and capturing uploads (services.md §2.5).
-// Owns the control dialogue and the passive data channel; uploads go to the artifact
-// store. Fixes the reference's defects: one `220` greeting, `230` after PASS, a working
-// `/`, and the attacker's address on every event.
+// ftp: a vsFTPd look-alike serving the decky's FTP root (its world's /srv/ftp, jailed as
+// chroot would) and capturing uploads (services.md §2.5). Owns the control dialogue and
+// the passive data channel; uploads land in the session's overlay of the decky's tree and
+// their bytes in the artifact store, deletes and renames in the overlay. Fixes the
+// reference's defects: one `220` greeting, `230` after PASS, a working `/`, and the
+// attacker's address on every event.
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/redirect_error.hpp>
@@ -13,16 +15,21 @@
 #include <cctype>
 #include <chrono>
 #include <cstdio>
+#include <ctime>
 #include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
 
+#include "core/text.hpp"
 #include "events/event.hpp"
 #include "honeypot/services/module.hpp"
 #include "honeypot/services/registry.hpp"
 #include "honeypot/session.hpp"
 #include "honeypot/world/artifact_store.hpp"
+#include "honeypot/world/decky_world.hpp"
+#include "honeypot/world/fs_format.hpp"
+#include "honeypot/world/fs_overlay.hpp"
 
 namespace decnet::honeypot {
 namespace {
@@ -33,42 +40,54 @@ using asio::ip::tcp;
 using namespace std::string_view_literals;
 
 constexpr std::size_t kMaxUpload = 10 * 1024 * 1024;
+constexpr FsOverlayLimits kOverlayLimits{};  // what one session may leave in the fake tree
 constexpr auto kDataTimeout = std::chrono::seconds(30);  // connect, and idle during STOR
 
-struct BaitFile {
-    std::string_view name;
-    std::string_view body;
-};
-
-// The reference's intended bait (§2.5); backup.tar.gz is a valid, empty gzip stream.
-constexpr std::array<BaitFile, 4> kBait = {{
-    {"backup.tar.gz",
-     "\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\x03\x03\x00\x00\x00\x00\x00\x00\x00\x00\x00"sv},
-    {"config.ini",
-     "[database]\nuser = dbadmin\npassword = db_super_admin_pass_!\nhost = localhost\n"sv},
-    {"credentials.txt", "admin:super_secret_admin_pw\nroot:toor\nalice:wonderland\n"sv},
-    {"db_dump.sql",
-     "CREATE TABLE users (id INT, username VARCHAR(50), password VARCHAR(50));\n"
-     "INSERT INTO users VALUES (1, 'admin', 'pbkdf2:sha256:5000$...');\n"sv},
-}};
-
-const BaitFile* find_bait(std::string_view path) {
-    while (path.starts_with('/')) path.remove_prefix(1);
-    if (path.starts_with("./")) path.remove_prefix(2);
-    for (const auto& f : kBait)
-        if (f.name == path) return &f;
-    return nullptr;
+// The decky's files (a bare tree when a test runs the emulator without a world).
+std::shared_ptr<const FakeFilesystem> world_fs(const Session& s) {
+    if (const auto* world = s.context().world; world && world->fs) return world->fs;
+    static const auto bare = [] {
+        auto fs = std::make_shared<FakeFilesystem>();
+        fs->add_dir(WorldPaths{}.ftp_root);
+        return fs;
+    }();
+    return bare;
 }
 
-std::string listing(bool names_only) {
+// Everyone is jailed in the FTP root, as vsftpd's chroot_local_user and anon_root do.
+std::string ftp_root(const Session& s) {
+    const auto* world = s.context().world;
+    return world ? world->paths.ftp_root : WorldPaths{}.ftp_root;
+}
+
+// LIST/NLST: `ls -l`'s columns in vsftpd's layout (numeric owners, zero-padded day).
+// Options such as "-la" are skipped; dot files are shown with -a only.
+std::string listing(const FsReader& fs, const FsScope& scope, std::string_view arg,
+                    bool names_only) {
+    bool all = false;
+    arg = trim(arg);
+    while (arg.starts_with('-')) {
+        const auto end = arg.find(' ');
+        all = all || arg.substr(0, end).find('a') != std::string_view::npos;
+        arg = end == std::string_view::npos ? "" : trim(arg.substr(end + 1));
+    }
+    const std::string path = arg.empty() ? "." : std::string(arg);
+    const auto entries = fs.list(path, scope);
+    const auto now = std::time(nullptr);
     std::string out;
-    for (const auto& f : kBait) {
+    for (const auto& e : entries.value) {
+        if (e.name.starts_with('.') && !all) continue;
         if (!names_only) {
-            char size[16];
-            std::snprintf(size, sizeof size, "%12zu", f.body.size());
-            out += "-rw-r--r--    1 0        0        " + std::string(size) + " Apr 11  2024 ";
+            char head[96];
+            std::snprintf(head, sizeof head, "%s %4u %-8u %-8u %8llu %s ",
+                          mode_string(e.stat).c_str(), e.stat.nlink, e.stat.meta.uid,
+                          e.stat.meta.gid, static_cast<unsigned long long>(e.stat.size),
+                          listing_date(e.stat.meta.mtime, now, true).c_str());
+            out += head;
         }
-        out += std::string(f.name) + "\r\n";
+        out += e.name;
+        if (!names_only && e.stat.type == FsType::symlink) out += " -> " + e.stat.target;
+        out += "\r\n";
     }
     return out;
 }
@@ -82,13 +101,15 @@ std::string upper(std::string s) {
 struct Upload {
     CapturedArtifact artifact;
     bool truncated = false;
+    std::string body;  // the first kOverlayLimits.max_file_size bytes, for the overlay
 };
 
 // One control connection. The passive listener is the only extra resource; it lives until
 // the transfer it was opened for (or the session) ends.
 class FtpSession {
   public:
-    explicit FtpSession(Session& s) : s_(s) {}
+    explicit FtpSession(Session& s)
+        : s_(s), fs_(world_fs(s), kOverlayLimits), scope_{ftp_root(s), "/"} {}
 
     awaitable<void> run() {
         s_.emit(s_.event("connect"));
@@ -155,33 +176,68 @@ class FtpSession {
             co_return co_await reply(text);
         }
         if (verb == "PWD" || verb == "XPWD")
-            co_return co_await reply("257 \"/\" is the current directory");
-        if (verb == "CWD" || verb == "CDUP") {
-            const bool root =
-                verb == "CDUP" || arg.empty() || arg == "/" || arg == "." || arg == "..";
-            {
-                const std::string text = root ? "250 Directory successfully changed."
-                                              : "550 Failed to change directory.";
-                co_return co_await reply(text);
-            }
+            co_return co_await reply("257 \"" + scope_.cwd + "\" is the current directory");
+        if (verb == "CWD" || verb == "XCWD" || verb == "CDUP" || verb == "XCUP") {
+            const std::string where = verb == "CDUP" || verb == "XCUP" ? ".." : arg;
+            const auto path = fs_.realpath(where.empty() ? "/" : where, scope_);
+            const bool ok = path && fs_.is_dir(path.value, scope_);
+            if (ok) scope_.cwd = path.value;
+            const std::string text =
+                ok ? "250 Directory successfully changed." : "550 Failed to change directory.";
+            co_return co_await reply(text);
         }
         if (verb == "SIZE" || verb == "MDTM") {
-            const auto* f = find_bait(arg);
-            if (!f) co_return co_await reply("550 Could not get file size.");
-            {
-                const std::string text =
-                    verb == "SIZE" ? "213 " + std::to_string(f->body.size()) : "213 20240411093000";
+            const auto st = fs_.stat(arg, scope_);
+            if (!st || st.value.type != FsType::regular) {
+                const std::string text = verb == "SIZE"
+                                             ? "550 Could not get file size."
+                                             : "550 Could not get file modification time.";
                 co_return co_await reply(text);
             }
+            const std::string text = verb == "SIZE" ? "213 " + std::to_string(st.value.size)
+                                                    : "213 " + mdtm_stamp(st.value.meta.mtime);
+            co_return co_await reply(text);
         }
+        if (verb == "DELE" || verb == "RMD" || verb == "MKD" || verb == "RNFR" || verb == "RNTO")
+            co_return co_await change(verb, arg);
         if (verb == "PASV" || verb == "EPSV") co_return co_await open_passive(verb == "EPSV");
         if (verb == "LIST" || verb == "NLST" || verb == "RETR" || verb == "STOR")
             co_return co_await transfer(verb, arg);
         if (verb == "PORT" || verb == "EPRT")  // a honeypot never connects out
             co_return co_await reply("500 Illegal PORT command.");
-        if (verb == "DELE" || verb == "MKD" || verb == "RMD" || verb == "RNFR" || verb == "SITE")
-            co_return co_await reply("550 Permission denied.");
+        if (verb == "SITE") co_return co_await reply("550 Permission denied.");
         co_return co_await reply("500 Unknown command.");
+    }
+
+    // DELE, RMD, MKD, RNFR/RNTO: in the session's overlay, answered as vsftpd does.
+    awaitable<bool> change(const std::string& verb, const std::string& arg) {
+        std::string text;
+        if (verb == "DELE") {
+            const auto st = fs_.stat(arg, scope_, false);
+            const bool ok =
+                st && st.value.type != FsType::directory && fs_.remove(arg, scope_) == FsError::ok;
+            text = ok ? "250 Delete operation successful." : "550 Delete operation failed.";
+        } else if (verb == "RMD") {
+            const bool ok = fs_.is_dir(arg, scope_) && fs_.remove(arg, scope_) == FsError::ok;
+            text = ok ? "250 Remove directory operation successful."
+                      : "550 Remove directory operation failed.";
+        } else if (verb == "MKD") {
+            const bool ok = fs_.mkdir(arg, scope_) == FsError::ok;
+            const auto made = fs_.realpath(arg, scope_);
+            text = ok ? "257 \"" + made.value + "\" created"
+                      : "550 Create directory operation failed.";
+        } else if (verb == "RNFR") {
+            const bool ok = bool(fs_.stat(arg, scope_, false));
+            rename_from_ = ok ? arg : "";
+            text = ok ? "350 Ready for RNTO." : "550 RNFR command failed.";
+        } else if (rename_from_.empty()) {
+            text = "503 RNFR required first.";
+        } else {
+            const bool ok = fs_.rename(rename_from_, arg, scope_) == FsError::ok;
+            rename_from_.clear();
+            text = ok ? "250 Rename successful." : "550 Rename failed.";
+        }
+        co_return co_await reply(text);
     }
 
     // PASV/EPSV: listen on the decky address the attacker already reached, ephemeral port.
@@ -236,25 +292,26 @@ class FtpSession {
                 "503 Incorrect sequence of commands: PORT or PASV required "
                 "before " +
                 verb);
-        const BaitFile* file = nullptr;
+        std::optional<std::string> file;
         if (verb == "RETR") {
             s_.emit(s_.event("download_attempt", Severity::warning).add("path", arg));
-            file = find_bait(arg);
-            if (!file) {
+            auto content = fs_.read(arg, scope_);
+            if (!content) {
                 passive_.reset();
                 co_return co_await reply("550 Failed to open file.");
             }
+            file = std::move(content.value);
         }
         const std::string opening = verb == "STOR" ? "150 Ok to send data."
                                     : verb == "RETR"
                                         ? "150 Opening BINARY mode data connection for " + arg +
-                                              " (" + std::to_string(file->body.size()) + " bytes)."
+                                              " (" + std::to_string(file->size()) + " bytes)."
                                         : "150 Here comes the directory listing.";
         if (!co_await reply(opening)) co_return false;
         auto data = co_await accept_data();
         if (!data) co_return co_await reply("425 Failed to establish connection.");
         if (verb == "STOR") co_return co_await store(data, arg);
-        const std::string body = file ? std::string(file->body) : listing(verb == "NLST");
+        const std::string body = file ? *file : listing(fs_, scope_, arg, verb == "NLST");
         boost::system::error_code ec;
         co_await asio::async_write(*data, asio::buffer(body),
                                    asio::redirect_error(asio::use_awaitable, ec));
@@ -267,6 +324,11 @@ class FtpSession {
 
     awaitable<bool> store(const std::shared_ptr<tcp::socket>& data, const std::string& path) {
         const Upload up = co_await receive(data);
+        // The session sees its upload in the tree (bounded like a small disk); the host's
+        // filesystem only ever gets the artifact.
+        const FsError stored = up.truncated || up.artifact.size > up.body.size()
+                                   ? FsError::too_big
+                                   : fs_.write(path, up.body, scope_);
         s_.emit(s_.event("upload", Severity::warning)
                     .add("path", path)
                     .add("size", up.artifact.size)
@@ -276,8 +338,9 @@ class FtpSession {
         add_artifact_fields(captured, up.artifact, path, artifact_filename(path));
         s_.emit(std::move(captured));
         {
-            const std::string text =
-                up.truncated ? "552 Requested file action aborted." : "226 Transfer complete.";
+            const std::string text = up.truncated            ? "552 Requested file action aborted."
+                                     : stored != FsError::ok ? "451 Failure writing to local file."
+                                                             : "226 Transfer complete.";
             co_return co_await reply(text);
         }
     }
@@ -300,6 +363,7 @@ class FtpSession {
             timer.cancel();
             const std::size_t keep = std::min<std::size_t>(n, kMaxUpload - capture.size());
             capture.write({chunk, keep});
+            if (up.body.size() + keep <= kOverlayLimits.max_file_size) up.body.append(chunk, keep);
             if (keep < n) up.truncated = true;
             if (ec || up.truncated) break;
         }
@@ -314,6 +378,9 @@ class FtpSession {
     bool have_user_ = false;
     bool logged_in_ = false;
     std::shared_ptr<tcp::acceptor> passive_;
+    FsOverlay fs_;   // the decky's files as this session changed them
+    FsScope scope_;  // jail (the FTP root) and working directory
+    std::string rename_from_;
 };
 
 awaitable<void> serve_ftp(Session& s) {

@@ -2,7 +2,7 @@
 // custom bodies — that logs every request and turns login-form posts into credentials.
 // One request per connection (Connection: close), bounded head and body; garbage gets a
 // 400 and a `bad_request` event. On 443 the runtime terminates TLS first; the `files`
-// persona serves a directory's regular files.
+// persona serves a directory's regular files, or the decky's own web root (`@world`).
 #include <boost/asio/awaitable.hpp>
 
 #include <nlohmann/json.hpp>
@@ -25,6 +25,8 @@
 #include "honeypot/services/module.hpp"
 #include "honeypot/services/registry.hpp"
 #include "honeypot/session.hpp"
+#include "honeypot/world/decky_world.hpp"
+#include "honeypot/world/fake_filesystem.hpp"
 
 // GCC 12 false positive (PR 109224): Asio's sized frame operator delete is reported as
 // mismatched once a coroutine awaits several sub-coroutines on different paths.
@@ -184,10 +186,25 @@ struct ServedFile {
     std::string body;
     std::string type;
 };
+// `files = @world`: the decky's own web root (its world's /var/www/html), the same files
+// the shell and FTP show; a directory serves its index.html, and .ht* files stay hidden
+// as Apache hides them.
+std::optional<ServedFile> file_from_world(const Session& s, const std::string& path) {
+    const auto* world = s.context().world;
+    if (!world || !world->fs || path.find("/.ht") != std::string::npos) return std::nullopt;
+    const FsScope root{world->paths.web_root, "/"};
+    const bool dir = world->fs->is_dir(path, root);
+    const std::string file = dir ? path + "/index.html" : path;
+    auto body = world->fs->read(file, root);
+    if (!body || body.value.size() > kMaxServedFile) return std::nullopt;
+    return ServedFile{std::move(body.value), std::string(mime_type(file))};
+}
+
 std::optional<ServedFile> file_from_directory(const Session& s, const std::string& path) {
     namespace fs = std::filesystem;
     const auto dir = s.context().settings_as<HttpSettings>().files;
     if (dir.empty() || path.find('\0') != std::string::npos) return std::nullopt;
+    if (dir == "@world") return file_from_world(s, path);
     const auto relative = fs::path(path).relative_path();
     if (relative.empty()) return std::nullopt;
     std::error_code ec;

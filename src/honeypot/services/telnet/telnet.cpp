@@ -1,14 +1,18 @@
-// telnet: an Ubuntu host's telnetd (netkit) login and a canned root shell (services.md §2.2).
-// Owns the option negotiation, the IAC-stripping line editor and the fake shell; unlike the
-// reference it logs the attacker's address, every password tried and every command (§1.6).
+// telnet: an Ubuntu-style telnetd (netkit) login and a small root shell (services.md §2.2).
+// Owns the option negotiation, the IAC-stripping line editor and the fake shell, which shows
+// the decky's world: its distro's banner and motd, its files (ls, cat, cd over the session's
+// overlay of the tree), its kernel. Unlike the reference it logs the attacker's address,
+// every password tried and every command (§1.6).
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
+#include <algorithm>
 #include <array>
 #include <chrono>
 #include <cstdint>
+#include <ctime>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -18,6 +22,16 @@
 #include "honeypot/services/module.hpp"
 #include "honeypot/services/registry.hpp"
 #include "honeypot/session.hpp"
+#include "honeypot/world/decky_world.hpp"
+#include "honeypot/world/distro_files.hpp"
+#include "honeypot/world/fs_format.hpp"
+#include "honeypot/world/fs_overlay.hpp"
+
+// GCC 12 false positive (PR 109224): Asio's sized frame operator delete is reported as
+// mismatched once a coroutine awaits several sub-coroutines on different paths.
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic ignored "-Wmismatched-new-delete"
+#endif
 
 namespace decnet::honeypot {
 namespace {
@@ -195,33 +209,22 @@ std::string hostname_of(const Session& s) {
     return name.empty() ? s.context().hostname : name;
 }
 
-std::string motd() {
-    return "Welcome to Ubuntu 20.04.6 LTS (GNU/Linux 5.4.0-150-generic x86_64)\r\n\r\n"
-           " * Documentation:  https://help.ubuntu.com\r\n"
-           " * Management:     https://landscape.canonical.com\r\n"
-           " * Support:        https://ubuntu.com/advantage\r\n\r\n"
-           "Last login: Mon Nov 18 09:12:44 2024 from 10.0.0.12\r\n";
+// The shell's view of the decky: its files as this session changed them, its host facts.
+struct Shell {
+    const DeckyWorld* world;
+    FsOverlay fs;
+    FsScope scope;  // no jail; cwd starts at root's home
+    std::string host;
+};
+
+std::shared_ptr<const FakeFilesystem> world_fs(const DeckyWorld* world) {
+    if (world && world->fs) return world->fs;
+    static const auto bare = std::make_shared<FakeFilesystem>();
+    return bare;
 }
 
-// The lived-in home directory: a backup script with an inline password, its dump, and the
-// .env an attacker looks for first.
-constexpr std::array<std::pair<std::string_view, std::string_view>, 4> kFiles = {{
-    {"/root/.env", "DB_HOST=10.0.0.5\nDB_USER=admin\nDB_PASS=changeme123\nDB_NAME=prod_db\n"},
-    {"/root/scripts/backup.sh",
-     "#!/bin/bash\n# nightly dump, see cron\nmysqldump -u root -padmin prod_db > "
-     "/root/backups/db.sql\n"},
-    {"/root/.bash_history",
-     "apt update\nls -la\ncd scripts\nvim backup.sh\nmysql -u root -p\nsystemctl status "
-     "mysql\nbash backup.sh\nls /root/backups\ndf -h\ncat /root/.env\n"},
-    {"/root/backups/db.sql", "-- MySQL dump 10.13  Distrib 8.0.35, for Linux (x86_64)\n"},
-}};
-
-std::optional<std::string_view> file_at(std::string path) {
-    if (path.starts_with("~/")) path = "/root/" + path.substr(2);
-    if (!path.starts_with('/')) path = "/root/" + path;
-    for (const auto& [name, body] : kFiles)
-        if (name == path) return body;
-    return std::nullopt;
+std::string home(const Shell& sh) {
+    return sh.world ? sh.world->paths.home : WorldPaths{}.home;
 }
 
 std::string crlf(std::string_view text) {
@@ -233,45 +236,182 @@ std::string crlf(std::string_view text) {
     return out;
 }
 
+// Before login: the distro's /etc/issue.net, escapes expanded as telnetd does.
+std::string banner(const Shell& sh) {
+    if (!sh.world) return "Ubuntu 20.04.6 LTS\n";
+    const auto& distro = distro_files(sh.world->distro);
+    const auto issue = sh.fs.read("/etc/issue.net");
+    return expand_issue(issue ? issue.value : std::string(distro.issue_net), distro, sh.world->host,
+                        sh.host);
+}
+
+// After login: the distro's motd (Ubuntu's welcome lines first) and root's last login.
+std::string motd(const Shell& sh) {
+    if (!sh.world) return "";
+    const auto& w = *sh.world;
+    const auto text = sh.fs.read("/etc/motd");
+    std::string out = login_message(distro_files(w.distro), w.host, text ? text.value : "");
+    const auto last = sh.fs.stat(home(sh) + "/.bash_history");
+    if (last) {
+        const std::time_t t = last.value.meta.mtime;
+        std::tm tm{};
+        gmtime_r(&t, &tm);
+        char when[64];
+        std::strftime(when, sizeof when, "%a %b %e %H:%M:%S %Y", &tm);
+        out +=
+            "\nLast login: " + std::string(when) + " from " + w.host.neighbour("jenkins").ip + "\n";
+    }
+    return out;
+}
+
 std::string trim(const std::string& s) {
     const auto first = s.find_first_not_of(" \t");
     if (first == std::string::npos) return {};
     return s.substr(first, s.find_last_not_of(" \t") - first + 1);
 }
 
+std::vector<std::string> words(const std::string& s) {
+    std::vector<std::string> out;
+    std::size_t at = 0;
+    while ((at = s.find_first_not_of(" \t", at)) != std::string::npos) {
+        const auto end = s.find_first_of(" \t", at);
+        out.push_back(s.substr(at, end - at));
+        at = end;
+    }
+    return out;
+}
+
+// `~` and `~/x` as bash expands them.
+std::string expand(const Shell& sh, const std::string& path) {
+    if (path == "~") return home(sh);
+    if (path.starts_with("~/")) return home(sh) + path.substr(1);
+    return path;
+}
+
+std::string owner(const Shell& sh, std::uint32_t uid) {
+    const auto* user = sh.world ? sh.world->accounts.find(uid) : nullptr;
+    return user ? user->name : std::to_string(uid);
+}
+
+std::string group(const Shell& sh, std::uint32_t gid) {
+    return sh.world ? sh.world->accounts.group_name(gid) : std::to_string(gid);
+}
+
+// ls [-a] [-A] [-l] [path]: GNU ls's long format with aligned columns, or names.
+std::string ls(const Shell& sh, const std::string& verb, const std::vector<std::string>& args) {
+    bool all = verb == "ll", almost = verb == "la", long_form = verb == "ll";
+    std::string path = ".";
+    for (std::size_t i = 1; i < args.size(); ++i) {
+        if (args[i].starts_with('-') && args[i].size() > 1) {
+            all = all || args[i].find('a') != std::string::npos;
+            almost = almost || args[i].find('A') != std::string::npos;
+            long_form = long_form || args[i].find('l') != std::string::npos;
+        } else {
+            path = expand(sh, args[i]);
+        }
+    }
+    auto entries = sh.fs.list(path, sh.scope);
+    if (!entries)
+        return "ls: cannot access '" + path + "': " + std::string(fs_error_text(entries.error)) +
+               "\r\n";
+    std::vector<FsEntry> shown;
+    if (all && sh.fs.is_dir(path, sh.scope)) {
+        shown.push_back({".", sh.fs.stat(path, sh.scope).value});
+        shown.push_back({"..", sh.fs.stat(path + "/..", sh.scope).value});
+    }
+    for (auto& e : entries.value)
+        if (all || almost || !e.name.starts_with('.')) shown.push_back(std::move(e));
+    std::string out;
+    if (!long_form) {
+        for (const auto& e : shown) out += (out.empty() ? "" : "  ") + e.name;
+        return out.empty() ? "" : out + "\r\n";
+    }
+    std::size_t wl = 1, wo = 1, wg = 1, ws = 1;
+    std::uint64_t blocks = 0;
+    for (const auto& e : shown) {
+        wl = std::max(wl, std::to_string(e.stat.nlink).size());
+        wo = std::max(wo, owner(sh, e.stat.meta.uid).size());
+        wg = std::max(wg, group(sh, e.stat.meta.gid).size());
+        ws = std::max(ws, std::to_string(e.stat.size).size());
+        blocks += (e.stat.size + 4095) / 4096 * 4;
+    }
+    out = "total " + std::to_string(blocks) + "\r\n";
+    const auto now = std::time(nullptr);
+    auto pad = [](std::string s, std::size_t w, bool left) {
+        const std::string fill(w > s.size() ? w - s.size() : 0, ' ');
+        return left ? s + fill : fill + s;
+    };
+    for (const auto& e : shown) {
+        out += mode_string(e.stat) + " " + pad(std::to_string(e.stat.nlink), wl, false) + " " +
+               pad(owner(sh, e.stat.meta.uid), wo, true) + " " +
+               pad(group(sh, e.stat.meta.gid), wg, true) + " " +
+               pad(std::to_string(e.stat.size), ws, false) + " " +
+               listing_date(e.stat.meta.mtime, now) + " " + e.name;
+        if (e.stat.type == FsType::symlink) out += " -> " + e.stat.target;
+        out += "\r\n";
+    }
+    return out;
+}
+
+std::string cat(const Shell& sh, const std::vector<std::string>& args) {
+    std::string out;
+    for (std::size_t i = 1; i < args.size(); ++i) {
+        const auto body = sh.fs.read(expand(sh, args[i]), sh.scope);
+        out += body ? crlf(body.value)
+                    : "cat: " + args[i] + ": " + std::string(fs_error_text(body.error)) + "\r\n";
+    }
+    return out;
+}
+
+std::string cd(Shell& sh, const std::vector<std::string>& args) {
+    const std::string target = args.size() < 2 ? home(sh) : expand(sh, args[1]);
+    const auto path = sh.fs.realpath(target, sh.scope);
+    if (path && sh.fs.is_dir(path.value, sh.scope)) {
+        sh.scope.cwd = path.value;
+        return "";
+    }
+    const auto error = path ? FsError::not_dir : path.error;
+    return "-bash: cd: " + args[1] + ": " + std::string(fs_error_text(error)) + "\r\n";
+}
+
+std::string uname(const Shell& sh, const std::string& arg) {
+    if (!sh.world) return "Linux\r\n";
+    const auto& h = sh.world->host;
+    if (arg == "-a")
+        return "Linux " + sh.host + " " + h.kernel_release + " " + h.kernel_version + " " +
+               h.machine + " " + h.os_name + "\r\n";
+    if (arg == "-r") return h.kernel_release + "\r\n";
+    if (arg == "-n") return sh.host + "\r\n";
+    if (arg == "-m") return h.machine + "\r\n";
+    return "Linux\r\n";
+}
+
+// The prompt shows the working directory, `~` for home.
+std::string prompt(const Shell& sh) {
+    std::string where = sh.scope.cwd;
+    const auto h = home(sh);
+    if (where == h)
+        where = "~";
+    else if (where.starts_with(h + "/"))
+        where = "~" + where.substr(h.size());
+    return "root@" + sh.host + ":" + where + "# ";
+}
+
 // The shell's answer to one command line (already trimmed, non-empty).
-std::string run(const std::string& cmd, const std::string& host) {
-    const std::string verb = cmd.substr(0, cmd.find(' '));
+std::string run(const std::string& cmd, Shell& sh) {
+    const auto args = words(cmd);
+    const std::string& verb = args[0];
     const std::string arg = cmd.size() > verb.size() ? trim(cmd.substr(verb.size())) : "";
     if (cmd == "id") return "uid=0(root) gid=0(root) groups=0(root)\r\n";
     if (cmd == "whoami") return "root\r\n";
-    if (cmd == "pwd") return "/root\r\n";
-    if (cmd == "hostname") return host + "\r\n";
-    if (verb == "uname")
-        return arg == "-a" ? "Linux " + host +
-                                 " 5.4.0-150-generic #167-Ubuntu SMP Mon May 15 17:35:05 UTC 2023 "
-                                 "x86_64 x86_64 x86_64 GNU/Linux\r\n"
-                           : "Linux\r\n";
-    if (verb == "ls" || verb == "ll" || verb == "la" || verb == "l") {
-        if (arg.find('a') != std::string::npos || verb != "ls")
-            return "total 32\r\n"
-                   "drwx------ 5 root root 4096 Nov 18 09:12 .\r\n"
-                   "drwxr-xr-x 19 root root 4096 Mar  2  2024 ..\r\n"
-                   "-rw------- 1 root root  214 Nov 18 09:13 .bash_history\r\n"
-                   "-rw-r--r-- 1 root root 3106 Dec  5  2019 .bashrc\r\n"
-                   "-rw------- 1 root root   68 Apr 11  2024 .env\r\n"
-                   "drwxr-xr-x 2 root root 4096 Nov 17 02:00 backups\r\n"
-                   "drwxr-xr-x 2 root root 4096 Apr 11  2024 scripts\r\n";
-        if (arg == "scripts" || arg == "/root/scripts") return "backup.sh\r\n";
-        if (arg == "backups" || arg == "/root/backups") return "db.sql\r\n";
-        return "backups  scripts\r\n";
-    }
-    if (verb == "cat") {
-        if (const auto body = file_at(arg)) return crlf(*body);
-        return "cat: " + arg + ": No such file or directory\r\n";
-    }
-    if (verb == "history") return crlf(*file_at("/root/.bash_history"));
-    if (verb == "cd" || verb == "export" || verb == "clear" || verb == "unset") return "";
+    if (cmd == "pwd") return sh.scope.cwd + "\r\n";
+    if (cmd == "hostname") return sh.host + "\r\n";
+    if (verb == "uname") return uname(sh, arg);
+    if (verb == "ls" || verb == "ll" || verb == "la" || verb == "l") return ls(sh, verb, args);
+    if (verb == "cat") return cat(sh, args);
+    if (verb == "cd") return cd(sh, args);
+    if (verb == "history") return cat(sh, {"cat", "~/.bash_history"});
+    if (verb == "export" || verb == "clear" || verb == "unset") return "";
     return "-bash: " + verb + ": command not found\r\n";
 }
 
@@ -308,14 +448,16 @@ awaitable<bool> login(Session& s, LineEditor& in, const std::string& host) {
 
 awaitable<void> serve_telnet(Session& s) {
     s.emit(s.event("connect"));
-    const std::string host = hostname_of(s);
+    const auto* world = s.context().world;
+    Shell sh{world, FsOverlay(world_fs(world)), {}, hostname_of(s)};
+    sh.scope.cwd = home(sh);
+    if (!sh.fs.is_dir(sh.scope.cwd)) sh.scope.cwd = "/";
     LineEditor in(s);
-    const std::string prompt = "root@" + host + ":~# ";
     bool ok = co_await s.write(kTerminalQuestions);
     if (ok) ok = co_await in.await_input();
-    if (ok) ok = co_await s.write(std::string(kNegotiation) + "Ubuntu 20.04.6 LTS\r\n");
-    if (ok) ok = co_await login(s, in, host);
-    if (ok) ok = co_await s.write(motd() + prompt);
+    if (ok) ok = co_await s.write(std::string(kNegotiation) + crlf(banner(sh)));
+    if (ok) ok = co_await login(s, in, sh.host);
+    if (ok) ok = co_await s.write(crlf(motd(sh)) + prompt(sh));
     while (ok) {
         auto line = co_await in.read_line(true);
         if (!line) break;
@@ -325,7 +467,9 @@ awaitable<void> serve_telnet(Session& s) {
             co_await s.write("logout\r\n");
             break;
         }
-        const std::string answer = cmd.empty() ? prompt : run(cmd, host) + prompt;
+        // The command first: the prompt shows where `cd` went.
+        std::string answer = cmd.empty() ? "" : run(cmd, sh);
+        answer += prompt(sh);
         ok = co_await s.write(answer);  // no ternary inside co_await (GCC 12)
     }
     s.emit(s.event("disconnect"));

@@ -1,12 +1,12 @@
 // tftp: a TFTP server (services.md §2.6). The reference refused every request with
 // "Access violation"; a believable device serves its files and takes uploads, so RRQ
-// for a bait file (a router config with credentials, a PXE menu) gets it in one DATA
-// block, other names get "File not found", and WRQ is accepted: the upload is ACKed
-// block by block, reported as an `upload` event with its size and SHA-256 (like ftp), and
-// kept in the artifact store (`file_captured`). Every request is captured with its options.
-// Replies come from port 69 (clients lock onto the first reply's port, RFC 1350 TID).
-// Upload state lives per I/O thread (each UDP socket is served by one thread), bounded
-// in count, size and idle time.
+// for a file of the decky's TFTP root (its world's /srv/tftp: a router config with
+// credentials, a PXE menu) gets it in one DATA block, other names get "File not found",
+// and WRQ is accepted: the upload is ACKed block by block, reported as an `upload` event
+// with its size and SHA-256 (like ftp), and kept in the artifact store (`file_captured`).
+// Every request is captured with its options. Replies come from port 69 (clients lock onto
+// the first reply's port, RFC 1350 TID). Upload state lives per I/O thread (each UDP
+// socket is served by one thread), bounded in count, size and idle time.
 #include <algorithm>
 #include <array>
 #include <chrono>
@@ -20,6 +20,8 @@
 #include "honeypot/services/module.hpp"
 #include "honeypot/services/registry.hpp"
 #include "honeypot/world/artifact_store.hpp"
+#include "honeypot/world/decky_world.hpp"
+#include "honeypot/world/fake_filesystem.hpp"
 
 namespace decnet::honeypot {
 namespace {
@@ -49,24 +51,6 @@ std::map<std::string, Upload>& uploads() {
 std::string upload_key(const DatagramExchange& x) {
     return x.context().decky + "|" + x.peer_ip() + "|" + std::to_string(x.peer_port());
 }
-
-struct BaitFile {
-    std::string_view name;
-    std::string_view body;  // "{host}" → the decky's hostname; each fits one 512-byte block
-};
-
-constexpr std::array<BaitFile, 3> kBait = {{
-    {"startup-config",
-     "!\nhostname {host}\nenable secret 5 $1$mERr$hx5rVt7rPNoS4wqbXKX7m0\n"
-     "username admin privilege 15 password 7 0822455D0A16\n"
-     "snmp-server community public RO\n!\nend\n"sv},
-    {"running-config",
-     "!\nhostname {host}\nenable secret 5 $1$mERr$hx5rVt7rPNoS4wqbXKX7m0\n"
-     "username admin privilege 15 password 7 0822455D0A16\n"
-     "snmp-server community public RO\n!\nend\n"sv},
-    {"pxelinux.cfg/default",
-     "DEFAULT install\nLABEL install\n  KERNEL vmlinuz\n  APPEND initrd=initrd.img\n"sv},
-}};
 
 std::uint16_t u16(std::string_view d, std::size_t at) {
     return static_cast<std::uint16_t>((static_cast<unsigned char>(d[at]) << 8) |
@@ -110,11 +94,11 @@ std::string netascii(std::string_view text) {
     return out;
 }
 
-const BaitFile* find_bait(std::string_view name) {
-    while (name.starts_with('/')) name.remove_prefix(1);
-    for (const auto& f : kBait)
-        if (f.name == name) return &f;
-    return nullptr;
+// RRQ: a regular file under the decky's TFTP root (a jail: `..` and links stay inside).
+FsResult<std::string> tftp_file(const DatagramExchange& x, std::string_view name) {
+    const auto* world = x.context().world;
+    if (!world || !world->fs) return {{}, FsError::not_found};
+    return world->fs->read(name, {world->paths.tftp_root, "/"});
 }
 
 // WRQ: room for one more upload (stalled ones are forgotten first), ACK block 0.
@@ -221,15 +205,17 @@ void serve_tftp(DatagramExchange& x) {
         x.reply(error_packet(4, "Illegal TFTP operation"));
     } else if (opcode == kWrq) {
         status = start_upload(x, filename) ? "accepted" : "busy";
-    } else if (const auto* bait = find_bait(filename)) {
-        std::string body(bait->body);
-        if (const auto pos = body.find("{host}"); pos != std::string::npos)
-            body.replace(pos, 6, x.context().hostname);
+    } else if (auto file = tftp_file(x, filename); file && file.value.size() < kBlock) {
+        std::string body = std::move(file.value);
         if (mode == "netascii") body = netascii(body);
         status = "sent";
         // Options are ignored (no OACK), which RFC 2347 allows: the client falls back to
-        // 512-byte blocks, and every bait file fits in the first (hence last) block.
+        // 512-byte blocks. Only one-block files are served: later blocks would answer a
+        // 4-byte ACK with 516 bytes, past the listener's amplification bound.
         x.reply(packet(kData, 1, body));
+    } else if (file) {
+        status = "too_large";
+        x.reply(error_packet(2, "Access violation"));
     } else {
         status = "not_found";
         x.reply(error_packet(1, "File not found"));
