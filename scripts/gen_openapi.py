@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
-"""Writes src/api/resources/openapi_document.cpp: the OpenAPI 3 document of the 23
-/api/v1 endpoints (api.md §1) as a C++ raw string. Edit here, run, commit both."""
+"""Writes src/api/resources/openapi_document.cpp: the OpenAPI 3 document of the 25
+/api/v1 endpoints (api.md §1, and the artifacts) as a C++ raw string. Edit here, run,
+commit both."""
 import json, pathlib
 
 def ref(name): return {"$ref": f"#/components/schemas/{name}"}
@@ -49,7 +50,12 @@ schemas = {
                 msg=nstring, trace_id=nstring, span_id=nstring),
     "HistogramBucket": S(time={"type": "string", "description": "YYYY-MM-DD HH:MM:SS"}, count=integer),
     "BountyRow": S(id=integer, timestamp=string, decky=string, service=string, attacker_ip=string,
-                   bounty_type={"type": "string", "enum": ["credential", "fingerprint"]}, payload={"description": "parsed JSON"}),
+                   bounty_type={"type": "string", "enum": ["credential", "fingerprint", "artifact"]}, payload={"description": "parsed JSON"}),
+    "Artifact": S(id=integer, timestamp={"type": "string", "description": "when this attacker first sent this content (ISO 8601 without zone)"},
+                  decky=string, service=string, attacker_ip=string,
+                  sha256={"type": "string", "pattern": "^[0-9a-f]{64}$"}, size=integer, mime=string,
+                  origin={"type": "string", "description": "the path written to or the URL fetched"}, filename=string,
+                  stored={"type": "boolean", "description": "the bytes are in the artifact store (downloadable)"}),
     "Decky": {"type": "object", "additionalProperties": True, "properties": {
         "name": string, "ip": string, "services": {"type": "array", "items": string}, "distro": string, "base_image": string,
         "build_base": string, "hostname": string, "archetype": nstring, "service_config": {"type": "object"}, "nmap_os": string,
@@ -85,6 +91,15 @@ paths = {
      [q("search", "string", "search language"), *time_params, q("interval_minutes", "integer", "bucket width", default=15, minimum=1)], tag="logs")},
  "/api/v1/bounty": {"get": op("Harvested credentials and fingerprints", merge(ok(page_of(ref("BountyRow"))), viewer, err(422)),
      page(1000) + [q("bounty_type", "string", "exact type"), q("search", "string", "substring")], tag="bounty")},
+ "/api/v1/artifacts": {"get": op("Payloads attackers uploaded or fetched (the artifact bounties), newest first", merge(ok(page_of(ref("Artifact"))), viewer, err(422)),
+     page(1000) + [q("attacker_ip", "string", "exact attacker address"), q("decky", "string", "exact decky name"),
+                   q("service", "string", "exact service"), q("sha256", "string", "exact content hash", pattern="^[0-9a-f]{64}$"),
+                   *time_params], tag="artifacts")},
+ "/api/v1/artifacts/{sha256}": {"get": op("Download one payload (admin): always an attachment, never rendered",
+     merge({"200": {"description": "the stored bytes; Content-Disposition: attachment; filename=\"<sha256>.bin\"; X-Content-Type-Options: nosniff",
+                    "content": {"application/octet-stream": {"schema": {"type": "string", "format": "binary"}}}}}, err(400, 401, 403, 404)),
+     [{"name": "sha256", "in": "path", "required": True, "description": "64 lower-case hex digits (else 400)",
+       "schema": {"type": "string", "pattern": "^[0-9a-f]{64}$"}}], tag="artifacts")},
  "/api/v1/deckies": {"get": op("The deployed deckies", merge(ok({"type": "array", "items": ref("Decky")}), viewer), tag="fleet")},
  "/api/v1/deckies/deploy": {"post": op("Deploy deckies from an INI (admin)", merge(ok(message), admin, err(400, 409, 422, 500)),
      request=body({"type": "object", "additionalProperties": False, "required": ["ini_content"], "properties": {"ini_content": {"type": "string", "maxLength": 524288}}}), tag="fleet")},

@@ -70,6 +70,9 @@ struct ApiContext {
     std::shared_ptr<StreamHub> stream_hub{};
     // Events about attacks on the API itself (login lockouts). Not owned; may be null.
     SecurityEvents* security_events = nullptr;
+    // The artifact store's directory (<state dir>/artifacts) GET /artifacts/{sha256}
+    // reads; empty: no payload is downloadable.
+    std::string artifact_dir{};
 };
 
 }  // namespace decnet::api

@@ -92,6 +92,7 @@ ApiServiceConfig api_config_from_environment(const std::string& state_dir) {
     a.rate_limit.window = std::chrono::seconds(env_int("DECNET_LOGIN_WINDOW_SEC", 60, 1, 86400));
     a.crypto_max_queued =
         static_cast<std::size_t>(env_int("DECNET_CRYPTO_MAX_QUEUED", 64, 1, 100'000));
+    if (!state_dir.empty()) config.artifact_dir = state_dir + "/artifacts";
     return config;
 }
 
@@ -114,6 +115,7 @@ ApiService::ApiService(store::Repository& repo, ApiServiceConfig config, FleetCo
         ApiContext{repo, config.settings, fleet, nullptr, auth_.get()});
     context_->health_components = std::move(config.health);
     context_->log_feed = config.log_feed;
+    context_->artifact_dir = config.artifact_dir;
     security_events_ = std::make_unique<SecurityEvents>(config.publish_event
                                                             ? std::move(config.publish_event)
                                                             : SecurityEvents::store_directly(repo),

@@ -45,6 +45,8 @@ struct ApiServiceConfig {
     // Where the API's own security events go (`decnet up`: its EventBus); empty → stored
     // directly in the repository.
     std::function<void(Event)> publish_event;
+    // The artifact store's directory; api_config_from_environment sets <state dir>/artifacts.
+    std::string artifact_dir;
     // The built dashboard; empty → default_web_root() (DECNET_WEB_DIST, ./web/dist, or
     // web/dist beside the binary's directory).
     std::string web_root;
@@ -53,7 +55,8 @@ struct ApiServiceConfig {
 // Reads DECNET_API_HOST/PORT, DECNET_DEVELOPER, DECNET_CONTRACT_TEST, DECNET_WEB_HOST/PORT,
 // DECNET_CORS_ORIGINS, DECNET_ADMIN_USER/PASSWORD, DECNET_JWT_SECRET (or the generated
 // secret in `state_dir`), DECNET_JWT_EXPIRE_MINUTES and the DECNET_LOGIN_* throttling
-// knobs. Throws std::runtime_error naming the bad variable.
+// knobs. Throws std::runtime_error naming the bad variable. The artifact directory is
+// `state_dir`/artifacts, where the instance's artifact store keeps payloads.
 ApiServiceConfig api_config_from_environment(const std::string& state_dir);
 
 class ApiService {

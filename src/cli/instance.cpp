@@ -263,7 +263,7 @@ int run_instance(const engine::DeploymentPlan& plan, const InstanceOptions& opti
     std::thread ingest_thread([&] { ingester.run(*ingest_subscription); });
     SinkRunner sinks;
     honeypot::Runtime runtime(bus);
-    runtime.set_state_dir(paths.dir);
+    runtime.set_state_dir(paths.dir, honeypot::artifact_limits_from_environment());
     const auto seed = plan.seed ? *plan.seed : Rng::from_entropy().next();
     engine::Fleet fleet(runtime, bus, plan.config, paths, seed);
     // netns mode's namespaces, removed after the runtime stops.

@@ -10,6 +10,7 @@
 #include <boost/asio.hpp>
 
 #include <atomic>
+#include <filesystem>
 #include <future>
 #include <map>
 #include <mutex>
@@ -119,6 +120,9 @@ struct Runtime::Impl {
     EventBus& bus;
     SessionLimits limits;
     unsigned thread_count;
+    // Declared before the io_contexts: sessions they still hold may hand bytes to it
+    // while they are destroyed.
+    std::unique_ptr<ArtifactStore> artifacts;  // set with the state dir; guarded like it
     // One io_context per I/O thread (concurrency hint 1: no scheduler locking, and work
     // posted from its own thread never wakes another one).
     std::vector<std::unique_ptr<asio::io_context>> io_contexts;
@@ -304,7 +308,8 @@ struct Runtime::Impl {
                              &listener->persona,
                              &bus,
                              &entry.counters->events,
-                             entry.world.get()};
+                             entry.world.get(),
+                             artifacts.get()};
         listener->context.settings = listener->settings.get();
         listener->context.tls = listener->tls_identity.get();
 
@@ -349,7 +354,8 @@ struct Runtime::Impl {
                                nullptr,
                                &bus,
                                &entry.counters->events,
-                               entry.world.get()};
+                               entry.world.get(),
+                               artifacts.get()};
         context.settings = settings.get();
         // The UDP loop outlives the Listener while it closes: it keeps what its context
         // points into (the counters, the world, the settings) alive itself.
@@ -535,9 +541,17 @@ void Runtime::set_socket_opener(SocketOpener opener) {
     impl_->socket_opener = std::move(opener);
 }
 
-void Runtime::set_state_dir(std::string dir) {
+void Runtime::set_state_dir(std::string dir, ArtifactLimits artifact_limits) {
     const std::lock_guard lock(impl_->deckies_mutex);
+    // Contexts already built point at the store: it is opened once and never replaced.
+    if (!dir.empty() && !impl_->artifacts)
+        impl_->artifacts = std::make_unique<ArtifactStore>(std::filesystem::path(dir) / "artifacts",
+                                                           artifact_limits);
     impl_->state_dir = std::move(dir);
+}
+
+ArtifactStore* Runtime::artifact_store() const {
+    return impl_->artifacts.get();
 }
 
 const std::string& Runtime::state_dir() const {

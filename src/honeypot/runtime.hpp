@@ -15,6 +15,7 @@
 #include "core/config.hpp"
 #include "core/service_catalog.hpp"
 #include "honeypot/session_limits.hpp"
+#include "honeypot/world/artifact_store.hpp"
 
 namespace decnet {
 class EventBus;
@@ -86,9 +87,13 @@ class Runtime {
     void set_socket_opener(SocketOpener opener);
     // The instance's state directory: where each decky's persistent world lives (its
     // certificates and keys, the artifact store), so a restart shows the same host.
-    // Empty (the default, as in unit tests): nothing is persisted.
-    void set_state_dir(std::string dir);
+    // Empty (the default, as in unit tests): nothing is persisted. The first non-empty
+    // directory also opens the artifact store, <dir>/artifacts, under `artifact_limits`
+    // (throws ConfigError when it cannot be created).
+    void set_state_dir(std::string dir, ArtifactLimits artifact_limits = {});
     const std::string& state_dir() const;
+    // Where every service's captured payloads go; null until a state directory is set.
+    ArtifactStore* artifact_store() const;
 
     // Starts the I/O threads (returns at once).
     void start();

@@ -40,7 +40,7 @@ struct BountyRecord {
     std::string decky;
     std::string service;
     std::string attacker_ip;
-    std::string bounty_type;  // credential | fingerprint
+    std::string bounty_type;  // credential | fingerprint | artifact
     std::string payload;      // compact JSON text; dedup key with type and attacker_ip
 };
 
@@ -63,6 +63,14 @@ struct LogFilter {
 struct BountyFilter {
     std::optional<std::string> bounty_type;
     std::optional<std::string> search;
+    // Exact columns, a literal piece of the payload's JSON text and an inclusive
+    // timestamp range (GET /artifacts).
+    std::optional<std::string> decky;
+    std::optional<std::string> service;
+    std::optional<std::string> attacker_ip;
+    std::optional<std::string> payload_contains;
+    std::optional<std::string> start_time;
+    std::optional<std::string> end_time;
 };
 
 struct HistogramBucket {

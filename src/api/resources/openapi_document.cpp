@@ -366,6 +366,148 @@ const std::string& openapi_document() {
     ]
    }
   },
+  "/api/v1/artifacts": {
+   "get": {
+    "summary": "Payloads attackers uploaded or fetched (the artifact bounties), newest first",
+    "tags": [
+     "artifacts"
+    ],
+    "responses": {
+     "200": {
+      "description": "OK",
+      "content": {
+       "application/json": {
+        "schema": {
+         "type": "object",
+         "required": [
+          "total",
+          "limit",
+          "offset",
+          "data"
+         ],
+         "properties": {
+          "total": {
+           "type": "integer"
+          },
+          "limit": {
+           "type": "integer"
+          },
+          "offset": {
+           "type": "integer"
+          },
+          "data": {
+           "type": "array",
+           "items": {
+            "$ref": "#/components/schemas/Artifact"
+           }
+          }
+         }
+        }
+       }
+      }
+     },
+     "401": {
+      "$ref": "#/components/responses/Error401"
+     },
+     "403": {
+      "$ref": "#/components/responses/Error403"
+     },
+     "422": {
+      "$ref": "#/components/responses/Error422"
+     }
+    },
+    "parameters": [
+     {
+      "$ref": "#/components/parameters/query_limit"
+     },
+     {
+      "$ref": "#/components/parameters/query_offset"
+     },
+     {
+      "name": "attacker_ip",
+      "in": "query",
+      "required": false,
+      "description": "exact attacker address",
+      "schema": {
+       "type": "string"
+      }
+     },
+     {
+      "name": "decky",
+      "in": "query",
+      "required": false,
+      "description": "exact decky name",
+      "schema": {
+       "type": "string"
+      }
+     },
+     {
+      "$ref": "#/components/parameters/query_service"
+     },
+     {
+      "name": "sha256",
+      "in": "query",
+      "required": false,
+      "description": "exact content hash",
+      "schema": {
+       "type": "string",
+       "pattern": "^[0-9a-f]{64}$"
+      }
+     },
+     {
+      "$ref": "#/components/parameters/query_start_time"
+     },
+     {
+      "$ref": "#/components/parameters/query_end_time"
+     }
+    ]
+   }
+  },
+  "/api/v1/artifacts/{sha256}": {
+   "get": {
+    "summary": "Download one payload (admin): always an attachment, never rendered",
+    "tags": [
+     "artifacts"
+    ],
+    "responses": {
+     "200": {
+      "description": "the stored bytes; Content-Disposition: attachment; filename=\"<sha256>.bin\"; X-Content-Type-Options: nosniff",
+      "content": {
+       "application/octet-stream": {
+        "schema": {
+         "type": "string",
+         "format": "binary"
+        }
+       }
+      }
+     },
+     "400": {
+      "$ref": "#/components/responses/Error400"
+     },
+     "401": {
+      "$ref": "#/components/responses/Error401"
+     },
+     "403": {
+      "$ref": "#/components/responses/Error403"
+     },
+     "404": {
+      "$ref": "#/components/responses/Error404"
+     }
+    },
+    "parameters": [
+     {
+      "name": "sha256",
+      "in": "path",
+      "required": true,
+      "description": "64 lower-case hex digits (else 400)",
+      "schema": {
+       "type": "string",
+       "pattern": "^[0-9a-f]{64}$"
+      }
+     }
+    ]
+   }
+  },
   "/api/v1/deckies": {
    "get": {
     "summary": "The deployed deckies",
@@ -747,13 +889,7 @@ const std::string& openapi_document() {
       "$ref": "#/components/parameters/query_offset"
      },
      {
-      "name": "service",
-      "in": "query",
-      "required": false,
-      "description": "exact service",
-      "schema": {
-       "type": "string"
-      }
+      "$ref": "#/components/parameters/query_service"
      }
     ]
    }
@@ -1432,7 +1568,8 @@ const std::string& openapi_document() {
       "type": "string",
       "enum": [
        "credential",
-       "fingerprint"
+       "fingerprint",
+       "artifact"
       ]
      },
      "payload": {
@@ -1447,6 +1584,61 @@ const std::string& openapi_document() {
      "attacker_ip",
      "bounty_type",
      "payload"
+    ]
+   },
+   "Artifact": {
+    "type": "object",
+    "properties": {
+     "id": {
+      "type": "integer"
+     },
+     "timestamp": {
+      "type": "string",
+      "description": "when this attacker first sent this content (ISO 8601 without zone)"
+     },
+     "decky": {
+      "type": "string"
+     },
+     "service": {
+      "type": "string"
+     },
+     "attacker_ip": {
+      "type": "string"
+     },
+     "sha256": {
+      "type": "string",
+      "pattern": "^[0-9a-f]{64}$"
+     },
+     "size": {
+      "type": "integer"
+     },
+     "mime": {
+      "type": "string"
+     },
+     "origin": {
+      "type": "string",
+      "description": "the path written to or the URL fetched"
+     },
+     "filename": {
+      "type": "string"
+     },
+     "stored": {
+      "type": "boolean",
+      "description": "the bytes are in the artifact store (downloadable)"
+     }
+    },
+    "required": [
+     "id",
+     "timestamp",
+     "decky",
+     "service",
+     "attacker_ip",
+     "sha256",
+     "size",
+     "mime",
+     "origin",
+     "filename",
+     "stored"
     ]
    },
    "Decky": {
@@ -1760,6 +1952,15 @@ const std::string& openapi_document() {
     "in": "query",
     "required": false,
     "description": "timestamp <= value (YYYY-MM-DD HH:MM:SS, UTC)",
+    "schema": {
+     "type": "string"
+    }
+   },
+   "query_service": {
+    "name": "service",
+    "in": "query",
+    "required": false,
+    "description": "exact service",
     "schema": {
      "type": "string"
     }

@@ -19,6 +19,7 @@ struct ApiContext;
 std::vector<Route> log_routes(ApiContext& context);        // GET /logs
 std::vector<Route> histogram_routes(ApiContext& context);  // GET /logs/histogram
 std::vector<Route> bounty_routes(ApiContext& context);     // GET /bounty
+std::vector<Route> artifact_routes(ApiContext& context);   // /artifacts, /artifacts/{sha256}
 std::vector<Route> decky_routes(ApiContext& context);      // /deckies, deploy, mutate, interval
 std::vector<Route> attacker_routes(ApiContext& context);   // /attackers, detail, commands
 std::vector<Route> stats_routes(ApiContext& context);      // GET /stats

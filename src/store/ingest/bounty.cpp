@@ -1,5 +1,5 @@
 // The ten bounty rules of the reference, in its order and with its payload key order
-// (byte-exact payloads matter: they are the dedup key).
+// (byte-exact payloads matter: they are the dedup key), then decnet's own: artifacts.
 #include "store/ingest/bounty.hpp"
 
 #include <nlohmann/json.hpp>
@@ -118,6 +118,7 @@ void prober_rules(const LogRecord& row, const json& f, std::vector<BountyRecord>
 // backslash, which always takes the full path.
 bool may_have_bounty(const LogRecord& row) {
     if (row.service == "sniffer" || row.service == "prober") return true;
+    if (row.event_type == "file_captured") return true;
     const std::string_view f = row.fields;
     const auto has = [&](std::string_view quoted_key) {
         return f.find(quoted_key) != std::string_view::npos;
@@ -125,6 +126,29 @@ bool may_have_bounty(const LogRecord& row) {
     if (has("\\")) return true;
     return (has("\"username\"") && has("\"password\"")) || has("\"headers\"") ||
            (row.event_type == "version" && has("\"client_version\""));
+}
+
+// A decimal size as a JSON number ("1024" → 1024); anything else as it was.
+json size_of(const json& fields) {
+    const auto value = value_of(fields, "size");
+    if (!value.is_string()) return value;
+    const auto& text = value.get_ref<const std::string&>();
+    if (text.empty() || text.size() > 18 ||
+        text.find_first_not_of("0123456789") != std::string::npos)
+        return value;
+    return std::stoll(text);
+}
+
+// decnet's rule: a payload an emulator captured (the `file_captured` event), one row per
+// attacker and content (and name it was given).
+void artifact_rule(const LogRecord& row, const json& f, std::vector<BountyRecord>& out) {
+    if (row.event_type != "file_captured" || !truthy(f, "sha256")) return;
+    out.push_back(make(row, "artifact",
+                       {{"sha256", f["sha256"]},
+                        {"size", size_of(f)},
+                        {"mime", value_of(f, "mime")},
+                        {"origin", value_of(f, "origin")},
+                        {"filename", value_of(f, "filename")}}));
 }
 
 }  // namespace
@@ -149,6 +173,7 @@ std::vector<BountyRecord> extract_bounties(const LogRecord& row) {
                  {{"fingerprint_type", "vnc_client_version"}, {"value", f["client_version"]}}));
     if (row.service == "sniffer") sniffer_rules(row, f, out);
     if (row.service == "prober") prober_rules(row, f, out);
+    artifact_rule(row, f, out);
     return out;
 }
 

@@ -1,5 +1,6 @@
 // Bounty extraction (api.md §5.5): captured credentials and attacker fingerprints pulled
-// out of stored log rows, all ten rules of the reference.
+// out of stored log rows, all ten rules of the reference, and captured payloads
+// (`file_captured` events → type `artifact`).
 #pragma once
 
 #include <vector>

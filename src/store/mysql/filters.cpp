@@ -67,6 +67,14 @@ Where log_where(const LogFilter& filter) {
 Where bounty_where(const BountyFilter& filter) {
     Where where;
     if (filter.bounty_type) add_exact(where, "bounty_type", *filter.bounty_type);
+    if (filter.decky) add_exact(where, "decky", *filter.decky);
+    if (filter.service) add_exact(where, "service", *filter.service);
+    if (filter.attacker_ip) add_exact(where, "attacker_ip", *filter.attacker_ip);
+    if (filter.payload_contains)
+        where.add("LOCATE(CAST(? AS BINARY), CAST(payload AS BINARY)) > 0",
+                  {*filter.payload_contains});
+    if (filter.start_time) where.add("`timestamp` >= ?", {*filter.start_time});
+    if (filter.end_time) where.add("`timestamp` <= ?", {*filter.end_time});
     if (filter.search) {
         const auto pattern = contains_pattern(*filter.search);
         where.add("(decky LIKE ? OR service LIKE ? OR attacker_ip LIKE ? OR payload LIKE ?)",

@@ -140,9 +140,17 @@ void bind_bounty(sqlite::Statement& s, const BountyRecord& b) {
     s.bind(7, std::string_view(payload_hash(b.payload)));
 }
 
-// §1.5: exact type; case-insensitive substring (wildcards kept) on four columns.
+// §1.5: exact type; case-insensitive substring (wildcards kept) on four columns. Then
+// GET /artifacts' exact columns, literal payload piece and time range.
 void add_bounty_filter(Where& where, const BountyFilter& filter) {
     if (filter.bounty_type) where.require("bounty_type = " + where.bind(*filter.bounty_type));
+    if (filter.decky) where.require("decky = " + where.bind(*filter.decky));
+    if (filter.service) where.require("service = " + where.bind(*filter.service));
+    if (filter.attacker_ip) where.require("attacker_ip = " + where.bind(*filter.attacker_ip));
+    if (filter.payload_contains)
+        where.require("instr(payload, " + where.bind(*filter.payload_contains) + ") > 0");
+    if (filter.start_time) where.require("timestamp >= " + where.bind(*filter.start_time));
+    if (filter.end_time) where.require("timestamp <= " + where.bind(*filter.end_time));
     if (filter.search) {
         const auto p = where.bind("%" + std::string(clip_search(*filter.search)) + "%");
         where.require("(decky LIKE " + p + " OR service LIKE " + p + " OR attacker_ip LIKE " + p +

@@ -5,6 +5,7 @@
 #include <stdio.h>
 
 #include <array>
+#include <fstream>
 #include <nlohmann/json.hpp>
 
 #include "api/api_context.hpp"
@@ -176,6 +177,59 @@ TEST_F(ReadHttpTest, DeployThenReadTheFleet) {
                    R"({"mutate_interval":60})")
                   .status,
               400);
+}
+
+// Artifacts: a viewer lists them but may not download; an admin gets the exact bytes as an
+// attachment that a browser never renders.
+TEST_F(ReadHttpTest, ViewerListsArtifactsOnlyAdminDownloads) {
+    const std::string sha = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08";
+    const std::string bytes = std::string("\x7f\x45LF\x00\n\xff<html>", 13);
+    context_.artifact_dir = store_.dir + "/artifacts";
+    std::filesystem::create_directories(context_.artifact_dir);
+    std::ofstream(context_.artifact_dir + "/" + sha, std::ios::binary) << bytes;
+    std::vector<store::BountyRecord> rows(1);
+    rows[0].decky = "decky-01";
+    rows[0].service = "ftp";
+    rows[0].attacker_ip = "10.0.0.7";
+    rows[0].bounty_type = "artifact";
+    rows[0].payload = R"({"sha256":")" + sha +
+                      R"(","size":13,"mime":"application/x-executable",)"
+                      R"("origin":"bot","filename":"bot"})";
+    store_.repo->insert_bounties(rows);
+
+    auto r = curl("GET", "/api/v1/artifacts?sha256=" + sha, viewer_token_);
+    ASSERT_EQ(r.status, 200) << r.body;
+    const auto page = nlohmann::json::parse(r.body);
+    EXPECT_EQ(page["total"], 1);
+    EXPECT_EQ(page["data"][0]["stored"], true);
+    EXPECT_EQ(curl("GET", "/api/v1/artifacts", "").status, 401);
+    r = curl("GET", "/api/v1/artifacts/" + sha, viewer_token_);
+    EXPECT_EQ(r.status, 403);
+    EXPECT_EQ(r.body, R"({"detail":"Insufficient permissions"})");
+    r = curl("GET", "/api/v1/artifacts/" + sha, admin_token_);
+    EXPECT_EQ(r.status, 200);
+    EXPECT_EQ(r.body, bytes);
+    EXPECT_EQ(curl("GET", "/api/v1/artifacts/" + std::string(64, 'F'), admin_token_).status, 400);
+    r = curl("GET", "/api/v1/artifacts/..%2f..%2fetc%2fpasswd", admin_token_);
+    EXPECT_TRUE(r.status == 400 || r.status == 404) << r.status;
+    EXPECT_EQ(r.body.find("root:"), std::string::npos);
+    EXPECT_EQ(curl("GET", "/api/v1/artifacts/" + std::string(64, '0'), admin_token_).status, 404);
+
+    FILE* pipe =
+        ::popen(("curl -s -D - -o /dev/null -H 'Authorization: Bearer " + admin_token_ +
+                 "' http://127.0.0.1:" + std::to_string(port_) + "/api/v1/artifacts/" + sha)
+                    .c_str(),
+                "r");
+    std::string head;
+    std::array<char, 4096> buffer{};
+    while (std::size_t n = std::fread(buffer.data(), 1, buffer.size(), pipe))
+        head.append(buffer.data(), n);
+    ::pclose(pipe);
+    EXPECT_NE(head.find("Content-Type: application/octet-stream\r\n"), std::string::npos) << head;
+    EXPECT_NE(head.find("Content-Disposition: attachment; filename=\"" + sha + ".bin\"\r\n"),
+              std::string::npos)
+        << head;
+    EXPECT_NE(head.find("X-Content-Type-Options: nosniff\r\n"), std::string::npos) << head;
 }
 
 }  // namespace

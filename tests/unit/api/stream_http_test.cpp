@@ -308,9 +308,14 @@ TEST_F(StreamHttpTest, OpenApiDescribesEveryEndpoint) {
     EXPECT_EQ(doc["openapi"], "3.0.3");
     int operations = 0;
     for (const auto& [path, methods] : doc["paths"].items()) operations += methods.size();
-    EXPECT_EQ(operations, 24);  // the 23 of api.md §1 and this document
+    EXPECT_EQ(operations, 26);  // the 23 of api.md §1, the two artifact GETs, this document
     EXPECT_EQ(doc["components"]["securitySchemes"]["bearerAuth"]["bearerFormat"], "JWT");
     EXPECT_TRUE(doc["paths"].contains("/api/v1/config/users/{user_uuid}/reset-password"));
+    EXPECT_TRUE(doc["paths"]["/api/v1/artifacts"].contains("get"));
+    const auto& download = doc["paths"]["/api/v1/artifacts/{sha256}"]["get"];
+    EXPECT_TRUE(download["responses"]["200"]["content"].contains("application/octet-stream"));
+    EXPECT_EQ(download["parameters"][0]["schema"]["pattern"], "^[0-9a-f]{64}$");
+    EXPECT_TRUE(download["responses"].contains("403"));
 }
 
 }  // namespace

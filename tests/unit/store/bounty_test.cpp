@@ -103,6 +103,38 @@ TEST(Bounty, ProberRulesBelongToTheTarget) {
                 ::testing::StartsWith(R"({"fingerprint_type":"tcpfp","hash":"t","raw":"r",)"));
 }
 
+// decnet's own rule: a captured payload is an `artifact` bounty, size as a number.
+TEST(Bounty, FileCapturedIsAnArtifact) {
+    const std::string sha(64, 'a');
+    auto b = extract_bounties(row(
+        "ftp", "file_captured",
+        R"({"sha256":")" + sha +
+            R"(","size":"1024","mime":"application/x-executable","first_bytes":"7f454c46","origin":"/tmp/bot","filename":"bot","stored":"True","src_ip":"10.0.0.9"})"));
+    ASSERT_EQ(b.size(), 1u);
+    EXPECT_EQ(b[0].bounty_type, "artifact");
+    EXPECT_EQ(b[0].attacker_ip, "10.0.0.9");
+    EXPECT_EQ(b[0].service, "ftp");
+    EXPECT_EQ(
+        b[0].payload,
+        R"({"sha256":")" + sha +
+            R"(","size":1024,"mime":"application/x-executable","origin":"/tmp/bot","filename":"bot"})");
+    // Not stored (over quota) is still an artifact seen; a size that is no number stays.
+    b = extract_bounties(
+        row("tftp", "file_captured", R"({"sha256":"ab","size":"big","stored":"False"})"));
+    ASSERT_EQ(b.size(), 1u);
+    EXPECT_EQ(b[0].payload,
+              R"({"sha256":"ab","size":"big","mime":null,"origin":null,"filename":null})");
+    // Only that event, and only with a hash: ftp's `upload` carries a sha256 too.
+    EXPECT_TRUE(extract_bounties(row("ftp", "upload", R"({"sha256":"ab","size":"1"})")).empty());
+    EXPECT_TRUE(extract_bounties(row("ftp", "file_captured", R"({"sha256":""})")).empty());
+    // A credential in the same row still yields its own bounty.
+    b = extract_bounties(
+        row("http", "file_captured", R"({"sha256":"ab","username":"u","password":"p"})"));
+    ASSERT_EQ(b.size(), 2u);
+    EXPECT_EQ(b[0].bounty_type, "credential");
+    EXPECT_EQ(b[1].bounty_type, "artifact");
+}
+
 TEST(Bounty, GarbageFieldsYieldNothing) {
     EXPECT_TRUE(extract_bounties(row("ftp", "x", "not json")).empty());
     EXPECT_TRUE(extract_bounties(row("ftp", "x", "[1,2]")).empty());

@@ -1,8 +1,9 @@
 // ftp: a vsFTPd look-alike serving the decky's FTP root (its world's /srv/ftp, jailed as
-// chroot would) and capturing uploads (services.md §2.5). Owns the control dialogue, the
-// passive data channel and upload hashing; uploads, deletes and renames land in the
-// session's overlay of the decky's tree. Fixes the reference's defects: one `220`
-// greeting, `230` after PASS, a working `/`, and the attacker's address on every event.
+// chroot would) and capturing uploads (services.md §2.5). Owns the control dialogue and
+// the passive data channel; uploads land in the session's overlay of the decky's tree and
+// their bytes in the artifact store, deletes and renames in the overlay. Fixes the
+// reference's defects: one `220` greeting, `230` after PASS, a working `/`, and the
+// attacker's address on every event.
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/redirect_error.hpp>
@@ -10,19 +11,13 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
 
-#include <openssl/evp.h>
-
 #include <array>
 #include <cctype>
 #include <chrono>
 #include <cstdio>
-#include <cstdlib>
 #include <ctime>
-#include <filesystem>
-#include <fstream>
 #include <memory>
 #include <optional>
-#include <random>
 #include <string>
 #include <string_view>
 
@@ -31,6 +26,7 @@
 #include "honeypot/services/module.hpp"
 #include "honeypot/services/registry.hpp"
 #include "honeypot/session.hpp"
+#include "honeypot/world/artifact_store.hpp"
 #include "honeypot/world/decky_world.hpp"
 #include "honeypot/world/fs_format.hpp"
 #include "honeypot/world/fs_overlay.hpp"
@@ -101,23 +97,11 @@ std::string upper(std::string s) {
     return s;
 }
 
-std::string hex(const unsigned char* data, std::size_t n) {
-    static constexpr char kDigits[] = "0123456789abcdef";
-    std::string out;
-    for (std::size_t i = 0; i < n; ++i) {
-        out += kDigits[data[i] >> 4];
-        out += kDigits[data[i] & 0xf];
-    }
-    return out;
-}
-
-// What STOR received: counted, hashed as it streamed, optionally kept on disk.
+// What STOR received: hashed as it streamed and handed to the artifact store.
 struct Upload {
-    std::size_t size = 0;
-    std::string sha256;
+    CapturedArtifact artifact;
     bool truncated = false;
-    std::string artifact;  // file path when DECNET_ARTIFACT_DIR is set
-    std::string body;      // the first kOverlayLimits.max_file_size bytes, for the overlay
+    std::string body;  // the first kOverlayLimits.max_file_size bytes, for the overlay
 };
 
 // One control connection. The passive listener is the only extra resource; it lives until
@@ -342,16 +326,17 @@ class FtpSession {
         const Upload up = co_await receive(data);
         // The session sees its upload in the tree (bounded like a small disk); the host's
         // filesystem only ever gets the artifact.
-        const FsError stored = up.truncated || up.size > up.body.size()
+        const FsError stored = up.truncated || up.artifact.size > up.body.size()
                                    ? FsError::too_big
                                    : fs_.write(path, up.body, scope_);
-        auto e = s_.event("upload", Severity::warning)
-                     .add("path", path)
-                     .add("size", up.size)
-                     .add("sha256", up.sha256)
-                     .add("truncated", up.truncated);
-        if (!up.artifact.empty()) e.add("artifact", up.artifact);
-        s_.emit(std::move(e));
+        s_.emit(s_.event("upload", Severity::warning)
+                    .add("path", path)
+                    .add("size", up.artifact.size)
+                    .add("sha256", up.artifact.sha256)
+                    .add("truncated", up.truncated));
+        auto captured = s_.event("file_captured", Severity::warning);
+        add_artifact_fields(captured, up.artifact, path, artifact_filename(path));
+        s_.emit(std::move(captured));
         {
             const std::string text = up.truncated            ? "552 Requested file action aborted."
                                      : stored != FsError::ok ? "451 Failure writing to local file."
@@ -360,22 +345,11 @@ class FtpSession {
         }
     }
 
-    // Reads the upload to EOF (or kMaxUpload, or kDataTimeout of silence), hashing as it
-    // goes so the bytes are never all held in memory.
+    // Reads the upload to EOF (or kMaxUpload, or kDataTimeout of silence), handing each
+    // chunk to the artifact store so the bytes are never all held in memory.
     awaitable<Upload> receive(const std::shared_ptr<tcp::socket>& data) {
         Upload up;
-        const std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> ctx(EVP_MD_CTX_new(),
-                                                                          &EVP_MD_CTX_free);
-        EVP_DigestInit_ex(ctx.get(), EVP_sha256(), nullptr);
-        std::filesystem::path partial;
-        std::ofstream out;
-        if (const char* dir = std::getenv("DECNET_ARTIFACT_DIR"); dir && *dir) {
-            std::error_code fs_ec;
-            std::filesystem::create_directories(dir, fs_ec);
-            partial = std::filesystem::path(dir) /
-                      (".upload-" + std::to_string(std::random_device{}()) + ".part");
-            out.open(partial, std::ios::binary);
-        }
+        ArtifactCapture capture(s_.context().artifacts);
         char chunk[16384];
         for (;;) {
             asio::steady_timer timer(s_.executor(), kDataTimeout);
@@ -387,31 +361,15 @@ class FtpSession {
             const auto n = co_await data->async_read_some(
                 asio::buffer(chunk), asio::redirect_error(asio::use_awaitable, ec));
             timer.cancel();
-            const std::size_t keep = std::min(n, kMaxUpload - up.size);
-            EVP_DigestUpdate(ctx.get(), chunk, keep);
-            if (out) out.write(chunk, static_cast<std::streamsize>(keep));
+            const std::size_t keep = std::min<std::size_t>(n, kMaxUpload - capture.size());
+            capture.write({chunk, keep});
             if (up.body.size() + keep <= kOverlayLimits.max_file_size) up.body.append(chunk, keep);
-            up.size += keep;
             if (keep < n) up.truncated = true;
             if (ec || up.truncated) break;
         }
         boost::system::error_code ignored;
         data->close(ignored);
-        unsigned char md[EVP_MAX_MD_SIZE];
-        unsigned int len = 0;
-        EVP_DigestFinal_ex(ctx.get(), md, &len);
-        up.sha256 = hex(md, len);
-        if (out.is_open()) {
-            out.close();
-            // Named by content: the same payload uploaded twice is one artifact.
-            const auto final_path = partial.parent_path() / up.sha256;
-            std::error_code fs_ec;
-            std::filesystem::rename(partial, final_path, fs_ec);
-            if (!fs_ec)
-                up.artifact = final_path.string();
-            else
-                std::filesystem::remove(partial, fs_ec);
-        }
+        up.artifact = capture.finish();
         co_return up;
     }
 
@@ -435,7 +393,10 @@ constexpr EventDecl kEvents[] = {
     {"user", "src_ip src_port username", "USER"},
     {"auth_attempt", "src_ip src_port username password", "PASS after USER: a credential"},
     {"download_attempt", "src_ip src_port path", "RETR"},
-    {"upload", "src_ip src_port path size sha256 truncated artifact?", "a finished STOR"},
+    {"upload", "src_ip src_port path size sha256 truncated", "a finished STOR"},
+    {"file_captured",
+     "src_ip src_port sha256 size mime first_bytes origin filename stored drop_reason?",
+     "a STOR's bytes, kept in the artifact store"},
     {"disconnect", "src_ip src_port", "the session ended"},
 };
 

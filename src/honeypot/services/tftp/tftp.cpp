@@ -1,13 +1,12 @@
 // tftp: a TFTP server (services.md §2.6). The reference refused every request with
 // "Access violation"; a believable device serves its files and takes uploads, so RRQ
 // for a file of the decky's TFTP root (its world's /srv/tftp: a router config with
-// credentials, a PXE menu) gets it in one DATA block, other names get "File not found", and WRQ is
-// accepted: the upload is ACKed block by block and captured as an `upload` event with its size and
-// SHA-256 (like ftp), never written anywhere. Every request is captured with its options. Replies
-// come from port 69 (clients lock onto the first reply's port, RFC 1350 TID). Upload state lives
-// per I/O thread (each UDP socket is served by one thread), bounded in count, size and idle time.
-#include <openssl/evp.h>
-
+// credentials, a PXE menu) gets it in one DATA block, other names get "File not found",
+// and WRQ is accepted: the upload is ACKed block by block, reported as an `upload` event
+// with its size and SHA-256 (like ftp), and kept in the artifact store (`file_captured`).
+// Every request is captured with its options. Replies come from port 69 (clients lock onto
+// the first reply's port, RFC 1350 TID). Upload state lives per I/O thread (each UDP
+// socket is served by one thread), bounded in count, size and idle time.
 #include <algorithm>
 #include <array>
 #include <chrono>
@@ -20,6 +19,7 @@
 #include "honeypot/datagram.hpp"
 #include "honeypot/services/module.hpp"
 #include "honeypot/services/registry.hpp"
+#include "honeypot/world/artifact_store.hpp"
 #include "honeypot/world/decky_world.hpp"
 #include "honeypot/world/fake_filesystem.hpp"
 
@@ -38,7 +38,7 @@ struct Upload {
     std::string filename;
     std::uint16_t next_block = 1;
     std::size_t size = 0;
-    std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> sha{EVP_MD_CTX_new(), &EVP_MD_CTX_free};
+    ArtifactCapture capture{nullptr};
     std::chrono::steady_clock::time_point last = std::chrono::steady_clock::now();
 };
 
@@ -101,19 +101,6 @@ FsResult<std::string> tftp_file(const DatagramExchange& x, std::string_view name
     return world->fs->read(name, {world->paths.tftp_root, "/"});
 }
 
-std::string sha256_hex(EVP_MD_CTX* ctx) {
-    unsigned char md[EVP_MAX_MD_SIZE];
-    unsigned len = 0;
-    EVP_DigestFinal_ex(ctx, md, &len);
-    static constexpr char kDigits[] = "0123456789abcdef";
-    std::string out;
-    for (unsigned i = 0; i < len; ++i) {
-        out += kDigits[md[i] >> 4];
-        out += kDigits[md[i] & 0xf];
-    }
-    return out;
-}
-
 // WRQ: room for one more upload (stalled ones are forgotten first), ACK block 0.
 bool start_upload(DatagramExchange& x, const std::string& filename) {
     auto& all = uploads();
@@ -126,7 +113,7 @@ bool start_upload(DatagramExchange& x, const std::string& filename) {
     Upload& u = all[upload_key(x)];  // a repeated WRQ restarts the transfer
     u = Upload{};
     u.filename = filename;
-    EVP_DigestInit_ex(u.sha.get(), EVP_sha256(), nullptr);
+    u.capture = ArtifactCapture(x.context().artifacts);
     x.reply(packet(kAck, 0, {}));
     return true;
 }
@@ -149,18 +136,22 @@ bool continue_upload(DatagramExchange& x) {
     u.last = std::chrono::steady_clock::now();
     const bool too_big = u.size + data.size() > kMaxUploadBytes;
     if (!too_big) {
-        EVP_DigestUpdate(u.sha.get(), data.data(), data.size());
+        u.capture.write(data);
         u.size += data.size();
         ++u.next_block;
     }
     if (too_big || data.size() < kBlock) {
         x.reply(too_big ? error_packet(3, "Disk full or allocation exceeded")
                         : packet(kAck, block, {}));
+        const auto artifact = u.capture.finish();
         x.emit(x.event("upload", Severity::warning)
                    .add("filename", u.filename)
                    .add("size", u.size)
-                   .add("sha256", sha256_hex(u.sha.get()))
+                   .add("sha256", artifact.sha256)
                    .add("truncated", too_big));
+        auto captured = x.event("file_captured", Severity::warning);
+        add_artifact_fields(captured, artifact, u.filename, artifact_filename(u.filename));
+        x.emit(std::move(captured));
         all.erase(it);
         return true;
     }
@@ -242,6 +233,9 @@ constexpr EventDecl kEvents[] = {
     {"request", "src_ip src_port op filename mode status options?",
      "a read (RRQ) or write (WRQ) request and how it was answered"},
     {"upload", "src_ip src_port filename size sha256 truncated", "a finished WRQ upload"},
+    {"file_captured",
+     "src_ip src_port sha256 size mime first_bytes origin filename stored drop_reason?",
+     "a WRQ upload's bytes, kept in the artifact store"},
     {"unknown_opcode", "src_ip src_port opcode data", "a datagram with an opcode TFTP lacks"},
     {"parse_error", "src_ip src_port error data", "a malformed request"},
 };

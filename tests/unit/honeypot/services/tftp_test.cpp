@@ -122,7 +122,7 @@ TEST(TftpDialogue, UploadsAreAckedBlockByBlockAndHashed) {
 
     r = t.exchange(data(2, "hello\n"), port);  // short: the last block
     EXPECT_EQ(r.replies, std::vector<std::string>{ack(2)});
-    ASSERT_EQ(event_types(r.events), std::vector<std::string>{"upload"});
+    ASSERT_EQ(event_types(r.events), (std::vector<std::string>{"upload", "file_captured"}));
     const auto& up = r.events[0];
     EXPECT_EQ(field(up, "filename"), "evil.bin");
     EXPECT_EQ(field(up, "size"), "518");
@@ -162,7 +162,7 @@ TEST(TftpDialogue, AnUploadPastFourMebibytesIsCutWithDiskFull) {
     }
     const auto r = t.exchange(data(n, block), port);
     EXPECT_EQ(r.replies, std::vector<std::string>{error(3, "Disk full or allocation exceeded")});
-    ASSERT_EQ(event_types(r.events), std::vector<std::string>{"upload"});
+    ASSERT_EQ(event_types(r.events), (std::vector<std::string>{"upload", "file_captured"}));
     EXPECT_EQ(field(r.events[0], "size"), "4194304");
     EXPECT_EQ(field(r.events[0], "truncated"), "True");
     EXPECT_EQ(field(r.events[0], "sha256"),
@@ -180,7 +180,7 @@ TEST(TftpDialogue, UploadsInProgressAreCapped) {
     // Finish them all (the state is per thread: later tests must find room).
     for (std::uint16_t i = 0; i < 32; ++i)
         EXPECT_EQ(event_types(t.exchange(data(1, "x"), base + i).events),
-                  std::vector<std::string>{"upload"});
+                  (std::vector<std::string>{"upload", "file_captured"}));
 }
 
 // A datagram the emulator cannot use: one event of `type`, no reply.

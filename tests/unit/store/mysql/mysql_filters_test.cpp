@@ -53,6 +53,25 @@ TEST(MysqlFilters, BountyFilters) {
     EXPECT_EQ(text(where.params[2]), "%root%");
 }
 
+// GET /artifacts: exact columns, a literal (binary) payload piece, a timestamp range.
+TEST(MysqlFilters, ArtifactFilters) {
+    BountyFilter filter;
+    filter.bounty_type = "artifact";
+    filter.decky = "decky-01";
+    filter.service = "ftp";
+    filter.attacker_ip = "10.0.0.1";
+    filter.payload_contains = R"({"sha256":"ab")";
+    filter.start_time = "2026-04-09 10:00:00";
+    filter.end_time = "2026-04-09 11:00:00";
+    const auto where = bounty_where(filter);
+    ASSERT_EQ(where.params.size(), 11u);  // four exact columns twice, payload, two times
+    EXPECT_EQ(text(where.params[8]), R"({"sha256":"ab")");
+    EXPECT_NE(where.sql.find("LOCATE(CAST(? AS BINARY), CAST(payload AS BINARY)) > 0"),
+              std::string::npos);
+    EXPECT_NE(where.sql.find("`timestamp` >= ?"), std::string::npos);
+    EXPECT_NE(where.sql.find("`timestamp` <= ?"), std::string::npos);
+}
+
 TEST(MysqlFilters, LikePatternKeepsBackslashLiteralAndWildcards) {
     EXPECT_EQ(contains_pattern(R"(a\b%_)"), R"(%a\\b%_%)");
 }

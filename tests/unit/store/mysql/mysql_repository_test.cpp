@@ -412,6 +412,40 @@ TEST_F(MysqlRepositoryTest, BountyDedupAndFilters) {
     EXPECT_EQ(repo_->bounties({}, 50, 3).size(), 1u);
 }
 
+// GET /artifacts' filters: exact decky/service/attacker, a literal (binary, so exact-case)
+// payload piece, a timestamp range.
+TEST_F(MysqlRepositoryTest, ArtifactFilters) {
+    std::vector<BountyRecord> rows{
+        bounty("artifact", "1.1.1.1", R"({"sha256":"aa","filename":"x"})"),
+        bounty("artifact", "2.2.2.2", R"({"sha256":"bb","filename":"y"})", "decky-02"),
+        bounty("artifact", "2.2.2.2", R"({"sha256":"aa","filename":"z"})")};
+    rows[0].timestamp = "2026-04-09 10:00:00.000000";
+    rows[1].timestamp = "2026-04-09 11:00:00.000000";
+    rows[2].timestamp = "2026-04-09 12:00:00.000000";
+    ASSERT_EQ(repo_->insert_bounties(rows), 3u);
+    BountyFilter f;
+    f.bounty_type = "artifact";
+    f.payload_contains = R"({"sha256":"aa")";
+    EXPECT_EQ(repo_->count_bounties(f), 2);
+    f.attacker_ip = "2.2.2.2";
+    EXPECT_EQ(repo_->count_bounties(f), 1);
+    f = {};
+    f.payload_contains = R"({"sha256":"AA")";
+    EXPECT_EQ(repo_->count_bounties(f), 0);
+    f = {};
+    f.decky = "decky-02";
+    EXPECT_EQ(repo_->count_bounties(f), 1);
+    f = {};
+    f.service = "ssh";
+    f.start_time = "2026-04-09 11:00:00";
+    EXPECT_EQ(repo_->count_bounties(f), 2);
+    f.end_time = "2026-04-09 11:30:00";
+    const auto page = repo_->bounties(f, 10, 0);
+    ASSERT_EQ(page.size(), 1u);
+    EXPECT_EQ(page[0].attacker_ip, "2.2.2.2");
+    EXPECT_EQ(page[0].decky, "decky-02");
+}
+
 TEST_F(MysqlRepositoryTest, StateUpsert) {
     repo_->set_state("ingest_worker_position", R"({"position":10})");
     repo_->set_state("ingest_worker_position", R"({"position":42})");
