@@ -2,6 +2,8 @@
 // rendering of list and map field values.
 #include "events/event.hpp"
 
+#include <algorithm>
+
 #include <nlohmann/json.hpp>
 
 namespace decnet {
@@ -89,6 +91,10 @@ std::string format_iso8601(EventTime time) {
     out.reserve(32);
     append_iso8601(out, time);
     return out;
+}
+
+std::string hex_prefix(std::string_view data, std::size_t max) {
+    return to_hex({reinterpret_cast<const std::uint8_t*>(data.data()), std::min(data.size(), max)});
 }
 
 std::string to_hex(std::span<const std::uint8_t> bytes) {

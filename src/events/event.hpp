@@ -43,6 +43,8 @@ void append_iso8601(std::string& out, EventTime time);
 // Lower-case hex of raw bytes, and its inverse (exactly 2 × out.size() hex digits, either
 // case); false leaves `out` unspecified.
 std::string to_hex(std::span<const std::uint8_t> bytes);
+// The first `max` bytes of `data` in hex (how events show a payload's start).
+std::string hex_prefix(std::string_view data, std::size_t max);
 bool from_hex(std::string_view hex, std::span<std::uint8_t> out);
 
 // W3C trace context of the span that produced the event, so the ingester and the live

@@ -92,11 +92,6 @@ std::string listing(const FsReader& fs, const FsScope& scope, std::string_view a
     return out;
 }
 
-std::string upper(std::string s) {
-    for (auto& c : s) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-    return s;
-}
-
 // What STOR received: hashed as it streamed and handed to the artifact store.
 struct Upload {
     CapturedArtifact artifact;
@@ -129,7 +124,7 @@ class FtpSession {
     // False ends the session.
     awaitable<bool> handle(const std::string& line) {
         const auto space = line.find(' ');
-        const std::string verb = upper(line.substr(0, space));
+        const std::string verb = ascii_upper(line.substr(0, space));
         const std::string arg = space == std::string::npos ? "" : line.substr(space + 1);
         if (verb == "QUIT") {
             co_await reply("221 Goodbye.");
@@ -172,7 +167,7 @@ class FtpSession {
         if (verb == "NOOP") co_return co_await reply("200 Command OK");
         if (verb == "TYPE") {
             const std::string text =
-                "200 Type set to " + (arg.empty() ? "I" : upper(arg.substr(0, 1))) + ".";
+                "200 Type set to " + (arg.empty() ? "I" : ascii_upper(arg.substr(0, 1))) + ".";
             co_return co_await reply(text);
         }
         if (verb == "PWD" || verb == "XPWD")

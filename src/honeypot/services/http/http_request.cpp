@@ -3,6 +3,7 @@
 #include "honeypot/services/http/http_request.hpp"
 
 #include "core/percent_encoding.hpp"
+#include "core/text.hpp"
 
 #include <array>
 #include <cctype>
@@ -24,16 +25,8 @@ bool is_token(std::string_view s) {
     return true;
 }
 
-bool iequals(std::string_view a, std::string_view b) {
-    if (a.size() != b.size()) return false;
-    for (std::size_t i = 0; i < a.size(); ++i)
-        if (std::tolower(static_cast<unsigned char>(a[i])) !=
-            std::tolower(static_cast<unsigned char>(b[i])))
-            return false;
-    return true;
-}
-
-std::string_view trim(std::string_view s) {
+// Header values lose surrounding blanks and a stray CR.
+std::string_view trim_value(std::string_view s) {
     while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
     while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r'))
         s.remove_suffix(1);
@@ -99,11 +92,11 @@ std::optional<Field> parse_header_line(std::string_view line) {
     if (colon == std::string_view::npos) return std::nullopt;
     const auto name = line.substr(0, colon);
     if (!is_token(name)) return std::nullopt;  // also rejects "Name :" (RFC 9112 §5.1)
-    return Field{canonical_header_name(name), std::string(trim(line.substr(colon + 1)))};
+    return Field{canonical_header_name(name), std::string(trim_value(line.substr(colon + 1)))};
 }
 
 std::optional<std::size_t> parse_content_length(std::string_view value) {
-    value = trim(value);
+    value = trim_value(value);
     if (value.empty() || value.size() > 18) return std::nullopt;
     std::size_t n = 0;
     for (char c : value) {
@@ -172,7 +165,7 @@ std::optional<RequestHead> parse_request_head(std::string_view head) {
         if ((line.front() == ' ' || line.front() == '\t') && !out.headers.empty()) {
             // obs-fold: a continuation of the previous header's value.
             out.headers.back().second += ' ';
-            out.headers.back().second += trim(line);
+            out.headers.back().second += trim_value(line);
             continue;
         }
         auto field = parse_header_line(line);

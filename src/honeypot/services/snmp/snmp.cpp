@@ -146,10 +146,6 @@ std::string_view pdu_name(snmp::PduType t) {
 }
 
 // The first `max` bytes of `data` in hex (events' to_hex).
-std::string hex(std::string_view data, std::size_t max) {
-    return to_hex({reinterpret_cast<const std::uint8_t*>(data.data()), std::min(data.size(), max)});
-}
-
 // Get/GetNext/GetBulk answers; v1 reports a missing OID as noSuchName on the whole PDU.
 void answer_read(DatagramExchange& x, const snmp::Request& req) {
     const auto table = mib(x);
@@ -213,7 +209,7 @@ void serve_snmp(DatagramExchange& x) {
     if (!parsed.request) {
         x.emit(x.event("parse_error", Severity::warning)
                    .add("error", parsed.error)
-                   .add("data", hex(x.payload(), 64)));
+                   .add("data", hex_prefix(x.payload(), 64)));
         return;
     }
     const auto& req = *parsed.request;

@@ -18,6 +18,7 @@
 #include <string_view>
 #include <vector>
 
+#include "core/text.hpp"
 #include "events/event.hpp"
 #include "honeypot/services/module.hpp"
 #include "honeypot/services/registry.hpp"
@@ -264,12 +265,6 @@ std::string motd(const Shell& sh) {
     return out;
 }
 
-std::string trim(const std::string& s) {
-    const auto first = s.find_first_not_of(" \t");
-    if (first == std::string::npos) return {};
-    return s.substr(first, s.find_last_not_of(" \t") - first + 1);
-}
-
 std::vector<std::string> words(const std::string& s) {
     std::vector<std::string> out;
     std::size_t at = 0;
@@ -401,7 +396,8 @@ std::string prompt(const Shell& sh) {
 std::string run(const std::string& cmd, Shell& sh) {
     const auto args = words(cmd);
     const std::string& verb = args[0];
-    const std::string arg = cmd.size() > verb.size() ? trim(cmd.substr(verb.size())) : "";
+    const std::string arg =
+        cmd.size() > verb.size() ? std::string(trim(cmd.substr(verb.size()))) : "";
     if (cmd == "id") return "uid=0(root) gid=0(root) groups=0(root)\r\n";
     if (cmd == "whoami") return "root\r\n";
     if (cmd == "pwd") return sh.scope.cwd + "\r\n";
@@ -435,7 +431,7 @@ awaitable<bool> login(Session& s, LineEditor& in, const std::string& host) {
         if (!pass) co_return false;
         const bool ok = trim(*user) == "root" && *pass == password;
         s.emit(s.event("auth", ok ? Severity::warning : Severity::info)
-                   .credential(trim(*user), *pass)
+                   .credential(std::string(trim(*user)), *pass)
                    .add("status", ok ? "success" : "failed"));
         if (!co_await s.write("\r\n")) co_return false;
         if (ok) co_return true;
@@ -461,7 +457,7 @@ awaitable<void> serve_telnet(Session& s) {
     while (ok) {
         auto line = co_await in.read_line(true);
         if (!line) break;
-        const std::string cmd = trim(*line);
+        const std::string cmd(trim(*line));
         if (!cmd.empty()) s.emit(s.event("command").add("cmd", cmd));
         if (cmd == "exit" || cmd == "logout") {
             co_await s.write("logout\r\n");

@@ -16,6 +16,7 @@
 #include <string_view>
 #include <vector>
 
+#include "core/text.hpp"
 #include "honeypot/datagram.hpp"
 #include "honeypot/services/module.hpp"
 #include "honeypot/services/registry.hpp"
@@ -74,15 +75,6 @@ std::string error_packet(std::uint16_t code, std::string_view message) {
 }
 
 // The first `max` bytes of `data` in hex (events' to_hex).
-std::string hex(std::string_view data, std::size_t max) {
-    return to_hex({reinterpret_cast<const std::uint8_t*>(data.data()), std::min(data.size(), max)});
-}
-
-std::string lower(std::string s) {
-    for (auto& c : s)
-        if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-    return s;
-}
 
 // "netascii" transfers end lines with CR LF (RFC 1350).
 std::string netascii(std::string_view text) {
@@ -162,7 +154,7 @@ bool continue_upload(DatagramExchange& x) {
 void malformed(DatagramExchange& x, std::string_view why) {
     x.emit(x.event("parse_error", Severity::warning)
                .add("error", why)
-               .add("data", hex(x.payload(), 32)));
+               .add("data", hex_prefix(x.payload(), 32)));
 }
 
 void serve_tftp(DatagramExchange& x) {
@@ -177,7 +169,7 @@ void serve_tftp(DatagramExchange& x) {
     if (opcode != kRrq && opcode != kWrq) {
         x.emit(x.event("unknown_opcode", Severity::warning)
                    .add("opcode", opcode)
-                   .add("data", hex(d, 32)));
+                   .add("data", hex_prefix(d, 32)));
         return;
     }
     // filename NUL mode NUL [option NUL value NUL]... (RFC 1350, RFC 2347)
@@ -194,7 +186,7 @@ void serve_tftp(DatagramExchange& x) {
         return;
     }
     const std::string& filename = fields[0];
-    const std::string mode = lower(fields[1]);
+    const std::string mode = ascii_lower(fields[1]);
     std::string options;
     for (std::size_t i = 2; i + 1 < fields.size(); i += 2)
         options += (options.empty() ? "" : ",") + fields[i] + "=" + fields[i + 1];
