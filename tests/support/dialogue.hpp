@@ -87,7 +87,8 @@ inline const Event& first_event(const std::vector<Event>& events, std::string_vi
 class ServiceBench {
   public:
     explicit ServiceBench(std::string service, PersonaConfig persona = {},
-                          std::string decky = "decky-01", std::string hostname = "web-prod-03")
+                          std::string decky = "decky-01", std::string hostname = "web-prod-03",
+                          std::string distro = "ubuntu22")
         : persona_(std::move(persona)), subscription_(bus_.subscribe("dialogue")) {
         context_.decky = std::move(decky);
         context_.hostname = std::move(hostname);
@@ -96,10 +97,12 @@ class ServiceBench {
         context_.persona = &persona_;
         context_.bus = &bus_;
         context_.events = &counted_;
-        // The decky's world (its TLS identity for start_tls(), kept in memory only).
+        // The decky's world: its files, host facts and TLS identity (kept in memory only).
         DeckyConfig host;
         host.name = context_.decky;
         host.hostname = context_.hostname;
+        host.distro = std::move(distro);
+        host.ip = "127.0.0.1";
         world_ = honeypot::make_decky_world(host, "");
         context_.world = world_.get();
         // The module's typed persona, parsed as `deploy` would (a bad one throws here).
@@ -117,6 +120,8 @@ class ServiceBench {
     ServiceBench& operator=(const ServiceBench&) = delete;
 
     const honeypot::ServiceContext& context() const { return context_; }
+    // The decky's world the emulator serves (what a test derives exact replies from).
+    const honeypot::DeckyWorld& world() const { return *world_; }
 
     // Every event published so far (emit() publishes synchronously, so an event emitted
     // before a reply is here once the reply has been read).
@@ -328,6 +333,7 @@ struct DialogueOptions {
     PersonaConfig persona = {};
     std::string decky = "decky-01";
     std::string hostname = "web-prod-03";
+    std::string distro = "ubuntu22";  // the world's distro (banners, motd, accounts)
     // Short enough that an emulator waiting on a silent test still ends on its own.
     honeypot::SessionLimits limits = [] {
         honeypot::SessionLimits l;
@@ -352,7 +358,7 @@ class Dialogue {
         : Dialogue(service, honeypot::find_module(service)->serve, std::move(options)) {}
     Dialogue(std::string service, honeypot::StreamHandler handler, DialogueOptions options = {})
         : bench_(std::move(service), std::move(options.persona), std::move(options.decky),
-                 std::move(options.hostname)),
+                 std::move(options.hostname), std::move(options.distro)),
           limits_(options.limits),
           end_wait_(options.end_wait),
           io_(std::make_unique<boost::asio::io_context>()) {
@@ -419,6 +425,7 @@ class Dialogue {
     }
 
     std::vector<Event> events() { return bench_.events(); }
+    const honeypot::DeckyWorld& world() const { return bench_.world(); }
     // The first event of `type` so far; fails the test when there is none.
     Event event(std::string_view type) { return first_event(events(), type); }
     std::uint64_t counted() const { return bench_.counted(); }

@@ -366,7 +366,7 @@ std::string cd(Shell& sh, const std::vector<std::string>& args) {
         return "";
     }
     const auto error = path ? FsError::not_dir : path.error;
-    return "-bash: cd: " + args[1] + ": " + std::string(fs_error_text(error)) + "\r\n";
+    return "-bash: cd: " + target + ": " + std::string(fs_error_text(error)) + "\r\n";
 }
 
 std::string uname(const Shell& sh, const std::string& arg) {
