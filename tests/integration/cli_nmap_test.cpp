@@ -1,6 +1,7 @@
 // What a scanner sees: `nmap -sV` run five times in a row against one decky names every TCP
 // service as the real product each time, quickly; and the decky's redis answers every nmap
-// probe byte for byte as a real redis-server does. Subnet 127.141.0.0/24 belongs to this file.
+// probe byte for byte as a real redis-server does. Subnets 127.141.0.0/24 and 127.142.0.0/24 belong
+// to this file.
 #include <arpa/inet.h>
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -158,19 +159,19 @@ TEST(CliNmap, RedisAnswersEveryNmapProbeLikeRedisServer) {
     ASSERT_GT(probes.size(), 90u);  // 99 in nmap 7.93 (the NULL probe sends nothing)
     const auto dir = make_temp_dir();
     BackgroundProcess real(
-        {"/usr/bin/redis-server", "--bind", "127.141.0.200", "--port", "6379", "--save", "",
+        {"/usr/bin/redis-server", "--bind", "127.142.0.200", "--port", "6379", "--save", "",
          "--appendonly", "no", "--dir", dir, "--protected-mode", "no"},
         dir);
     BackgroundProcess up({DECNET_BINARY, "up", "--no-api", "-n", "1", "--services", "redis",
-                          "--subnet", "127.141.0.0/24", "--db", dir + "/r.db", "--state-dir", dir},
+                          "--subnet", "127.142.0.0/24", "--db", dir + "/r.db", "--state-dir", dir},
                          dir);
-    ASSERT_THAT(up.wait_for_output("decnet is up"), HasSubstr("127.141.0.1:6379/tcp")) << up.err();
+    ASSERT_THAT(up.wait_for_output("decnet is up"), HasSubstr("127.142.0.1:6379/tcp")) << up.err();
     ASSERT_THAT(real.wait_for_output("Ready to accept connections"),
                 HasSubstr("Ready to accept connections"))
         << real.err();
 
-    const std::vector<std::pair<std::string, int>> servers = {{"127.141.0.1", 6379},
-                                                              {"127.141.0.200", 6379}};
+    const std::vector<std::pair<std::string, int>> servers = {{"127.142.0.1", 6379},
+                                                              {"127.142.0.200", 6379}};
     // Ten probes at a time (each waits for its servers to fall quiet).
     std::vector<std::vector<std::string>> all(probes.size());
     for (std::size_t first = 0; first < probes.size(); first += 10) {

@@ -55,7 +55,7 @@ TEST(CliUp, RedisCliSessionIsStoredWithItsCredential) {
     connects.search = "service:redis event:connect";
     EXPECT_EQ(repo->count_logs(connects), 4);
     EXPECT_THAT(read_file(dir + "/events.log"),
-                HasSubstr("decky-02 redis - auth [decnet@55555 src=\"127.0.0.1\""));
+                HasSubstr("decky-02 redis - auth [decnet@55555 src_ip=\"127.0.0.1\""));
 }
 
 TEST(CliUp, PortConflictNamesTheDeckyAndPort) {

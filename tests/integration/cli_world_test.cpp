@@ -1,8 +1,8 @@
 // One world per decky, seen through every protocol: `decnet up` with two deckies, then the
 // same files read with real clients — curl over FTP, TFTP and HTTP (`files = @world`), the
 // telnet client logging in and running cat — agree with each other on one decky and differ
-// between the two; an operator's fs_dir adds and replaces files. Subnet 127.141.0.0/24
-// belongs to this file.
+// between the two; an operator's fs_dir adds and replaces files. Subnets 127.143.0.0/24 and
+// 127.144.0.0/24 belongs to this file.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
@@ -27,8 +27,11 @@ constexpr const char* kFleet =
     "[bravo.http]\nfiles = @world\n";
 
 // The fleet, and alpha's operator directory (fs_dir, relative to where decnet runs).
-void write_fleet(const std::string& dir) {
-    write_file(dir + "/fleet.ini", kFleet);
+void write_fleet(const std::string& dir, const std::string& net = "127.143") {
+    std::string fleet = kFleet;
+    for (auto at = fleet.find("127.141"); at != std::string::npos; at = fleet.find("127.141"))
+        fleet.replace(at, 7, net);
+    write_file(dir + "/fleet.ini", fleet);
     std::filesystem::create_directories(dir + "/operator-files/srv/ftp");
     std::filesystem::create_directories(dir + "/operator-files/etc");
     write_file(dir + "/operator-files/srv/ftp/Q3-report.txt", "revenue: confidential\n");
@@ -74,11 +77,11 @@ TEST(CliWorld, EveryProtocolReadsTheSameFilesOfItsDecky) {
                           dir + "/w.db", "--state-dir", dir},
                          dir);
     const auto banner = up.wait_for_output("decnet is up");
-    ASSERT_THAT(banner, HasSubstr("127.141.0.10:23/tcp")) << up.err();
-    ASSERT_THAT(banner, HasSubstr("127.141.0.11:69/udp"));
+    ASSERT_THAT(banner, HasSubstr("127.143.0.10:23/tcp")) << up.err();
+    ASSERT_THAT(banner, HasSubstr("127.143.0.11:69/udp"));
 
-    const Views a = read_views("127.141.0.10");
-    const Views b = read_views("127.141.0.11");
+    const Views a = read_views("127.143.0.10");
+    const Views b = read_views("127.143.0.11");
     for (const Views* v : {&a, &b}) {
         ASSERT_THAT(v->ftp_config, HasSubstr("[database]")) << v->ftp_config;
         ASSERT_THAT(v->tftp_config, HasSubstr("enable secret 5"));
@@ -100,7 +103,7 @@ TEST(CliWorld, EveryProtocolReadsTheSameFilesOfItsDecky) {
         EXPECT_THAT(v->telnet, HasSubstr("DB_PASS=" + password + "\n"));
     }
     // alpha's operator files: over FTP, and the motd after the telnet login.
-    EXPECT_EQ(capture("timeout 20 curl -s ftp://u:p@127.141.0.10/Q3-report.txt"),
+    EXPECT_EQ(capture("timeout 20 curl -s ftp://u:p@127.143.0.10/Q3-report.txt"),
               "revenue: confidential\n");
     EXPECT_THAT(a.telnet, HasSubstr("Authorized use only. Activity is monitored.\n"));
     EXPECT_THAT(b.telnet, Not(HasSubstr("Authorized use only.")));
@@ -109,13 +112,13 @@ TEST(CliWorld, EveryProtocolReadsTheSameFilesOfItsDecky) {
     EXPECT_NE(a.tftp_config, b.tftp_config);
     EXPECT_NE(a.http_index, b.http_index);
     // .ht* files stay hidden, as Apache hides them; the jail holds over FTP and TFTP.
-    EXPECT_THAT(capture("curl -s -m 10 http://127.141.0.10/.htpasswd"), Not(HasSubstr("$apr1$")));
+    EXPECT_THAT(capture("curl -s -m 10 http://127.143.0.10/.htpasswd"), Not(HasSubstr("$apr1$")));
     const auto escape = capture(
         "printf 'USER u\\r\\nPASS p\\r\\nCWD ../../etc\\r\\nSIZE ../../etc/passwd\\r\\n"
-        "QUIT\\r\\n' | timeout 10 nc -q5 127.141.0.10 21");
+        "QUIT\\r\\n' | timeout 10 nc -q5 127.143.0.10 21");
     EXPECT_THAT(escape, HasSubstr("550 Failed to change directory."));
     EXPECT_THAT(escape, HasSubstr("550 Could not get file size."));
-    EXPECT_EQ(capture("curl -s -m 5 tftp://127.141.0.10/../../etc/passwd; echo rc=$?"), "rc=68\n");
+    EXPECT_EQ(capture("curl -s -m 5 tftp://127.143.0.10/../../etc/passwd; echo rc=$?"), "rc=68\n");
     EXPECT_EQ(up.stop(), 0) << up.err();
 }
 
@@ -123,15 +126,15 @@ TEST(CliWorld, EveryProtocolReadsTheSameFilesOfItsDecky) {
 // next session sees the decky as it was, and an upload is not listed to anyone else.
 TEST(CliWorld, AnFtpUploadStaysInItsSession) {
     const auto dir = make_temp_dir();
-    write_fleet(dir);
+    write_fleet(dir, "127.144");
     BackgroundProcess up({DECNET_BINARY, "up", "--no-api", "--config", dir + "/fleet.ini", "--db",
                           dir + "/w.db", "--state-dir", dir},
                          dir);
-    ASSERT_THAT(up.wait_for_output("decnet is up"), HasSubstr("127.141.0.10:21/tcp")) << up.err();
+    ASSERT_THAT(up.wait_for_output("decnet is up"), HasSubstr("127.144.0.10:21/tcp")) << up.err();
     const auto session = capture(
         "printf 'USER u\\r\\nPASS p\\r\\nMKD .x\\r\\nCWD .x\\r\\nPWD\\r\\nSIZE /config.ini\\r\\n"
         "RNFR /config.ini\\r\\nRNTO /old.ini\\r\\nSIZE /config.ini\\r\\nDELE /old.ini\\r\\n"
-        "CDUP\\r\\nRMD .x\\r\\nQUIT\\r\\n' | timeout 10 nc -q5 127.141.0.10 21");
+        "CDUP\\r\\nRMD .x\\r\\nQUIT\\r\\n' | timeout 10 nc -q5 127.144.0.10 21");
     EXPECT_THAT(session, HasSubstr("257 \"/.x\" created"));
     EXPECT_THAT(session, HasSubstr("257 \"/.x\" is the current directory"));
     EXPECT_THAT(session, HasSubstr("350 Ready for RNTO."));
@@ -140,13 +143,13 @@ TEST(CliWorld, AnFtpUploadStaysInItsSession) {
     EXPECT_THAT(session, HasSubstr("250 Delete operation successful."));
     EXPECT_THAT(session, HasSubstr("250 Remove directory operation successful."));
     // A new session still has config.ini: the rename and delete were the other session's.
-    EXPECT_THAT(capture("timeout 20 curl -s ftp://u:p@127.141.0.10/config.ini"),
+    EXPECT_THAT(capture("timeout 20 curl -s ftp://u:p@127.144.0.10/config.ini"),
                 HasSubstr("[database]"));
     write_file(dir + "/drop.sh", "#!/bin/sh\necho dropped\n");
     EXPECT_EQ(capture("timeout 20 curl -s -o /dev/null -w '%{http_code}' -T " + dir +
-                      "/drop.sh ftp://u:p@127.141.0.10/drop.sh"),
+                      "/drop.sh ftp://u:p@127.144.0.10/drop.sh"),
               "226");
-    EXPECT_THAT(capture("timeout 20 curl -s ftp://u:p@127.141.0.10/"), Not(HasSubstr("drop.sh")));
+    EXPECT_THAT(capture("timeout 20 curl -s ftp://u:p@127.144.0.10/"), Not(HasSubstr("drop.sh")));
     EXPECT_EQ(up.stop(), 0) << up.err();
 }
 

@@ -123,10 +123,11 @@ std::shared_ptr<FakeFilesystem> build_windows_tree(const DeckyWorld& w, std::int
     fs->add_file("/C/inetpub/ftproot/readme.txt",
                  crlf("Drop scans here. Files older than 30 days are deleted.\n"),
                  {0644, 0, 0, b.oldest});
-    fs->add_file(
-        "/C/TFTP-Root/startup-config",
-        "!\nhostname " + w.hostname + "\nenable secret 5 $1$mERr$hx5rVt7rPNoS4wqbXKX7m0\n!\nend\n",
-        {0644, 0, 0, b.activity});
+    // A TFTP server's usual contents: the switches' configs it backs up.
+    const std::string switch_config =
+        "!\nhostname " + w.hostname + "\nenable secret 5 $1$mERr$hx5rVt7rPNoS4wqbXKX7m0\n!\nend\n";
+    fs->add_file("/C/TFTP-Root/startup-config", switch_config, {0644, 0, 0, b.activity});
+    fs->add_file("/C/TFTP-Root/running-config", switch_config, {0644, 0, 0, b.activity});
     if (w.archetype == "domain-controller") {
         const std::string policies = "/C/Windows/SYSVOL/sysvol/" + b.domain + "/Policies";
         // Group Policy Preferences with a cpassword: the classic find (MS14-025).
