@@ -444,6 +444,11 @@ class CertificateThread {
 };
 
 CertificateThread& certificate_thread() {
+    // OpenSSL registers its own cleanup with atexit at its first initialisation. Done here,
+    // before the thread object exists, that cleanup runs after the thread is joined; done
+    // first by the thread itself, it would tear OpenSSL down under a key being made at exit.
+    static const bool openssl_ready = OPENSSL_init_ssl(0, nullptr) == 1;
+    (void)openssl_ready;
     static CertificateThread thread;
     return thread;
 }

@@ -17,33 +17,13 @@
 
 #include "events/event_bus.hpp"
 #include "honeypot/runtime.hpp"
+#include "support/tcp_probe.hpp"
 
 namespace decnet::honeypot {
 namespace {
 
-// A blocking client socket with a 2 s receive timeout; -1 when the connect is refused.
-int connect_to(const std::string& ip, int port) {
-    const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-    timeval tv{2, 0};
-    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_port = htons(static_cast<std::uint16_t>(port));
-    inet_pton(AF_INET, ip.c_str(), &addr.sin_addr);
-    if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
-        ::close(fd);
-        return -1;
-    }
-    return fd;
-}
-
-std::string ping(int fd) {
-    const std::string command = "PING\r\n";
-    if (::send(fd, command.data(), command.size(), MSG_NOSIGNAL) < 0) return {};
-    char buffer[64];
-    const auto n = ::recv(fd, buffer, sizeof buffer, 0);
-    return n > 0 ? std::string(buffer, static_cast<std::size_t>(n)) : std::string();
-}
+using decnet::testing::connect_to;
+using decnet::testing::ping;
 
 // True when the server closed the connection (end of stream) within the receive timeout.
 bool closed_by_server(int fd) {

@@ -11,25 +11,13 @@
 
 #include "events/event_bus.hpp"
 #include "honeypot/runtime.hpp"
+#include "support/tcp_probe.hpp"
 #include "telemetry/metrics.hpp"
 
 namespace decnet::honeypot {
 namespace {
 
-int connect_to(const std::string& ip, int port) {
-    const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-    timeval tv{2, 0};
-    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_port = htons(static_cast<std::uint16_t>(port));
-    inet_pton(AF_INET, ip.c_str(), &addr.sin_addr);
-    if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
-        ::close(fd);
-        return -1;
-    }
-    return fd;
-}
+using decnet::testing::connect_to;
 
 // The value of one series in the registry's exposition, or -1 when absent.
 double series(const std::string& name_and_labels) {

@@ -26,7 +26,8 @@ TEST(Ber, ReadsNestedTlvsWithOneReaderPerLevel) {
 }
 
 TEST(Ber, RefusesLengthsThatLieAndStopsAtTheFirstFailure) {
-    Reader lying("\x04\x84\x7f\xff\xff\xff\x00"s);
+    const auto lie = "\x04\x84\x7f\xff\xff\xff\x00"s;  // the Reader only views it
+    Reader lying(lie);
     EXPECT_FALSE(lying.next());
     EXPECT_EQ(lying.error(), "length beyond data");
     EXPECT_FALSE(lying.next());
@@ -62,7 +63,7 @@ TEST(Ber, OidsRoundTripAndAreBounded) {
 
 TEST(Ber, LongLengthsAreWrittenInDefiniteForm) {
     const std::string body(300, 'x');
-    const auto encoded = tlv(kOctetString, body);
+    const auto encoded = tlv(kOctetString, body);  // kept: the Reader views it
     EXPECT_EQ(encoded.substr(0, 4), "\x04\x82\x01\x2c"s);
     Reader r(encoded);
     EXPECT_EQ(r.expect(kOctetString, "body"), body);
