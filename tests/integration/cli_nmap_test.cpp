@@ -20,6 +20,7 @@
 
 #include "integration/background_process.hpp"
 #include "integration/cli_runner.hpp"
+#include "support/tcp_probe.hpp"
 
 namespace decnet::testing {
 namespace {
@@ -105,19 +106,6 @@ std::vector<std::pair<std::string, std::string>> nmap_tcp_probes() {
         if (!payload.empty()) probes.emplace_back(m[1], payload);
     }
     return probes;
-}
-
-int connect_to(const std::string& ip, int port) {
-    const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_port = htons(static_cast<std::uint16_t>(port));
-    inet_pton(AF_INET, ip.c_str(), &addr.sin_addr);
-    if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
-        ::close(fd);
-        return -1;
-    }
-    return fd;
 }
 
 // Sends `payload` on a fresh connection to each server at once and returns what each

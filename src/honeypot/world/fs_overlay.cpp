@@ -144,7 +144,10 @@ FsError FsOverlay::write(std::string_view path, std::string_view data, const FsS
     return FsError::ok;
 }
 
-FsError FsOverlay::mkdir(std::string_view path, const FsScope& scope, std::uint32_t mode) {
+// A new directory or symlink at `path`, which must not exist yet; the parents on its path
+// are copied up first (counted against the limits like the node itself).
+FsError FsOverlay::add_new(std::string_view path, const FsScope& scope,
+                           std::shared_ptr<FsNode> node) {
     std::string leaf;
     const auto parent = walk_parent(path, scope, leaf);
     if (parent.error != FsError::ok) return parent.error;
@@ -153,14 +156,18 @@ FsError FsOverlay::mkdir(std::string_view path, const FsScope& scope, std::uint3
     if (nodes_ + cost.nodes + 1 > limits_.max_nodes || bytes_ + cost.bytes > limits_.max_bytes)
         return refuse(FsError::no_space);
     FsNode* dir = own(parent.names);
-    auto node = std::make_shared<FsNode>();
-    node->type = FsType::directory;
-    node->meta = {mode & 07777, uid_, gid_, now()};
     node->owner = id_;
     ++nodes_;
     dir->children[leaf] = std::move(node);
     dir->meta.mtime = now();
     return FsError::ok;
+}
+
+FsError FsOverlay::mkdir(std::string_view path, const FsScope& scope, std::uint32_t mode) {
+    auto node = std::make_shared<FsNode>();
+    node->type = FsType::directory;
+    node->meta = {mode & 07777, uid_, gid_, now()};
+    return add_new(path, scope, std::move(node));
 }
 
 FsError FsOverlay::remove(std::string_view path, const FsScope& scope, bool recursive) {
@@ -237,23 +244,11 @@ FsError FsOverlay::chmod(std::string_view path, std::uint32_t mode, const FsScop
 FsError FsOverlay::symlink(std::string_view target, std::string_view path, const FsScope& scope) {
     if (target.empty()) return FsError::not_found;
     if (target.size() > kMaxPathLength) return FsError::name_too_long;
-    std::string leaf;
-    const auto parent = walk_parent(path, scope, leaf);
-    if (parent.error != FsError::ok) return parent.error;
-    if (parent.nodes.back()->children.contains(leaf)) return FsError::exists;
-    const Cost cost = copy_cost(*root_, parent.names, id_);
-    if (nodes_ + cost.nodes + 1 > limits_.max_nodes || bytes_ + cost.bytes > limits_.max_bytes)
-        return refuse(FsError::no_space);
-    FsNode* dir = own(parent.names);
     auto node = std::make_shared<FsNode>();
     node->type = FsType::symlink;
     node->meta = {0777, uid_, gid_, now()};
     node->data.assign(target);
-    node->owner = id_;
-    ++nodes_;
-    dir->children[leaf] = std::move(node);
-    dir->meta.mtime = now();
-    return FsError::ok;
+    return add_new(path, scope, std::move(node));
 }
 
 }  // namespace decnet::honeypot

@@ -52,6 +52,7 @@ class FsOverlay : public FsReader {
     std::shared_ptr<FsNode> copy_up(const FsNode& node);
     void release(const FsNode& node);  // a subtree leaves the overlay: give back its space
     FsError refuse(FsError error);
+    FsError add_new(std::string_view path, const FsScope& scope, std::shared_ptr<FsNode> node);
     std::int64_t now() const;
 
     std::shared_ptr<const FakeFilesystem> base_;  // keeps the shared nodes alive
