@@ -11,6 +11,7 @@
 #include <optional>
 #include <stdexcept>
 
+#include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <openssl/rand.h>
 
@@ -117,10 +118,13 @@ bool sntrup761_encapsulate(std::span<const unsigned char> public_key,
     if (public_key.size() != kSntrupPublicKeyBytes) return false;
     const std::span<const unsigned char, kRqBytes> pk(public_key.data(), kRqBytes);
     const Hash cache = hash_prefix(4, pk);
-    const Small r = short_random(random);
+    Small r = short_random(random);
     std::array<unsigned char, kSmallBytes> r_enc;
     hide(r, pk, cache, r_enc, ciphertext);
     hash_session(1, r_enc, ciphertext, shared);
+    // r is the session key's only secret input: do not leave it on the stack.
+    OPENSSL_cleanse(r.data(), r.size());
+    OPENSSL_cleanse(r_enc.data(), r_enc.size());
     return true;
 }
 
@@ -165,6 +169,7 @@ void sntrup761_decapsulate(std::span<const unsigned char, kSntrupCiphertextBytes
     const auto mask = static_cast<unsigned char>(-static_cast<int>((((diff - 1) >> 8) & 1) ^ 1));
     for (std::size_t i = 0; i < kSmallBytes; ++i) r_enc[i] ^= mask & (r_enc[i] ^ rho[i]);
     hash_session(static_cast<unsigned char>(1 + static_cast<signed char>(mask)), r_enc, ct, shared);
+    OPENSSL_cleanse(r_enc.data(), r_enc.size());
 }
 
 }  // namespace decnet::honeypot::ssh
