@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <array>
 
+#include "honeypot/shell/commands/support.hpp"
 #include "honeypot/shell/redirected.hpp"
 #include "honeypot/shell/shell_state.hpp"
 #include "honeypot/shell/terminal.hpp"
@@ -35,11 +36,12 @@ constexpr std::array<std::string_view, 6> kPath = {"/usr/local/sbin", "/usr/loca
 // Commands that read stdin when given no file operand.
 bool reads_stdin(const std::vector<std::string>& argv) {
     static constexpr std::string_view kReaders[] = {
-        "cat",    "head",    "tail",      "grep",  "egrep", "fgrep",  "wc",     "base64",
-        "md5sum", "sha1sum", "sha256sum", "sh",    "bash",  "dash",   "ash",    "tee",
-        "sort",   "uniq",    "tr",        "xargs", "perl",  "python", "python3"};
+        "cat",    "head",    "tail",      "grep",    "egrep", "fgrep", "wc",     "base64",
+        "md5sum", "sha1sum", "sha256sum", "sh",      "bash",  "dash",  "ash",    "tee",
+        "sort",   "uniq",    "tr",        "crontab", "xargs", "perl",  "python", "python3"};
     const auto& name = argv.front();
     const auto base = name.substr(name.rfind('/') + 1);
+    if (base == "passwd" || base == "chpasswd") return true;  // the new password comes from stdin
     if (std::find(std::begin(kReaders), std::end(kReaders), base) == std::end(kReaders))
         return false;
     for (std::size_t i = 1; i < argv.size(); ++i)
@@ -86,6 +88,7 @@ awaitable<int> Interpreter::run_line(std::string_view line, Terminal& terminal,
                                      bool stdin_from_terminal) {
     terminal_ = &terminal;
     stdin_from_terminal_ = stdin_from_terminal;
+    terminal_input_.reset();
     deadline_ = std::chrono::steady_clock::now() + budget_.max_time;
     steps_ = 0;
     recursed_ = false;

@@ -4,6 +4,7 @@
 #include <random>
 
 #include "honeypot/world/decky_world.hpp"
+#include "honeypot/world/distro_files.hpp"
 #include "honeypot/world/fs_overlay.hpp"
 
 namespace decnet::honeypot::shell {
@@ -134,6 +135,18 @@ std::vector<std::string_view> split_lines(std::string_view text) {
         at = end + 1;
     }
     return lines;
+}
+
+bool available(const ShellState& state, std::string_view name) {
+    const auto family = distro_files(state.world.distro).family;
+    if (name == "apt" || name == "apt-get" || name == "dpkg") return family == DistroFamily::debian;
+    if (name == "yum" || name == "dnf" || name == "rpm") return family == DistroFamily::rhel;
+    if (name == "apk") return family == DistroFamily::alpine;
+    if (name == "pacman") return family == DistroFamily::arch;
+    if (name == "python") return state.world.distro == "centos7";
+    if (name == "python3" || name == "perl" || name == "bash")
+        return family != DistroFamily::alpine;
+    return true;
 }
 
 std::string absolute_path(const ShellState& state, std::string_view path) {

@@ -59,6 +59,14 @@ ReadResult read_for_command(const ShellState& state, std::string_view path);
 // Splits text into lines without their "\n" (a last line without one is kept).
 std::vector<std::string_view> split_lines(std::string_view text);
 
+// Where bash looks for a name (root's PATH).
+inline constexpr std::string_view kShellPath[] = {"/usr/local/sbin", "/usr/local/bin", "/usr/sbin",
+                                                  "/usr/bin",        "/sbin",          "/bin"};
+
+// Is `name` installed on this decky's distro? (apt on Debian-likes, yum/dnf on Red Hat's,
+// python only where the distro still has it.)
+bool available(const ShellState& state, std::string_view name);
+
 // The absolute form of `path` from cwd (no symlinks resolved), as coreutils print it.
 std::string absolute_path(const ShellState& state, std::string_view path);
 
