@@ -257,6 +257,9 @@ class Parser {
         Token& r = take();
         Redirect redirect = std::move(r.redirect);
         if (!r.here_doc) {
+            // `ls >` at the end of the line: bash names the newline, it does not wait.
+            if (peek().type == Token::Type::end)
+                throw SyntaxError{"syntax error near unexpected token `newline'"};
             if (peek().type != Token::Type::word) unexpected();
             redirect.target = take().word;
         }

@@ -145,7 +145,9 @@ struct Shell::Impl {
     awaitable<int> run_one(std::string_view line, Terminal& terminal, bool stdin_from_terminal) {
         const auto cmd = trim(line, " \t\r\n");
         if (cmd.empty()) co_return state.last_status;
-        if (!cmd.starts_with(' ')) remember(cmd);
+        // HISTCONTROL=ignoreboth (Debian's and Ubuntu's .bashrc): a line typed with a
+        // leading space stays out of the history, but still runs and is reported.
+        if (!line.starts_with(' ')) remember(cmd);
         const std::string cwd = state.cwd;
         const int status = co_await interpreter.run_line(line, terminal, stdin_from_terminal);
         const std::string text(cmd.substr(0, kMaxEventCommand));

@@ -121,6 +121,7 @@ TEST(ShellParser, ErrorsInBashsWords) {
     EXPECT_EQ(parse("ls ;; x").error, "syntax error near unexpected token `;;'");
     EXPECT_EQ(parse(")").error, "syntax error near unexpected token `)'");
     EXPECT_EQ(parse("| x").error, "syntax error near unexpected token `|'");
+    EXPECT_EQ(parse("ls >").error, "syntax error near unexpected token `newline'");
     auto r = parse("echo 'open");
     EXPECT_TRUE(r.incomplete);
     r = parse("if true; then");
