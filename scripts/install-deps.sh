@@ -25,6 +25,8 @@ TEST_PACKAGES=(
   snmp tftp-hpa                       # the real clients for the snmp and tftp emulators
   prometheus                          # promtool check metrics validates GET /metrics
   python3-yaml                        # compose export test parses the YAML back
+  openssh-server openssh-client       # ssh tests: the real client, and sshd to compare HASSH/speed
+  sshpass ssh-audit                   # password logins from tests; the ssh fingerprinting judge
 )
 # Load generators for `make bench` only (not needed to build or test).
 BENCH_PACKAGES=(
@@ -64,5 +66,14 @@ if [[ $(id -u) -ne 0 ]]; then
 fi
 echo "install-deps: installing ${missing[*]}"
 export DEBIAN_FRONTEND=noninteractive
+# Servers installed for tests (sshd, redis, mariadb) must not start listening on the
+# machine's interfaces: tests start their own copies on loopback. policy-rc.d 101 tells
+# invoke-rc.d not to start them; removed again unless it was there before.
+policy=/usr/sbin/policy-rc.d
+own_policy=0
+if [[ ! -e $policy ]]; then
+  printf '#!/bin/sh\nexit 101\n' >"$policy" && chmod 755 "$policy" && own_policy=1
+fi
+trap '[[ $own_policy -eq 1 ]] && rm -f "$policy"' EXIT
 apt-get update -qq
 apt-get install -y -qq --no-install-recommends "${missing[@]}"
