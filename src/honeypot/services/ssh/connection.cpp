@@ -41,7 +41,6 @@ constexpr std::size_t kMaxChannels = 10;         // sshd's MaxSessions
 constexpr std::size_t kMaxForwardRequests = 64;  // logged per connection; more are refused quietly
 constexpr std::uint32_t kWindow = 2 * 1024 * 1024;  // sshd's CHAN_SES_WINDOW_DEFAULT
 constexpr std::uint32_t kMaxPacket = 32768;
-constexpr auto kFailureDelay = std::chrono::milliseconds(2000);  // pam_unix's delay
 constexpr std::uint32_t kDisconnectProtocolError = 2, kDisconnectServiceNotAvailable = 7;
 constexpr std::uint32_t kOpenAdministrativelyProhibited = 1, kOpenUnknownChannelType = 3,
                         kOpenResourceShortage = 4;
@@ -270,7 +269,7 @@ class Connection final : public ChannelHost {
                     .credential(printable(user), printable(password, 1024))
                     .add("method", std::string(method))
                     .add("status", ok ? "success" : "failed"));
-        if (!ok) co_await pause(kFailureDelay);
+        if (!ok) co_await pause(cfg_.auth_delay);
         co_return ok;
     }
 

@@ -3,6 +3,8 @@
 // version line and algorithm lists, per-decky host keys, every credential and key captured,
 // the accept policy, and after a login the shared shell (honeypot/shell/), exec, scp and
 // sftp over the decky's files. docs/SSH.md.
+#include <algorithm>
+#include <chrono>
 #include <memory>
 #include <string>
 #include <vector>
@@ -33,6 +35,7 @@ std::shared_ptr<const ServiceSettings> configure(const PersonaReader& persona) {
     }
     settings->profile = ssh::openssh_profile(version, persona.decky().distro);
     settings->hostname = persona.line("hostname");
+    settings->auth_delay = std::chrono::milliseconds(persona.integer("auth_delay_ms", 0, 10000));
     settings->policy = read_login_policy(persona);
     settings->shell = shell::read_shell_settings(persona);
     return settings;
@@ -76,11 +79,23 @@ std::span<const EventDecl> events() {
     return all;
 }
 
+// A shell session idles while its user reads, and lives as long as they work (sshd has no
+// limit at all); uploads (scp, sftp) are up to the artifact store's file size. Still bounded.
+SessionLimits ssh_limits(SessionLimits limits) {
+    limits.idle_timeout = std::max(limits.idle_timeout, std::chrono::seconds(600));
+    limits.max_session_time = std::max(limits.max_session_time, std::chrono::seconds(3600));
+    limits.max_bytes_in = std::max<std::size_t>(limits.max_bytes_in, 64 * 1024 * 1024);
+    return limits;
+}
+
 }  // namespace
 
 const ServiceModule& ssh_module() {
-    static const ServiceModule module{
-        .slug = "ssh", .configure = &configure, .serve = &serve_ssh, .events = events()};
+    static const ServiceModule module{.slug = "ssh",
+                                      .configure = &configure,
+                                      .serve = &serve_ssh,
+                                      .events = events(),
+                                      .session_limits = &ssh_limits};
     return module;
 }
 
