@@ -25,7 +25,11 @@ TEST_PACKAGES=(
   snmp tftp-hpa                       # the real clients for the snmp and tftp emulators
   prometheus                          # promtool check metrics validates GET /metrics
   python3-yaml                        # compose export test parses the YAML back
+  chromium                            # the dashboard's browser tests (playwright-core drives it)
 )
+# The dashboard's toolchain (web/: npm ci && npm run build). Checked by command, not by
+# package: a machine with another Node.js build (e.g. one that bundles npm) keeps it.
+WEB_PACKAGES=(nodejs npm)
 # Load generators for `make bench` only (not needed to build or test).
 BENCH_PACKAGES=(
   wrk                                  # the API read-mix benchmark (bench/api)
@@ -48,6 +52,9 @@ for pkg in "${wanted[@]}"; do
   status=$(dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null || true)
   [[ "$status" == "install ok installed" ]] || missing+=("$pkg")
 done
+if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
+  missing+=("${WEB_PACKAGES[@]}")
+fi
 
 if [[ ${#missing[@]} -eq 0 ]]; then
   echo "install-deps: all ${#BUILD_PACKAGES[@]} build and ${#TEST_PACKAGES[@]} test packages present"
