@@ -9,7 +9,7 @@
 // Exit 0 all passed, 1 a failure, 77 skipped (no chromium / playwright-core).
 import { mkdirSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { launch, loadBrowser, option, run, startDecnet, webDir } from "./harness.mjs";
+import { launch, loadBrowser, option, run, startDecnet, startRelay, webDir } from "./harness.mjs";
 
 const SUBNET = "127.171.0.0/24"; // no other test uses 127.171/16
 const DECKY1 = "127.171.0.1";
@@ -168,8 +168,36 @@ try {
     check(new Set(ids).size === ids.length, "duplicate rows in the feed");
   });
 
+  await step("a dropped stream reconnects with Last-Event-ID and duplicates nothing", async () => {
+    // The page reaches the API through a relay; cutting it drops the stream mid-way.
+    const relay = await startRelay(new URL(decnet.base).port);
+    try {
+      const token = await page.evaluate(() => localStorage.getItem("decnet.token"));
+      await page.goto(relay.base + "/");
+      await page.evaluate((t) => localStorage.setItem("decnet.token", t), token);
+      await page.goto(relay.base + "/live?decky=decky-02");
+      await page.waitForSelector(".badge.stream-live");
+      await page.waitForSelector(".feed-row");
+      const lastEventIds = [];
+      page.on("request", (r) => {
+        if (r.url().includes("/api/v1/stream")) lastEventIds.push(r.headers()["last-event-id"] ?? "");
+      });
+      relay.dropAll();
+      run("redis-cli", ["-h", DECKY2, "-p", "6379", "AUTH", "while-offline"]);
+      await page.waitForSelector(`.feed-row .pill:has-text("while-offline")`, { timeout: 8000 });
+      check(lastEventIds.length >= 1 && lastEventIds.every((id) => /^\d+$/.test(id)), `reconnects sent Last-Event-ID ${JSON.stringify(lastEventIds)}`);
+    } finally {
+      relay.close();
+    }
+    await page.waitForSelector(`.feed-row .pill:has-text("while-offline")`, { timeout: 5000 });
+    const ids = await page.$$eval(".feed-row", (rows) => rows.map((r) => r.getAttribute("data-id")));
+    check(new Set(ids).size === ids.length, "duplicate rows after the reconnect");
+    check((await page.$$(`.feed-row:has(.etype:text-is("auth")) .pill:has-text("while-offline")`)).length === 1, "the event during the drop is shown more than once");
+  });
+
   await step("the attacker page shows the credential it tried", async () => {
-    await page.click("button:has-text('Clear')");
+    await page.goto(decnet.base + "/live");
+    await page.waitForSelector(".badge.stream-live");
     await page.click(`.feed-row:has(.decky:text-is("decky-01")):has(.etype:text-is("auth"))`);
     await page.click(".detail-panel a:has-text('Attacker')");
     await page.waitForSelector("h1:has-text('Attacker 127.0.0.1')");
@@ -264,7 +292,9 @@ try {
   });
 
   await step("no page error, no failed asset", async () => {
-    check(problems.length === 0, problems.join("; "));
+    // The streams cut on purpose by the relay end as incomplete chunked responses.
+    const real = problems.filter((p) => !p.includes("ERR_INCOMPLETE_CHUNKED_ENCODING"));
+    check(real.length === 0, real.join("; "));
   });
 
   await step("a 401 returns to the login page", async () => {

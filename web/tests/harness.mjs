@@ -101,3 +101,33 @@ export async function startDecnet({ binary, subnet, deckies = 2, services = "red
 export function run(command, args) {
   return spawnSync(command, args, { encoding: "utf8", timeout: 10_000 });
 }
+
+// A TCP relay in front of the API: the browser talks to it, and `dropAll()` cuts every
+// connection at once (a network drop the page must recover from).
+export async function startRelay(targetPort) {
+  const { createServer: server, connect: dial } = await import("node:net");
+  const sockets = new Set();
+  const relay = server((client) => {
+    const upstream = dial(targetPort, "127.0.0.1");
+    for (const s of [client, upstream]) {
+      sockets.add(s);
+      s.on("close", () => sockets.delete(s));
+      s.on("error", () => undefined);
+    }
+    client.pipe(upstream);
+    upstream.pipe(client);
+    client.on("close", () => upstream.destroy());
+    upstream.on("close", () => client.destroy());
+  });
+  await new Promise((ok) => relay.listen(0, "127.0.0.1", ok));
+  return {
+    base: `http://127.0.0.1:${relay.address().port}`,
+    dropAll: () => {
+      for (const s of sockets) s.destroy();
+    },
+    close: () => {
+      for (const s of sockets) s.destroy();
+      relay.close();
+    },
+  };
+}

@@ -31,6 +31,7 @@ export function openStream(options: StreamOptions, handlers: StreamHandlers): St
   let controller: AbortController | null = null;
   let retry = 1000;
   let timer: ReturnType<typeof setTimeout> | undefined;
+  let attempts = 0;
 
   const dispatch = (event: string, data: string, id: string | null) => {
     if (event !== "message" || !data) return;
@@ -52,7 +53,7 @@ export function openStream(options: StreamOptions, handlers: StreamHandlers): St
   };
 
   const connect = async () => {
-    handlers.onState?.(lastId > 0 || retry > 1000 ? "reconnecting" : "connecting");
+    handlers.onState?.(attempts++ > 0 ? "reconnecting" : "connecting");
     controller = new AbortController();
     const query: Record<string, string | number | undefined> = { search: options.search, start_time: options.startTime };
     const headers: Record<string, string> = { ...authHeaders(), Accept: "text/event-stream" };
