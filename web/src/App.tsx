@@ -114,9 +114,16 @@ function SystemState() {
       );
     void load();
     const timer = setInterval(load, 10_000);
+    // Pages that see fresher numbers (the overview's stream, a deploy) announce them.
+    const onStats = (e: Event) => setStats((e as CustomEvent<Stats>).detail);
+    const onFleet = () => void load();
+    window.addEventListener("decnet:stats", onStats);
+    window.addEventListener("decnet:fleet", onFleet);
     return () => {
       alive = false;
       clearInterval(timer);
+      window.removeEventListener("decnet:stats", onStats);
+      window.removeEventListener("decnet:fleet", onFleet);
     };
   }, []);
   if (!stats) return <span className="state">…</span>;

@@ -92,7 +92,11 @@ export function CopyButton({ text, label = "Copy" }: { text: string; label?: str
   );
 }
 
-export function Pills({ fields }: { fields: [string, string][] }) {
+// The address and port repeat the attacker column: they go last.
+const QUIET = new Set(["src_ip", "src_port"]);
+
+export function Pills({ fields: all }: { fields: [string, string][] }) {
+  const fields = [...all.filter(([k]) => !QUIET.has(k)), ...all.filter(([k]) => QUIET.has(k))];
   return (
     <span className="pills">
       {fields.slice(0, 6).map(([k, v]) => (

@@ -83,6 +83,7 @@ export function Fleet() {
             setMessage(text);
             setDeploying(false);
             deckies.reload();
+            window.dispatchEvent(new Event("decnet:fleet"));
           }}
         />
       ) : null}

@@ -53,7 +53,10 @@ export function Overview() {
         handle = openStream(
           { lastEventId: last },
           {
-            onStats: setStats,
+            onStats: (s) => {
+              setStats(s);
+              window.dispatchEvent(new CustomEvent("decnet:stats", { detail: s }));
+            },
             onLogs: (rows) => {
               dirty.current = true;
               setRecent((old) => [...rows.slice().reverse(), ...old].slice(0, 10));
