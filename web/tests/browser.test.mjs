@@ -29,6 +29,7 @@ let failed = 0;
 const problems = [];
 const dialogs = [];
 let page;
+let deployedIp = "";
 
 function check(condition, message) {
   if (!condition) throw new Error(message);
@@ -141,6 +142,50 @@ try {
     await shot(page, "04-event-detail-xss-as-text");
   });
 
+  await step("an RTL override and long values render inert and clipped", async () => {
+    // decnet bounds what reaches the store (a redis argument over ~8 KB closes the
+    // connection), so the live path gets 6,000 characters...
+    const long = "B".repeat(6000);
+    const r = run("redis-cli", ["-h", DECKY2, "-p", "6379", "--user", "\u202Eevil-rtl", "--pass", long, "PING"]);
+    check(r.stdout.includes("PONG"), `redis-cli: ${r.stdout}${r.stderr}`);
+    const row = `.feed-row:has(.etype:text-is("auth")):has(.pill:has-text("evil-rtl"))`;
+    await page.waitForSelector(row, { timeout: 3000 });
+    const cell = await page.textContent(row);
+    check(cell.includes("<U+202E>evil-rtl") && !cell.includes("\u202E"), `the override is not shown inert: ${JSON.stringify(cell.slice(0, 80))}`);
+    check(cell.length < 1000, `a feed row holds ${cell.length} characters`);
+    await page.click(row);
+    await page.waitForSelector(".detail-panel dd:has-text('BBBB')");
+    const shown = await page.$$eval(".detail-panel dd.mono", (dds) => Math.max(...dds.map((d) => d.textContent.length)));
+    check(shown >= 6000, `the expanded value is only ${shown} characters`);
+    await shot(page, "04b-rtl-and-long-value");
+    // ...and a 100 KB field (as another store could hold) is given to the logs page as
+    // its answer: clipped in the row, 20,000 characters in the expanded row.
+    const huge = "<script>alert(3)</script>" + "C".repeat(100_000);
+    await page.route("**/api/v1/logs?*", (route) =>
+      route.fulfill({
+        contentType: "application/json",
+        body: JSON.stringify({
+          total: 1,
+          limit: 50,
+          offset: 0,
+          data: [{ id: 999999, timestamp: "2026-01-01T00:00:00", decky: "decky-01", service: "redis", event_type: "auth", attacker_ip: "127.0.0.1", raw_line: huge, fields: JSON.stringify({ password: huge }), msg: "", trace_id: null, span_id: null }],
+        }),
+      }),
+    );
+    await page.goto(decnet.base + "/logs?q=huge");
+    await page.waitForSelector("table.events tr.event");
+    const rowText = await page.textContent("table.events tr.event");
+    check(rowText.length < 1000, `a log row holds ${rowText.length} characters`);
+    await page.click("table.events button.expander");
+    await page.waitForSelector("tr.detail dd.raw");
+    const raw = await page.textContent("tr.detail dd.raw");
+    check(raw.length >= 20_000 && raw.length < 20_010 && raw.startsWith("<script>"), `expanded raw line: ${raw.length} characters`);
+    check((await page.$$("script:not([src])")).length === 0 && dialogs.length === 0, "a script ran or was inserted");
+    await page.unroute("**/api/v1/logs?*");
+    await page.goto(decnet.base + "/live");
+    await page.waitForSelector(".badge.stream-live");
+  });
+
   await step("the live feed filters by decky", async () => {
     await page.fill("input[name=decky]", "decky-02");
     await page.click("form.filters button[type=submit]");
@@ -240,6 +285,7 @@ try {
     await page.waitForSelector("tr[data-decky=web-ui-01]", { timeout: 10_000 });
     const ip = (await page.textContent("tr[data-decky=web-ui-01] td.mono")).trim();
     check(ip.startsWith("127.171.0."), `deployed at ${ip}`);
+    deployedIp = ip;
     const pong = run("redis-cli", ["-h", ip, "-p", "6379", "PING"]);
     check(pong.stdout.includes("PONG"), `the new decky does not answer: ${pong.stdout}${pong.stderr}`);
     await shot(page, "09-fleet");
@@ -251,6 +297,19 @@ try {
     await page.waitForSelector("tr[data-decky=web-ui-01] td:has-text('every 45 min')", { timeout: 5000 });
   });
 
+  await step("teardown asks for confirmation, then the decky stops listening", async () => {
+    await page.click("tr[data-decky=web-ui-01] button:has-text('Teardown')");
+    await page.waitForSelector("[role=dialog]");
+    await shot(page, "10-teardown-confirm");
+    await page.click("[role=dialog] button:has-text('Cancel')");
+    check((await page.$$("tr[data-decky=web-ui-01]")).length === 1, "cancel removed the decky");
+    await page.click("tr[data-decky=web-ui-01] button:has-text('Teardown')");
+    await page.click("[role=dialog] button.danger");
+    await page.waitForSelector("tr[data-decky=web-ui-01]", { state: "detached", timeout: 5000 });
+    const ping = run("redis-cli", ["-h", deployedIp, "-p", "6379", "PING"]);
+    check(!ping.stdout.includes("PONG"), "the torn-down decky still answers");
+  });
+
   await step("settings: health and a new viewer", async () => {
     await page.click("nav.sidebar >> text=Settings");
     await page.waitForSelector(".badge.health-healthy, .badge.health-ok", { timeout: 5000 });
@@ -258,37 +317,38 @@ try {
     await page.fill("input[name=new-user-password]", "watcher-initial");
     await page.click("form[aria-label='add user'] button[type=submit]");
     await page.waitForSelector("tr[data-user=watcher]", { timeout: 5000 });
-    await shot(page, "10-settings");
+    await shot(page, "11-settings");
   });
 
   await step("overview and the other pages render", async () => {
     await page.click("nav.sidebar >> text=Overview");
     await page.waitForFunction(() => Number(document.querySelector("[data-counter=Credentials]")?.textContent) >= 3, null, { timeout: 5000 });
     await page.waitForSelector("svg.chart rect.bar", { timeout: 5000 });
-    await shot(page, "11-overview");
+    await shot(page, "12-overview");
     await page.click("nav.sidebar >> text=Attackers");
     await page.waitForSelector("h1:has-text('Attackers')");
-    await shot(page, "12-attackers");
+    await shot(page, "13-attackers");
     await page.setViewportSize({ width: 390, height: 844 });
     await page.goto(decnet.base + "/");
     await page.waitForSelector("[data-counter=Events]");
-    await shot(page, "13-overview-phone");
+    await shot(page, "14-overview-phone");
   });
 
   await step("a viewer sees no admin controls", async () => {
     const viewer = await newPage(await browser.newContext({ viewport: { width: 1366, height: 820 } }));
     await login(viewer, "watcher", "watcher-initial", "watcher-password-2");
     await viewer.goto(decnet.base + "/fleet");
-    await viewer.waitForSelector("tr[data-decky=web-ui-01]");
+    await viewer.waitForSelector("tr[data-decky=decky-01]");
     check((await viewer.$$("button:has-text('Deploy deckies')")).length === 0, "viewer sees Deploy");
     check((await viewer.$$("button:has-text('Mutate now')")).length === 0, "viewer sees Mutate");
     check((await viewer.$$("input[name=interval]")).length === 0, "viewer sees the interval editor");
-    await shot(viewer, "14-fleet-viewer");
+    check((await viewer.$$("button:has-text('Teardown')")).length === 0, "viewer sees Teardown");
+    await shot(viewer, "15-fleet-viewer");
     await viewer.goto(decnet.base + "/settings");
     await viewer.waitForSelector("h2:has-text('Limits')");
     check((await viewer.$$("h2:has-text('Users')")).length === 0, "viewer sees user admin");
     check((await viewer.$$("input[name=deployment-limit]")).length === 0, "viewer can edit limits");
-    await shot(viewer, "15-settings-viewer");
+    await shot(viewer, "16-settings-viewer");
   });
 
   await step("no page error, no failed asset", async () => {

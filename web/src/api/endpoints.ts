@@ -19,6 +19,7 @@ export const ENDPOINTS = [
   "POST /deckies/deploy",
   "POST /deckies/{decky_name}/mutate",
   "PUT /deckies/{decky_name}/mutate-interval",
+  "DELETE /deckies/{decky_name}",
   "GET /config",
   "PUT /config/deployment-limit",
   "PUT /config/global-mutation-interval",

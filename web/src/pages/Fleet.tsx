@@ -24,6 +24,7 @@ export function Fleet() {
   const [message, setMessage] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [confirm, setConfirm] = useState<Decky | null>(null);
+  const [removing, setRemoving] = useState<Decky | null>(null);
   const [busy, setBusy] = useState<string | null>(null);
   useInterval(deckies.reload, 10_000);
 
@@ -50,6 +51,22 @@ export function Fleet() {
       deckies.reload();
     } catch (e) {
       setError(`Mutation of ${decky.name} failed: ${errorMessage(e)}`);
+    } finally {
+      setBusy(null);
+    }
+  };
+
+  const teardown = async (decky: Decky) => {
+    setRemoving(null);
+    setBusy(decky.name);
+    setError(null);
+    try {
+      const answer = await call<{ message: string }>("DELETE /deckies/{decky_name}", { params: { decky_name: decky.name } });
+      setMessage(answer.message);
+      deckies.reload();
+      window.dispatchEvent(new Event("decnet:fleet"));
+    } catch (e) {
+      setError(`Teardown of ${decky.name} failed: ${errorMessage(e)}`);
     } finally {
       setBusy(null);
     }
@@ -140,7 +157,10 @@ export function Fleet() {
                   <td className="actions">
                     <IntervalEditor decky={d} onSave={(m) => void setInterval_(d, m)} />
                     <button type="button" disabled={busy !== null} onClick={() => setConfirm(d)}>
-                      {busy === d.name ? "Mutating…" : "Mutate now"}
+                      {busy === d.name ? "Working…" : "Mutate now"}
+                    </button>{" "}
+                    <button type="button" className="danger" disabled={busy !== null} onClick={() => setRemoving(d)}>
+                      Teardown
                     </button>
                   </td>
                 ) : null}
@@ -156,6 +176,13 @@ export function Fleet() {
           </tbody>
         </table>
       </div>
+      {removing ? (
+        <Confirm title={`Tear ${removing.name} down?`} action="Teardown" onCancel={() => setRemoving(null)} onConfirm={() => void teardown(removing)}>
+          <p>
+            {removing.name} ({removing.ip}) stops listening at once and leaves the fleet; its events stay in the logs. Deploy it again to bring it back.
+          </p>
+        </Confirm>
+      ) : null}
       {confirm ? (
         <Confirm title={`Mutate ${confirm.name} now?`} action="Mutate" onCancel={() => setConfirm(null)} onConfirm={() => void mutate(confirm)}>
           <p>Its services are replaced by a new random set at once; open connections to the old ones are closed.</p>
