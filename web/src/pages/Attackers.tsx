@@ -1,6 +1,6 @@
 // Attackers: the profiles (sort, search, service filter), one profile's detail, and the
 // view of any attacker address built from its events and captures.
-import { useState, type FormEvent } from "react";
+import { useMemo, useState, type FormEvent } from "react";
 import { ApiError, call } from "../api/client";
 import type { Attacker, BountyRow, Command, LogRow, Page } from "../api/types";
 import { CopyButton, Empty, ErrorLine, EventTable, Pager, Time } from "../components";
@@ -101,7 +101,9 @@ export function Attackers() {
                   <Empty>
                     {result.loading
                       ? "Loading…"
-                      : "No attacker profile yet. Profiles are built by the profiler from stored events; meanwhile every address in the logs has its own page (click an attacker address in the live feed or the logs)."}
+                      : q || service
+                        ? "No profile matches this search."
+                        : "No attacker profile yet: profiles are built by the profiler from stored events. Meanwhile every address in the logs has its own page (below, or click an address in the live feed or the logs)."}
                   </Empty>
                 </td>
               </tr>
@@ -110,7 +112,57 @@ export function Attackers() {
         </table>
       </div>
       <Pager page={page} total={result.data?.total ?? 0} size={PAGE} onPage={(p) => setQuery({ page: String(p) })} />
+      {result.data && result.data.total === 0 && !q && !service ? <SeenAddresses /> : null}
     </section>
+  );
+}
+
+// Until the profiler has run: the addresses of the latest events, each with its own page.
+function SeenAddresses() {
+  const logs = useLoad(() => call<Page<LogRow>>("GET /logs", { query: { limit: 1000 } }), []);
+  const rows = useMemo(() => {
+    const by = new Map<string, { ip: string; events: number; last: string; services: Set<string>; deckies: Set<string> }>();
+    for (const r of logs.data?.data ?? []) {
+      const entry = by.get(r.attacker_ip) ?? { ip: r.attacker_ip, events: 0, last: r.timestamp, services: new Set<string>(), deckies: new Set<string>() };
+      entry.events++;
+      if (r.timestamp > entry.last) entry.last = r.timestamp;
+      entry.services.add(r.service);
+      entry.deckies.add(r.decky);
+      by.set(r.attacker_ip, entry);
+    }
+    return [...by.values()].sort((a, b) => b.events - a.events).slice(0, 100);
+  }, [logs.data]);
+  if (!rows.length) return null;
+  return (
+    <div className="panel" aria-label="addresses seen">
+      <h2>Addresses in the latest 1,000 events</h2>
+      <table>
+        <thead>
+          <tr>
+            <th>Address</th>
+            <th>Events</th>
+            <th>Last seen</th>
+            <th>Services</th>
+            <th>Deckies</th>
+          </tr>
+        </thead>
+        <tbody>
+          {rows.map((r) => (
+            <tr key={r.ip}>
+              <td className="ip">
+                <Link to={`/attackers/ip/${encodeURIComponent(r.ip)}`}>{clip(r.ip, 45)}</Link>
+              </td>
+              <td className="num">{count(r.events)}</td>
+              <td>
+                <Time value={r.last} />
+              </td>
+              <td>{[...r.services].map((s) => clip(s, 24)).join(", ")}</td>
+              <td>{clip([...r.deckies].join(", "), 120)}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
   );
 }
 
