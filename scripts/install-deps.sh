@@ -18,6 +18,7 @@ BUILD_PACKAGES=(
 # Real clients and servers the tests drive (kept here so CI on a clean machine has them).
 TEST_PACKAGES=(
   iproute2 procps curl bsdutils openssl netcat-openbsd sqlite3 redis-tools
+  chromium                            # the dashboard's browser tests (playwright-core drives it)
   redis-server                        # nmap scan test: the real Redis it compares the decky with
   mariadb-server mariadb-client       # a private MariaDB for the MySQL backend tests
   telnet                              # the real client for the telnet emulator test
@@ -25,7 +26,6 @@ TEST_PACKAGES=(
   snmp tftp-hpa                       # the real clients for the snmp and tftp emulators
   prometheus                          # promtool check metrics validates GET /metrics
   python3-yaml                        # compose export test parses the YAML back
-  chromium                            # the dashboard's browser tests (playwright-core drives it)
 )
 # The dashboard's toolchain (web/: npm ci && npm run build). Checked by command, not by
 # package: a machine with another Node.js build (e.g. one that bundles npm) keeps it.
