@@ -8,6 +8,7 @@
 //   node tests/browser.test.mjs --decnet ../build/decnet [--artifacts DIR]
 // Exit 0 all passed, 1 a failure, 77 skipped (no chromium / playwright-core).
 import { mkdirSync } from "node:fs";
+import { connect } from "node:net";
 import { join, resolve } from "node:path";
 import { launch, loadBrowser, option, run, startDecnet, startRelay, webDir } from "./harness.mjs";
 
@@ -378,6 +379,47 @@ try {
     check((await viewer.$$("h2:has-text('Users')")).length === 0, "viewer sees user admin");
     check((await viewer.$$("input[name=deployment-limit]")).length === 0, "viewer can edit limits");
     await shot(viewer, "16-settings-viewer");
+  });
+
+  await step("the live feed stays smooth at 200 events/s", async () => {
+    // 5 s here (bench/dashboard runs the minute): main-thread time per rendered frame.
+    await page.goto(decnet.base + "/live");
+    await page.waitForSelector(".badge.stream-live");
+    const cdp = await page.context().newCDPSession(page);
+    await cdp.send("Performance.enable");
+    const taskSeconds = async () => (await cdp.send("Performance.getMetrics")).metrics.find((m) => m.name === "TaskDuration").value;
+    await page.evaluate(() => {
+      window.__frames = 0;
+      const tick = () => {
+        window.__frames++;
+        if (!window.__stop) requestAnimationFrame(tick);
+      };
+      requestAnimationFrame(tick);
+    });
+    const socket = connect(6379, DECKY1);
+    socket.on("data", () => undefined);
+    socket.on("error", () => undefined);
+    await new Promise((ok) => socket.once("connect", ok));
+    const before = await taskSeconds();
+    const start = Date.now();
+    let sent = 0;
+    while (Date.now() - start < 5000) {
+      const due = Math.floor((Date.now() - start) / 5);
+      if (due > sent) socket.write("PING\r\n".repeat(due - sent));
+      sent = Math.max(sent, due);
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    const busy = ((await taskSeconds()) - before) * 1000;
+    const frames = await page.evaluate(() => {
+      window.__stop = true;
+      return window.__frames;
+    });
+    socket.end();
+    await page.waitForFunction((n) => Number(document.querySelector(".live p.dim")?.textContent?.replace(/\D/g, "").slice(0, 6)) >= n, Math.floor(sent * 0.9), { timeout: 5000 });
+    const perFrame = busy / Math.max(1, frames);
+    console.log(`     ${sent} events in 5 s: ${frames} frames, ${perFrame.toFixed(2)} ms main thread per frame`);
+    check(frames > 200, `only ${frames} frames in 5 s`);
+    check(perFrame < 16, `${perFrame.toFixed(2)} ms per frame`);
   });
 
   await step("no page error, no failed asset", async () => {
