@@ -18,6 +18,7 @@ BUILD_PACKAGES=(
 # Real clients and servers the tests drive (kept here so CI on a clean machine has them).
 TEST_PACKAGES=(
   iproute2 procps curl bsdutils openssl netcat-openbsd sqlite3 redis-tools
+  chromium                            # the dashboard's browser tests (playwright-core drives it)
   redis-server                        # nmap scan test: the real Redis it compares the decky with
   mariadb-server mariadb-client       # a private MariaDB for the MySQL backend tests
   telnet                              # the real client for the telnet emulator test
@@ -28,6 +29,9 @@ TEST_PACKAGES=(
   openssh-server openssh-client       # ssh tests: the real client, and sshd to compare HASSH/speed
   sshpass ssh-audit                   # password logins from tests; the ssh fingerprinting judge
 )
+# The dashboard's toolchain (web/: npm ci && npm run build). Checked by command, not by
+# package: a machine with another Node.js build (e.g. one that bundles npm) keeps it.
+WEB_PACKAGES=(nodejs npm)
 # Load generators for `make bench` only (not needed to build or test).
 BENCH_PACKAGES=(
   wrk                                  # the API read-mix benchmark (bench/api)
@@ -50,6 +54,9 @@ for pkg in "${wanted[@]}"; do
   status=$(dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null || true)
   [[ "$status" == "install ok installed" ]] || missing+=("$pkg")
 done
+if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
+  missing+=("${WEB_PACKAGES[@]}")
+fi
 
 if [[ ${#missing[@]} -eq 0 ]]; then
   echo "install-deps: all ${#BUILD_PACKAGES[@]} build and ${#TEST_PACKAGES[@]} test packages present"
