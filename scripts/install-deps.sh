@@ -11,7 +11,7 @@ BUILD_PACKAGES=(
   libboost-dev                         # Asio + Beast (header-only)
   libssl-dev libjwt-dev libcrypt-dev
   nlohmann-json3-dev libsqlite3-dev libmariadb-dev
-  libssh-dev libpcap-dev
+  libssh-dev libpcap-dev zlib1g-dev
   libcli11-dev libspdlog-dev libfmt-dev libinih-dev
   libgtest-dev libgmock-dev libbenchmark-dev
 )

@@ -39,7 +39,8 @@ constexpr int kMaxAuthTries = 6;                 // sshd's MaxAuthTries
 constexpr int kMaxAuthRequests = 64;             // any method, "none" included
 constexpr std::size_t kMaxChannels = 10;         // sshd's MaxSessions
 constexpr std::size_t kMaxForwardRequests = 64;  // logged per connection; more are refused quietly
-constexpr std::uint32_t kWindow = 2 * 1024 * 1024;  // sshd's CHAN_SES_WINDOW_DEFAULT
+constexpr auto kLoginGraceTime = std::chrono::seconds(120);  // sshd's LoginGraceTime
+constexpr std::uint32_t kWindow = 2 * 1024 * 1024;           // sshd's CHAN_SES_WINDOW_DEFAULT
 constexpr std::uint32_t kMaxPacket = 32768;
 constexpr std::uint32_t kDisconnectProtocolError = 2, kDisconnectServiceNotAvailable = 7;
 constexpr std::uint32_t kOpenAdministrativelyProhibited = 1, kOpenUnknownChannelType = 3,
@@ -65,7 +66,19 @@ class Connection final : public ChannelHost {
                              s.context().decky)),
           transport_(s, cfg.profile, keys_),
           overlay_(world_fs(s)),
-          started_(std::chrono::steady_clock::now()) {}
+          started_(std::chrono::steady_clock::now()),
+          grace_(s.executor()) {
+        // Like sshd, a client has LoginGraceTime to log in; the session's own idle limit
+        // (long, for shells) does not apply before that. The handler runs on this session's
+        // thread; once the connection is gone it only sees operation_aborted.
+        grace_.expires_after(kLoginGraceTime);
+        grace_.async_wait([this](const boost::system::error_code& ec) {
+            if (!ec && user_.empty()) {
+                timed_out_ = true;
+                s_.evict();
+            }
+        });
+    }
 
     awaitable<void> run() {
         s_.emit(s_.event("connect"));
@@ -86,7 +99,7 @@ class Connection final : public ChannelHost {
             s_.emit(std::move(event));
         }
         if (!handshake) {
-            end_reason = transport_.error();
+            end_reason = timed_out_ ? "login_grace_timeout" : transport_.error();
             if (!transport_.error().empty() && transport_.error() != "peer closed" &&
                 transport_.error() != "no version line")
                 s_.emit(s_.event("handshake_failed").add("reason", transport_.error()));
@@ -95,8 +108,9 @@ class Connection final : public ChannelHost {
             co_await serve_channels();
             end_reason = transport_.peer_disconnected() ? "client_disconnect" : "closed";
         } else {
-            end_reason = auth_end_;
+            end_reason = timed_out_ ? "login_grace_timeout" : auth_end_;
         }
+        grace_.cancel();
         const auto seconds =
             std::chrono::duration<double>(std::chrono::steady_clock::now() - started_);
         char duration[32];
@@ -241,6 +255,7 @@ class Connection final : public ChannelHost {
             if (outcome && *outcome) {
                 user_ = user;
                 co_await transport_.send(Writer(msg::kUserauthSuccess).take());
+                transport_.start_delayed_compression();
                 co_return true;
             }
             if (outcome && ++failures_ >= kMaxAuthTries) {
@@ -552,6 +567,8 @@ class Connection final : public ChannelHost {
     Transport transport_;
     FsOverlay overlay_;
     std::chrono::steady_clock::time_point started_;
+    boost::asio::steady_timer grace_;
+    bool timed_out_ = false;
     std::string user_;
     std::string auth_end_ = "closed";
     int failures_ = 0;

@@ -17,7 +17,7 @@ namespace decnet::honeypot::ssh {
 
 struct SshSettings : ServiceSettings {
     OpensshProfile profile;
-    std::string hostname;  // "" = the decky's
+    std::string hostname;                        // "" = the decky's
     std::chrono::milliseconds auth_delay{2000};  // after a failed password, as pam_unix waits
     std::shared_ptr<LoginPolicy> policy;
     shell::ShellSettings shell;

@@ -8,6 +8,7 @@
 #include <algorithm>
 
 #include "events/event.hpp"
+#include "honeypot/services/ssh/compression.hpp"
 #include "honeypot/services/ssh/host_keys.hpp"
 #include "honeypot/services/ssh/key_exchange.hpp"
 #include "honeypot/services/ssh/packet_cipher.hpp"
@@ -119,10 +120,18 @@ awaitable<std::optional<std::string>> Transport::read_raw() {
         fail("corrupted MAC on input");
         co_return std::nullopt;
     }
+    if (decompress_) {
+        payload = decompress_->decompress(*payload);
+        if (!payload || payload->empty()) {
+            fail("bad compressed data");
+            co_return std::nullopt;
+        }
+    }
     co_return payload;
 }
 
 awaitable<bool> Transport::send(std::string payload) {
+    if (compress_) payload = compress_->compress(payload);
     outq_ += out_->seal(out_seq_++, payload);
     // One writer at a time: a second sender's bytes are already queued behind the first's.
     if (writing_) co_return true;
@@ -140,6 +149,20 @@ awaitable<bool> Transport::send(std::string payload) {
 awaitable<void> Transport::disconnect(std::uint32_t reason, std::string_view text) {
     co_await send(Writer(msg::kDisconnect).u32(reason).string(text).string("").take());
     s_.close();
+}
+
+void Transport::start_compression(bool delayed) {
+    auto active = [&](const std::string& name) {
+        return name == "zlib" || (name == "zlib@openssh.com" && (authenticated_ || delayed));
+    };
+    if (active(cmp_out_) && !compress_) compress_ = std::make_unique<Compressor>();
+    if (active(cmp_in_) && !decompress_)
+        decompress_ = std::make_unique<Decompressor>(kMaxPacketLength);
+}
+
+void Transport::start_delayed_compression() {
+    authenticated_ = true;
+    start_compression(true);
 }
 
 awaitable<std::optional<std::string>> Transport::read() {
@@ -218,8 +241,8 @@ awaitable<bool> Transport::key_exchange(std::optional<std::string> client_kexini
     const auto enc_sc = wire::ssh::negotiate(theirs->enc_sc, implemented(mine.enc_sc, cipher_ok));
     const auto mac_cs = wire::ssh::negotiate(theirs->mac_cs, implemented(mine.mac_cs, mac_ok));
     const auto mac_sc = wire::ssh::negotiate(theirs->mac_sc, implemented(mine.mac_sc, mac_ok));
-    const auto cmp_cs = wire::ssh::negotiate(theirs->cmp_cs, std::vector<std::string>{"none"});
-    const auto cmp_sc = wire::ssh::negotiate(theirs->cmp_sc, std::vector<std::string>{"none"});
+    const auto cmp_cs = wire::ssh::negotiate(theirs->cmp_cs, mine.cmp_cs);
+    const auto cmp_sc = wire::ssh::negotiate(theirs->cmp_sc, mine.cmp_sc);
     const auto sizes_cs = PacketCipher::key_sizes(enc_cs, mac_cs);
     const auto sizes_sc = PacketCipher::key_sizes(enc_sc, mac_sc);
     if (kex.empty() || host_key.empty() || !sizes_cs || !sizes_sc || cmp_cs.empty() ||
@@ -280,6 +303,13 @@ awaitable<bool> Transport::key_exchange(std::optional<std::string> client_kexini
         co_return fail("expected NEWKEYS");
     in_ = std::move(next_in);
     if (strict_kex_) in_seq_ = 0;
+    // New keys, new compression state (RFC 4253 §6.2): zlib starts now, zlib@openssh.com
+    // after login (or now, on a re-exchange after it).
+    cmp_in_ = cmp_cs;
+    cmp_out_ = cmp_sc;
+    compress_.reset();
+    decompress_.reset();
+    start_compression(false);
 
     if (!first_kex_done_ && ext_info_c_ && !profile_.server_sig_algs.empty()) {
         Writer ext(msg::kExtInfo);

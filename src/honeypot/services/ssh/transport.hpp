@@ -25,6 +25,8 @@ namespace decnet::honeypot::ssh {
 
 class HostKeys;
 class PacketCipher;
+class Compressor;
+class Decompressor;
 
 // What the key exchange learnt about the client (for the events).
 struct ClientIdentity {
@@ -53,6 +55,9 @@ class Transport {
     boost::asio::awaitable<bool> send(std::string payload);
     // SSH_MSG_DISCONNECT with `reason` and `text`, then closed.
     boost::asio::awaitable<void> disconnect(std::uint32_t reason, std::string_view text);
+
+    // After USERAUTH_SUCCESS is sent: zlib@openssh.com, when agreed, starts now.
+    void start_delayed_compression();
 
     const ClientIdentity& client() const { return client_; }
     const std::string& session_id() const { return session_id_; }
@@ -84,6 +89,12 @@ class Transport {
     bool peer_disconnected_ = false;
     bool writing_ = false;
     std::string outq_;
+    // Compression agreed per direction ("none", "zlib", "zlib@openssh.com") and its streams.
+    std::string cmp_in_ = "none", cmp_out_ = "none";
+    std::unique_ptr<Compressor> compress_;
+    std::unique_ptr<Decompressor> decompress_;
+    bool authenticated_ = false;
+    void start_compression(bool delayed);
 };
 
 }  // namespace decnet::honeypot::ssh
