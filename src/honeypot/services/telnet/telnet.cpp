@@ -1,4 +1,5 @@
-// telnet: an Ubuntu-style telnetd (netkit) login, then the shared attacker's shell
+// telnet: an Ubuntu-style telnetd (netkit) login (who gets in: the persona's accept policy,
+// auth/login_policy.hpp), then the shared attacker's shell
 // (shell/shell.hpp) over the decky's world (services.md §2.2). Owns the option negotiation,
 // the IAC-stripping layer (a line editor for /bin/login, a raw Terminal for the shell, NAWS
 // giving its size), the distro's banner and motd. Unlike the reference it logs the
@@ -20,6 +21,7 @@
 
 #include "core/text.hpp"
 #include "events/event.hpp"
+#include "honeypot/auth/login_policy.hpp"
 #include "honeypot/services/module.hpp"
 #include "honeypot/services/registry.hpp"
 #include "honeypot/session.hpp"
@@ -271,16 +273,18 @@ class TelnetTerminal : public shell::Terminal {
     LineEditor& in_;
 };
 
-// The persona: root's password, the name /bin/login shows, what downloads do.
+// The persona: who gets in (accept, logins, password), the name /bin/login shows, what
+// downloads do.
 struct TelnetSettings : ServiceSettings {
-    std::string password;
+    std::shared_ptr<LoginPolicy> policy;
     std::string hostname;  // empty: the decky's hostname
+    // Defaults (downloads recorded) until read_shell_settings joins this branch.
     shell::ShellSettings shell;
 };
 
 std::shared_ptr<const ServiceSettings> configure(const PersonaReader& persona) {
     auto settings = std::make_shared<TelnetSettings>();
-    settings->password = persona.text("password");
+    settings->policy = read_login_policy(persona);
     settings->hostname = persona.line("hostname");
     return settings;
 }
@@ -339,29 +343,30 @@ awaitable<void> pause(Session& s, std::chrono::steady_clock::duration d) {
     co_await timer.async_wait(boost::asio::redirect_error(boost::asio::use_awaitable, ec));
 }
 
-// /bin/login: true once root gives the persona password; false after kMaxLoginFailures or
-// when the peer leaves.
-awaitable<bool> login(Session& s, LineEditor& in, const std::string& host) {
-    const std::string password = s.context().settings_as<TelnetSettings>().password;
+// /bin/login: the account let in by the persona's accept policy, or nullopt after
+// kMaxLoginFailures or when the peer leaves.
+awaitable<std::optional<std::string>> login(Session& s, LineEditor& in, const std::string& host) {
+    auto& policy = *s.context().settings_as<TelnetSettings>().policy;
     for (int failures = 0; failures < kMaxLoginFailures;) {
-        if (!co_await s.write(host + " login: ")) co_return false;
+        if (!co_await s.write(host + " login: ")) co_return std::nullopt;
         auto user = co_await in.read_line(true);
-        if (!user) co_return false;
+        if (!user) co_return std::nullopt;
         if (trim(*user).empty()) continue;  // login re-prompts on an empty name
-        if (!co_await s.write("Password: ")) co_return false;
+        if (!co_await s.write("Password: ")) co_return std::nullopt;
         auto pass = co_await in.read_line(false);
-        if (!pass) co_return false;
-        const bool ok = trim(*user) == "root" && *pass == password;
+        if (!pass) co_return std::nullopt;
+        const std::string name(trim(*user));
+        const bool ok = policy.accepts(s.peer_ip(), name, *pass);
         s.emit(s.event("auth", ok ? Severity::warning : Severity::info)
-                   .credential(std::string(trim(*user)), *pass)
+                   .credential(name, *pass)
                    .add("status", ok ? "success" : "failed"));
-        if (!co_await s.write("\r\n")) co_return false;
-        if (ok) co_return true;
+        if (!co_await s.write("\r\n")) co_return std::nullopt;
+        if (ok) co_return name;
         ++failures;
         co_await pause(s, kFailureDelay);  // login's anti-brute-force delay
-        if (!co_await s.write("Login incorrect\r\n")) co_return false;
+        if (!co_await s.write("Login incorrect\r\n")) co_return std::nullopt;
     }
-    co_return false;
+    co_return std::nullopt;
 }
 
 awaitable<void> serve_telnet(Session& s) {
@@ -375,11 +380,12 @@ awaitable<void> serve_telnet(Session& s) {
     bool ok = co_await s.write(kTerminalQuestions);
     if (ok) ok = co_await in.await_input();
     if (ok) ok = co_await s.write(std::string(kNegotiation) + crlf(banner(world, fs, host)));
-    if (ok) ok = co_await login(s, in, host);
-    if (ok) ok = co_await s.write(crlf(motd(world, fs)));
-    if (ok) {
+    std::optional<std::string> user;
+    if (ok) user = co_await login(s, in, host);
+    if (user) ok = co_await s.write(crlf(motd(world, fs)));
+    if (user && ok) {
         shell::ShellLogin who;
-        who.user = "root";
+        who.user = *user;
         who.hostname = host;
         shell::Shell shell(s, fs, settings.shell, std::move(who));
         TelnetTerminal terminal(s, in);

@@ -1,6 +1,7 @@
 // grep: basic and extended regular expressions (std::regex, bounded: long patterns and
 // lines are refused or cut rather than risk its recursion), -F fixed strings, -i -v -n -c
 // -l -q -s -o -w -H -h, -r over the overlay. Exit 0 on a match, 1 on none, 2 on trouble.
+#include <cctype>
 #include <optional>
 #include <regex>
 
@@ -38,6 +39,27 @@ std::string basic_to_extended(std::string_view bre) {
         }
     }
     return out;
+}
+
+// {n,m} counts above this make std::regex build an automaton of that many copies.
+constexpr long kMaxRepeat = 255;
+
+bool huge_repeat(std::string_view pattern) {
+    for (std::size_t i = 0; i < pattern.size(); ++i) {
+        if (pattern[i] != '{') continue;
+        long n = 0;
+        for (std::size_t j = i + 1;
+             j < pattern.size() &&
+             (std::isdigit(static_cast<unsigned char>(pattern[j])) || pattern[j] == ',');
+             ++j)
+            if (pattern[j] != ',') {
+                n = n * 10 + (pattern[j] - '0');
+                if (n > kMaxRepeat) return true;
+            } else {
+                n = 0;
+            }
+    }
+    return false;
 }
 
 struct Matcher {
@@ -98,7 +120,7 @@ boost::asio::awaitable<int> grep(Invocation& inv) {
     m.ignore_case = args.has('i');
     m.pattern = pattern;
     if (!m.fixed) {
-        if (pattern.size() > kMaxPattern) {
+        if (pattern.size() > kMaxPattern || huge_repeat(pattern)) {
             inv.write_err("grep: regular expression too big\n");
             co_return 2;
         }
@@ -107,7 +129,9 @@ boost::asio::awaitable<int> grep(Invocation& inv) {
                               : basic_to_extended(pattern);
         if (args.has('w')) ere = "(^|[^[:alnum:]_])(" + ere + ")([^[:alnum:]_]|$)";
         if (args.has('x')) ere = "^(" + ere + ")$";
-        auto flags = std::regex::extended;
+        // libstdc++'s breadth-first matcher: polynomial time, so `(a*)*b` on a long line
+        // cannot pin the session's thread (the default depth-first one backtracks).
+        auto flags = std::regex::extended | std::regex_constants::__polynomial;
         if (m.ignore_case) flags |= std::regex::icase;
         try {
             m.regex.emplace(ere, flags);

@@ -149,7 +149,7 @@ TEST(TelnetDialogue, PersonaPasswordAndHostname) {
     open(d, "nas01");
     ASSERT_TRUE(d.send("root\r\n"));
     d.read_until("Password: ");
-    ASSERT_TRUE(d.send("admin\r\n"));  // the catalogue default no longer works
+    ASSERT_TRUE(d.send("hunter2\r\n"));  // not the persona's, nor a default weak one
     EXPECT_EQ(d.read_until("login: "), "\r\nLogin incorrect\r\nnas01 login: ");
     ASSERT_TRUE(d.send("root\r\n"));
     d.read_until("Password: ");
@@ -162,6 +162,33 @@ TEST(TelnetDialogue, PersonaPasswordAndHostname) {
     for (const auto& e : events)
         if (e.event_type == "auth") statuses.push_back(field(e, "status"));
     EXPECT_EQ(statuses, (std::vector<std::string>{"failed", "success"}));
+}
+
+TEST(TelnetDialogue, TheAcceptPolicyDecidesWhoGetsIn) {
+    // accept = never: even the persona's password is refused.
+    auto d = telnet({{"accept", "never"}});
+    open(d);
+    ASSERT_TRUE(d.send("root\r\n"));
+    d.read_until("Password: ");
+    ASSERT_TRUE(d.send("admin\r\n"));
+    EXPECT_EQ(d.read_until("login: "), "\r\nLogin incorrect\r\nweb-prod-03 login: ");
+    // A weak root password of the default list gets in.
+    auto weak = telnet();
+    open(weak);
+    ASSERT_TRUE(weak.send("root\r\n123456\r\n"));
+    weak.read_until("root@web-prod-03:~# ");
+    ASSERT_TRUE(weak.send("echo $USER\r\n"));
+    EXPECT_EQ(weak.read_until("# "), "echo $USER\r\nroot\r\nroot@web-prod-03:~# ");
+}
+
+TEST(TelnetDialogue, TheWindowSizeShapesLsColumns) {
+    auto d = telnet();
+    log_in(d);
+    // NAWS: 40 columns, 24 rows.
+    ASSERT_TRUE(d.send("\xff\xfa\x1f\x00\x28\x00\x18\xff\xf0ls /srv/ftp\r\n"s));
+    EXPECT_EQ(d.read_until("# "),
+              "ls /srv/ftp\r\nbackup.tar.gz  credentials.txt\r\nconfig.ini     "
+              "db_dump.sql\r\nroot@web-prod-03:~# ");
 }
 
 TEST(TelnetDialogue, ThreeFailuresEndTheSessionAndEachIsCaptured) {

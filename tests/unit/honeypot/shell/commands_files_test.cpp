@@ -70,6 +70,16 @@ TEST(ShellFileCommands, ReadingCommands) {
               "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad  -\n");
 }
 
+TEST(ShellFileCommands, GrepOnHostilePatternsStaysFast) {
+    ShellSession sh;
+    sh.run("yes aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa | head -2000 > /tmp/many");
+    sh.run("grep -E '(a*)*b' /tmp/many; grep -E '(a|aa)+$' /tmp/many");
+    EXPECT_LT(sh.took().count(), 8000);
+    EXPECT_EQ(sh.run("grep -E 'a{1000}{1000}' /tmp/many"), "grep: regular expression too big\n");
+    EXPECT_EQ(sh.run("grep '(' /tmp/many; echo $?"), "1\n");  // a literal ( in a BRE
+    EXPECT_EQ(sh.run("grep -E '(' /tmp/many"), "grep: Unmatched ( or \\(\n");
+}
+
 TEST(ShellFileCommands, ChangesStayInTheOverlay) {
     ShellSession sh;
     EXPECT_EQ(sh.run("mkdir /tmp/.x && cd /tmp/.x && pwd"), "/tmp/.x\n");
