@@ -196,8 +196,7 @@ std::string Interpreter::variable(const std::string& name) const {
 }
 
 // ${name}, ${#name}, ${name:-word}, ${name:=word}, ${name:+word} (and without the colon).
-std::string Interpreter::parameter(const std::string& expression, Io& io) {
-    (void)io;
+std::string Interpreter::parameter(const std::string& expression) {
     if (expression.size() > 1 && expression[0] == '#')
         return std::to_string(variable(expression.substr(1)).size());
     std::size_t end = 0;
@@ -231,8 +230,7 @@ std::string Interpreter::parameter(const std::string& expression, Io& io) {
     }
 }
 
-std::string Interpreter::arithmetic(const std::string& expression, Io& io) {
-    (void)io;
+std::string Interpreter::arithmetic(const std::string& expression) const {
     long long value = 0;
     Arithmetic a(expression, *this, &Interpreter::variable);
     if (!a.evaluate(value)) return "0";
@@ -296,9 +294,9 @@ awaitable<std::vector<std::string>> Interpreter::expand_words(const std::vector<
                 continue;
             }
             if (part.kind == WordPart::Kind::parameter)
-                value = parameter(part.text, io);
+                value = parameter(part.text);
             else if (part.kind == WordPart::Kind::arithmetic)
-                value = arithmetic(part.text, io);
+                value = arithmetic(part.text);
             else
                 value = co_await substitute(part.text, io);
             if (part.quoted) {
@@ -344,9 +342,9 @@ awaitable<std::string> Interpreter::expand_word(const Word& word, Io& io) {
             else
                 out += part.text;
         } else if (part.kind == WordPart::Kind::parameter) {
-            out += parameter(part.text, io);
+            out += parameter(part.text);
         } else if (part.kind == WordPart::Kind::arithmetic) {
-            out += arithmetic(part.text, io);
+            out += arithmetic(part.text);
         } else {
             out += co_await substitute(part.text, io);
         }
@@ -382,7 +380,7 @@ awaitable<std::string> Interpreter::expand_here_doc(const std::string& body, Io&
             }
             const std::string inner = body.substr(at + 2, end - at - 2);
             if (open == '{')
-                out += parameter(inner, io);
+                out += parameter(inner);
             else
                 out += co_await substitute(inner, io);
             at = end + 1;

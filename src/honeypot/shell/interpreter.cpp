@@ -197,7 +197,7 @@ awaitable<int> Interpreter::exec_command(const Command& command, Io& io) {
         status = co_await exec_simple(command, r.io);
     else
         status = co_await exec_compound(command, r.io);
-    close_redirects(r, io);
+    close_redirects(r);
     co_return status;
 }
 
@@ -336,8 +336,7 @@ awaitable<int> Interpreter::exec_simple(const Command& command, Io& io) {
     co_return status;
 }
 
-bool Interpreter::control_builtin(const std::vector<std::string>& argv, Io& io, int& status) {
-    (void)io;
+bool Interpreter::control_builtin(const std::vector<std::string>& argv, int& status) {
     const auto& name = argv[0];
     if (name != "break" && name != "continue" && name != "return") return false;
     status = 0;
@@ -355,7 +354,7 @@ bool Interpreter::control_builtin(const std::vector<std::string>& argv, Io& io, 
 
 awaitable<int> Interpreter::dispatch(std::vector<std::string> argv, Io& io) {
     int status = 0;
-    if (control_builtin(argv, io, status)) co_return status;
+    if (control_builtin(argv, status)) co_return status;
     const auto& name = argv.front();
     if (const auto f = functions_.find(name); f != functions_.end() && f->second) {
         const CommandPtr body = f->second;  // the definition may be replaced while it runs
@@ -373,7 +372,8 @@ awaitable<int> Interpreter::dispatch(std::vector<std::string> argv, Io& io) {
         if (stat && stat.value.type == FsType::regular)
             co_return co_await exec_path(path, std::move(argv), io);
     }
-    const std::string err = state_.error_prefix + ": " + name + ": command not found\n";
+    const std::string err = state_.error_prefix + ": " + name +
+                            (busybox_shell(state_) ? ": not found\n" : ": command not found\n");
     co_await put(io, "", err);
     co_return 127;
 }

@@ -83,7 +83,7 @@ class Interpreter : public CommandRunner {
                                            Io& io, std::string_view error_prefix);
     boost::asio::awaitable<std::string_view> terminal_input();
     boost::asio::awaitable<void> put(Io& io, std::string_view out, std::string_view err);
-    bool control_builtin(const std::vector<std::string>& argv, Io& io, int& status);
+    bool control_builtin(const std::vector<std::string>& argv, int& status);
 
     // Expansion (expansion.cpp): words into fields, with $VAR, $(...), ~ and globs.
     boost::asio::awaitable<std::vector<std::string>> expand_words(const std::vector<Word>& words,
@@ -91,16 +91,16 @@ class Interpreter : public CommandRunner {
     boost::asio::awaitable<std::string> expand_word(const Word& word, Io& io);  // no splitting
     boost::asio::awaitable<std::string> substitute(const std::string& script, Io& io);
     boost::asio::awaitable<std::string> expand_here_doc(const std::string& body, Io& io);
-    std::string parameter(const std::string& expression, Io& io);
+    std::string parameter(const std::string& expression);
     std::string variable(const std::string& name) const;
     std::vector<std::string> glob(const std::string& pattern) const;
-    std::string arithmetic(const std::string& expression, Io& io);
+    std::string arithmetic(const std::string& expression) const;
 
     // Redirections (redirection.cpp).
     struct Redirected;
     boost::asio::awaitable<bool> open_redirects(const std::vector<Redirect>& redirects, Io& outer,
                                                 Redirected& r);
-    void close_redirects(Redirected& r, Io& outer);
+    void close_redirects(Redirected& r);
 
     // The budget: false once this line has spent it (every loop and command checks).
     boost::asio::awaitable<bool> step();

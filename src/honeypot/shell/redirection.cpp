@@ -110,8 +110,7 @@ awaitable<bool> Interpreter::open_redirects(const std::vector<Redirect>& redirec
     co_return true;
 }
 
-void Interpreter::close_redirects(Redirected& r, Io& outer) {
-    (void)outer;
+void Interpreter::close_redirects(Redirected& r) {
     // An overlay refusing a write (full, file too big) leaves what fitted, as a full disk does.
     if (r.fd1.kind == Target::Kind::file)
         (void)state_.fs.write(r.fd1.path, r.out, state_.scope(), true);

@@ -9,6 +9,7 @@
 
 #include "core/text.hpp"
 #include "honeypot/session.hpp"
+#include "honeypot/shell/commands/support.hpp"
 #include "honeypot/shell/interpreter.hpp"
 #include "honeypot/shell/line_editor.hpp"
 #include "honeypot/shell/parser.hpp"
@@ -81,6 +82,7 @@ void init_state(ShellState& state, const ShellLogin& login) {
     }
     state.cwd = state.fs.is_dir(state.home) ? state.home : "/";
     state.fs.set_creator(state.uid, state.gid);
+    if (busybox_shell(state)) state.error_prefix = "-ash";
     const bool root = state.uid == 0;
     auto& env = state.env;
     env["SHELL"] = account && !account->shell.empty() ? account->shell : "/bin/bash";
@@ -133,7 +135,10 @@ struct Shell::Impl {
             where = "~";
         else if (where.starts_with(state.home + "/") && state.home != "/")
             where = "~" + where.substr(state.home.size());
-        return state.user + "@" + state.hostname + ":" + where + (state.uid == 0 ? "# " : "$ ");
+        const std::string sign = state.uid == 0 ? "# " : "$ ";
+        // Alpine's /etc/profile: PS1='\h:\w\$ '.
+        if (busybox_shell(state)) return state.hostname + ":" + where + sign;
+        return state.user + "@" + state.hostname + ":" + where + sign;
     }
 
     void remember(std::string_view line) {
@@ -181,7 +186,7 @@ awaitable<int> Shell::interactive(Terminal& terminal) {
         auto read = co_await editor.read_line(prompt);
         if (read.outcome == LineEditor::Outcome::gone) break;
         if (read.outcome == LineEditor::Outcome::end_of_input) {
-            if (s.pty) co_await terminal.write("logout\r\n");
+            if (s.pty && !busybox_shell(s)) co_await terminal.write("logout\r\n");  // bash only
             break;
         }
         if (read.outcome == LineEditor::Outcome::interrupted) {
@@ -206,7 +211,7 @@ awaitable<int> Shell::interactive(Terminal& terminal) {
         }
         co_await impl_->run_one(line, terminal, false);
         if (s.exit_requested) {
-            if (s.pty) co_await terminal.write("logout\r\n");
+            if (s.pty && !busybox_shell(s)) co_await terminal.write("logout\r\n");  // bash only
             break;
         }
     }
@@ -215,7 +220,7 @@ awaitable<int> Shell::interactive(Terminal& terminal) {
 
 awaitable<int> Shell::run(std::string_view command_line, Terminal& terminal) {
     auto& s = impl_->state;
-    s.error_prefix = "bash: line 1";
+    s.error_prefix = busybox_shell(s) ? "sh" : "bash: line 1";
     const int status = co_await impl_->run_one(command_line, terminal, true);
     co_return s.exit_requested ? s.exit_status : status;
 }

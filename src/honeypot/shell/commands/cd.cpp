@@ -27,7 +27,11 @@ boost::asio::awaitable<int> cd(Invocation& inv) {
     if (target.empty()) co_return 0;
     const auto stat = state.fs.stat(target, state.scope());
     if (!stat) {
-        inv.write_err(prefix + target + ": " + std::string(fs_error_text(stat.error)) + "\n");
+        if (busybox_shell(state))
+            inv.write_err(prefix + "can't cd to " + target + ": " +
+                          std::string(fs_error_text(stat.error)) + "\n");
+        else
+            inv.write_err(prefix + target + ": " + std::string(fs_error_text(stat.error)) + "\n");
         co_return 1;
     }
     if (stat.value.type != FsType::directory) {

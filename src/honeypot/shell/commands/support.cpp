@@ -149,6 +149,10 @@ bool available(const ShellState& state, std::string_view name) {
     return true;
 }
 
+bool busybox_shell(const ShellState& state) {
+    return distro_files(state.world.distro).family == DistroFamily::alpine;
+}
+
 std::string absolute_path(const ShellState& state, std::string_view path) {
     std::vector<std::string> parts;
     if (!path.starts_with('/')) parts = split_path(state.cwd);

@@ -67,6 +67,9 @@ inline constexpr std::string_view kShellPath[] = {"/usr/local/sbin", "/usr/local
 // python only where the distro still has it.)
 bool available(const ShellState& state, std::string_view name);
 
+// Alpine: the login shell is busybox ash (its prompt and its wording differ from bash's).
+bool busybox_shell(const ShellState& state);
+
 // The absolute form of `path` from cwd (no symlinks resolved), as coreutils print it.
 std::string absolute_path(const ShellState& state, std::string_view path);
 

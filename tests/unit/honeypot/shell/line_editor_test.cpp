@@ -67,6 +67,15 @@ TEST(ShellLineEditor, AUsersPromptAndUnknownCommands) {
                        admin + "@web-prod-03:/etc$ exit\r\nlogout\r\n");
 }
 
+TEST(ShellLineEditor, AlpineIsBusyboxAsh) {
+    ShellSession sh({.distro = "alpine", .pty = true});
+    const auto out = sh.type({"foo\r", "cd /nope\r", "exit\r"});
+    EXPECT_EQ(out,
+              "web-prod-03:~# foo\r\n-ash: foo: not found\r\nweb-prod-03:~# cd /nope\r\n"
+              "-ash: cd: can't cd to /nope: No such file or directory\r\nweb-prod-03:~# "
+              "exit\r\n");  // ash says nothing on the way out
+}
+
 TEST(ShellLineEditor, WithoutAPtyLinesRunSilently) {
     ShellSession sh;
     const auto out = sh.type({"echo one\nech", "o two\n", "echo three"});
