@@ -41,7 +41,7 @@ bool reads_stdin(const std::vector<std::string>& argv) {
         "sort",   "uniq",    "tr",        "crontab", "xargs", "perl",  "python", "python3"};
     const auto& name = argv.front();
     const auto base = name.substr(name.rfind('/') + 1);
-    if (base == "passwd" || base == "chpasswd") return true;  // the new password comes from stdin
+    if (base == "passwd" || base == "chpasswd" || base == "read") return true;  // the new password comes from stdin
     if (std::find(std::begin(kReaders), std::end(kReaders), base) == std::end(kReaders))
         return false;
     for (std::size_t i = 1; i < argv.size(); ++i)

@@ -98,7 +98,9 @@ void init_state(ShellState& state, const ShellLogin& login) {
                        : "/usr/local/bin:/usr/bin:/bin:/usr/local/games:/usr/games";
     env["_"] = "/usr/bin/env";
     for (const auto& [name, value] : login.env) env[name] = value;
+    // Only an interactive bash reads .bashrc (and expands aliases): not `ssh host 'cmd'`.
     for (const auto* dotfile : {"/.bashrc", "/.bash_aliases"}) {
+        if (!login.pty) break;
         const auto text = state.fs.read(state.home + dotfile);
         if (text) read_aliases(text.value, state.aliases);
     }

@@ -53,8 +53,23 @@ TEST(ShellSystemCommands, WhichEnvHistoryAliases) {
     const auto first = loaded.substr(0, loaded.find('\n'));
     EXPECT_EQ(sh.run("history | head -1"), "    1  " + first + "\n");
     EXPECT_NE(sh.run("history | tail -1").find("history | tail -1"), std::string::npos);
-    EXPECT_EQ(sh.run("alias ll"), "alias ll='ls -alF'\n");  // from ubuntu's ~/.bashrc
-    EXPECT_EQ(sh.run("ll -d /etc").substr(0, 10), "drwxr-xr-x");
+    EXPECT_EQ(sh.run("alias ll"), "bash: line 1: alias: ll: not found\n");  // bash -c: no .bashrc
+    ShellSession interactive({.pty = true});
+    const auto out = interactive.type({"alias ll\r", "ll -d /etc\r", "exit\r"});
+    EXPECT_NE(out.find("alias ll='ls -alF'\r\n"), std::string::npos) << out;  // ubuntu's .bashrc
+    EXPECT_NE(out.find("\r\ndrwxr-xr-x"), std::string::npos) << out;
+}
+
+TEST(ShellSystemCommands, BuiltinsBotsProbeWith) {
+    ShellSession sh;
+    EXPECT_EQ(sh.run("command -v ls cd nosuch"), "/usr/bin/ls\ncd\n");
+    EXPECT_EQ(sh.status(), 1);
+    EXPECT_EQ(sh.run("type ls cd"), "ls is /usr/bin/ls\ncd is a shell builtin\n");
+    EXPECT_EQ(sh.run("type nosuch"), "bash: line 1: type: nosuch: not found\n");
+    EXPECT_EQ(sh.run("ulimit -n; umask; ulimit -n 65535; echo $?"), "1024\n0022\n0\n");
+    EXPECT_EQ(sh.run("unset HISTFILE; set +o history; shopt -s expand_aliases; echo $?"), "0\n");
+    EXPECT_EQ(sh.run("read a b; echo \"$b-$a\"", "one two three\n"), "two three-one\n");
+    EXPECT_EQ(sh.run("exec echo replaced"), "replaced\n");
 }
 
 TEST(ShellSystemCommands, PrivilegeAndAccounts) {
