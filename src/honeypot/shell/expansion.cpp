@@ -409,6 +409,13 @@ awaitable<std::string> Interpreter::expand_here_doc(const std::string& body, Io&
 std::vector<std::string> Interpreter::glob(const std::string& pattern) const {
     if (pattern.size() > kMaxPattern || std::count(pattern.begin(), pattern.end(), '*') > kMaxStars)
         return {};
+    // `*/`: directories only, shown with their slash.
+    if (pattern.size() > 1 && pattern.back() == '/') {
+        std::vector<std::string> dirs;
+        for (auto& m : glob(pattern.substr(0, pattern.size() - 1)))
+            if (state_.fs.is_dir(m, state_.scope())) dirs.push_back(m + "/");
+        return dirs;
+    }
     const auto slash = pattern.rfind('/');
     const std::string dir = slash == std::string::npos ? "" : pattern.substr(0, slash + 1);
     const std::string last = slash == std::string::npos ? pattern : pattern.substr(slash + 1);

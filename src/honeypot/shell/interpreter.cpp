@@ -41,7 +41,8 @@ bool reads_stdin(const std::vector<std::string>& argv) {
         "sort",   "uniq",    "tr",        "crontab", "xargs", "perl",  "python", "python3"};
     const auto& name = argv.front();
     const auto base = name.substr(name.rfind('/') + 1);
-    if (base == "passwd" || base == "chpasswd" || base == "read") return true;  // the new password comes from stdin
+    if (base == "passwd" || base == "chpasswd" || base == "read")
+        return true;  // the new password comes from stdin
     if (std::find(std::begin(kReaders), std::end(kReaders), base) == std::end(kReaders))
         return false;
     for (std::size_t i = 1; i < argv.size(); ++i)
@@ -126,18 +127,18 @@ awaitable<int> Interpreter::exec_list(const List& list, Io& io) {
     int status = state_.last_status;
     for (const auto& item : list.items) {
         if (spent() || state_.exit_requested || control_ != LoopControl::none) break;
-        status = co_await exec_and_or(item, io);
-        state_.last_status = status;
         if (item.background) {
-            // The job ran to its end already; bash would show its job number and pid.
+            // bash shows the job's number and pid, then the job runs (here, to its end).
             ++background_jobs_;
             if (state_.pty && io.err == nullptr && function_depth_ == 0) {
                 const std::string job = "[" + std::to_string(background_jobs_) + "] " +
                                         std::to_string(2000 + background_jobs_ * 7) + "\n";
                 co_await put(io, "", job);
             }
-            status = 0;
         }
+        status = co_await exec_and_or(item, io);
+        if (item.background) status = 0;
+        state_.last_status = status;
     }
     co_return status;
 }

@@ -165,6 +165,16 @@ boost::asio::awaitable<int> set(Invocation& inv) {
     co_return 0;
 }
 
+// enable: alone, the enabled builtins (`enable cd`, …); with names, accepted.
+boost::asio::awaitable<int> enable(Invocation& inv) {
+    if (inv.argv.size() > 1) co_return 0;
+    std::string out;
+    for (const auto& spec : commands())
+        if (spec.path.empty()) out += "enable " + std::string(spec.name) + "\n";
+    inv.write_out(out);
+    co_return 0;
+}
+
 // Builtins with nothing to show here.
 boost::asio::awaitable<int> quiet_builtin(Invocation&) {
     co_return 0;

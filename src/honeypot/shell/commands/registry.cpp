@@ -9,7 +9,7 @@ namespace decnet::honeypot::shell {
 
 namespace cmd {
 using Fn = boost::asio::awaitable<int>(Invocation&);
-Fn command, exec, quiet_builtin, read, set, type, ulimit, umask;
+Fn command, enable, exec, quiet_builtin, read, seq, set, type, ulimit, umask;
 Fn alias, apt, base64, busybox, cat, cd, chattr, chmod, chown, chpasswd, clear, cp, crontab, echo,
     env, eval, exit, export_command, false_command, grep, head, history, hostname, id, kill, logout,
     ls, md5sum, mkdir, mv, nohup, passwd, perl, pkill, printf, pwd, python, rm, service, sh,
@@ -49,6 +49,7 @@ const auto kCommands = std::to_array<CommandSpec>({
     {"dnf", &c::yum, "/usr/bin/dnf"},
     {"echo", &c::echo, ""},
     {"egrep", &c::grep, "/usr/bin/egrep"},
+    {"enable", &c::enable, ""},
     {"env", &c::env, "/usr/bin/env"},
     {"eval", &c::eval, ""},
     {"exec", &c::exec, ""},
@@ -82,6 +83,7 @@ const auto kCommands = std::to_array<CommandSpec>({
     {"read", &c::read, ""},
     {"readonly", &c::quiet_builtin, ""},
     {"rm", &c::rm, "/usr/bin/rm"},
+    {"seq", &c::seq, "/usr/bin/seq"},
     {"service", &c::service, "/usr/sbin/service"},
     {"set", &c::set, ""},
     {"sh", &c::sh, "/usr/bin/sh"},

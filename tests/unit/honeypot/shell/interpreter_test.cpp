@@ -63,6 +63,18 @@ TEST(ShellInterpreter, LoopsFunctionsAndScripts) {
     EXPECT_EQ(sh.run("for i in 1 2 3; do [ $i = 2 ] && break; echo $i; done"), "1\n");
 }
 
+TEST(ShellInterpreter, GlobsSeqAndBackgroundJobs) {
+    ShellSession sh;
+    EXPECT_EQ(sh.run("cd /srv/ftp; ls *.ini c*"), "config.ini\nconfig.ini\ncredentials.txt\n");
+    EXPECT_EQ(sh.run("cd /srv; echo */"), "ftp/ tftp/\n");
+    EXPECT_EQ(sh.run("echo /nope/*"), "/nope/*\n");  // no match: the pattern stays
+    EXPECT_EQ(sh.run("echo '*'"), "*\n");
+    EXPECT_EQ(sh.run("for i in $(seq 3); do echo -n $i; done; seq -s, 2 2 6"), "1232,4,6\n");
+    ShellSession pty({.pty = true});
+    const auto out = pty.type({"echo bg &\r", "exit\r"});
+    EXPECT_NE(out.find("echo bg &\r\n[1] 2007\r\nbg\r\n"), std::string::npos) << out;
+}
+
 TEST(ShellInterpreter, FilesRunAsProgramsFailBelievably) {
     ShellSession sh;
     sh.run("printf '\\177ELF\\002\\001' > /tmp/bot");
