@@ -210,6 +210,10 @@ asio::awaitable<FetchResult> fetch(asio::any_io_executor executor, const FetchRe
         hop.reason_phrase = std::string(response.reason());
         if (is_redirect(hop.status)) {
             hop.location = std::string(response[http::field::location]);
+            if (!request.follow_redirects) {
+                result.body = std::move(response.body());
+                co_return failed(std::move(result), "redirect_not_followed");
+            }
             auto next = resolve_reference(hop.url, hop.location);
             if (!next) co_return failed(std::move(result), "bad_url");
             if (redirects == kMaxRedirects)
@@ -221,8 +225,9 @@ asio::awaitable<FetchResult> fetch(asio::any_io_executor executor, const FetchRe
         }
         result.content_type = std::string(response[http::field::content_type]);
         if (const auto length = response.payload_size()) result.content_length = *length;
-        if (hop.status != 200) co_return failed(std::move(result), "http_error");
+        // An error page's body too: curl without -f prints it.
         result.body = std::move(response.body());
+        if (hop.status != 200) co_return failed(std::move(result), "http_error");
         result.status = DownloadStatus::fetched;
         co_return result;
     }

@@ -79,7 +79,7 @@ struct FetchResult {
     DownloadStatus status = DownloadStatus::recorded;
     // Why not fetched: record_mode, bad_url, unsupported_scheme, no_such_host,
     // refused_address, connect_failed, timeout, tls_failed, protocol_error, http_error,
-    // too_large, too_many_redirects, not_found.
+    // too_large, too_many_redirects, redirect_not_followed (its body is kept).
     std::string reason;
     std::vector<FetchHop> hops;  // at least one once the URL parsed
     std::string body;            // when fetched (≤ max_download_bytes)
@@ -90,8 +90,9 @@ struct FetchResult {
 // What a tool asks for: the URL, its own name and User-Agent.
 struct FetchRequest {
     Url url;
-    std::string_view tool;        // wget, curl, tftp, ftpget
-    std::string_view user_agent;  // HTTP only
+    std::string_view tool;         // wget, curl, tftp, ftpget
+    std::string_view user_agent;   // HTTP only
+    bool follow_redirects = true;  // curl only with -L
 };
 
 // Record or fetch `request` under `settings` (download mode, allow list, size and time).
