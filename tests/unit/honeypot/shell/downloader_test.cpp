@@ -215,5 +215,31 @@ TEST(Fetch, ReportsHttpErrors) {
     EXPECT_EQ(result.hops.front().status, 404);
 }
 
+TEST(Fetch, SpeaksHttpsWithSniAndNoVerification) {
+    LoopbackHttp server({{"/x86", LoopbackHttp::ok("\x7f"
+                                                   "ELF",
+                                                   "application/octet-stream")}},
+                        true);
+    // localhost resolves to 127.0.0.1 (and perhaps ::1, which refuses): a name, so SNI.
+    const auto url = "https://localhost:" + std::to_string(server.port()) + "/x86";
+    const auto result = run_fetch(url, fetch_settings({"127.0.0.1/32", "::1/128"}));
+    EXPECT_EQ(result.status, DownloadStatus::fetched) << result.reason;
+    EXPECT_EQ(result.body,
+              "\x7f"
+              "ELF");
+    EXPECT_EQ(server.last_sni(), "localhost");
+}
+
+TEST(Fetch, GivesUpAtItsDeadline) {
+    LoopbackHttp server(std::map<std::string, std::string>{{"/slow", LoopbackHttp::kHang}});
+    auto settings = fetch_settings();
+    settings.download_timeout = std::chrono::seconds(1);
+    const auto start = std::chrono::steady_clock::now();
+    const auto result = run_fetch(server.url("/slow"), settings);
+    EXPECT_EQ(result.status, DownloadStatus::failed);
+    EXPECT_EQ(result.reason, "timeout");
+    EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(3));
+}
+
 }  // namespace
 }  // namespace decnet::honeypot::shell
