@@ -17,6 +17,7 @@
 #include "events/event.hpp"
 #include "honeypot/services/module.hpp"
 #include "honeypot/session.hpp"
+#include "honeypot/shell/download_tftp.hpp"
 #include "honeypot/shell/shell_settings.hpp"
 #include "honeypot/shell/shell_state.hpp"
 #include "honeypot/world/artifact_store.hpp"
@@ -169,6 +170,31 @@ asio::awaitable<Exchange> exchange_on(beast::tcp_stream stream, const FetchReque
     co_return exchange;
 }
 
+// A tftp:// URL: the first address the guard accepts gets the read request.
+asio::awaitable<FetchResult> fetch_tftp(asio::any_io_executor executor, FetchResult result,
+                                        const std::vector<tcp::endpoint>& endpoints,
+                                        std::span<const IpNetwork> allowed,
+                                        const ShellSettings& settings, Clock::time_point deadline) {
+    FetchHop& hop = result.hops.back();
+    for (const auto& endpoint : endpoints) {
+        if (!may_connect(endpoint.address(), allowed)) continue;
+        hop.connected = endpoint.address().to_string();
+        const asio::ip::udp::endpoint server(endpoint.address(), endpoint.port());
+        auto outcome = co_await tftp_get(executor, server, hop.url.path.substr(1),
+                                         settings.max_download_bytes, deadline);
+        if (!outcome.reason.empty()) {
+            hop.reason_phrase = outcome.error_message;
+            hop.status = outcome.error_code;
+            co_return failed(std::move(result), outcome.reason);
+        }
+        result.body = std::move(outcome.body);
+        result.content_length = result.body.size();
+        result.status = DownloadStatus::fetched;
+        co_return result;
+    }
+    co_return failed(std::move(result), "refused_address", DownloadStatus::refused);
+}
+
 bool is_redirect(int status) {
     return status == 301 || status == 302 || status == 303 || status == 307 || status == 308;
 }
@@ -189,13 +215,17 @@ asio::awaitable<FetchResult> fetch(asio::any_io_executor executor, const FetchRe
     const auto deadline = Clock::now() + settings.download_timeout;
     for (int redirects = 0;; ++redirects) {
         FetchHop& hop = result.hops.back();
-        if (hop.url.scheme != "http" && hop.url.scheme != "https")
-            co_return failed(std::move(result), "unsupported_scheme");
+        if (hop.url.scheme == "ftp") co_return failed(std::move(result), "unsupported_scheme");
         const auto endpoints = co_await resolve(executor, hop.url, deadline);
         for (const auto& endpoint : endpoints)
             hop.addresses.push_back(endpoint.address().to_string());
         hop.resolved = !endpoints.empty();
         if (endpoints.empty()) co_return failed(std::move(result), "no_such_host");
+        if (hop.url.scheme == "tftp") {
+            auto done = co_await fetch_tftp(executor, std::move(result), endpoints, allowed,
+                                            settings, deadline);
+            co_return done;
+        }
         auto connection = co_await connect_guarded(executor, endpoints, allowed, deadline, hop);
         if (!connection.stream) {
             const auto status = connection.reason == "refused_address" ? DownloadStatus::refused

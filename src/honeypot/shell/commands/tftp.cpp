@@ -1,7 +1,7 @@
 // tftp: BusyBox's `tftp -g -r FILE [-l LOCAL] HOST [PORT]` (what IoT droppers run) and
-// tftp-hpa's `tftp HOST [PORT] -c get FILE [LOCAL]`, each failing in its own words. The
-// download is recorded (and its event emitted); TFTP fetching is not implemented, so in
-// fetch mode it fails like a host whose TFTP server never answers.
+// tftp-hpa's `tftp HOST [PORT] -c get FILE [LOCAL]`, each failing in its own words. In
+// fetch mode the file is read (RFC 1350, octet) into the session's overlay and the
+// artifact store; in record mode the server "never answers".
 #include <boost/asio/this_coro.hpp>
 
 #include "honeypot/shell/command.hpp"
@@ -74,10 +74,27 @@ boost::asio::awaitable<int> run_tftp(Invocation& inv) {
     const FetchRequest request{*url, "tftp", ""};
     auto executor = co_await boost::asio::this_coro::executor;
     const FetchResult result = co_await fetch(executor, request, inv.state.settings);
+    const auto& hop = result.hops.back();
+    if (result.status == DownloadStatus::fetched) {
+        // Both tools name the local file after the remote one unless told otherwise.
+        const std::string local =
+            o.local.empty() ? o.remote.substr(o.remote.rfind('/') + 1) : o.local;
+        if (record_download(inv.state, request, result, local)) co_return 0;
+        inv.write_err(o.busybox ? "tftp: write error: No space left on device\n"
+                                : "tftp: " + local + ": No space left on device\n");
+        co_return 1;
+    }
     record_download(inv.state, request, result, "");
-    if (!url->host_is_address()) {
+    if (!url->host_is_address() && !hop.resolved) {
         inv.write_err(o.busybox ? "tftp: bad address '" + o.host + "'\n"
                                 : "tftp: " + o.host + ": Temporary failure in name resolution\n");
+        co_return 1;
+    }
+    if (result.reason == "not_found") {
+        inv.write_err(o.busybox ? "tftp: server error: (" + std::to_string(hop.status) + ") " +
+                                      hop.reason_phrase + "\n"
+                                : "Error code " + std::to_string(hop.status) + ": " +
+                                      hop.reason_phrase + "\n");
         co_return 1;
     }
     inv.write_err(o.busybox ? "tftp: timeout\n" : "Transfer timed out.\n\n");

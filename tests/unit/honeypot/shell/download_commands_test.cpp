@@ -5,6 +5,7 @@
 
 #include "unit/honeypot/shell/command_bench.hpp"
 #include "unit/honeypot/shell/loopback_http.hpp"
+#include "unit/honeypot/shell/loopback_tftp.hpp"
 
 namespace decnet::honeypot::shell {
 namespace {
@@ -134,6 +135,33 @@ TEST(TftpAndFtpget, RecordTheirDownloads) {
         if (e.event_type == "download") urls.push_back(field(e, "url"));
     EXPECT_EQ(urls, (std::vector<std::string>{"tftp://203.0.113.9/mips", "ftp://evil.example/bot",
                                               "tftp://203.0.113.9/arm7"}));
+}
+
+TEST(TftpCommand, FetchesOverTftpIntoTheOverlay) {
+    std::string binary(1300, '\0');
+    for (std::size_t i = 0; i < binary.size(); ++i) binary[i] = static_cast<char>(i * 7);
+    testing::LoopbackTftp server({{"mips", binary}, {"small", "#!/bin/sh\n"}});
+    const std::string port = std::to_string(server.port());
+    auto script = fetching({{"tftp", "-g", "-r", "mips", "-l", "/tmp/m", "127.0.0.1", port},
+                            {"tftp", "127.0.0.1", port, "-c", "get", "small"},
+                            {"tftp", "-g", "-r", "nothere", "127.0.0.1", port}});
+    script.read_back = {"/tmp/m", "/root/small"};
+    const auto events = run_commands(script);
+    EXPECT_EQ(script.results.at(0).status, 0) << script.results[0].err;
+    EXPECT_EQ(script.files["/tmp/m"], binary);
+    EXPECT_EQ(script.files["/root/small"], "#!/bin/sh\n");
+    EXPECT_EQ(script.results.at(2).err, "tftp: server error: (1) File not found\n");
+    EXPECT_EQ(field(first_event(events, "file_captured"), "size"), "1300");
+}
+
+TEST(TftpCommand, GuardRefusesLoopbackWithoutAllow) {
+    testing::LoopbackTftp server(std::map<std::string, std::string>{{"mips", "x"}});
+    auto script =
+        fetching({{"tftp", "-g", "-r", "mips", "127.0.0.1", std::to_string(server.port())}}, {});
+    const auto events = run_commands(script);
+    EXPECT_EQ(script.results.at(0).err, "tftp: timeout\n");
+    EXPECT_EQ(field(first_event(events, "download"), "status"), "refused");
+    EXPECT_EQ(server.requests(), 0);
 }
 
 }  // namespace
