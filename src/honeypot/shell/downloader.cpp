@@ -17,6 +17,7 @@
 #include "events/event.hpp"
 #include "honeypot/services/module.hpp"
 #include "honeypot/session.hpp"
+#include "honeypot/shell/download_ftp.hpp"
 #include "honeypot/shell/download_tftp.hpp"
 #include "honeypot/shell/shell_settings.hpp"
 #include "honeypot/shell/shell_state.hpp"
@@ -195,6 +196,25 @@ asio::awaitable<FetchResult> fetch_tftp(asio::any_io_executor executor, FetchRes
     co_return failed(std::move(result), "refused_address", DownloadStatus::refused);
 }
 
+// An ftp:// URL over its guarded control connection.
+asio::awaitable<FetchResult> fetch_ftp(beast::tcp_stream control, FetchResult result,
+                                       const ShellSettings& settings, Clock::time_point deadline) {
+    const Url& url = result.hops.back().url;
+    const std::string user = url.user.empty() ? "anonymous" : url.user;
+    const std::string password = url.user.empty() ? "anonymous@" : url.password;
+    auto outcome = co_await ftp_get(std::move(control), user, password, url.path.substr(1),
+                                    settings.max_download_bytes, deadline);
+    if (!outcome.reason.empty()) {
+        FetchHop& hop = result.hops.back();
+        hop.reason_phrase = outcome.command + ": " + outcome.response;
+        co_return failed(std::move(result), outcome.reason);
+    }
+    result.body = std::move(outcome.body);
+    result.content_length = result.body.size();
+    result.status = DownloadStatus::fetched;
+    co_return result;
+}
+
 bool is_redirect(int status) {
     return status == 301 || status == 302 || status == 303 || status == 307 || status == 308;
 }
@@ -215,7 +235,6 @@ asio::awaitable<FetchResult> fetch(asio::any_io_executor executor, const FetchRe
     const auto deadline = Clock::now() + settings.download_timeout;
     for (int redirects = 0;; ++redirects) {
         FetchHop& hop = result.hops.back();
-        if (hop.url.scheme == "ftp") co_return failed(std::move(result), "unsupported_scheme");
         const auto endpoints = co_await resolve(executor, hop.url, deadline);
         for (const auto& endpoint : endpoints)
             hop.addresses.push_back(endpoint.address().to_string());
@@ -231,6 +250,11 @@ asio::awaitable<FetchResult> fetch(asio::any_io_executor executor, const FetchRe
             const auto status = connection.reason == "refused_address" ? DownloadStatus::refused
                                                                        : DownloadStatus::failed;
             co_return failed(std::move(result), connection.reason, status);
+        }
+        if (hop.url.scheme == "ftp") {
+            auto done = co_await fetch_ftp(std::move(*connection.stream), std::move(result),
+                                           settings, deadline);
+            co_return done;
         }
         auto exchange = co_await exchange_on(std::move(*connection.stream), request, hop.url,
                                              settings.max_download_bytes);

@@ -1,6 +1,6 @@
 // ftpget: BusyBox's `ftpget [-c] [-v] [-u USER] [-p PASS] [-P PORT] HOST [LOCAL] REMOTE`.
-// The download is recorded (and its event emitted); FTP fetching is not implemented, so in
-// fetch mode it fails like a server that never answers.
+// In fetch mode the file comes over passive FTP into the session's overlay and the artifact
+// store; in record mode the server "never answers".
 #include <boost/asio/this_coro.hpp>
 
 #include "honeypot/shell/command.hpp"
@@ -46,12 +46,27 @@ boost::asio::awaitable<int> run_ftpget(Invocation& inv) {
     const FetchRequest request{*url, "ftpget", ""};
     auto executor = co_await boost::asio::this_coro::executor;
     const FetchResult result = co_await fetch(executor, request, inv.state.settings);
+    const auto& hop = result.hops.back();
+    if (result.status == DownloadStatus::fetched) {
+        const std::string local =
+            operands.size() > 2 ? operands[1] : remote.substr(remote.rfind('/') + 1);
+        if (record_download(inv.state, request, result, local)) co_return 0;
+        inv.write_err("ftpget: write error: No space left on device\n");
+        co_return 1;
+    }
     record_download(inv.state, request, result, "");
-    if (!url->host_is_address()) {
+    if (!url->host_is_address() && !hop.resolved) {
         inv.write_err("ftpget: bad address '" + host + "'\n");
         co_return 1;
     }
-    inv.write_err("ftpget: can't connect to remote host (" + host + "): Connection timed out\n");
+    if (!hop.connected.empty() && !hop.reason_phrase.empty()) {
+        // "RETR: 550 Failed to open file." as BusyBox words a refusal.
+        inv.write_err("ftpget: unexpected server response to " + hop.reason_phrase + "\n");
+        co_return 1;
+    }
+    const std::string address =
+        hop.connected.empty() && !hop.addresses.empty() ? hop.addresses.front() : url->host;
+    inv.write_err("ftpget: can't connect to remote host (" + address + "): Connection timed out\n");
     co_return 1;
 }
 

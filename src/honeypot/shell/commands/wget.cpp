@@ -93,6 +93,8 @@ std::string save_path(const Invocation& inv, const WgetOptions& o, const Url& ur
 }
 
 std::string length_line(const FetchResult& r) {
+    if (r.hops.back().url.scheme == "ftp")
+        return "Length: " + std::to_string(r.body.size()) + " (unauthoritative)\n";
     const std::string type = r.content_type.empty() ? "" : " [" + r.content_type + "]";
     if (!r.content_length) return "Length: unspecified" + type + "\n";
     const auto n = *r.content_length;
@@ -136,6 +138,33 @@ bool describe_hop(std::string& err, const FetchHop& hop, const Quotes& q, int& s
     return true;
 }
 
+// wget's FTP dialogue after "connected." (login, the commands of a passive RETR).
+void describe_ftp(std::string& err, const FetchHop& hop, const FetchResult& result, const Quotes& q,
+                  int& status) {
+    const std::string path = hop.url.path.substr(0, hop.url.path.find('?'));
+    const std::string name = path.substr(path.rfind('/') + 1);
+    const std::string dir = path.substr(0, path.rfind('/'));
+    const std::string user = hop.url.user.empty() ? "anonymous" : hop.url.user;
+    err += "Logging in as " + user + " ... ";
+    if (hop.reason_phrase.starts_with("USER") || hop.reason_phrase.starts_with("PASS")) {
+        err += "\nLogin incorrect.\n";
+        status = 6;
+        return;
+    }
+    err += "Logged in!\n==> SYST ... done.    ==> PWD ... done.\n==> TYPE I ... done.  ";
+    err += dir.empty() ? "==> CWD not needed.\n" : "==> CWD (1) " + dir + " ... done.\n";
+    const bool fetched = result.status == DownloadStatus::fetched;
+    err += "==> SIZE " + name + " ... " +
+           (fetched ? std::to_string(result.body.size()) : std::string("done.")) + "\n";
+    err += "==> PASV ... done.    ==> RETR " + name + " ... ";
+    if (fetched) {
+        err += "done.\n";
+        return;
+    }
+    err += "\nNo such file " + q(name) + ".\n\n";
+    status = 8;
+}
+
 boost::asio::awaitable<int> get_one(Invocation& inv, const WgetOptions& o, const std::string& text,
                                     const Quotes& q) {
     std::string err;
@@ -146,6 +175,10 @@ boost::asio::awaitable<int> get_one(Invocation& inv, const WgetOptions& o, const
                   ? text + ": Invalid host name.\n"
                   : text + ": Unsupported scheme " + q(text.substr(0, scheme_end)) + ".\n";
         if (!o.quiet) inv.write_err(err);
+        co_return 1;
+    }
+    if (url->scheme == "tftp") {  // not one of wget's
+        if (!o.quiet) inv.write_err(text + ": Unsupported scheme " + q("tftp") + ".\n");
         co_return 1;
     }
     const auto start = std::chrono::steady_clock::now();
@@ -160,6 +193,10 @@ boost::asio::awaitable<int> get_one(Invocation& inv, const WgetOptions& o, const
         const auto& hop = result.hops[i];
         err += "--" + date_time(now) + "--  " + hop.url.text() + "\n";
         if (!describe_hop(err, hop, q, status)) break;
+        if (hop.url.scheme == "ftp") {
+            describe_ftp(err, hop, result, q, status);
+            break;
+        }
         if (hop.status == 0) {
             err +=
                 "HTTP request sent, awaiting response... Read error (Connection reset by peer) "

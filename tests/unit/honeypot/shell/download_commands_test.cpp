@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include "unit/honeypot/shell/command_bench.hpp"
+#include "unit/honeypot/shell/loopback_ftp.hpp"
 #include "unit/honeypot/shell/loopback_http.hpp"
 #include "unit/honeypot/shell/loopback_tftp.hpp"
 
@@ -162,6 +163,23 @@ TEST(TftpCommand, GuardRefusesLoopbackWithoutAllow) {
     EXPECT_EQ(script.results.at(0).err, "tftp: timeout\n");
     EXPECT_EQ(field(first_event(events, "download"), "status"), "refused");
     EXPECT_EQ(server.requests(), 0);
+}
+
+TEST(FtpgetCommand, FetchesOverPassiveFtpFromTheControlAddressOnly) {
+    testing::LoopbackFtp server(std::map<std::string, std::string>{{"bins/bot", kPayload}});
+    const std::string port = std::to_string(server.port());
+    auto script = fetching({{"ftpget", "-P", port, "127.0.0.1", "/tmp/bot", "bins/bot"},
+                            {"ftpget", "-P", port, "127.0.0.1", "missing"},
+                            {"wget", "-q", "ftp://127.0.0.1:" + port + "/bins/bot"}});
+    script.read_back = {"/tmp/bot", "/root/bot"};
+    const auto events = run_commands(script);
+    EXPECT_EQ(script.results.at(0).status, 0) << script.results[0].err;
+    EXPECT_EQ(script.files["/tmp/bot"], kPayload);  // PASV named 10.9.8.7; data came anyway
+    EXPECT_EQ(script.results.at(1).err,
+              "ftpget: unexpected server response to RETR: 550 Failed to open file.\n");
+    EXPECT_EQ(script.results.at(2).status, 0) << script.results[2].err;
+    EXPECT_EQ(script.files["/root/bot"], kPayload);
+    EXPECT_EQ(field(first_event(events, "download"), "status"), "fetched");
 }
 
 }  // namespace
