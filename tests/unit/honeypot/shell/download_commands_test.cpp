@@ -3,6 +3,8 @@
 // starts, allowed explicitly.
 #include <gtest/gtest.h>
 
+#include "honeypot/services/registry.hpp"
+#include "honeypot/shell/downloader.hpp"
 #include "unit/honeypot/shell/command_bench.hpp"
 #include "unit/honeypot/shell/loopback_ftp.hpp"
 #include "unit/honeypot/shell/loopback_http.hpp"
@@ -29,6 +31,14 @@ CommandScript fetching(std::vector<std::vector<std::string>> commands,
 
 const std::string kPayload = "#!/bin/sh\ncd /tmp; ./x86 &\n";
 
+// Every event the download commands emitted is in download_events(), field by field.
+void expect_declared(const std::vector<Event>& events) {
+    ServiceModule module;
+    module.slug = "ssh";
+    module.events = download_events();
+    for (const auto& e : events) EXPECT_EQ(undeclared(module, e), "") << e.event_type;
+}
+
 TEST(WgetCommand, FetchesIntoTheOverlayAndTheEvents) {
     LoopbackHttp server({{"/bins/x.sh", LoopbackHttp::ok(kPayload, "application/x-sh")}});
     auto script = fetching({{"wget", server.url("/bins/x.sh")}});
@@ -44,6 +54,7 @@ TEST(WgetCommand, FetchesIntoTheOverlayAndTheEvents) {
     EXPECT_NE(r.err.find("Length: 27 [application/x-sh]\n"), std::string::npos) << r.err;
     EXPECT_NE(r.err.find("\u2018x.sh\u2019 saved [27/27]"), std::string::npos) << r.err;
     EXPECT_EQ(script.files["/root/x.sh"], kPayload);
+    expect_declared(events);
     const auto& download = first_event(events, "download");
     EXPECT_EQ(field(download, "status"), "fetched");
     EXPECT_EQ(field(download, "tool"), "wget");
@@ -68,6 +79,7 @@ TEST(WgetCommand, RecordModeFailsLikeAHostWithoutRouteOut) {
                   "Connecting to 198.51.100.7:8080... failed: Connection timed out.\n"),
               std::string::npos)
         << script.results[1].err;
+    expect_declared(events);
     const auto& download = first_event(events, "download");
     EXPECT_EQ(field(download, "status"), "recorded");
     EXPECT_EQ(field(download, "host"), "evil.example");
@@ -108,6 +120,7 @@ TEST(CurlCommand, GuardRefusesLoopbackWithoutAllowAndConnectsNowhere) {
     EXPECT_NE(script.results[0].err.find("curl: (28) Failed to connect to 127.0.0.1 port"),
               std::string::npos);
     EXPECT_EQ(server.connections(), 0);
+    expect_declared(events);
     const auto& download = first_event(events, "download");
     EXPECT_EQ(field(download, "status"), "refused");
     EXPECT_EQ(field(download, "reason"), "refused_address");
