@@ -95,7 +95,7 @@ TEST(CliSurface, VersionAndHelpOnEveryVerb) {
     EXPECT_EQ(v.exit_code, 0);
     EXPECT_THAT(v.out, ::testing::StartsWith("decnet "));
     for (const char* verb : {"services", "archetypes", "distros", "deploy", "up", "status",
-                             "teardown", "mutate", "api", "collect", "ingest", "redeploy", "probe",
+                             "teardown", "mutate", "api", "collect", "ingest", "replay", "redeploy", "probe",
                              "correlate", "web", "profiler", "sniffer", "db-reset"}) {
         const auto r = run_decnet({verb, "--help"});
         EXPECT_EQ(r.exit_code, 0) << verb;

@@ -70,6 +70,8 @@ std::string guess_mime(std::string_view head) {
             head.substr(m.offset, m.bytes.size()) == m.bytes)
             return std::string(m.mime);
     if (head.starts_with("#!")) return std::string(script_mime(head));
+    // A session recording (shell/cast_recorder.hpp): asciinema v2's header line.
+    if (head.starts_with("{\"version\": 2,")) return "application/x-asciicast";
     if (!looks_like_text(head)) return "application/octet-stream";
     const auto start = trim(head, " \t\r\n\f");
     if (istarts_with(start, "<?php")) return "text/x-php";

@@ -15,9 +15,9 @@ inline constexpr std::size_t kMimeSniffBytes = 512;
 inline constexpr std::size_t kFirstBytes = 32;
 
 // "application/x-executable", "application/x-dosexec", "application/gzip",
-// "text/x-shellscript", …; "text/plain" for printable text, "application/x-empty" for
-// nothing, else "application/octet-stream". `head` is the payload's first bytes (the
-// whole payload when shorter than kMimeSniffBytes).
+// "text/x-shellscript", "application/x-asciicast", …; "text/plain" for printable text,
+// "application/x-empty" for nothing, else "application/octet-stream". `head` is the payload's first
+// bytes (the whole payload when shorter than kMimeSniffBytes).
 std::string guess_mime(std::string_view head);
 
 // The first kFirstBytes of `head` in lower-case hex.

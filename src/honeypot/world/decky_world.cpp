@@ -49,6 +49,7 @@ std::shared_ptr<const DeckyWorld> make_decky_world(const DeckyConfig& decky,
                                      world->os_family, world->ip});
     world->accounts = make_accounts(distro_files(world->distro), world->host, world->archetype);
     world->fs_dir = decky.fs_dir;
+    world->services = decky.services;
     const auto now = std::time(nullptr);
     const bool windows = world->os_family == "windows";
     if (windows) world->paths = windows_paths();

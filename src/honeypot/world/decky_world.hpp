@@ -7,6 +7,7 @@
 
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "core/config.hpp"
 #include "honeypot/world/host_profile.hpp"
@@ -38,6 +39,8 @@ struct DeckyWorld {
     std::string state_dir;  // <state dir>/deckies/<decky>, empty when nothing is persisted
 
     std::string fs_dir;  // operator's override directory (DeckyConfig::fs_dir), or ""
+    // The services it runs (catalogue slugs): what its `ss -tln` and `ps` show listening.
+    std::vector<std::string> services;
 
     HostProfile host;          // kernel, CPU, memory, boot time: what uname and /proc say
     PersonaAccounts accounts;  // /etc/passwd's people and service accounts
