@@ -11,11 +11,12 @@
 namespace decnet::honeypot {
 
 std::span<const ServiceModule* const> service_modules() {
-    static const std::array<const ServiceModule*, 6> modules = {
+    static const std::array<const ServiceModule*, 7> modules = {
         &ftp_module(),     //
         &http_module(),    //
         &redis_module(),   //
         &snmp_module(),    //
+        &ssh_module(),     //
         &telnet_module(),  //
         &tftp_module(),    //
     };

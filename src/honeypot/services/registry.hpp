@@ -23,6 +23,7 @@ const ServiceModule& ftp_module();
 const ServiceModule& http_module();
 const ServiceModule& redis_module();
 const ServiceModule& snmp_module();
+const ServiceModule& ssh_module();
 const ServiceModule& telnet_module();
 const ServiceModule& tftp_module();
 

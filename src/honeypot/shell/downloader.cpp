@@ -320,8 +320,10 @@ std::span<const EventDecl> download_events() {
          "wget/curl/tftp/ftpget in the shell: fetched, recorded (persona downloads=record), "
          "refused (the SSRF guard) or failed"},
         {"file_captured",
-         "src_ip src_port sha256 size mime first_bytes origin filename stored drop_reason?",
-         "a fetched download's bytes, kept in the artifact store"},
+         "src_ip src_port sha256 size mime first_bytes origin filename stored drop_reason? "
+         "transfer?",
+         "bytes kept in the artifact store: a fetched download, or an ssh upload (transfer "
+         "scp or sftp)"},
     };
     return kEvents;
 }

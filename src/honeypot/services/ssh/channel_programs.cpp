@@ -6,6 +6,8 @@
 #include "honeypot/services/ssh/sftp_server.hpp"
 #include "honeypot/services/ssh/ssh_settings.hpp"
 #include "honeypot/session.hpp"
+#include "honeypot/shell/cast_recorder.hpp"
+#include "honeypot/shell/recorded_session.hpp"
 #include "honeypot/shell/shell.hpp"
 #include "honeypot/shell/terminal.hpp"
 #include "honeypot/world/decky_world.hpp"
@@ -80,23 +82,29 @@ awaitable<int> run_shell(ChannelHost& host, std::uint32_t id, bool interactive) 
     login.pty = ch->pty;
     if (!ch->term.empty()) login.term = ch->term;
     login.env = ch->env;
+    login.hostname = host.settings().hostname;
     const std::string command = ch->command;
     auto& session = host.session();
     session.emit(session.event("session_start")
                      .add("user", login.user)
                      .add("kind", interactive ? "shell" : "exec")
                      .add("pty", ch->pty ? "true" : "false"));
-    shell::Shell sh(session, host.overlay(), host.settings().shell, login);
+    shell::ShellLogin shell_login = login;
+    shell::Shell sh(session, host.overlay(), host.settings().shell, std::move(shell_login));
     ChannelTerminal terminal(host, id);
     if (!interactive) co_return co_await sh.run(command, terminal);
+    std::string banner;
+    shell::CastOptions cast;
+    cast.term = login.term;
     if (const auto* world = session.context().world) {
         const auto* account = world->accounts.find(login.user);
         const std::string home = account ? account->home : world->paths.home;
-        auto banner = login_banner(*world, host.overlay(), home);
+        banner = login_banner(*world, host.overlay(), home);
         if (login.pty) banner = crlf(banner);
-        if (!co_await terminal.write(banner)) co_return 0;
+        if (account) cast.shell = account->shell;
+        cast.title = login.user + "@" + (login.hostname.empty() ? world->hostname : login.hostname);
     }
-    co_return co_await sh.interactive(terminal);
+    co_return co_await shell::run_recorded(session, sh, terminal, cast, login.user, banner);
 }
 
 }  // namespace

@@ -16,9 +16,7 @@
 #include "honeypot/services/ssh/ssh_settings.hpp"
 #include "wire/ssh_kexinit.hpp"
 
-#if __has_include("honeypot/shell/shell_events.hpp")
 #include "honeypot/shell/shell_events.hpp"
-#endif
 
 namespace decnet::honeypot {
 namespace {
@@ -60,9 +58,6 @@ constexpr EventDecl kOwnEvents[] = {
      "a channel started a shell, exec, scp or sftp"},
     {"forward_request", "src_ip src_port kind host port origin_host? origin_port?",
      "port forwarding asked for (ssh -L/-D/-R) and refused"},
-    {"file_captured",
-     "src_ip src_port sha256 size mime first_bytes origin filename stored drop_reason? transfer",
-     "a file uploaded with scp or sftp, kept in the artifact store"},
     {"sftp_operation", "src_ip src_port user operation path",
      "an sftp request that changes or reads a file"},
     {"disconnect", "src_ip src_port duration reason", "the connection ended"},
@@ -71,9 +66,8 @@ constexpr EventDecl kOwnEvents[] = {
 std::span<const EventDecl> events() {
     static const std::vector<EventDecl> all = [] {
         std::vector<EventDecl> out(std::begin(kOwnEvents), std::end(kOwnEvents));
-#if __has_include("honeypot/shell/shell_events.hpp")
+        // The shell's (command, downloads, file_captured, session_recorded).
         for (const auto& e : shell::shell_events()) out.push_back(e);
-#endif
         return out;
     }();
     return all;

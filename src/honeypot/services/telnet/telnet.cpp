@@ -25,6 +25,8 @@
 #include "honeypot/services/module.hpp"
 #include "honeypot/services/registry.hpp"
 #include "honeypot/session.hpp"
+#include "honeypot/shell/cast_recorder.hpp"
+#include "honeypot/shell/recorded_session.hpp"
 #include "honeypot/shell/shell.hpp"
 #include "honeypot/shell/shell_events.hpp"
 #include "honeypot/shell/shell_settings.hpp"
@@ -278,14 +280,14 @@ class TelnetTerminal : public shell::Terminal {
 struct TelnetSettings : ServiceSettings {
     std::shared_ptr<LoginPolicy> policy;
     std::string hostname;  // empty: the decky's hostname
-    // Defaults (downloads recorded) until read_shell_settings joins this branch.
-    shell::ShellSettings shell;
+    shell::ShellSettings shell;  // downloads: record or fetch, and where fetches may go
 };
 
 std::shared_ptr<const ServiceSettings> configure(const PersonaReader& persona) {
     auto settings = std::make_shared<TelnetSettings>();
     settings->policy = read_login_policy(persona);
     settings->hostname = persona.line("hostname");
+    settings->shell = shell::read_shell_settings(persona);
     return settings;
 }
 
@@ -382,14 +384,15 @@ awaitable<void> serve_telnet(Session& s) {
     if (ok) ok = co_await s.write(std::string(kNegotiation) + crlf(banner(world, fs, host)));
     std::optional<std::string> user;
     if (ok) user = co_await login(s, in, host);
-    if (user) ok = co_await s.write(crlf(motd(world, fs)));
-    if (user && ok) {
+    if (user) {
         shell::ShellLogin who;
         who.user = *user;
         who.hostname = host;
         shell::Shell shell(s, fs, settings.shell, std::move(who));
         TelnetTerminal terminal(s, in);
-        co_await shell.interactive(terminal);
+        shell::CastOptions cast;
+        cast.title = *user + "@" + host;
+        co_await shell::run_recorded(s, shell, terminal, cast, *user, crlf(motd(world, fs)));
     }
     s.emit(s.event("disconnect"));
 }

@@ -130,8 +130,8 @@ TEST(TelnetDialogue, LogsInWithThePersonaPasswordAndCapturesIt) {
     EXPECT_EQ(d.expect_closed(), "exit\r\nlogout\r\n");
     ASSERT_TRUE(d.wait_ended());
     const auto events = d.events();
-    EXPECT_EQ(event_types(events),
-              (std::vector<std::string>{"connect", "auth", "command", "disconnect"}));
+    EXPECT_EQ(event_types(events), (std::vector<std::string>{"connect", "auth", "command",
+                                                             "session_recorded", "disconnect"}));
     EXPECT_EQ(field(events[0], "src_ip"), "203.0.113.7");
     EXPECT_EQ(field(events[0], "src_port"), "40000");
     const auto& auth = events[1];
@@ -266,8 +266,8 @@ TEST(TelnetDialogue, LineEditorHandlesBackspaceAndLineEndings) {
     EXPECT_EQ(field(decnet::testing::first_event(events, "auth"), "password"), "admin");
     EXPECT_EQ(field(decnet::testing::first_event(events, "auth"), "username"), "root");
     EXPECT_EQ(field(decnet::testing::first_event(events, "command"), "cmd"), "id");
-    EXPECT_EQ(event_types(events),
-              (std::vector<std::string>{"connect", "auth", "command", "disconnect"}));
+    EXPECT_EQ(event_types(events), (std::vector<std::string>{"connect", "auth", "command",
+                                                             "session_recorded", "disconnect"}));
 }
 
 TEST(TelnetDialogue, RefusesOptionsItDidNotOfferAndStripsIac) {
