@@ -50,7 +50,7 @@ TEST(CliCatalog, ServicesJson) {
     }
     EXPECT_EQ(per_decky, 27);
     // What `up` can serve today; the rest is listed as planned.
-    EXPECT_EQ(emulated, (std::set<std::string>{"ftp", "http", "redis", "snmp", "telnet", "tftp"}));
+    EXPECT_EQ(emulated, (std::set<std::string>{"ftp", "http", "redis", "snmp", "ssh", "telnet", "tftp"}));
 }
 
 TEST(CliCatalog, ArchetypesListsFifteen) {
