@@ -50,7 +50,8 @@ TEST(CliCatalog, ServicesJson) {
     }
     EXPECT_EQ(per_decky, 27);
     // What `up` can serve today; the rest is listed as planned.
-    EXPECT_EQ(emulated, (std::set<std::string>{"ftp", "http", "redis", "snmp", "ssh", "telnet", "tftp"}));
+    EXPECT_EQ(emulated,
+              (std::set<std::string>{"ftp", "http", "redis", "snmp", "ssh", "telnet", "tftp"}));
 }
 
 TEST(CliCatalog, ArchetypesListsFifteen) {
@@ -95,8 +96,8 @@ TEST(CliSurface, VersionAndHelpOnEveryVerb) {
     EXPECT_EQ(v.exit_code, 0);
     EXPECT_THAT(v.out, ::testing::StartsWith("decnet "));
     for (const char* verb : {"services", "archetypes", "distros", "deploy", "up", "status",
-                             "teardown", "mutate", "api", "collect", "ingest", "replay", "redeploy", "probe",
-                             "correlate", "web", "profiler", "sniffer", "db-reset"}) {
+                             "teardown", "mutate", "api", "collect", "ingest", "replay", "redeploy",
+                             "probe", "correlate", "web", "profiler", "sniffer", "db-reset"}) {
         const auto r = run_decnet({verb, "--help"});
         EXPECT_EQ(r.exit_code, 0) << verb;
         EXPECT_THAT(r.out, HasSubstr(verb)) << verb;
