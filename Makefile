@@ -17,6 +17,7 @@ configure:
 
 build: configure
 	@ninja -C $(BUILD) -j $(JOBS)
+	@scripts/build-web.sh
 
 run: deps build
 	./$(BUILD)/decnet up

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Writes src/api/resources/openapi_document.cpp: the OpenAPI 3 document of the 25
+"""Writes src/api/resources/openapi_document.cpp: the OpenAPI 3 document of the 26
 /api/v1 endpoints (api.md §1, and the artifacts) as a C++ raw string. Edit here, run,
 commit both."""
 import json, pathlib
@@ -103,6 +103,7 @@ paths = {
  "/api/v1/deckies": {"get": op("The deployed deckies", merge(ok({"type": "array", "items": ref("Decky")}), viewer), tag="fleet")},
  "/api/v1/deckies/deploy": {"post": op("Deploy deckies from an INI (admin)", merge(ok(message), admin, err(400, 409, 422, 500)),
      request=body({"type": "object", "additionalProperties": False, "required": ["ini_content"], "properties": {"ini_content": {"type": "string", "maxLength": 524288}}}), tag="fleet")},
+ "/api/v1/deckies/{decky_name}": {"delete": op("Tear one decky down (admin; decnet's addition, as `decnet teardown --id`)", merge(ok(message), admin, err(404, 422)), [p("decky_name", "decky name")], tag="fleet")},
  "/api/v1/deckies/{decky_name}/mutate": {"post": op("Mutate one decky now (admin)", merge(ok(message), admin, err(404, 422)), [p("decky_name", "decky name")], tag="fleet")},
  "/api/v1/deckies/{decky_name}/mutate-interval": {"put": op("Set a decky's mutation interval (admin)", merge(ok(message), admin, err(400, 404, 422)),
      [p("decky_name", "decky name")], request=body({"type": "object", "properties": {"mutate_interval": dict(interval, nullable=True)}}), tag="fleet")},

@@ -11,13 +11,14 @@ BUILD_PACKAGES=(
   libboost-dev                         # Asio + Beast (header-only)
   libssl-dev libjwt-dev libcrypt-dev
   nlohmann-json3-dev libsqlite3-dev libmariadb-dev
-  libssh-dev libpcap-dev
+  libssh-dev libpcap-dev zlib1g-dev
   libcli11-dev libspdlog-dev libfmt-dev libinih-dev
   libgtest-dev libgmock-dev libbenchmark-dev
 )
 # Real clients and servers the tests drive (kept here so CI on a clean machine has them).
 TEST_PACKAGES=(
   iproute2 procps curl bsdutils openssl netcat-openbsd sqlite3 redis-tools
+  chromium                            # the dashboard's browser tests (playwright-core drives it)
   redis-server                        # nmap scan test: the real Redis it compares the decky with
   mariadb-server mariadb-client       # a private MariaDB for the MySQL backend tests
   telnet                              # the real client for the telnet emulator test
@@ -25,7 +26,12 @@ TEST_PACKAGES=(
   snmp tftp-hpa                       # the real clients for the snmp and tftp emulators
   prometheus                          # promtool check metrics validates GET /metrics
   python3-yaml                        # compose export test parses the YAML back
+  openssh-server openssh-client       # ssh tests: the real client, and sshd to compare HASSH/speed
+  sshpass ssh-audit                   # password logins from tests; the ssh fingerprinting judge
 )
+# The dashboard's toolchain (web/: npm ci && npm run build). Checked by command, not by
+# package: a machine with another Node.js build (e.g. one that bundles npm) keeps it.
+WEB_PACKAGES=(nodejs npm)
 # Load generators for `make bench` only (not needed to build or test).
 BENCH_PACKAGES=(
   wrk                                  # the API read-mix benchmark (bench/api)
@@ -48,6 +54,9 @@ for pkg in "${wanted[@]}"; do
   status=$(dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null || true)
   [[ "$status" == "install ok installed" ]] || missing+=("$pkg")
 done
+if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
+  missing+=("${WEB_PACKAGES[@]}")
+fi
 
 if [[ ${#missing[@]} -eq 0 ]]; then
   echo "install-deps: all ${#BUILD_PACKAGES[@]} build and ${#TEST_PACKAGES[@]} test packages present"
@@ -64,5 +73,14 @@ if [[ $(id -u) -ne 0 ]]; then
 fi
 echo "install-deps: installing ${missing[*]}"
 export DEBIAN_FRONTEND=noninteractive
+# Servers installed for tests (sshd, redis, mariadb) must not start listening on the
+# machine's interfaces: tests start their own copies on loopback. policy-rc.d 101 tells
+# invoke-rc.d not to start them; removed again unless it was there before.
+policy=/usr/sbin/policy-rc.d
+own_policy=0
+if [[ ! -e $policy ]]; then
+  printf '#!/bin/sh\nexit 101\n' >"$policy" && chmod 755 "$policy" && own_policy=1
+fi
+trap '[[ $own_policy -eq 1 ]] && rm -f "$policy"' EXIT
 apt-get update -qq
 apt-get install -y -qq --no-install-recommends "${missing[@]}"

@@ -9,4 +9,12 @@ for bench in "$build"/bench/*_bench; do
   echo "== $(basename "$bench")"
   "$bench"
 done
+# The dashboard's (bench/dashboard/bench.mjs: bundle size, first page, live feed frames).
+if command -v node >/dev/null 2>&1 && [[ -x "$build/decnet" ]]; then
+  found=1
+  echo "== dashboard_bench"
+  status=0
+  node "$(dirname "$0")/../bench/dashboard/bench.mjs" --decnet "$build/decnet" || status=$?
+  [[ $status -eq 0 || $status -eq 77 ]] || exit $status
+fi
 [[ $found -eq 1 ]] || echo "bench: no benchmarks built yet"

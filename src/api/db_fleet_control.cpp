@@ -290,4 +290,17 @@ FleetControl::IntervalResult DbFleetControl::set_mutate_interval(const std::stri
     return IntervalResult::updated;
 }
 
+FleetControl::TeardownResult DbFleetControl::teardown(const std::string& name) {
+    std::lock_guard lock(write_mutex_);
+    auto state = load_deployment(repo_);
+    if (!state) return TeardownResult::no_deployment;
+    auto& deckies = state->config.deckies;
+    const auto it = std::find_if(deckies.begin(), deckies.end(),
+                                 [&](const DeckyConfig& d) { return d.name == name; });
+    if (it == deckies.end()) return TeardownResult::unknown_decky;
+    deckies.erase(it);
+    save_deployment(repo_, *state);
+    return TeardownResult::removed;
+}
+
 }  // namespace decnet::api

@@ -57,6 +57,7 @@ class DbFleetControl final : public FleetControl {
     bool mutate(const std::string& name) override;
     IntervalResult set_mutate_interval(const std::string& name,
                                        std::optional<int> minutes) override;
+    TeardownResult teardown(const std::string& name) override;
 
   private:
     store::Repository& repo_;

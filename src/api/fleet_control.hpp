@@ -1,5 +1,5 @@
 // FleetControl: the one source of truth for the fleet behind /deckies, the decky counts
-// of /stats, deploy, mutate and mutate-interval (api.md §1.6–§1.9, fixing QUIRK Q6:
+// of /stats, deploy, mutate, mutate-interval and teardown (api.md §1.6–§1.9, fixing QUIRK Q6:
 // everything reads and writes the same deployment). `decnet api` on its own uses
 // DbFleetControl (the DB state key `deployment`); `decnet up` provides one that also
 // applies each change to its live runtime.
@@ -39,6 +39,11 @@ class FleetControl {
     // Sets (or with nullopt clears) one decky's mutate interval in minutes (§1.9).
     virtual IntervalResult set_mutate_interval(const std::string& name,
                                                std::optional<int> minutes) = 0;
+
+    enum class TeardownResult { removed, no_deployment, unknown_decky };
+    // Removes one decky from the deployment (decnet's addition for the dashboard; the
+    // same as `decnet teardown --id NAME`): a live one stops listening at once.
+    virtual TeardownResult teardown(const std::string& name) = 0;
 };
 
 }  // namespace decnet::api

@@ -94,6 +94,13 @@ FleetControl::IntervalResult LiveFleetControl::set_mutate_interval(const std::st
     return IntervalResult::updated;
 }
 
+FleetControl::TeardownResult LiveFleetControl::teardown(const std::string& name) {
+    if (!fleet_.remove_decky(name)) return TeardownResult::unknown_decky;
+    spdlog::info("teardown through the API: decky {} removed", name);
+    mirror_to_store();
+    return TeardownResult::removed;
+}
+
 void LiveFleetControl::mirror_to_store() {
     try {
         DeploymentState state;

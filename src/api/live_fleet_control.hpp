@@ -30,6 +30,7 @@ class LiveFleetControl final : public FleetControl {
     bool mutate(const std::string& name) override;
     IntervalResult set_mutate_interval(const std::string& name,
                                        std::optional<int> minutes) override;
+    TeardownResult teardown(const std::string& name) override;
 
   private:
     void mirror_to_store();

@@ -1,7 +1,10 @@
 // The reference's remaining verbs (redeploy, probe, correlate, web, profiler, sniffer,
 // db-reset), accepted with their flags so scripts get a clear answer, not "no such
-// command". Each moves to its own file when it is implemented.
+// command". Each moves to its own file when it is implemented; `web` is retired for good
+// (the API serves the dashboard itself: docs/API.md, "Dashboard hosting").
 #include <CLI/CLI.hpp>
+
+#include <iostream>
 
 #include "cli/commands.hpp"
 
@@ -44,8 +47,15 @@ void add_reference_commands(CLI::App& app, int& exit_code) {
     correlate->add_flag("--emit-syslog", s.flag, "Emit traversals as syslog");
     correlate->add_flag("--daemon,-d", s.flag, "Detach into the background");
 
-    auto* web = pending(app, exit_code, "web", "Serve the dashboard (the API serves it too)",
-                        "the dashboard server");
+    auto* web = app.add_subcommand(
+        "web", "Retired: the dashboard is served by the API (decnet up, deploy or api)");
+    web->callback([&exit_code] {
+        std::cerr << "decnet web: retired — the dashboard is served by the REST API on the same "
+                     "origin: open http://<api host>:<api port>/ of `decnet up`, `decnet deploy` "
+                     "or `decnet api` (default http://127.0.0.1:8000/; build it with `make "
+                     "build`). See docs/API.md, \"Dashboard hosting\".\n";
+        exit_code = kExitUsage;
+    });
     web->add_option("--web-port", s.text, "Dashboard port (8080)");
     web->add_option("--host", s.text, "Listen address");
     web->add_option("--api-port", s.text, "API port to proxy to (8000)");

@@ -123,6 +123,8 @@ const std::vector<ServiceInfo> kServices = {
       {"hostname", "SSH_HOSTNAME", ""},
       // "" = the OpenSSH release of the decky's distro (docs/SSH.md).
       {"ssh_version", "SSH_VERSION", ""},
+      // pam_unix's delay after a failed password (Debian: 2 s).
+      {"auth_delay_ms", "SSH_AUTH_DELAY_MS", "2000"},
       {"accept", "SSH_ACCEPT", "list"},
       {"logins", "SSH_LOGINS", ""},
       {"downloads", "SSH_DOWNLOADS", "record"},

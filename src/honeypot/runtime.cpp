@@ -79,6 +79,7 @@ struct Listener {
     PersonaConfig persona;
     ServiceContext context;
     StreamHandler handler = nullptr;
+    SessionLimits limits;  // the runtime's, as the module adjusts them
     std::shared_ptr<const ServiceSettings> settings;  // context.settings points into it
     bool tls = false;  // the port speaks TLS: start it before the handler runs
     std::shared_ptr<DeckyCounters> counters;
@@ -188,7 +189,8 @@ struct Runtime::Impl {
     asio::awaitable<void> run_session(std::shared_ptr<Listener> listener, tcp::socket socket,
                                       tcp::endpoint peer, std::shared_ptr<LiveSession> live) {
         {
-            Session session(std::move(socket), peer, listener->context, limits, live.get());
+            Session session(std::move(socket), peer, listener->context, listener->limits,
+                            live.get());
             bool ready = true;
             if (listener->tls) ready = co_await start_implicit_tls(*listener, session);
             std::optional<std::string> error;
@@ -284,6 +286,7 @@ struct Runtime::Impl {
                                             std::shared_ptr<const ServiceSettings> settings,
                                             std::shared_ptr<TlsIdentity> tls_identity) {
         auto listener = std::make_shared<Listener>();
+        listener->limits = module.session_limits ? module.session_limits(limits) : limits;
         std::erase_if(all_listeners, [](const auto& l) { return l.expired(); });
         all_listeners.push_back(listener);
         for (auto& io : io_contexts)

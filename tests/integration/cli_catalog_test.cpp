@@ -104,13 +104,25 @@ TEST(CliSurface, VersionAndHelpOnEveryVerb) {
 }
 
 TEST(CliSurface, PendingVerbsSayNotAvailableWithExit3) {
-    const std::vector<std::vector<std::string>> calls = {
-        {"probe"}, {"correlate"}, {"profiler"}, {"sniffer"}, {"web"}, {"redeploy"}, {"db-reset"}};
+    const std::vector<std::vector<std::string>> calls = {{"probe"},   {"correlate"}, {"profiler"},
+                                                         {"sniffer"}, {"redeploy"},  {"db-reset"}};
     for (const auto& call : calls) {
         const auto r = run_decnet(call);
         EXPECT_EQ(r.exit_code, 3) << call[0];
         EXPECT_THAT(r.err, HasSubstr("not available yet")) << call[0];
         EXPECT_EQ(r.out, "") << call[0];
+    }
+}
+
+// `web` is retired: the API serves the dashboard on its own origin (docs/API.md).
+TEST(CliSurface, WebIsRetiredAndPointsAtTheApi) {
+    for (const std::vector<std::string>& call :
+         {std::vector<std::string>{"web"}, {"web", "--web-port", "8080", "--api-port", "8000"}}) {
+        const auto r = run_decnet(call);
+        EXPECT_EQ(r.exit_code, 2);
+        EXPECT_THAT(r.err, HasSubstr("decnet web: retired"));
+        EXPECT_THAT(r.err, HasSubstr("http://127.0.0.1:8000/"));
+        EXPECT_EQ(r.out, "");
     }
 }
 

@@ -1,5 +1,6 @@
 // The fleet (api.md §1.6–§1.9): GET /deckies (cached 5 s), POST /deckies/deploy,
-// POST /deckies/{decky_name}/mutate and PUT /deckies/{decky_name}/mutate-interval. All
+// POST /deckies/{decky_name}/mutate and PUT /deckies/{decky_name}/mutate-interval, and
+// decnet's DELETE /deckies/{decky_name} (teardown, for the dashboard). All
 // go through ApiContext::fleet, the one source of truth (QUIRK Q6 fixed); the writes
 // drop the /deckies cache so an operator sees their own change at once.
 #include <nlohmann/json.hpp>
@@ -130,6 +131,27 @@ Response set_interval(ApiContext& context, ReadCaches& caches, const Request& re
     return Response::message("Mutation interval updated");
 }
 
+Response teardown(ApiContext& context, ReadCaches& caches, const Request& request) {
+    const auto& name = request.path_param("decky_name");
+    if (!valid_mutate_name(name)) fail_pattern("path", "decky_name", name, R"(^[a-z0-9\-]{1,64}$)");
+    FleetControl::TeardownResult result;
+    try {
+        result = fleet(context).teardown(name);
+    } catch (const DeploymentStateError&) {
+        return internal_validation_error();
+    }
+    switch (result) {
+        case FleetControl::TeardownResult::no_deployment:
+            throw ApiError{404, "No active deployment", {}};
+        case FleetControl::TeardownResult::unknown_decky:
+            throw ApiError{404, "Decky not found", {}};
+        case FleetControl::TeardownResult::removed:
+            break;
+    }
+    caches.deckies.clear();
+    return Response::message("Decky " + name + " torn down");
+}
+
 Route route(std::string method, std::string pattern, Access access, bool has_body,
             SyncHandler handler) {
     Route r;
@@ -162,6 +184,10 @@ std::vector<Route> decky_routes(ApiContext& context) {
     routes.push_back(route("PUT", "/api/v1/deckies/{decky_name}/mutate-interval", Access::kAdmin,
                            true, [&context, caches](const Request& r, const Principal&) {
                                return set_interval(context, *caches, r);
+                           }));
+    routes.push_back(route("DELETE", "/api/v1/deckies/{decky_name}", Access::kAdmin, false,
+                           [&context, caches](const Request& r, const Principal&) {
+                               return teardown(context, *caches, r);
                            }));
     return routes;
 }

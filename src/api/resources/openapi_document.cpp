@@ -595,6 +595,43 @@ const std::string& openapi_document() {
     }
    }
   },
+  "/api/v1/deckies/{decky_name}": {
+   "delete": {
+    "summary": "Tear one decky down (admin; decnet's addition, as `decnet teardown --id`)",
+    "tags": [
+     "fleet"
+    ],
+    "responses": {
+     "200": {
+      "description": "OK",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Message"
+        }
+       }
+      }
+     },
+     "401": {
+      "$ref": "#/components/responses/Error401"
+     },
+     "403": {
+      "$ref": "#/components/responses/Error403"
+     },
+     "404": {
+      "$ref": "#/components/responses/Error404"
+     },
+     "422": {
+      "$ref": "#/components/responses/Error422"
+     }
+    },
+    "parameters": [
+     {
+      "$ref": "#/components/parameters/path_decky_name"
+     }
+    ]
+   }
+  },
   "/api/v1/deckies/{decky_name}/mutate": {
    "post": {
     "summary": "Mutate one decky now (admin)",
@@ -1688,10 +1725,6 @@ const std::string& openapi_document() {
      },
      "last_login_attempt": {
       "type": "number"
-     },
-     "fs_dir": {
-      "type": "string",
-      "description": "Operator directory whose files override the decky's fake filesystem (INI fs_dir=); absent when unset"
      }
     }
    },

@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include "api/http_message.hpp"
 
@@ -26,6 +27,13 @@ class StaticSite {
   private:
     std::filesystem::path root_;
 };
+
+// The Content-Security-Policy of every file the site serves: same-origin scripts, styles,
+// fonts and connections only; no inline script, no eval, no objects, no framing.
+inline constexpr std::string_view kDashboardCsp =
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; "
+    "font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; "
+    "frame-ancestors 'none'; form-action 'self'";
 
 // DECNET_WEB_DIST when set; else the first existing of ./web/dist and
 // <directory of the binary>/../web/dist; else ./web/dist (not built yet).

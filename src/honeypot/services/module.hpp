@@ -15,6 +15,7 @@
 
 #include "core/config.hpp"
 #include "honeypot/datagram.hpp"
+#include "honeypot/session_limits.hpp"
 
 namespace decnet {
 struct ServiceInfo;
@@ -83,6 +84,10 @@ struct ServiceModule {
     StreamHandler serve = nullptr;       // its TCP ports
     DatagramHandler datagram = nullptr;  // its UDP ports
     std::span<const EventDecl> events;
+    // The runtime's session limits as this protocol needs them (a login shell stays open
+    // longer than a request; uploads are bigger than a line protocol's commands); nullptr:
+    // as they are.
+    SessionLimits (*session_limits)(SessionLimits runtime) = nullptr;
 };
 
 // Events the runtime itself emits on any service's behalf (session_error, tls_error, ...).

