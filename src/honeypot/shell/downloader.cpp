@@ -309,6 +309,7 @@ bool record_download(ShellState& state, const FetchRequest& request, const Fetch
     auto captured = session.event("file_captured", Severity::warning);
     const std::string_view name = save_path.empty() ? artifact_filename(url.path) : save_path;
     add_artifact_fields(captured, artifact, url.text(), artifact_filename(name));
+    captured.add("transfer", request.tool);  // as ssh's uploads say scp or sftp
     session.emit(std::move(captured));
     if (save_path.empty()) return true;
     return state.fs.write(save_path, result.body, state.scope()) == FsError::ok;
@@ -320,8 +321,9 @@ std::span<const EventDecl> download_events() {
          "wget/curl/tftp/ftpget in the shell: fetched, recorded (persona downloads=record), "
          "refused (the SSRF guard) or failed"},
         {"file_captured",
-         "src_ip src_port sha256 size mime first_bytes origin filename stored drop_reason?",
-         "a fetched download's bytes, kept in the artifact store"},
+         "src_ip src_port sha256 size mime first_bytes origin filename stored drop_reason? "
+         "transfer",
+         "a fetched download's bytes (transfer: the tool), kept in the artifact store"},
     };
     return kEvents;
 }

@@ -63,6 +63,7 @@ TEST(WgetCommand, FetchesIntoTheOverlayAndTheEvents) {
     const auto& captured = first_event(events, "file_captured");
     EXPECT_EQ(field(captured, "sha256"), field(download, "sha256"));
     EXPECT_EQ(field(captured, "filename"), "x.sh");
+    EXPECT_EQ(field(captured, "transfer"), "wget");
 }
 
 TEST(WgetCommand, RecordModeFailsLikeAHostWithoutRouteOut) {
