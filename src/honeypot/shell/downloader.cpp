@@ -309,6 +309,7 @@ bool record_download(ShellState& state, const FetchRequest& request, const Fetch
     auto captured = session.event("file_captured", Severity::warning);
     const std::string_view name = save_path.empty() ? artifact_filename(url.path) : save_path;
     add_artifact_fields(captured, artifact, url.text(), artifact_filename(name));
+    captured.add("transfer", request.tool);  // as ssh's uploads say scp or sftp
     session.emit(std::move(captured));
     if (save_path.empty()) return true;
     return state.fs.write(save_path, result.body, state.scope()) == FsError::ok;
@@ -321,9 +322,9 @@ std::span<const EventDecl> download_events() {
          "refused (the SSRF guard) or failed"},
         {"file_captured",
          "src_ip src_port sha256 size mime first_bytes origin filename stored drop_reason? "
-         "transfer?",
-         "bytes kept in the artifact store: a fetched download, or an ssh upload (transfer "
-         "scp or sftp)"},
+         "transfer",
+         "bytes kept in the artifact store: a fetched download (transfer: the tool) or an ssh "
+         "upload (transfer: scp or sftp)"},
     };
     return kEvents;
 }

@@ -19,7 +19,7 @@ namespace decnet::honeypot {
 struct FsOverlayLimits {
     std::size_t max_bytes = 8 * 1024 * 1024;      // contents held by the overlay
     std::size_t max_nodes = 512;                  // nodes created or copied up
-    std::size_t max_file_size = 4 * 1024 * 1024;  // one file
+    std::size_t max_file_size = 8 * 1024 * 1024;  // one file (an XMRig build is ~5 MiB)
 };
 
 class FsOverlay : public FsReader {

