@@ -8,7 +8,8 @@
 //     an interactive shell channel;
 //  3. a flood of 2,000 concurrent sessions over four deckies while another decky's http is
 //     probed every 10 ms: its p99 latency.
-// Usage: ssh_bench [seconds_per_round=5] [client_threads=8]
+// Usage: ssh_bench [seconds_per_round=5] [client_threads=32] (enough clients that the servers,
+// not the round trips, set the rate)
 // Last line: ssh_login_ratio <decnet/sshd>
 #include <arpa/inet.h>
 #include <fcntl.h>
@@ -164,7 +165,7 @@ double http_probe_ms() {
 
 int main(int argc, char** argv) {
     const int seconds = argc > 1 ? std::atoi(argv[1]) : 5;
-    const int threads = argc > 2 ? std::atoi(argv[2]) : 8;
+    const int threads = argc > 2 ? std::atoi(argv[2]) : 32;
     rlimit files{65536, 65536};
     setrlimit(RLIMIT_NOFILE, &files);
     ssh_init();
