@@ -11,9 +11,10 @@
 namespace decnet::honeypot {
 
 std::span<const ServiceModule* const> service_modules() {
-    static const std::array<const ServiceModule*, 6> modules = {
+    static const std::array<const ServiceModule*, 7> modules = {
         &ftp_module(),     //
         &http_module(),    //
+        &mysql_module(),   //
         &redis_module(),   //
         &snmp_module(),    //
         &telnet_module(),  //
