@@ -50,7 +50,8 @@ TEST(CliCatalog, ServicesJson) {
     }
     EXPECT_EQ(per_decky, 27);
     // What `up` can serve today; the rest is listed as planned.
-    EXPECT_EQ(emulated, (std::set<std::string>{"ftp", "http", "redis", "snmp", "telnet", "tftp"}));
+    EXPECT_EQ(emulated, (std::set<std::string>{"ftp", "http", "mysql", "postgres", "redis", "snmp",
+                                               "telnet", "tftp"}));
 }
 
 TEST(CliCatalog, ArchetypesListsFifteen) {

@@ -1,6 +1,7 @@
 // `decnet up` with the database emulators against the real clients: the mariadb client
 // refused with error 1045 and its password captured as a crackable hash, with and without
-// TLS; with an accepting persona it lists the bait; nmap -sV names the persona's product and
+// TLS; with an accepting persona it lists the bait; psql over TLS refused (SCRAM and md5
+// personas) with the hash captured, or let into \l; nmap -sV names the persona's product and
 // version. Subnets 127.191.0.0/24 to 127.194.0.0/24 belong to this file.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -82,6 +83,69 @@ TEST(CliDatabases, MariadbClientIsRefusedCapturedAndLetIntoTheBait) {
     EXPECT_THAT(all, HasSubstr(R"("status":"success")"));
     EXPECT_THAT(stored_fields(*repo, "service:mysql event:destructive", 5).at(0),
                 HasSubstr(R"("query":"DROP DATABASE shop")"));
+}
+
+constexpr const char* kPostgresFleet =
+    "[general]\nnet = 127.192.0.0/24\n\n"
+    "[alpha]\nip = 127.192.0.10\ndistro = debian\nservices = postgres\n\n"
+    "[bravo]\nip = 127.192.0.11\ndistro = ubuntu22\nservices = postgres\n\n"
+    "[bravo.postgres]\naccept = list\nlogins = postgres:Summer2024!\n\n"
+    "[charlie]\nip = 127.192.0.12\ndistro = debian\nservices = postgres\n\n"
+    "[charlie.postgres]\nauth = md5\n";
+
+TEST(CliDatabases, PsqlIsRefusedCapturedAndLetIntoTheCatalog) {
+    const auto dir = make_temp_dir();
+    write_file(dir + "/fleet.ini", kPostgresFleet);
+    BackgroundProcess up({DECNET_BINARY, "up", "--no-api", "--config", dir + "/fleet.ini", "--db",
+                          dir + "/p.db", "--state-dir", dir},
+                         dir);
+    ASSERT_THAT(up.wait_for_output("decnet is up"), HasSubstr("127.192.0.12:5432/tcp")) << up.err();
+    const auto psql = [](const std::string& host, const std::string& password,
+                         const std::string& commands) {
+        return capture("PGPASSWORD='" + password +
+                       "' PGCONNECT_TIMEOUT=10 timeout 20 psql "
+                       "\"host=" +
+                       host + " sslmode=require user=postgres\" " + commands + " 2>&1");
+    };
+    // SCRAM-SHA-256 (PostgreSQL 15 on Debian), then md5: refused as the server refuses.
+    const std::string refused = "FATAL:  password authentication failed for user \"postgres\"";
+    EXPECT_THAT(psql("127.192.0.10", "hunter2", "-c 'select 1'"), HasSubstr(refused));
+    EXPECT_THAT(psql("127.192.0.12", "hunter2", "-c 'select 1'"), HasSubstr(refused));
+    // The persona's password: \l lists the bait databases, a table reads back.
+    const auto listed = psql("127.192.0.11", "Summer2024!",
+                             "-c '\\l' -c 'SELECT * FROM users LIMIT 2' -c "
+                             "'SELECT version()'");
+    EXPECT_THAT(listed, HasSubstr("List of databases"));
+    EXPECT_THAT(listed, ContainsRegex(" template1 +\\| postgres +\\| UTF8"));
+    EXPECT_THAT(listed, HasSubstr("(5 rows)"));
+    EXPECT_THAT(listed, HasSubstr("PostgreSQL 14.15 (Ubuntu 14.15-0ubuntu0.22.04.1)"));
+    EXPECT_THAT(listed, Not(HasSubstr("FATAL")));
+
+    const auto scan = capture("timeout 60 nmap -n -sV -Pn -p 5432 127.192.0.10 127.192.0.11 2>&1");
+    EXPECT_THAT(scan, ContainsRegex("5432/tcp +open +postgresql +PostgreSQL DB 15")) << scan;
+    EXPECT_THAT(scan, ContainsRegex("5432/tcp +open +postgresql +PostgreSQL DB")) << scan;
+
+    auto repo = store::open_sqlite(dir + "/p.db");
+    wait_for_logs(*repo, "service:postgres event:auth", 3);
+    EXPECT_EQ(up.stop(), 0) << up.err();
+    std::string all;
+    for (const auto& a : stored_fields(*repo, "service:postgres event:auth", 50)) all += a + "\n";
+    EXPECT_THAT(
+        all,
+        ContainsRegex(
+            R"("password":"\$scram-sha-256\$4096\$[^"]+","credential_type":"scram-sha-256".*"tls":"True","status":"failed")"));
+    EXPECT_THAT(
+        all,
+        ContainsRegex(
+            R"("password":"\$postgres\$postgres\*[0-9a-f]{8}\*[0-9a-f]{32}","credential_type":"postgres_md5")"));
+    EXPECT_THAT(all, HasSubstr(R"("status":"success")"));
+    std::string startups;
+    for (const auto& a : stored_fields(*repo, "service:postgres event:startup_message", 50))
+        startups += a;
+    EXPECT_THAT(
+        startups,
+        HasSubstr(
+            R"("username":"postgres","database":"postgres","application_name":"psql","tls":"True")"));
 }
 
 }  // namespace

@@ -11,14 +11,15 @@
 namespace decnet::honeypot {
 
 std::span<const ServiceModule* const> service_modules() {
-    static const std::array<const ServiceModule*, 7> modules = {
-        &ftp_module(),     //
-        &http_module(),    //
-        &mysql_module(),   //
-        &redis_module(),   //
-        &snmp_module(),    //
-        &telnet_module(),  //
-        &tftp_module(),    //
+    static const std::array<const ServiceModule*, 8> modules = {
+        &ftp_module(),       //
+        &http_module(),      //
+        &mysql_module(),     //
+        &postgres_module(),  //
+        &redis_module(),     //
+        &snmp_module(),      //
+        &telnet_module(),    //
+        &tftp_module(),      //
     };
     return modules;
 }

@@ -22,6 +22,7 @@ bool has_emulator(std::string_view slug);
 const ServiceModule& ftp_module();
 const ServiceModule& http_module();
 const ServiceModule& mysql_module();
+const ServiceModule& postgres_module();
 const ServiceModule& redis_module();
 const ServiceModule& snmp_module();
 const ServiceModule& telnet_module();
