@@ -56,7 +56,7 @@ TEST(CliDatabases, MariadbClientIsRefusedCapturedAndLetIntoTheBait) {
 
     // nmap names each product and version.
     const auto scan = capture("timeout 60 nmap -n -sV -Pn -p 3306 127.191.0.10 127.191.0.11 2>&1");
-    EXPECT_THAT(scan, ContainsRegex("3306/tcp +open +mysql +MySQL 5\\.5\\.5-10\\.11\\.6-MariaDB"))
+    EXPECT_THAT(scan, ContainsRegex("3306/tcp +open +mysql +MySQL 5\\.5\\.5-10\\.11\\.19-MariaDB"))
         << scan;
     EXPECT_THAT(scan,
                 ContainsRegex("3306/tcp +open +mysql +MySQL 8\\.0\\.40-0ubuntu0\\.22\\.04\\.1"))

@@ -49,6 +49,7 @@ struct MysqlSettings : ServiceSettings {
     std::string plugin;  // the default authentication plugin
     bool tls = true;
     std::uint32_t capabilities = 0;
+    std::uint8_t charset = 0xff;
     std::shared_ptr<LoginPolicy> policy;
 };
 
@@ -64,7 +65,7 @@ Product distro_product(std::string_view distro) {
     if (distro == "alpine") return {"5.5.5-10.11.8-MariaDB", "MariaDB Server", "Linux"};
     if (distro == "arch") return {"5.5.5-11.4.3-MariaDB", "Arch Linux", "Linux"};
     if (distro == "kali") return {"5.5.5-11.4.3-MariaDB-1", "Debian n/a", "debian-linux-gnu"};
-    return {"5.5.5-10.11.6-MariaDB-0+deb12u1", "Debian 12", "debian-linux-gnu"};
+    return {"5.5.5-10.11.19-MariaDB-0+deb12u1", "Debian 12", "debian-linux-gnu"};
 }
 
 std::shared_ptr<const ServiceSettings> configure(const PersonaReader& persona) {
@@ -85,9 +86,12 @@ std::shared_ptr<const ServiceSettings> configure(const PersonaReader& persona) {
     const bool mysql8 = !settings->mariadb && !settings->version.starts_with("5.");
     settings->plugin = std::string(mysql8 ? kCachingSha2 : kNativePassword);
     settings->tls = persona.boolean("tls");
-    // What each server's greeting advertises (captured from MySQL 8.0.40 and MariaDB
-    // 10.11.6): MariaDB clears CLIENT_LONG_PASSWORD (its "MySQL client" bit).
+    // What each server's greeting advertises (MariaDB 10.11.19 on Debian 12, captured; MySQL
+    // 8.0): MariaDB clears CLIENT_LONG_PASSWORD (its "MySQL client" bit) and sends its own
+    // extended capabilities; the charset is the server's collation (Debian's MariaDB:
+    // utf8mb4_general_ci, MySQL 8: utf8mb4_0900_ai_ci, 5.7: utf8_general_ci).
     settings->capabilities = settings->mariadb ? 0x81fff7fe : (mysql8 ? 0xdffff7ff : 0x81fff7ff);
+    settings->charset = settings->mariadb ? 0x2d : (mysql8 ? 0xff : 0x21);
     if (settings->tls) settings->capabilities |= my::kClientSsl;
     settings->policy = read_login_policy(persona);
     return settings;
@@ -235,9 +239,10 @@ awaitable<void> serve_mysql(Session& s) {
     const auto& settings = s.context().settings_as<MysqlSettings>();
     s.emit(s.event("connect"));
     const auto scramble = random_scramble();
-    const my::Greeting greeting{
-        settings.version,      next_connection_id(), scramble, settings.capabilities, 0xff,
-        my::kStatusAutocommit, settings.plugin};
+    my::Greeting greeting{settings.version,      next_connection_id(), scramble,
+                          settings.capabilities, settings.charset,     my::kStatusAutocommit,
+                          settings.plugin};
+    if (settings.mariadb) greeting.mariadb_capabilities = 0x1d;
     co_await s.write(my::packet(0, my::greeting_payload(greeting)));
 
     auto packet = co_await read_packet(s);

@@ -147,7 +147,8 @@ std::string greeting_payload(const Greeting& g) {
     put16(out, g.status);
     put16(out, g.capabilities >> 16);
     out += static_cast<char>(21);
-    out.append(10, '\0');
+    out.append(6, '\0');
+    put32(out, g.mariadb_capabilities);
     out.append(scramble, 8, 12);
     out += '\0';
     out += g.plugin;

@@ -44,13 +44,16 @@ std::string lenenc_str(std::string_view text);
 
 // The server's first packet (Protocol::HandshakeV10).
 struct Greeting {
-    std::string version;  // "8.0.40", "5.5.5-10.11.6-MariaDB-0+deb12u1"
+    std::string version;  // "8.0.40", "5.5.5-10.11.19-MariaDB-0+deb12u1"
     std::uint32_t connection_id = 1;
     std::string scramble;  // 20 bytes, none NUL
     std::uint32_t capabilities = 0;
     std::uint8_t charset = 0xff;
     std::uint16_t status = kStatusAutocommit;
     std::string plugin;  // default authentication plugin
+    // MariaDB's extended capabilities, in the last 4 of the 10 reserved bytes (sent when
+    // CLIENT_LONG_PASSWORD, its "MySQL" bit, is clear); 0 for MySQL.
+    std::uint32_t mariadb_capabilities = 0;
 };
 std::string greeting_payload(const Greeting& greeting);
 

@@ -89,6 +89,25 @@ TEST(MysqlCodec, ScramblesMatchTheServersFormulas) {
     EXPECT_EQ(my::native_password_response("", scramble), "");
 }
 
+TEST(MysqlCodec, GreetingIsMariadbsByteForByte) {
+    // Captured from mariadbd 10.11.19 (Debian 12, --no-defaults: latin1, no TLS).
+    my::Greeting g{"5.5.5-10.11.19-MariaDB-0+deb12u1",
+                   3,
+                   "G5ti2[Uvs`gc;:Sq_hlg",
+                   0x81fff7fe,
+                   0x08,
+                   my::kStatusAutocommit,
+                   "mysql_native_password"};
+    g.mariadb_capabilities = 0x1d;
+    std::string expected(104, '\0');
+    ASSERT_TRUE(from_hex(
+        "640000000a352e352e352d31302e31312e31392d4d6172696144422d302b64656231327531000300000047"
+        "357469325b557600fef7080200ff81150000000000001d000000736067633b3a53715f686c67006d7973716c"
+        "5f6e61746976655f70617373776f726400",
+        std::span(reinterpret_cast<std::uint8_t*>(expected.data()), expected.size())));
+    EXPECT_EQ(my::packet(0, my::greeting_payload(g)), expected);
+}
+
 TEST(MysqlCodec, ParsesHandshakeResponsesAndRefusesTruncatedOnes) {
     const auto payload =
         handshake_response("root", std::string(20, 'r'), "mysql_native_password", "shop");
@@ -190,7 +209,7 @@ TEST(MysqlSql, ClassifiesWritesAndDestruction) {
 TEST(MysqlDialogue, RefusesLikeTheServerAndCapturesACrackableHash) {
     Dialogue d("mysql", DialogueOptions{.distro = "debian"});
     const auto g = read_greeting(d);
-    EXPECT_EQ(g.version, "5.5.5-10.11.6-MariaDB-0+deb12u1");
+    EXPECT_EQ(g.version, "5.5.5-10.11.19-MariaDB-0+deb12u1");
     EXPECT_EQ(g.plugin, "mysql_native_password");
     EXPECT_EQ(g.scramble.size(), 20u);
     EXPECT_EQ(g.scramble.find('\0'), std::string::npos);
