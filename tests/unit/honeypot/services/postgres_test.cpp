@@ -224,3 +224,37 @@ TEST(PostgresDialogue, UnsupportedProtocolAndLyingLengthsEndTheSession) {
 
 }  // namespace
 }  // namespace decnet::honeypot
+
+namespace decnet::honeypot {
+namespace {
+
+TEST(PostgresDialogue, AcceptAnyAsksForMd5AndLetsEveryPasswordIn) {
+    Dialogue d("postgres", DialogueOptions{.persona = {{"accept", "any"}}, .distro = "debian"});
+    ASSERT_TRUE(d.send(startup_packet({{"user", "admin"}, {"database", "postgres"}})));
+    auto [type, body] = read_message(d);
+    ASSERT_EQ(pg::read32(body), 5u);  // md5, though 15 defaults to SCRAM
+    ASSERT_TRUE(
+        d.send(frontend('p', pg::md5_response("anything", "admin", body.substr(4)) + '\0')));
+    std::tie(type, body) = read_message(d);
+    EXPECT_EQ(body, pg::int32(0));
+    for (int i = 0; i < 20 && type != 'Z'; ++i) std::tie(type, body) = read_message(d);
+    EXPECT_EQ(type, 'Z');
+    const auto events = d.finish();
+    EXPECT_EQ(field(first_event(events, "auth"), "status"), "success");
+}
+
+TEST(PostgresDialogue, UnknownDatabaseIsRefusedAfterThePassword) {
+    Dialogue d("postgres", DialogueOptions{.persona = {{"accept", "any"}}, .distro = "debian"});
+    ASSERT_TRUE(d.send(startup_packet({{"user", "admin"}})));  // database: the user's name
+    auto [type, body] = read_message(d);
+    ASSERT_TRUE(d.send(frontend('p', pg::md5_response("x", "admin", body.substr(4)) + '\0')));
+    std::tie(type, body) = read_message(d);
+    EXPECT_EQ(body, pg::int32(0));
+    std::tie(type, body) = read_message(d);
+    EXPECT_EQ(type, 'E');
+    EXPECT_NE(body.find("C3D000\0Mdatabase \"admin\" does not exist\0"s), std::string::npos);
+    d.expect_closed();
+}
+
+}  // namespace
+}  // namespace decnet::honeypot
