@@ -12,16 +12,15 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     const std::string_view input(reinterpret_cast<const char*>(data), size);
     namespace my = decnet::honeypot::mysql;
     if (const auto h = my::parse_handshake_response(input)) {
-        if (h->user.size() + h->auth_response.size() + h->database.size() + h->plugin.size() >
-            size)
+        if (h->user.size() + h->auth_response.size() + h->database.size() + h->plugin.size() > size)
             std::abort();
     }
     static const my::Server server = [] {
         decnet::honeypot::DbFacts facts;
         facts.app = "crm";
         facts.people = {"jsmith"};
-        return my::Server{"8.0.40", "MySQL Community Server - GPL", "db01", "Linux", false,
-                          decnet::honeypot::make_db_bait(facts)};
+        return my::Server{"8.0.40", "MySQL Community Server - GPL",       "db01", "Linux",
+                          false,    decnet::honeypot::make_db_bait(facts)};
     }();
     my::Connection connection{"root", "203.0.113.7", "shop", 1};
     const auto answer = my::run_query(server, connection, input);

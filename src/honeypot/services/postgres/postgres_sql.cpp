@@ -295,9 +295,11 @@ Result run_statement(const Server& server, Connection& c, std::string_view s) {
         }
         if (!item.empty() && item.find_first_not_of("0123456789") == std::string::npos)
             return one_value("?column?", item);
-        return error("42703", "column \"" +
-                                  std::string(trim(s.substr(std::min(s.size(), verb.size())), " \t\r\n")).substr(0, 63) +
-                                  "\" does not exist");
+        return error("42703",
+                     "column \"" +
+                         std::string(trim(s.substr(std::min(s.size(), verb.size())), " \t\r\n"))
+                             .substr(0, 63) +
+                         "\" does not exist");
     }
     if (verb == "show") {
         const auto name = second_word(s);
