@@ -20,7 +20,8 @@ TEST_PACKAGES=(
   iproute2 procps curl bsdutils openssl netcat-openbsd sqlite3 redis-tools
   chromium                            # the dashboard's browser tests (playwright-core drives it)
   redis-server                        # nmap scan test: the real Redis it compares the decky with
-  mariadb-server mariadb-client       # a private MariaDB for the MySQL backend tests
+  mariadb-server mariadb-client       # a private MariaDB for the MySQL backend tests; the mysql emulator's client
+  postgresql-client                   # psql: the real client for the postgres emulator
   telnet                              # the real client for the telnet emulator test
   nmap                                # netns mode test: SYN scan from the attacker namespace
   snmp tftp-hpa                       # the real clients for the snmp and tftp emulators

@@ -111,6 +111,7 @@ class ServiceBench {
             DeckyConfig decky;
             decky.name = context_.decky;
             decky.hostname = context_.hostname;
+            decky.distro = host.distro;  // personas whose defaults follow the distro
             decky.service_config[context_.service] = persona_;
             settings_ = honeypot::configure_service(*module_, decky);
             context_.settings = settings_.get();

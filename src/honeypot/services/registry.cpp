@@ -11,14 +11,16 @@
 namespace decnet::honeypot {
 
 std::span<const ServiceModule* const> service_modules() {
-    static const std::array<const ServiceModule*, 7> modules = {
-        &ftp_module(),     //
-        &http_module(),    //
-        &redis_module(),   //
-        &snmp_module(),    //
-        &ssh_module(),     //
-        &telnet_module(),  //
-        &tftp_module(),    //
+    static const std::array<const ServiceModule*, 9> modules = {
+        &ftp_module(),       //
+        &http_module(),      //
+        &mysql_module(),     //
+        &postgres_module(),  //
+        &redis_module(),     //
+        &snmp_module(),      //
+        &ssh_module(),       //
+        &telnet_module(),    //
+        &tftp_module(),      //
     };
     return modules;
 }

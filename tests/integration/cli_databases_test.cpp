@@ -1,0 +1,152 @@
+// `decnet up` with the database emulators against the real clients: the mariadb client
+// refused with error 1045 and its password captured as a crackable hash, with and without
+// TLS; with an accepting persona it lists the bait; psql over TLS refused (SCRAM and md5
+// personas) with the hash captured, or let into \l; nmap -sV names the persona's product and
+// version. Subnets 127.191.0.0/24 to 127.194.0.0/24 belong to this file.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include "integration/background_process.hpp"
+#include "integration/cli_runner.hpp"
+#include "integration/stored_logs.hpp"
+#include "store/repository.hpp"
+
+namespace decnet::testing {
+namespace {
+
+using ::testing::ContainsRegex;
+using ::testing::HasSubstr;
+using ::testing::Not;
+
+constexpr const char* kMysqlFleet =
+    "[general]\nnet = 127.191.0.0/24\n\n"
+    "[alpha]\nip = 127.191.0.10\ndistro = debian\nservices = mysql\n\n"
+    "[bravo]\nip = 127.191.0.11\ndistro = ubuntu22\nservices = mysql\n\n"
+    "[bravo.mysql]\naccept = list\nlogins = root:Summer2024!\n";
+
+TEST(CliDatabases, MariadbClientIsRefusedCapturedAndLetIntoTheBait) {
+    const auto dir = make_temp_dir();
+    write_file(dir + "/fleet.ini", kMysqlFleet);
+    BackgroundProcess up({DECNET_BINARY, "up", "--no-api", "--config", dir + "/fleet.ini", "--db",
+                          dir + "/m.db", "--state-dir", dir},
+                         dir);
+    ASSERT_THAT(up.wait_for_output("decnet is up"), HasSubstr("127.191.0.11:3306/tcp")) << up.err();
+
+    // Refused like a real server: MariaDB on Debian, plain and over TLS.
+    EXPECT_EQ(capture("timeout 20 mariadb --skip-ssl -h 127.191.0.10 -u root -pX -e 'select 1' "
+                      "2>&1"),
+              "ERROR 1045 (28000): Access denied for user 'root'@'127.0.0.1' (using password: "
+              "YES)\n");
+    EXPECT_THAT(capture("timeout 20 mariadb --ssl -h 127.191.0.10 -u admin -phunter2 -e 'select "
+                        "1' 2>&1"),
+                HasSubstr("ERROR 1045 (28000): Access denied for user 'admin'@'127.0.0.1'"));
+    // MySQL 8 on Ubuntu: a wrong password, then the persona's own.
+    EXPECT_THAT(capture("timeout 20 mariadb -h 127.191.0.11 -u root -pwrong -e 'select 1' 2>&1"),
+                HasSubstr("ERROR 1045 (28000)"));
+    const auto bait = capture(
+        "timeout 20 mariadb -h 127.191.0.11 -u root '-pSummer2024!' -e 'SHOW DATABASES; "
+        "SELECT * FROM shop.users LIMIT 3; SELECT @@version, @@hostname; DROP DATABASE shop' "
+        "2>&1");
+    EXPECT_THAT(bait, HasSubstr("information_schema\n"));
+    EXPECT_THAT(bait, HasSubstr("\nshop\n"));
+    EXPECT_THAT(bait, HasSubstr("id\tusername\temail\tpassword_hash\trole\tcreated_at\n"));
+    EXPECT_THAT(bait, ContainsRegex("\n3\t[^\t]+\t[^\t]+@[^\t]+\t\\$2y\\$10\\$"));
+    EXPECT_THAT(bait, HasSubstr("8.0.40-0ubuntu0.22.04.1\t"));
+    EXPECT_THAT(bait, Not(HasSubstr("ERROR")));
+
+    // nmap names each product and version.
+    const auto scan = capture("timeout 60 nmap -n -sV -Pn -p 3306 127.191.0.10 127.191.0.11 2>&1");
+    EXPECT_THAT(scan, ContainsRegex("3306/tcp +open +mysql +MySQL 5\\.5\\.5-10\\.11\\.19-MariaDB"))
+        << scan;
+    EXPECT_THAT(scan,
+                ContainsRegex("3306/tcp +open +mysql +MySQL 8\\.0\\.40-0ubuntu0\\.22\\.04\\.1"))
+        << scan;
+
+    auto repo = store::open_sqlite(dir + "/m.db");
+    wait_for_logs(*repo, "service:mysql event:destructive", 1);
+    EXPECT_EQ(up.stop(), 0) << up.err();
+    const auto auths = stored_fields(*repo, "service:mysql event:auth", 50);
+    std::string all;
+    for (const auto& a : auths) all += a + "\n";
+    EXPECT_THAT(
+        all,
+        ContainsRegex(
+            R"("username":"root","password":"\$mysqlna\$[0-9a-f]{40}\*[0-9a-f]{40}","credential_type":"mysqlna".*"tls":"False","status":"failed")"));
+    // caching_sha2_password over TLS (the client's default): the password in clear.
+    EXPECT_THAT(all,
+                HasSubstr(R"("username":"root","password":"wrong","credential_type":"cleartext")"));
+    // The persona's password matches the scramble: the fast path, the hash kept.
+    EXPECT_THAT(
+        all,
+        ContainsRegex(
+            R"("password":"\$mysql-sha2\$[0-9a-f]{40}\*[0-9a-f]{64}","credential_type":"mysql_caching_sha2".*"status":"success")"));
+    EXPECT_THAT(all, HasSubstr(R"("status":"success")"));
+    EXPECT_THAT(stored_fields(*repo, "service:mysql event:destructive", 5).at(0),
+                HasSubstr(R"("query":"DROP DATABASE shop")"));
+}
+
+constexpr const char* kPostgresFleet =
+    "[general]\nnet = 127.192.0.0/24\n\n"
+    "[alpha]\nip = 127.192.0.10\ndistro = debian\nservices = postgres\n\n"
+    "[bravo]\nip = 127.192.0.11\ndistro = ubuntu22\nservices = postgres\n\n"
+    "[bravo.postgres]\naccept = list\nlogins = postgres:Summer2024!\n\n"
+    "[charlie]\nip = 127.192.0.12\ndistro = debian\nservices = postgres\n\n"
+    "[charlie.postgres]\nauth = md5\n";
+
+TEST(CliDatabases, PsqlIsRefusedCapturedAndLetIntoTheCatalog) {
+    const auto dir = make_temp_dir();
+    write_file(dir + "/fleet.ini", kPostgresFleet);
+    BackgroundProcess up({DECNET_BINARY, "up", "--no-api", "--config", dir + "/fleet.ini", "--db",
+                          dir + "/p.db", "--state-dir", dir},
+                         dir);
+    ASSERT_THAT(up.wait_for_output("decnet is up"), HasSubstr("127.192.0.12:5432/tcp")) << up.err();
+    const auto psql = [](const std::string& host, const std::string& password,
+                         const std::string& commands) {
+        return capture("PGPASSWORD='" + password +
+                       "' PGCONNECT_TIMEOUT=10 timeout 20 psql "
+                       "\"host=" +
+                       host + " sslmode=require user=postgres\" " + commands + " 2>&1");
+    };
+    // SCRAM-SHA-256 (PostgreSQL 15 on Debian), then md5: refused as the server refuses.
+    const std::string refused = "FATAL:  password authentication failed for user \"postgres\"";
+    EXPECT_THAT(psql("127.192.0.10", "hunter2", "-c 'select 1'"), HasSubstr(refused));
+    EXPECT_THAT(psql("127.192.0.12", "hunter2", "-c 'select 1'"), HasSubstr(refused));
+    // The persona's password: \l lists the bait databases, a table reads back.
+    const auto listed = psql("127.192.0.11", "Summer2024!",
+                             "-c '\\l' -c 'SELECT * FROM users LIMIT 2' -c "
+                             "'SELECT version()'");
+    EXPECT_THAT(listed, HasSubstr("List of databases"));
+    EXPECT_THAT(listed, ContainsRegex(" template1 +\\| postgres +\\| UTF8"));
+    EXPECT_THAT(listed, HasSubstr("(5 rows)"));
+    EXPECT_THAT(listed, HasSubstr("PostgreSQL 14.15 (Ubuntu 14.15-0ubuntu0.22.04.1)"));
+    EXPECT_THAT(listed, Not(HasSubstr("FATAL")));
+
+    const auto scan = capture("timeout 60 nmap -n -sV -Pn -p 5432 127.192.0.10 127.192.0.11 2>&1");
+    EXPECT_THAT(scan, ContainsRegex("5432/tcp +open +postgresql +PostgreSQL DB 15")) << scan;
+    EXPECT_THAT(scan, ContainsRegex("5432/tcp +open +postgresql +PostgreSQL DB")) << scan;
+
+    auto repo = store::open_sqlite(dir + "/p.db");
+    wait_for_logs(*repo, "service:postgres event:auth", 3);
+    EXPECT_EQ(up.stop(), 0) << up.err();
+    std::string all;
+    for (const auto& a : stored_fields(*repo, "service:postgres event:auth", 50)) all += a + "\n";
+    EXPECT_THAT(
+        all,
+        ContainsRegex(
+            R"("password":"\$scram-sha-256\$4096\$[^"]+","credential_type":"scram-sha-256".*"tls":"True","status":"failed")"));
+    EXPECT_THAT(
+        all,
+        ContainsRegex(
+            R"("password":"\$postgres\$postgres\*[0-9a-f]{8}\*[0-9a-f]{32}","credential_type":"postgres_md5")"));
+    EXPECT_THAT(all, HasSubstr(R"("status":"success")"));
+    std::string startups;
+    for (const auto& a : stored_fields(*repo, "service:postgres event:startup_message", 50))
+        startups += a;
+    EXPECT_THAT(
+        startups,
+        HasSubstr(
+            R"("username":"postgres","database":"postgres","application_name":"psql","tls":"True")"));
+}
+
+}  // namespace
+}  // namespace decnet::testing
