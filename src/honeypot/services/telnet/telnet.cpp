@@ -24,6 +24,7 @@
 #include "honeypot/auth/login_policy.hpp"
 #include "honeypot/services/module.hpp"
 #include "honeypot/services/registry.hpp"
+#include "honeypot/services/telnet/telnet_options.hpp"
 #include "honeypot/session.hpp"
 #include "honeypot/shell/cast_recorder.hpp"
 #include "honeypot/shell/recorded_session.hpp"
@@ -47,15 +48,8 @@ namespace {
 using boost::asio::awaitable;
 
 constexpr std::size_t kMaxLine = 1024;  // an attacker's command line, telnet-side
-constexpr std::size_t kMaxSubneg = 64;  // SB … SE payload we are willing to buffer
 constexpr int kMaxLoginFailures = 3;    // /bin/login gives up after a few tries
 constexpr auto kFailureDelay = std::chrono::seconds(1);
-
-// Telnet command and option bytes (RFC 854/857/858/1073).
-constexpr unsigned char kIac = 255, kDont = 254, kDo = 253, kWont = 252, kWill = 251, kSb = 250,
-                        kSe = 240;
-constexpr unsigned char kOptEcho = 1, kOptSga = 3, kOptTtype = 24, kOptTspeed = 32,
-                        kOptXdisploc = 35, kOptEnviron = 39, kOptNaws = 31;
 
 // netkit telnetd's first words: DO TTYPE, TSPEED, XDISPLOC, NEW-ENVIRON, then nothing until
 // the client answers (what nmap knows as "Linux telnetd").
@@ -73,7 +67,8 @@ class LineEditor {
     explicit LineEditor(Session& s) : s_(s) {}
 
     // The client's window (NAWS), once it said.
-    int cols = 80, rows = 24;
+    int cols() const { return options_.cols; }
+    int rows() const { return options_.rows; }
 
     // The next data bytes with IAC stripped (the shell edits them); nullopt when the peer
     // is gone. CR LF and CR NUL arrive as CR.
@@ -132,79 +127,8 @@ class LineEditor {
     }
 
   private:
-    enum class State { data, iac, option, sb, sb_iac };
-
     void feed(unsigned char c, std::string& reply, std::string& shown) {
-        switch (state_) {
-            case State::data:
-                if (c == kIac) {
-                    state_ = State::iac;
-                } else {
-                    text(c, shown);
-                }
-                return;
-            case State::iac:
-                if (c == kIac) {  // escaped 0xFF data byte
-                    state_ = State::data;
-                    text(c, shown);
-                } else if (c == kDo || c == kDont || c == kWill || c == kWont) {
-                    verb_ = c;
-                    state_ = State::option;
-                } else if (c == kSb) {
-                    subneg_ = 0;
-                    sb_.clear();
-                    state_ = State::sb;
-                } else {
-                    state_ = State::data;  // NOP, AYT, GA, …: nothing to do
-                }
-                return;
-            case State::option:
-                answer_option(verb_, c, reply);
-                state_ = State::data;
-                return;
-            case State::sb:
-                // NAWS and friends: swallowed. Past the cap we stop counting but keep
-                // looking for IAC SE, so nothing is buffered.
-                if (c == kIac) {
-                    state_ = State::sb_iac;
-                } else if (subneg_ < kMaxSubneg) {
-                    ++subneg_;
-                    sb_ += static_cast<char>(c);
-                }
-                return;
-            case State::sb_iac:
-                if (c == kSe) {
-                    window_size();
-                    state_ = State::data;
-                } else {
-                    // IAC IAC inside a subnegotiation is a 255 byte (a 255-column window).
-                    if (c == kIac && subneg_ < kMaxSubneg) {
-                        ++subneg_;
-                        sb_ += static_cast<char>(c);
-                    }
-                    state_ = State::sb;
-                }
-                return;
-        }
-    }
-
-    // Refuse what we did not offer; agreements to our own offers need no answer, and
-    // answering only unsolicited requests cannot start a negotiation loop.
-    static void answer_option(unsigned char verb, unsigned char option, std::string& reply) {
-        const bool ours = option == kOptEcho || option == kOptSga;
-        const bool asked = option == kOptNaws || option == kOptTtype || option == kOptTspeed ||
-                           option == kOptXdisploc || option == kOptEnviron;
-        if (verb == kDo && !ours) reply += {char(kIac), char(kWont), char(option)};
-        if (verb == kWill && !asked) reply += {char(kIac), char(kDont), char(option)};
-    }
-
-    // NAWS: IAC SB 31 <width16> <height16> IAC SE (RFC 1073); nonsense sizes are ignored.
-    void window_size() {
-        if (sb_.size() != 5 || static_cast<unsigned char>(sb_[0]) != kOptNaws) return;
-        const auto byte = [this](std::size_t i) { return static_cast<unsigned char>(sb_[i]); };
-        const int width = byte(1) << 8 | byte(2), height = byte(3) << 8 | byte(4);
-        if (width > 0 && width <= 1000) cols = width;
-        if (height > 0 && height <= 1000) rows = height;
+        if (options_.feed(c, reply)) text(c, shown);
     }
 
     void text(unsigned char c, std::string& shown) {
@@ -242,14 +166,11 @@ class LineEditor {
     }
 
     Session& s_;
-    State state_ = State::data;
-    unsigned char verb_ = 0;
+    TelnetOptions options_;
     unsigned char last_ = 0;
-    std::size_t subneg_ = 0;
     std::string line_;
     std::string pending_;               // raw bytes not yet edited
     std::optional<std::string> ready_;  // a completed line
-    std::string sb_;                    // the current subnegotiation (≤ kMaxSubneg)
     bool raw_ = false;                  // after login: bytes for the shell, not lines
     std::string data_;                  // raw mode: data bytes not yet handed over
 };
@@ -268,8 +189,8 @@ class TelnetTerminal : public shell::Terminal {
 
   private:
     void size() {
-        cols = in_.cols;
-        rows = in_.rows;
+        cols = in_.cols();
+        rows = in_.rows();
     }
     Session& s_;
     LineEditor& in_;
@@ -279,7 +200,7 @@ class TelnetTerminal : public shell::Terminal {
 // downloads do.
 struct TelnetSettings : ServiceSettings {
     std::shared_ptr<LoginPolicy> policy;
-    std::string hostname;  // empty: the decky's hostname
+    std::string hostname;        // empty: the decky's hostname
     shell::ShellSettings shell;  // downloads: record or fetch, and where fetches may go
 };
 
