@@ -1,5 +1,5 @@
 // The instance's start-up and shutdown order, in one place:
-//   lock the state dir → signals → store → bus → ingester → sinks → runtime → deckies
+//   lock the state dir → signals → store → bus → ingester, profiler → sinks → runtime → deckies
 //   → control socket → mutator → ready … stop → (reverse) → state file removed.
 #include "cli/instance.hpp"
 
@@ -30,6 +30,7 @@
 #include "events/sinks/event_sink.hpp"
 #include "events/sinks/file_sinks.hpp"
 #include "events/sinks/syslog_forwarder.hpp"
+#include "intel/profiler/profile_worker.hpp"
 #include "store/database.hpp"
 #include "store/ingest/ingester.hpp"
 #include "telemetry/metrics.hpp"
@@ -258,6 +259,15 @@ int run_instance(const engine::DeploymentPlan& plan, const InstanceOptions& opti
     store::Ingester ingester(*repository);
     ingester.set_after_commit([&log_feed](const std::vector<store::LogRecord>& rows) {
         log_feed.publish(std::vector<store::LogRecord>(rows));
+    });
+    // Attacker profiles and traversals (docs/PROFILES.md), woken by each stored batch.
+    intel::ProfileWorkerOptions profiler_options;
+    profiler_options.publish = [&bus](Event event) { bus.publish(std::move(event)); };
+    intel::ProfilerThread profiler(*repository, std::move(profiler_options));
+    ingester.set_after_store([&profiler](const std::vector<store::LogRecord>& rows) {
+        std::int64_t through = 0;
+        for (const auto& row : rows) through = std::max(through, row.id);
+        profiler.worker().notify_stored(through);
     });
     auto ingest_subscription = bus.subscribe("ingester");
     std::thread ingest_thread([&] { ingester.run(*ingest_subscription); });
