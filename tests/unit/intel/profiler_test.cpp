@@ -1,0 +1,284 @@
+// The profiler against a real SQLite file (intel.md §6, check 60): incremental profiles,
+// the persisted cursor, restarts that continue profiles, bounded memory, intel services
+// kept out of counts, traversal_detected once.
+#include "intel/profiler/profile_worker.hpp"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <nlohmann/json.hpp>
+
+#include <filesystem>
+
+#include "store/ingest/ingester.hpp"
+
+namespace decnet::intel {
+namespace {
+
+using ::testing::ElementsAre;
+
+class TempDb {
+  public:
+    TempDb() {
+        path_ = std::filesystem::temp_directory_path() /
+                ("decnet-profiler-" + std::to_string(::getpid()) + "-" +
+                 ::testing::UnitTest::GetInstance()->current_test_info()->name() + ".db");
+        remove();
+        repository = store::open_sqlite(path_.string());
+    }
+    ~TempDb() {
+        repository.reset();
+        remove();
+    }
+    // The rows go through the ingester's own store step: logs, then their bounties.
+    void store(std::vector<store::LogRecord> rows) {
+        store::Ingester ingester(*repository);
+        ingester.store(rows, "test");
+    }
+    std::unique_ptr<store::Repository> repository;
+
+  private:
+    void remove() {
+        for (const char* suffix : {"", "-wal", "-shm"})
+            std::filesystem::remove(path_.string() + suffix);
+    }
+    std::filesystem::path path_;
+};
+
+store::LogRecord row(int second, const std::string& ip, const std::string& decky,
+                     const std::string& service, const std::string& type,
+                     nlohmann::ordered_json fields = nlohmann::ordered_json::object()) {
+    char ts[64];
+    std::snprintf(ts, sizeof ts, "2026-04-04 10:%02d:%02d.000000", second / 60, second % 60);
+    store::LogRecord r;
+    r.timestamp = ts;
+    r.decky = decky;
+    r.service = service;
+    r.event_type = type;
+    r.attacker_ip = ip;
+    if (!fields.contains("src_ip") && service != "prober") fields["src_ip"] = ip;
+    r.fields = fields.dump();
+    r.raw_line = "<134>1 - " + decky + " " + service + " - " + type + " -";
+    return r;
+}
+
+store::AttackerRecord attacker(store::Repository& repository, const std::string& ip) {
+    auto found = repository.attacker_by_ip(ip);
+    EXPECT_TRUE(found) << ip;
+    return found.value_or(store::AttackerRecord{});
+}
+
+nlohmann::json parsed(const std::string& text) {
+    return nlohmann::json::parse(text);
+}
+
+TEST(Profiler, Check60ThreeRowsThreeAttackersAndTheCursor) {
+    TempDb db;
+    db.store({row(0, "10.0.0.1", "decky-01", "ssh", "connection"),
+              row(1, "10.0.0.2", "decky-01", "http", "request"),
+              row(2, "10.0.0.3", "decky-02", "ftp", "connection")});
+    ProfileWorker worker(*db.repository);
+    EXPECT_EQ(worker.catch_up(db.repository->max_log_id()), 3u);
+    EXPECT_EQ(db.repository->count_attackers({}), 3);
+    EXPECT_EQ(db.repository->get_state("attacker_worker_cursor").value_or(""),
+              R"({"last_log_id":3})");
+    const auto a = attacker(*db.repository, "10.0.0.2");
+    EXPECT_EQ(a.event_count, 1);
+    EXPECT_EQ(a.services, R"(["http"])");
+    EXPECT_EQ(a.deckies, R"(["decky-01"])");
+    EXPECT_FALSE(a.is_traversal);
+    EXPECT_FALSE(a.traversal_path);
+    EXPECT_EQ(a.first_seen, "2026-04-04 10:00:01.000000");
+    EXPECT_EQ(a.uuid.size(), 36u);
+}
+
+TEST(Profiler, Check60AFullPageIsFollowedByTheNext) {
+    TempDb db;
+    std::vector<store::LogRecord> rows;
+    for (int i = 0; i < 501; ++i) rows.push_back(row(i % 3600, "10.0.0.9", "decky-01", "ssh", "x"));
+    db.store(rows);
+    ProfileWorker worker(*db.repository);
+    EXPECT_EQ(worker.catch_up(db.repository->max_log_id()), 501u);
+    EXPECT_EQ(attacker(*db.repository, "10.0.0.9").event_count, 501);
+    EXPECT_EQ(worker.stats().cursor, 501);
+}
+
+TEST(Profiler, Check60SecondDeckyInALaterBatchMakesATraversal) {
+    TempDb db;
+    std::vector<Event> published;
+    ProfileWorkerOptions options;
+    options.publish = [&](Event e) { published.push_back(std::move(e)); };
+    ProfileWorker worker(*db.repository, options);
+    db.store({row(0, "10.0.0.5", "decky-01", "ssh", "connection")});
+    worker.catch_up(db.repository->max_log_id());
+    EXPECT_TRUE(published.empty());
+    db.store({row(30, "10.0.0.5", "decky-02", "http", "request"),
+              row(40, "10.0.0.5", "decky-03", "http", "request")});
+    worker.catch_up(db.repository->max_log_id());
+    const auto a = attacker(*db.repository, "10.0.0.5");
+    EXPECT_TRUE(a.is_traversal);
+    EXPECT_EQ(a.decky_count, 3);
+    EXPECT_EQ(a.deckies, R"(["decky-01", "decky-02", "decky-03"])");
+    EXPECT_EQ(a.traversal_path.value_or(""), "decky-01 \u2192 decky-02 \u2192 decky-03");
+    EXPECT_EQ(a.services, R"(["http", "ssh"])");
+    // Announced once, when the second decky was reached (both rows came in one batch).
+    ASSERT_EQ(published.size(), 1u);
+    const auto& e = published[0];
+    EXPECT_EQ(e.event_type, "traversal_detected");
+    EXPECT_EQ(e.service, "correlator");
+    EXPECT_EQ(e.decky, "decnet-correlator");
+    EXPECT_EQ(e.severity, Severity::warning);
+    EXPECT_EQ(*e.find("attacker_ip"), "10.0.0.5");
+    EXPECT_EQ(*e.find("deckies"), "decky-01,decky-02,decky-03");
+    EXPECT_EQ(*e.find("first_seen"), "2026-04-04T10:00:00+00:00");
+    EXPECT_EQ(*e.find("duration_s"), "40");
+    EXPECT_EQ(*e.find("hop_count"), "3");
+    db.store({row(50, "10.0.0.5", "decky-04", "ssh", "connection")});
+    worker.catch_up(db.repository->max_log_id());
+    EXPECT_EQ(published.size(), 1u);
+}
+
+TEST(Profiler, Check60BountyCountsAndFingerprints) {
+    TempDb db;
+    db.store(
+        {row(0, "10.0.0.7", "decky-01", "ftp", "auth", {{"username", "root"}, {"password", "a"}}),
+         row(1, "10.0.0.7", "decky-01", "ftp", "auth", {{"username", "root"}, {"password", "b"}}),
+         row(2, "10.0.0.7", "decky-01", "http", "request",
+             {{"method", "GET"}, {"path", "/"}, {"headers", {{"User-Agent", "curl/8.0"}}}})});
+    ProfileWorker worker(*db.repository);
+    worker.catch_up(db.repository->max_log_id());
+    const auto a = attacker(*db.repository, "10.0.0.7");
+    EXPECT_EQ(a.bounty_count, 3);
+    EXPECT_EQ(a.credential_count, 2);
+    const auto fingerprints = parsed(a.fingerprints);
+    ASSERT_EQ(fingerprints.size(), 1u);
+    EXPECT_EQ(fingerprints[0]["bounty_type"], "fingerprint");
+    EXPECT_EQ(fingerprints[0]["payload"]["value"], "curl/8.0");
+    EXPECT_EQ(fingerprints[0]["attacker_ip"], "10.0.0.7");
+}
+
+TEST(Profiler, CommandsInEventOrder) {
+    TempDb db;
+    db.store({row(0, "10.0.0.8", "decky-01", "telnet", "command", {{"cmd", "uname -a"}}),
+              row(1, "10.0.0.8", "decky-02", "redis", "command", {{"cmd", "CONFIG"}}),
+              row(2, "10.0.0.8", "decky-02", "redis", "connect", {{"cmd", "not a command"}})});
+    ProfileWorker worker(*db.repository);
+    worker.catch_up(db.repository->max_log_id());
+    const auto a = attacker(*db.repository, "10.0.0.8");
+    EXPECT_EQ(a.commands,
+              R"([{"service":"telnet","decky":"decky-01","command":"uname -a",)"
+              R"("timestamp":"2026-04-04T10:00:00+00:00"},{"service":"redis","decky":"decky-02",)"
+              R"("command":"CONFIG","timestamp":"2026-04-04T10:00:01+00:00"}])");
+}
+
+// The reference rebuilt a profile from post-restart events only; here a new worker on
+// the same store continues it.
+TEST(Profiler, ARestartNeverShrinksAProfile) {
+    TempDb db;
+    db.store({row(0, "10.0.0.4", "decky-01", "ssh", "connection"),
+              row(1, "10.0.0.4", "decky-01", "telnet", "command", {{"cmd", "id"}}),
+              row(2, "10.0.0.4", "decky-02", "http", "request")});
+    std::string uuid;
+    {
+        ProfileWorker first(*db.repository);
+        first.catch_up(db.repository->max_log_id());
+        uuid = attacker(*db.repository, "10.0.0.4").uuid;
+    }
+    db.store({row(10, "10.0.0.4", "decky-03", "ftp", "connection"),
+              row(11, "10.0.0.4", "decky-01", "telnet", "command", {{"cmd", "whoami"}})});
+    std::vector<Event> published;
+    ProfileWorkerOptions options;
+    options.publish = [&](Event e) { published.push_back(std::move(e)); };
+    ProfileWorker second(*db.repository, options);
+    EXPECT_EQ(second.stats().cursor, 3);
+    EXPECT_EQ(second.catch_up(db.repository->max_log_id()), 2u);
+    const auto a = attacker(*db.repository, "10.0.0.4");
+    EXPECT_EQ(a.uuid, uuid);
+    EXPECT_EQ(a.event_count, 5);
+    EXPECT_EQ(a.services, R"(["ftp", "http", "ssh", "telnet"])");
+    EXPECT_EQ(a.deckies, R"(["decky-01", "decky-02", "decky-03"])");
+    EXPECT_EQ(a.first_seen, "2026-04-04 10:00:00.000000");
+    EXPECT_EQ(a.last_seen, "2026-04-04 10:00:11.000000");
+    EXPECT_EQ(parsed(a.commands).size(), 2u);
+    EXPECT_EQ(db.repository->count_attackers({}), 1);
+    EXPECT_TRUE(published.empty());  // the traversal was announced before the restart
+    // Nothing new: a third worker changes nothing.
+    ProfileWorker third(*db.repository);
+    EXPECT_EQ(third.catch_up(db.repository->max_log_id()), 0u);
+    EXPECT_EQ(attacker(*db.repository, "10.0.0.4").event_count, 5);
+}
+
+TEST(Profiler, SnifferAndProberFeedFingerprintsOnly) {
+    TempDb db;
+    db.store({row(0, "10.0.0.6", "decky-01", "ssh", "connection"),
+              row(1, "10.0.0.6", "decky-01", "sniffer", "tls_client_hello",
+                  {{"ja3", "abc"}, {"ja4", "t13"}}),
+              row(2, "10.0.0.6", "decnet-prober", "prober", "jarm_fingerprint",
+                  {{"target_ip", "10.0.0.6"}, {"target_port", "443"}, {"jarm_hash", "00ff"}})});
+    ProfileWorker worker(*db.repository);
+    worker.catch_up(db.repository->max_log_id());
+    const auto a = attacker(*db.repository, "10.0.0.6");
+    EXPECT_EQ(a.event_count, 1);
+    EXPECT_EQ(a.services, R"(["ssh"])");
+    EXPECT_EQ(a.deckies, R"(["decky-01"])");
+    EXPECT_FALSE(a.is_traversal);
+    EXPECT_EQ(a.last_seen, "2026-04-04 10:00:00.000000");
+    EXPECT_EQ(parsed(a.fingerprints).size(), 2u);  // ja3 and jarm
+}
+
+TEST(Profiler, MemoryStaysBoundedWithManyAttackers) {
+    TempDb db;
+    constexpr int kAttackers = 20000;
+    std::vector<store::LogRecord> rows;
+    for (int i = 0; i < kAttackers; ++i)
+        rows.push_back(row(i % 3600,
+                           "10." + std::to_string(i / 65536 % 256) + "." +
+                               std::to_string(i / 256 % 256) + "." + std::to_string(i % 256),
+                           "decky-01", "ssh", "connection"));
+    db.store(rows);
+    ProfileWorkerOptions options;
+    options.max_cached_profiles = 500;
+    options.max_cache_bytes = 256 * 1024;
+    ProfileWorker worker(*db.repository, options);
+    worker.catch_up(db.repository->max_log_id());
+    const auto stats = worker.stats();
+    EXPECT_LE(stats.cached, 500u);
+    EXPECT_LE(stats.cache_bytes, 256u * 1024);
+    EXPECT_GT(stats.evicted, 0u);
+    EXPECT_EQ(db.repository->count_attackers({}), kAttackers);
+    // An evicted attacker comes back from its row and keeps counting.
+    db.store({row(5, "10.0.0.0", "decky-02", "http", "request")});
+    worker.catch_up(db.repository->max_log_id());
+    const auto a = attacker(*db.repository, "10.0.0.0");
+    EXPECT_EQ(a.event_count, 2);
+    EXPECT_EQ(a.decky_count, 2);
+    EXPECT_EQ(db.repository->count_attackers({}), kAttackers);
+}
+
+TEST(Profiler, RowsWithoutAnAttackerAreSkipped) {
+    TempDb db;
+    db.store({row(0, "Unknown", "decky-01", "ssh", "startup"), row(1, "", "decky-01", "ssh", "x")});
+    ProfileWorker worker(*db.repository);
+    EXPECT_EQ(worker.catch_up(db.repository->max_log_id()), 2u);
+    EXPECT_EQ(db.repository->count_attackers({}), 0);
+    EXPECT_EQ(worker.stats().cursor, 2);
+}
+
+// Embedded next to the ingester: woken by each stored batch, it profiles within the
+// round trip, never past what the ingester said is stored.
+TEST(Profiler, ThreadFollowsNotifications) {
+    TempDb db;
+    ProfileWorkerOptions options;
+    options.poll_interval = std::chrono::seconds(30);
+    ProfilerThread profiler(*db.repository, options);
+    db.store({row(0, "10.0.0.3", "decky-01", "ssh", "connection")});
+    profiler.worker().notify_stored(db.repository->max_log_id());
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+    while (db.repository->count_attackers({}) == 0 && std::chrono::steady_clock::now() < deadline)
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    EXPECT_EQ(db.repository->count_attackers({}), 1);
+}
+
+}  // namespace
+}  // namespace decnet::intel
