@@ -136,6 +136,10 @@ TEST(CliProfiles, TwoAttackersTwoDeckiesOneTraversalAndARestartKeepsThem) {
         EXPECT_EQ(a["traversal_path"], name1 + " \u2192 " + name2);
         EXPECT_GE(a["credential_count"], 1);
         EXPECT_GE(a["bounty_count"], 2);  // the credential and sqlmap's user agent
+        ASSERT_TRUE(a["behavior"].is_object()) << a.dump();
+        EXPECT_EQ(a["behavior"]["tool_guesses"], json::array({"curl", "sqlmap"}));
+        EXPECT_EQ(a["behavior"]["timing_stats"]["event_count"], a_events);
+        EXPECT_TRUE(a["behavior"]["behavior_class"].is_string());
         bool config = false;
         for (const auto& c : a["commands"])
             if (c["command"] == "CONFIG" && c["service"] == "redis" && c["decky"] == name2)

@@ -5,6 +5,12 @@
 
 #include <algorithm>
 #include <array>
+#include <charconv>
+#include <cmath>
+
+#include "core/text.hpp"
+#include "intel/correlation/iso_time.hpp"
+#include "intel/profiler/behavior.hpp"
 
 namespace decnet::intel {
 namespace {
@@ -32,6 +38,54 @@ std::vector<std::string> string_list(const std::string& text) {
     for (const auto& item : j)
         if (item.is_string()) out.push_back(item.get<std::string>());
     return out;
+}
+
+std::optional<double> seconds_of(const std::string& store_time) {
+    const auto t = parse_store_time(store_time);
+    if (!t) return std::nullopt;
+    return static_cast<double>(t->utc_micros) / 1e6;
+}
+
+bool is_recon(const std::string& type) {
+    static constexpr std::array kTypes{"scan",          "connection", "banner",      "probe",
+                                       "login_attempt", "auth",       "auth_failure"};
+    return std::find(kTypes.begin(), kTypes.end(), type) != kTypes.end();
+}
+
+bool is_exfil(const std::string& type) {
+    static constexpr std::array kTypes{"download", "upload", "file_transfer", "data_exfil",
+                                       "command",  "exec",   "query",         "shell_input"};
+    return std::find(kTypes.begin(), kTypes.end(), type) != kTypes.end();
+}
+
+// bytes, size or content_length holding an integer of at least 1 MiB.
+bool large_payload(const Json& fields) {
+    for (const char* key : {"bytes", "size", "content_length"}) {
+        const auto it = fields.find(key);
+        if (it == fields.end()) continue;
+        std::string text = it->is_string() ? it->get<std::string>() : it->dump();
+        const auto trimmed = trim(text, " \t\r\n");
+        long long value = 0;
+        const auto r = std::from_chars(trimmed.data(), trimmed.data() + trimmed.size(), value);
+        if (r.ec == std::errc() && r.ptr == trimmed.data() + trimmed.size() && value >= 1048576)
+            return true;
+    }
+    return false;
+}
+
+std::string iso_or_null(const std::optional<double>& seconds) {
+    if (!seconds) return "null";
+    IsoTime t;
+    t.utc_micros = static_cast<std::int64_t>(std::llround(*seconds * 1e6));
+    t.offset_seconds = 0;
+    return Json(format_iso_time(t)).dump();
+}
+
+std::optional<double> seconds_of_iso(const Json& value) {
+    if (!value.is_string()) return std::nullopt;
+    const auto t = parse_iso_time(value.get<std::string>());
+    if (!t) return std::nullopt;
+    return static_cast<double>(t->utc_micros) / 1e6;
 }
 
 }  // namespace
@@ -112,6 +166,24 @@ void AttackerProfile::apply(const store::LogRecord& row, const ProfileLimits& li
                              [](const std::string& t, const Contact& c) { return t < c.first; });
         deckies_.insert(at, {row.decky, row.timestamp});
     }
+    if (const auto at = seconds_of(row.timestamp)) {
+        times_.push_back(*at);
+        while (times_.size() > limits.max_event_times) times_.pop_front();
+        if (is_recon(row.event_type) && (!recon_end_ || *at > *recon_end_)) recon_end_ = at;
+        if (is_exfil(row.event_type) && (!exfil_start_ || *at < *exfil_start_)) exfil_start_ = at;
+    }
+    if (const auto fields = Json::parse(row.fields, nullptr, false); fields.is_object()) {
+        if (large_payload(fields)) ++large_payloads_;
+        if (row.event_type == "request" && fields.contains("headers")) {
+            const auto& headers = fields["headers"];
+            for (auto& tool :
+                 header_tools(headers.is_string() ? headers.get<std::string>() : headers.dump()))
+                if (header_tools_.size() < 16 &&
+                    std::find(header_tools_.begin(), header_tools_.end(), tool) ==
+                        header_tools_.end())
+                    header_tools_.push_back(std::move(tool));
+        }
+    }
     if (auto text = command_text(row)) {
         if (text->size() > limits.max_command_bytes) text->resize(limits.max_command_bytes);
         commands_.push_back(
@@ -163,9 +235,65 @@ store::AttackerRecord AttackerProfile::to_record(const std::string& updated_at) 
     return r;
 }
 
+store::AttackerBehaviorRecord AttackerProfile::to_behavior(const std::string& updated_at) const {
+    store::AttackerBehaviorRecord b;
+    b.attacker_uuid = uuid_;
+    auto stats = timing_stats(std::vector<double>(times_.begin(), times_.end()));
+    stats.event_count = event_count_;
+    b.timing_stats = timing_stats_json(stats);
+    const auto cls = behavior_class(event_count_, stats.mean, stats.cv, services_.size());
+    b.behavior_class = cls;
+    if (cls == "beaconing" && stats.mean && stats.cv) {
+        b.beacon_interval_s = *stats.mean;
+        b.beacon_jitter_pct = py_round(*stats.cv * 100, 2);
+    }
+    auto tools = beacon_tools(stats.mean, stats.cv);
+    for (const auto& t : header_tools_)
+        if (std::find(tools.begin(), tools.end(), t) == tools.end()) tools.push_back(t);
+    b.tool_guesses = python_string_list(tools);
+    std::string latency = "null";
+    if (recon_end_ && exfil_start_ && *exfil_start_ >= *recon_end_)
+        latency = py_float(py_round(*exfil_start_ - *recon_end_, 3));
+    b.phase_sequence = "{\"recon_end_ts\": " + iso_or_null(recon_end_) +
+                       ", \"exfil_start_ts\": " + iso_or_null(exfil_start_) +
+                       ", \"exfil_latency_s\": " + latency +
+                       ", \"large_payload_count\": " + std::to_string(large_payloads_) + "}";
+    b.updated_at = updated_at;
+    return b;
+}
+
+void AttackerProfile::restore_behavior(const store::AttackerBehaviorRecord& row) {
+    const auto phases = Json::parse(row.phase_sequence, nullptr, false);
+    if (phases.is_object()) {
+        if (phases.contains("recon_end_ts")) recon_end_ = seconds_of_iso(phases["recon_end_ts"]);
+        if (phases.contains("exfil_start_ts"))
+            exfil_start_ = seconds_of_iso(phases["exfil_start_ts"]);
+        if (phases.contains("large_payload_count") &&
+            phases["large_payload_count"].is_number_integer())
+            large_payloads_ = phases["large_payload_count"].get<std::int64_t>();
+    }
+    if (!row.tool_guesses) return;
+    static const std::array kBeacons{"cobalt_strike", "sliver", "havoc", "mythic"};
+    for (auto& tool : string_list(*row.tool_guesses))
+        if (std::find(kBeacons.begin(), kBeacons.end(), tool) == kBeacons.end() &&
+            header_tools_.size() < 16)
+            header_tools_.push_back(std::move(tool));
+}
+
+void AttackerProfile::seed_times(const std::vector<double>& times, const ProfileLimits& limits) {
+    std::vector<double> sorted = times;
+    std::sort(sorted.begin(), sorted.end());
+    if (sorted.size() > limits.max_event_times)
+        sorted.erase(sorted.begin(),
+                     sorted.end() - static_cast<std::ptrdiff_t>(limits.max_event_times));
+    times_.assign(sorted.begin(), sorted.end());
+}
+
 std::size_t AttackerProfile::bytes() const {
     std::size_t n = sizeof(*this) + uuid_.capacity() + ip_.capacity() + first_seen_.capacity() +
                     last_seen_.capacity() + bounties_.fingerprints.capacity();
+    n += times_.size() * sizeof(double);
+    for (const auto& t : header_tools_) n += sizeof(t) + t.capacity();
     for (const auto& s : services_) n += sizeof(s) + s.capacity();
     for (const auto& d : deckies_) n += sizeof(d) + d.decky.capacity() + d.first.capacity();
     for (const auto& c : commands_)

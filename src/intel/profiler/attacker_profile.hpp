@@ -20,6 +20,7 @@ struct ProfileLimits {
     std::size_t max_deckies = 256;
     std::size_t max_commands = 500;        // the most recent are kept
     std::size_t max_command_bytes = 1024;  // longer command texts are cut
+    std::size_t max_event_times = 1000;    // timing statistics cover the latest ones
 };
 
 // The command text of a row (intel.md §6.2): for event types command, exec, query,
@@ -52,6 +53,14 @@ class AttackerProfile {
     void set_bounties(Bounties bounties) { bounties_ = std::move(bounties); }
 
     store::AttackerRecord to_record(const std::string& updated_at) const;
+    // The attacker_behavior row (intel.md §6.3): timing over the latest event times,
+    // behaviour class, beacon, tool guesses, phase sequence. The sniffer rollup (OS
+    // guess, hops, TCP fingerprint, retransmits) is not filled yet.
+    store::AttackerBehaviorRecord to_behavior(const std::string& updated_at) const;
+    // Continues a stored behaviour row (phases, header tools) and the event times read
+    // back from the store (seconds since the epoch, any order).
+    void restore_behavior(const store::AttackerBehaviorRecord& row);
+    void seed_times(const std::vector<double>& times, const ProfileLimits& limits);
 
     const std::string& uuid() const { return uuid_; }
     const std::string& ip() const { return ip_; }
@@ -82,6 +91,10 @@ class AttackerProfile {
     std::vector<Contact> deckies_;       // first-contact order
     std::deque<Command> commands_;
     Bounties bounties_;
+    std::deque<double> times_;               // latest event times, seconds
+    std::vector<std::string> header_tools_;  // from request headers, detection order
+    std::optional<double> recon_end_, exfil_start_;
+    std::int64_t large_payloads_ = 0;
 };
 
 }  // namespace decnet::intel

@@ -118,6 +118,23 @@ void ProfileWorker::run() {
     catch_up();  // what was stored before the stop
 }
 
+// A profile read back from its row also gets its behaviour row and its latest event
+// times (those before the cursor: the rows after it are being applied).
+void ProfileWorker::restore_behavior(AttackerProfile& profile) {
+    if (const auto behavior = repository_.attacker_behavior(profile.uuid()))
+        profile.restore_behavior(*behavior);
+    store::LogFilter filter;
+    filter.search = "attacker:" + profile.ip();
+    std::vector<double> times;
+    for (const auto& row :
+         repository_.logs(filter, static_cast<int>(options_.limits.max_event_times), 0)) {
+        if (row.id > cursor_ || is_intel_service(row.service)) continue;
+        if (const auto t = parse_store_time(row.timestamp))
+            times.push_back(static_cast<double>(t->utc_micros) / 1e6);
+    }
+    profile.seed_times(times, options_.limits);
+}
+
 ProfileWorker::Entry& ProfileWorker::profile_for(const std::string& ip) {
     if (const auto it = by_ip_.find(ip); it != by_ip_.end()) {
         lru_.splice(lru_.begin(), lru_, it->second);
@@ -127,6 +144,7 @@ ProfileWorker::Entry& ProfileWorker::profile_for(const std::string& ip) {
     if (auto row = repository_.attacker_by_ip(ip)) {
         entry.profile = AttackerProfile::from_record(*row);
         entry.announced = row->decky_count >= options_.min_deckies;
+        restore_behavior(entry.profile);
         std::lock_guard lock(stats_mutex_);
         ++stats_.loaded;
     } else {
@@ -146,7 +164,7 @@ void ProfileWorker::write(Entry& entry, const std::string& now) {
         profile.set_bounties(read_bounties(repository_, profile.ip(), options_.max_fingerprints));
         entry.refresh_bounties = false;
     }
-    repository_.upsert_attacker(profile.to_record(now), std::nullopt);
+    repository_.upsert_attacker(profile.to_record(now), profile.to_behavior(now));
     cache_bytes_ -= entry.bytes;
     entry.bytes = profile.bytes();
     cache_bytes_ += entry.bytes;

@@ -89,6 +89,7 @@ class ProfileWorker {
         std::size_t bytes = 0;
     };
     Entry& profile_for(const std::string& ip);
+    void restore_behavior(AttackerProfile& profile);
     void write(Entry& entry, const std::string& now);
     void evict();
     std::int64_t load_cursor();

@@ -256,6 +256,44 @@ TEST(Profiler, MemoryStaysBoundedWithManyAttackers) {
     EXPECT_EQ(db.repository->count_attackers({}), kAttackers);
 }
 
+// Check 58 through the worker: phases, large payloads, and a restart that continues them.
+TEST(Profiler, BehaviourRowPhasesAndTiming) {
+    TempDb db;
+    db.store({row(0, "10.0.1.1", "decky-01", "ssh", "scan"),
+              row(10, "10.0.1.1", "decky-01", "ssh", "login_attempt"),
+              row(20, "10.0.1.1", "decky-01", "ssh", "auth_failure", {{"bytes", "2097152"}}),
+              row(120, "10.0.1.1", "decky-01", "ssh", "exec", {{"size", 10485760}}),
+              row(150, "10.0.1.1", "decky-01", "ssh", "download", {{"bytes", "500"}})});
+    {
+        ProfileWorker worker(*db.repository);
+        worker.catch_up(db.repository->max_log_id());
+    }
+    const auto a = attacker(*db.repository, "10.0.1.1");
+    auto b = db.repository->attacker_behavior(a.uuid);
+    ASSERT_TRUE(b);
+    EXPECT_EQ(
+        b->phase_sequence,
+        R"({"recon_end_ts": "2026-04-04T10:00:20+00:00", "exfil_start_ts": )"
+        R"("2026-04-04T10:02:00+00:00", "exfil_latency_s": 100.0, "large_payload_count": 2})");
+    EXPECT_EQ(
+        b->timing_stats,
+        R"({"event_count": 5, "duration_s": 150.0, "mean_iat_s": 37.5, "median_iat_s": 20.0, )"
+        R"("stdev_iat_s": 36.997, "min_iat_s": 10.0, "max_iat_s": 100.0, "cv": 0.9866})");
+    EXPECT_EQ(b->behavior_class.value_or(""), "mixed");
+    EXPECT_EQ(b->tool_guesses.value_or(""), "[]");
+    // After a restart the times come back from the store: one more event extends them.
+    db.store({row(210, "10.0.1.1", "decky-01", "http", "request",
+                  {{"headers", {{"User-Agent", "Nikto/2.5"}}}})});
+    ProfileWorker again(*db.repository);
+    again.catch_up(db.repository->max_log_id());
+    b = db.repository->attacker_behavior(a.uuid);
+    ASSERT_TRUE(b);
+    EXPECT_THAT(b->timing_stats,
+                ::testing::StartsWith(R"({"event_count": 6, "duration_s": 210.0,)"));
+    EXPECT_THAT(b->phase_sequence, ::testing::HasSubstr(R"("large_payload_count": 2})"));
+    EXPECT_EQ(b->tool_guesses.value_or(""), R"(["nikto"])");
+}
+
 TEST(Profiler, RowsWithoutAnAttackerAreSkipped) {
     TempDb db;
     db.store({row(0, "Unknown", "decky-01", "ssh", "startup"), row(1, "", "decky-01", "ssh", "x")});
