@@ -63,7 +63,7 @@ std::optional<IsoTime> parse_iso_time(std::string_view s) {
     const auto mo = number(s, pos, 2);
     if (!mo || pos >= s.size() || s[pos++] != '-') return std::nullopt;
     const auto d = number(s, pos, 2);
-    if (!d || *mo < 1 || *mo > 12 || *d < 1) return std::nullopt;
+    if (!d || *y < 1 || *mo < 1 || *mo > 12 || *d < 1) return std::nullopt;
     {
         using namespace std::chrono;
         const year_month_day ymd{year{*y}, month{static_cast<unsigned>(*mo)},

@@ -148,8 +148,8 @@ ProfileWorker::Entry& ProfileWorker::profile_for(const std::string& ip) {
         std::lock_guard lock(stats_mutex_);
         ++stats_.loaded;
     } else {
+        // A new profile's bounties come from its rows, which are all still to be applied.
         entry.profile = AttackerProfile(new_uuid(), ip);
-        entry.refresh_bounties = true;
     }
     entry.bytes = entry.profile.bytes();
     cache_bytes_ += entry.bytes;
