@@ -12,6 +12,8 @@
 
 #include "intel/correlation/traversal.hpp"
 #include "store/ingest/bounty.hpp"
+#include "store/ingest/log_record.hpp"
+#include "telemetry/span.hpp"
 
 namespace decnet::intel {
 namespace {
@@ -160,11 +162,24 @@ ProfileWorker::Entry& ProfileWorker::profile_for(const std::string& ip) {
 
 void ProfileWorker::write(Entry& entry, const std::string& now) {
     auto& profile = entry.profile;
+    telemetry::Span span("profiler.process_ip");
     if (entry.refresh_bounties) {
         profile.set_bounties(read_bounties(repository_, profile.ip(), options_.max_fingerprints));
         entry.refresh_bounties = false;
     }
-    repository_.upsert_attacker(profile.to_record(now), profile.to_behavior(now));
+    const auto record = profile.to_record(now);
+    const auto behavior = profile.to_behavior(now);
+    if (span.recording()) {
+        span.set_attributes({{"attacker_ip", profile.ip()},
+                             {"event_count", record.event_count},
+                             {"is_traversal", record.is_traversal},
+                             {"bounty_count", record.bounty_count}});
+        telemetry::Span summary("profiler.behavior_summary");
+        summary.set_attributes({{"behavior_class", behavior.behavior_class.value_or("unknown")},
+                                {"os_guess", behavior.os_guess.value_or("unknown")},
+                                {"event_count", record.event_count}});
+    }
+    repository_.upsert_attacker(record, behavior);
     cache_bytes_ -= entry.bytes;
     entry.bytes = profile.bytes();
     cache_bytes_ += entry.bytes;
@@ -218,6 +233,10 @@ std::size_t ProfileWorker::catch_up(std::optional<std::int64_t> through) {
         }
     }
     std::size_t total = 0;
+    if (cursor_ >= limit) return 0;
+    // One trace per round that has rows; it links to the stored events it consumed.
+    telemetry::Span round("profiler.incremental_update", telemetry::SpanStart{.new_root = true});
+    std::size_t links = 0;
     try {
         while (total < options_.max_rows_per_round && cursor_ < limit) {
             const auto rows = repository_.logs_after_id(cursor_, {}, options_.page_rows);
@@ -227,6 +246,11 @@ std::size_t ProfileWorker::catch_up(std::optional<std::int64_t> through) {
                 if (row.id > limit) break;
                 last = row.id;
                 ++total;
+                if (round.recording() && links < 128)
+                    if (const auto context = store::trace_context_of(row); context.valid()) {
+                        round.add_link(context);
+                        ++links;
+                    }
                 if (row.attacker_ip.empty() || row.attacker_ip == "Unknown") continue;
                 auto& entry = profile_for(row.attacker_ip);
                 if (is_intel_service(row.service))
@@ -239,7 +263,11 @@ std::size_t ProfileWorker::catch_up(std::optional<std::int64_t> through) {
             }
             if (last == cursor_) break;
             const auto now = store::now_timestamp();
-            for (auto* entry : dirty) write(*entry, now);
+            {
+                telemetry::Span update("profiler.update_profiles");
+                update.set_attribute("profiles", static_cast<std::int64_t>(dirty.size()));
+                for (auto* entry : dirty) write(*entry, now);
+            }
             cursor_ = last;
             save_cursor();
             evict();
@@ -249,12 +277,14 @@ std::size_t ProfileWorker::catch_up(std::optional<std::int64_t> through) {
         // Profiles in memory may hold rows that were not written: forget them all, they
         // are read back from their rows, and the rows after the cursor are read again.
         spdlog::warn("profiler: {} (retrying from log id {})", e.what(), cursor_);
+        round.record_exception(e);
         lru_.clear();
         by_ip_.clear();
         cache_bytes_ = 0;
         std::lock_guard lock(stats_mutex_);
         ++stats_.errors;
     }
+    round.set_attribute("rows", static_cast<std::int64_t>(total));
     std::lock_guard lock(stats_mutex_);
     stats_.rows += total;
     stats_.cursor = cursor_;
