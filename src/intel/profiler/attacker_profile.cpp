@@ -88,6 +88,63 @@ std::optional<double> seconds_of_iso(const Json& value) {
     return static_cast<double>(t->utc_micros) / 1e6;
 }
 
+std::string field_text(const Json& fields, const char* key) {
+    const auto it = fields.find(key);
+    if (it == fields.end() || it->is_null()) return {};
+    return it->is_string() ? it->get<std::string>() : it->dump();
+}
+
+// Python int() of a field: optional surrounding blanks, a sign, digits.
+std::optional<long long> field_int(const Json& fields, const char* key) {
+    const std::string text = field_text(fields, key);
+    auto t = trim(text, " \t\r\n");
+    if (!t.empty() && t[0] == '+') t.remove_prefix(1);
+    long long value = 0;
+    const auto r = std::from_chars(t.data(), t.data() + t.size(), value);
+    if (t.empty() || r.ec != std::errc() || r.ptr != t.data() + t.size()) return std::nullopt;
+    return value;
+}
+
+void vote(std::vector<std::pair<std::string, int>>& votes, const std::string& label) {
+    for (auto& [name, count] : votes)
+        if (name == label) {
+            ++count;
+            return;
+        }
+    if (votes.size() < 32) votes.emplace_back(label, 1);
+}
+
+// Most votes; ties go to the first seen.
+std::optional<std::string> winner(const std::vector<std::pair<std::string, int>>& votes) {
+    const std::pair<std::string, int>* best = nullptr;
+    for (const auto& v : votes)
+        if (!best || v.second > best->second) best = &v;
+    if (!best) return std::nullopt;
+    return best->first;
+}
+
+// Coarse OS and initial TTL from an observed TTL.
+std::optional<std::pair<std::string, int>> os_from_ttl(long long ttl) {
+    if (ttl >= 55 && ttl <= 70) return std::pair<std::string, int>{"linux", 64};
+    if (ttl >= 115 && ttl <= 135) return std::pair<std::string, int>{"windows", 128};
+    if (ttl >= 235 && ttl <= 255) return std::pair<std::string, int>{"embedded", 255};
+    return std::nullopt;
+}
+
+std::string snapshot_json(const std::optional<long long>& window,
+                          const std::optional<long long>& wscale,
+                          const std::optional<long long>& mss, const std::string& options,
+                          bool sack, bool timestamps) {
+    const auto num = [](const std::optional<long long>& v) {
+        return v ? std::to_string(*v) : std::string("null");
+    };
+    return "{\"window\": " + num(window) + ", \"wscale\": " + num(wscale) +
+           ", \"mss\": " + num(mss) + ", \"options_sig\": " +
+           Json(options).dump(-1, ' ', true, Json::error_handler_t::replace) +
+           ", \"has_sack\": " + (sack ? "true" : "false") +
+           ", \"has_timestamps\": " + (timestamps ? "true" : "false") + "}";
+}
+
 }  // namespace
 
 std::optional<std::string> command_text(const store::LogRecord& row) {
@@ -194,6 +251,43 @@ void AttackerProfile::apply(const store::LogRecord& row, const ProfileLimits& li
 
 void AttackerProfile::apply_intel(const store::LogRecord& row) {
     if (first_seen_.empty()) seen_at(row.timestamp);
+    roll_up(row);
+}
+
+void AttackerProfile::roll_up(const store::LogRecord& row) {
+    if (row.event_type != "tcp_syn_fingerprint" && row.event_type != "tcp_flow_timing" &&
+        row.event_type != "tcpfp_fingerprint")
+        return;
+    const auto fields = Json::parse(row.fields, nullptr, false);
+    if (!fields.is_object()) return;
+    if (row.event_type == "tcp_flow_timing") {
+        retransmits_ += field_int(fields, "retransmits").value_or(0);
+        return;
+    }
+    if (row.event_type == "tcp_syn_fingerprint") {
+        const auto os = field_text(fields, "os_guess");
+        if (!os.empty() && os != "unknown") vote(os_votes_, os);
+        auto ttl = field_text(fields, "ttl");
+        if (ttl.empty()) ttl = field_text(fields, "initial_ttl");
+        if (!ttl.empty()) vote(ttl_votes_, ttl);
+        if (const auto hop = field_int(fields, "hop_distance");
+            hop && *hop > 0 && hops_.size() < 256)
+            hops_.push_back(static_cast<int>(*hop));
+        tcp_snapshot_ = snapshot_json(field_int(fields, "window"), field_int(fields, "wscale"),
+                                      field_int(fields, "mss"), field_text(fields, "options_sig"),
+                                      field_text(fields, "has_sack") == "true",
+                                      field_text(fields, "has_timestamps") == "true");
+        return;
+    }
+    const auto ttl_text = field_text(fields, "ttl");
+    if (!ttl_text.empty()) vote(ttl_votes_, ttl_text);
+    if (const auto ttl = field_int(fields, "ttl"))
+        if (const auto os = os_from_ttl(*ttl); os && os->second - *ttl > 0 && hops_.size() < 256)
+            hops_.push_back(static_cast<int>(os->second - *ttl));
+    tcp_snapshot_ =
+        snapshot_json(field_int(fields, "window_size"), field_int(fields, "window_scale"),
+                      field_int(fields, "mss"), field_text(fields, "options_order"),
+                      field_text(fields, "sack_ok") == "1", field_text(fields, "timestamp") == "1");
 }
 
 std::vector<std::string> AttackerProfile::deckies() const {
@@ -247,9 +341,30 @@ store::AttackerBehaviorRecord AttackerProfile::to_behavior(const std::string& up
         b.beacon_interval_s = *stats.mean;
         b.beacon_jitter_pct = py_round(*stats.cv * 100, 2);
     }
+    std::optional<std::string> os = winner(os_votes_);
+    if (!os)
+        if (const auto ttl = winner(ttl_votes_)) {
+            Json probe = Json::object();
+            probe["ttl"] = *ttl;
+            if (const auto value = field_int(probe, "ttl"))
+                if (const auto guess = os_from_ttl(*value)) os = guess->first;
+        }
+    b.os_guess = os;
+    if (!hops_.empty()) {
+        std::vector<int> sorted = hops_;
+        std::sort(sorted.begin(), sorted.end());
+        const auto n = sorted.size();
+        const double median =
+            n % 2 ? sorted[n / 2] : (static_cast<double>(sorted[n / 2 - 1]) + sorted[n / 2]) / 2;
+        b.hop_distance = static_cast<std::int64_t>(median);
+    }
+    b.tcp_fingerprint = tcp_snapshot_.value_or("{}");
+    b.retransmit_count = retransmits_;
     auto tools = beacon_tools(stats.mean, stats.cv);
     for (const auto& t : header_tools_)
         if (std::find(tools.begin(), tools.end(), t) == tools.end()) tools.push_back(t);
+    if (os == "nmap" && std::find(tools.begin(), tools.end(), "nmap") == tools.end())
+        tools.insert(tools.begin(), "nmap");
     b.tool_guesses = python_string_list(tools);
     std::string latency = "null";
     if (recon_end_ && exfil_start_ && *exfil_start_ >= *recon_end_)
@@ -263,6 +378,13 @@ store::AttackerBehaviorRecord AttackerProfile::to_behavior(const std::string& up
 }
 
 void AttackerProfile::restore_behavior(const store::AttackerBehaviorRecord& row) {
+    // The rollup comes back as one vote for the stored guess and hop.
+    if (row.os_guess) vote(os_votes_, *row.os_guess);
+    if (row.hop_distance && *row.hop_distance > 0)
+        hops_.push_back(static_cast<int>(*row.hop_distance));
+    if (row.tcp_fingerprint != "{}" && !row.tcp_fingerprint.empty())
+        tcp_snapshot_ = row.tcp_fingerprint;
+    retransmits_ = row.retransmit_count;
     const auto phases = Json::parse(row.phase_sequence, nullptr, false);
     if (phases.is_object()) {
         if (phases.contains("recon_end_ts")) recon_end_ = seconds_of_iso(phases["recon_end_ts"]);
@@ -275,7 +397,7 @@ void AttackerProfile::restore_behavior(const store::AttackerBehaviorRecord& row)
     if (!row.tool_guesses) return;
     static const std::array kBeacons{"cobalt_strike", "sliver", "havoc", "mythic"};
     for (auto& tool : string_list(*row.tool_guesses))
-        if (std::find(kBeacons.begin(), kBeacons.end(), tool) == kBeacons.end() &&
+        if (std::find(kBeacons.begin(), kBeacons.end(), tool) == kBeacons.end() && tool != "nmap" &&
             header_tools_.size() < 16)
             header_tools_.push_back(std::move(tool));
 }
@@ -294,6 +416,9 @@ std::size_t AttackerProfile::bytes() const {
                     last_seen_.capacity() + bounties_.fingerprints.capacity();
     n += times_.size() * sizeof(double);
     for (const auto& t : header_tools_) n += sizeof(t) + t.capacity();
+    for (const auto& v : os_votes_) n += sizeof(v) + v.first.capacity();
+    for (const auto& v : ttl_votes_) n += sizeof(v) + v.first.capacity();
+    n += hops_.size() * sizeof(int) + (tcp_snapshot_ ? tcp_snapshot_->capacity() : 0);
     for (const auto& s : services_) n += sizeof(s) + s.capacity();
     for (const auto& d : deckies_) n += sizeof(d) + d.decky.capacity() + d.first.capacity();
     for (const auto& c : commands_)

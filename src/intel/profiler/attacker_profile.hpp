@@ -95,6 +95,12 @@ class AttackerProfile {
     std::vector<std::string> header_tools_;  // from request headers, detection order
     std::optional<double> recon_end_, exfil_start_;
     std::int64_t large_payloads_ = 0;
+    // Sniffer/prober rollup (§6.3): votes in first-seen order, hops, last snapshot.
+    void roll_up(const store::LogRecord& row);
+    std::vector<std::pair<std::string, int>> os_votes_, ttl_votes_;
+    std::vector<int> hops_;
+    std::optional<std::string> tcp_snapshot_;  // JSON object text
+    std::int64_t retransmits_ = 0;
 };
 
 }  // namespace decnet::intel

@@ -294,6 +294,85 @@ TEST(Profiler, BehaviourRowPhasesAndTiming) {
     EXPECT_EQ(b->tool_guesses.value_or(""), R"(["nikto"])");
 }
 
+store::AttackerBehaviorRecord behaviour_of(TempDb& db, const std::string& ip) {
+    ProfileWorker worker(*db.repository);
+    worker.catch_up(db.repository->max_log_id());
+    return db.repository->attacker_behavior(attacker(*db.repository, ip).uuid)
+        .value_or(store::AttackerBehaviorRecord{});
+}
+
+store::LogRecord syn(int second, const std::string& ip, const std::string& os,
+                     const std::string& ttl, const std::string& hops, const std::string& window) {
+    return row(second, ip, "decky-01", "sniffer", "tcp_syn_fingerprint",
+               {{"os_guess", os},
+                {"ttl", ttl},
+                {"hop_distance", hops},
+                {"window", window},
+                {"wscale", "7"},
+                {"mss", "1460"},
+                {"options_sig", "M,S,T,N,W"},
+                {"has_sack", "true"},
+                {"has_timestamps", "false"}});
+}
+
+// Check 59: the sniffer and prober rollup.
+TEST(Profiler, Check59SnifferRollup) {
+    {
+        TempDb db;
+        db.store(
+            {row(0, "10.0.2.1", "decky-01", "ssh", "connection"),
+             syn(1, "10.0.2.1", "linux", "61", "3", "29200"),
+             syn(2, "10.0.2.1", "linux", "61", "3", "29200"),
+             syn(3, "10.0.2.1", "windows", "120", "8", "64240"),
+             row(4, "10.0.2.1", "decky-01", "sniffer", "tcp_flow_timing", {{"retransmits", "2"}}),
+             row(5, "10.0.2.1", "decky-01", "sniffer", "tcp_flow_timing", {{"retransmits", "5"}}),
+             row(6, "10.0.2.1", "decky-01", "sniffer", "tcp_flow_timing", {{"retransmits", "0"}})});
+        const auto b = behaviour_of(db, "10.0.2.1");
+        EXPECT_EQ(b.os_guess.value_or(""), "linux");
+        EXPECT_EQ(b.hop_distance.value_or(-1), 3);
+        EXPECT_EQ(b.retransmit_count, 7);
+        EXPECT_EQ(b.tcp_fingerprint,
+                  R"({"window": 64240, "wscale": 7, "mss": 1460, "options_sig": "M,S,T,N,W", )"
+                  R"("has_sack": true, "has_timestamps": false})");
+    }
+    for (const auto& [ttl, os] : std::vector<std::pair<std::string, std::string>>{
+             {"64", "linux"}, {"128", "windows"}, {"255", "embedded"}}) {
+        TempDb db;
+        db.store({row(0, "10.0.2.2", "decky-01", "ssh", "connection"),
+                  syn(1, "10.0.2.2", "unknown", ttl, "0", "1024")});
+        const auto b = behaviour_of(db, "10.0.2.2");
+        EXPECT_EQ(b.os_guess.value_or(""), os) << ttl;
+        EXPECT_FALSE(b.hop_distance) << ttl;  // hop "0" only
+    }
+    {
+        TempDb db;
+        db.store({row(0, "10.0.2.3", "decky-01", "ssh", "connection"),
+                  row(1, "10.0.2.3", "decnet-prober", "prober", "tcpfp_fingerprint",
+                      {{"target_ip", "10.0.2.3"},
+                       {"ttl", "121"},
+                       {"window_size", "8192"},
+                       {"window_scale", "8"},
+                       {"mss", "1460"},
+                       {"options_order", "M,N,W,N,N,S"},
+                       {"sack_ok", "1"},
+                       {"timestamp", "0"}})});
+        const auto b = behaviour_of(db, "10.0.2.3");
+        EXPECT_EQ(b.os_guess.value_or(""), "windows");
+        EXPECT_EQ(b.hop_distance.value_or(-1), 7);
+        EXPECT_EQ(b.tcp_fingerprint,
+                  R"({"window": 8192, "wscale": 8, "mss": 1460, "options_sig": "M,N,W,N,N,S", )"
+                  R"("has_sack": true, "has_timestamps": false})");
+    }
+    {
+        TempDb db;
+        db.store({syn(0, "10.0.2.4", "nmap", "64", "1", "1024"),
+                  syn(1, "10.0.2.4", "nmap", "64", "1", "1024")});
+        const auto b = behaviour_of(db, "10.0.2.4");
+        EXPECT_EQ(b.tool_guesses.value_or(""), R"(["nmap"])");
+        EXPECT_EQ(b.behavior_class.value_or(""), "unknown");
+    }
+}
+
 TEST(Profiler, RowsWithoutAnAttackerAreSkipped) {
     TempDb db;
     db.store({row(0, "Unknown", "decky-01", "ssh", "startup"), row(1, "", "decky-01", "ssh", "x")});
