@@ -4,6 +4,7 @@
 
 #include <openssl/rand.h>
 #include <spdlog/spdlog.h>
+#include <unistd.h>
 
 #include <nlohmann/json.hpp>
 
@@ -66,6 +67,10 @@ AttackerProfile::Bounties read_bounties(store::Repository& repository, const std
 
 ProfileWorker::ProfileWorker(store::Repository& repository, ProfileWorkerOptions options)
     : repository_(repository), options_(std::move(options)) {
+    char host[256] = {};
+    gethostname(host, sizeof host - 1);
+    lease_owner_ =
+        std::string(host) + ":" + std::to_string(::getpid()) + ":" + new_uuid().substr(0, 8);
     cursor_ = load_cursor();
     std::lock_guard lock(stats_mutex_);
     stats_.cursor = cursor_;
@@ -78,6 +83,44 @@ std::int64_t ProfileWorker::load_cursor() {
     if (j.is_object() && j.contains("last_log_id") && j["last_log_id"].is_number_integer())
         return std::max<std::int64_t>(0, j["last_log_id"].get<std::int64_t>());
     return 0;
+}
+
+ProfileWorker::~ProfileWorker() {
+    if (!lease_held_) return;
+    try {
+        repository_.set_state(std::string(kProfilerLeaseKey),
+                              nlohmann::json{{"owner", lease_owner_}, {"heartbeat", 0}}.dump());
+    } catch (const store::StoreError& e) {
+        spdlog::warn("profiler: lease not released: {}", e.what());
+    }
+}
+
+bool ProfileWorker::hold_lease() {
+    using namespace std::chrono;
+    const auto now = steady_clock::now();
+    if (lease_held_ && now - lease_checked_ < seconds(5)) return true;
+    const auto unix_now = duration_cast<seconds>(system_clock::now().time_since_epoch()).count();
+    const auto text = repository_.get_state(std::string(kProfilerLeaseKey));
+    const auto lease = text ? nlohmann::json::parse(*text, nullptr, false) : nlohmann::json();
+    if (lease.is_object() && lease.value("owner", "") != lease_owner_ &&
+        lease.contains("heartbeat") && lease["heartbeat"].is_number_integer() &&
+        unix_now - lease["heartbeat"].get<std::int64_t>() < 30) {
+        if (lease_held_) spdlog::warn("profiler: another profiler took the store over; waiting");
+        lease_held_ = false;
+        return false;
+    }
+    if (!lease_held_) {
+        // Taking over: the other profiler may have moved the cursor and the profiles.
+        lru_.clear();
+        by_ip_.clear();
+        cache_bytes_ = 0;
+        cursor_ = load_cursor();
+    }
+    repository_.set_state(std::string(kProfilerLeaseKey),
+                          nlohmann::json{{"owner", lease_owner_}, {"heartbeat", unix_now}}.dump());
+    lease_held_ = true;
+    lease_checked_ = now;
+    return true;
 }
 
 void ProfileWorker::save_cursor() {
@@ -234,6 +277,16 @@ std::size_t ProfileWorker::catch_up(std::optional<std::int64_t> through) {
     }
     std::size_t total = 0;
     if (cursor_ >= limit) return 0;
+    try {
+        if (!hold_lease()) {
+            std::lock_guard lock(stats_mutex_);
+            ++stats_.waiting_for_lease;
+            return 0;
+        }
+    } catch (const store::StoreError& e) {
+        spdlog::warn("profiler: {}", e.what());
+        return 0;
+    }
     // One trace per round that has rows; it links to the stored events it consumed.
     telemetry::Span round("profiler.incremental_update", telemetry::SpanStart{.new_root = true});
     std::size_t links = 0;

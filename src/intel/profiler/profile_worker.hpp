@@ -33,6 +33,11 @@
 namespace decnet::intel {
 
 inline constexpr std::string_view kProfilerCursorKey = "attacker_worker_cursor";
+// Which profiler owns the store: {"owner": "<host>:<pid>:<n>", "heartbeat": <unix s>}.
+// A profiler works only while it holds the lease (refreshed every 5 s, free after 30 s
+// without a heartbeat), so a second one on the same store waits instead of counting
+// every event twice.
+inline constexpr std::string_view kProfilerLeaseKey = "attacker_worker_lease";
 
 struct ProfileWorkerOptions {
     std::size_t max_cached_profiles = 20000;
@@ -55,6 +60,7 @@ struct ProfileWorkerStats {
     std::uint64_t loaded = 0;      // profiles read back from the store
     std::uint64_t evicted = 0;
     std::uint64_t errors = 0;
+    std::uint64_t waiting_for_lease = 0;  // rounds skipped: another profiler owns the store
     std::int64_t cursor = 0;
     std::size_t cached = 0;
     std::size_t cache_bytes = 0;
@@ -63,6 +69,9 @@ struct ProfileWorkerStats {
 class ProfileWorker {
   public:
     ProfileWorker(store::Repository& repository, ProfileWorkerOptions options = {});
+    ~ProfileWorker();  // gives the lease back
+    ProfileWorker(const ProfileWorker&) = delete;
+    ProfileWorker& operator=(const ProfileWorker&) = delete;
 
     // Rows up to this id are stored together with their bounties (the ingester's hook).
     // Wakes the worker. Once called, the worker reads no further than the highest id
@@ -92,6 +101,7 @@ class ProfileWorker {
     void restore_behavior(AttackerProfile& profile);
     void write(Entry& entry, const std::string& now);
     void evict();
+    bool hold_lease();
     std::int64_t load_cursor();
     void save_cursor();
 
@@ -99,6 +109,9 @@ class ProfileWorker {
     ProfileWorkerOptions options_;
     std::int64_t cursor_ = 0;
     std::int64_t previous_max_ = 0;  // standalone: the store's max id one round ago
+    std::string lease_owner_;
+    bool lease_held_ = false;
+    std::chrono::steady_clock::time_point lease_checked_{};
 
     std::list<Entry> lru_;  // front: most recently used
     std::unordered_map<std::string, std::list<Entry>::iterator> by_ip_;

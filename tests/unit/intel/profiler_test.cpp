@@ -373,6 +373,23 @@ TEST(Profiler, Check59SnifferRollup) {
     }
 }
 
+// Two profilers on one store: the second waits while the first holds the lease, and
+// takes over (from the first's cursor) once it is given back.
+TEST(Profiler, OneProfilerPerStore) {
+    TempDb db;
+    db.store({row(0, "10.0.3.1", "decky-01", "ssh", "connection")});
+    auto first = std::make_unique<ProfileWorker>(*db.repository);
+    ProfileWorker second(*db.repository);
+    EXPECT_EQ(first->catch_up(db.repository->max_log_id()), 1u);
+    db.store({row(1, "10.0.3.1", "decky-01", "ssh", "connection")});
+    EXPECT_EQ(second.catch_up(db.repository->max_log_id()), 0u);
+    EXPECT_EQ(second.stats().waiting_for_lease, 1u);
+    EXPECT_EQ(attacker(*db.repository, "10.0.3.1").event_count, 1);
+    first.reset();
+    EXPECT_EQ(second.catch_up(db.repository->max_log_id()), 1u);
+    EXPECT_EQ(attacker(*db.repository, "10.0.3.1").event_count, 2);
+}
+
 TEST(Profiler, RowsWithoutAnAttackerAreSkipped) {
     TempDb db;
     db.store({row(0, "Unknown", "decky-01", "ssh", "startup"), row(1, "", "decky-01", "ssh", "x")});
