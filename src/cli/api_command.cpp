@@ -11,8 +11,8 @@
 #include "api/api_service.hpp"
 #include "cli/commands.hpp"
 #include "cli/signal_waiter.hpp"
-#include "core/text.hpp"
 #include "core/error.hpp"
+#include "core/text.hpp"
 #include "intel/profiler/profile_worker.hpp"
 #include "store/database.hpp"
 #include "telemetry/log_correlation.hpp"
@@ -78,7 +78,8 @@ int run_api(const ApiOptions& options) {
     std::unique_ptr<intel::ProfilerThread> profiler;
     if (const char* embed = std::getenv("DECNET_EMBED_PROFILER");
         embed && ascii_lower(embed) == "true")
-        profiler = std::make_unique<intel::ProfilerThread>(*repository, intel::ProfileWorkerOptions{});
+        profiler =
+            std::make_unique<intel::ProfilerThread>(*repository, intel::ProfileWorkerOptions{});
     std::unique_ptr<api::ApiService> service;
     try {
         service = std::make_unique<api::ApiService>(*repository, config);

@@ -1,6 +1,7 @@
 // The reference's remaining verbs (redeploy, probe, web, sniffer, db-reset), accepted
-// with their flags so scripts get a clear answer, not "no such command". Each moves to its own file when it is implemented; `web` is retired for good
-// (the API serves the dashboard itself: docs/API.md, "Dashboard hosting").
+// with their flags so scripts get a clear answer, not "no such command". Each moves to
+// its own file when it is implemented; `web` is retired for good (the API serves the
+// dashboard itself: docs/API.md, "Dashboard hosting").
 #include <CLI/CLI.hpp>
 
 #include <iostream>

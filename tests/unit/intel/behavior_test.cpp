@@ -85,10 +85,10 @@ TEST(Behavior, TimingJsonAsPythonWritesIt) {
 TEST(Behavior, HeaderTools) {
     EXPECT_THAT(header_tools(R"j({"User-Agent": "sqlmap/1.7#stable (https://sqlmap.org)"})j"),
                 ElementsAre("sqlmap"));
-EXPECT_THAT(header_tools(R"({"user-agent": "curl/8.0"})"), ElementsAre("curl"));
-EXPECT_THAT(header_tools(R"({"user-agent": "not curl/8.0"})"), IsEmpty());
-EXPECT_THAT(header_tools(R"("{\"X-Mailer\": \"GoPhish\"}")"), ElementsAre("gophish"));
-EXPECT_THAT(header_tools("not json"), IsEmpty());
+    EXPECT_THAT(header_tools(R"({"user-agent": "curl/8.0"})"), ElementsAre("curl"));
+    EXPECT_THAT(header_tools(R"({"user-agent": "not curl/8.0"})"), IsEmpty());
+    EXPECT_THAT(header_tools(R"("{\"X-Mailer\": \"GoPhish\"}")"), ElementsAre("gophish"));
+    EXPECT_THAT(header_tools("not json"), IsEmpty());
 }
 
 }  // namespace
