@@ -12,6 +12,8 @@
 #include "cli/commands.hpp"
 #include "cli/signal_waiter.hpp"
 #include "core/error.hpp"
+#include "core/text.hpp"
+#include "intel/profiler/profile_worker.hpp"
 #include "store/database.hpp"
 #include "telemetry/log_correlation.hpp"
 #include "telemetry/span.hpp"
@@ -71,6 +73,13 @@ int run_api(const ApiOptions& options) {
     } catch (const store::StoreError& e) {
         throw ConfigError(e.what());
     }
+    // DECNET_EMBED_PROFILER=true: this process also profiles the store (intel.md §0; the
+    // reference's flag). Off by default: the instance that ingests runs the profiler.
+    std::unique_ptr<intel::ProfilerThread> profiler;
+    if (const char* embed = std::getenv("DECNET_EMBED_PROFILER");
+        embed && ascii_lower(embed) == "true")
+        profiler =
+            std::make_unique<intel::ProfilerThread>(*repository, intel::ProfileWorkerOptions{});
     std::unique_ptr<api::ApiService> service;
     try {
         service = std::make_unique<api::ApiService>(*repository, config);

@@ -47,6 +47,8 @@ int run(int argc, char** argv) {
     add_collect_command(app, exit_code);
     add_ingest_command(app, exit_code);
     add_replay_command(app, exit_code);
+    add_correlate_command(app, exit_code);
+    add_profiler_command(app, exit_code);
     add_reference_commands(app, exit_code);
 
     if (argc < 2) {

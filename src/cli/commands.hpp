@@ -38,7 +38,9 @@ void add_api_command(CLI::App& app, int& exit_code);
 void add_collect_command(CLI::App& app, int& exit_code);
 void add_ingest_command(CLI::App& app, int& exit_code);
 void add_replay_command(CLI::App& app, int& exit_code);
-// redeploy, probe, correlate, web, profiler, sniffer, db-reset: the reference's other
+void add_correlate_command(CLI::App& app, int& exit_code);
+void add_profiler_command(CLI::App& app, int& exit_code);
+// redeploy, probe, web, sniffer, db-reset: the reference's other
 // verbs, accepted with their flags, not implemented yet.
 void add_reference_commands(CLI::App& app, int& exit_code);
 

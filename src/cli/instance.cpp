@@ -1,5 +1,5 @@
 // The instance's start-up and shutdown order, in one place:
-//   lock the state dir → signals → store → bus → ingester → sinks → runtime → deckies
+//   lock the state dir → signals → store → bus → ingester, profiler → sinks → runtime → deckies
 //   → control socket → mutator → ready … stop → (reverse) → state file removed.
 #include "cli/instance.hpp"
 
@@ -30,6 +30,7 @@
 #include "events/sinks/event_sink.hpp"
 #include "events/sinks/file_sinks.hpp"
 #include "events/sinks/syslog_forwarder.hpp"
+#include "intel/profiler/profile_worker.hpp"
 #include "store/database.hpp"
 #include "store/ingest/ingester.hpp"
 #include "telemetry/metrics.hpp"
@@ -107,9 +108,28 @@ std::vector<api::HealthComponent> instance_health(store::Ingester& ingester, Eve
 // stops before these objects do, so the references stay valid while it can scrape.
 std::vector<telemetry::metrics::Collector> instance_metrics(store::Ingester& ingester,
                                                             EventBus& bus,
-                                                            honeypot::Runtime& runtime) {
+                                                            honeypot::Runtime& runtime,
+                                                            intel::ProfileWorker& profiler) {
     namespace m = telemetry::metrics;
     std::vector<m::Collector> collectors;
+    collectors.emplace_back([&profiler](m::Scrape& scrape) {
+        const auto stats = profiler.stats();
+        auto one = [&](const char* name, const char* help, m::Type type, double value) {
+            scrape.add(scrape.family(name, help, type), {}, value);
+        };
+        one("decnet_profiler_rows_total", "Stored rows the profiler has read", m::Type::counter,
+            static_cast<double>(stats.rows));
+        one("decnet_profiler_profiles_written_total", "Attacker profile writes", m::Type::counter,
+            static_cast<double>(stats.profiles_written));
+        one("decnet_profiler_traversals_total", "traversal_detected events announced",
+            m::Type::counter, static_cast<double>(stats.traversals));
+        one("decnet_profiler_errors_total", "Profiler rounds that failed on a store error",
+            m::Type::counter, static_cast<double>(stats.errors));
+        one("decnet_profiler_cursor", "Log id the profiler has profiled up to", m::Type::gauge,
+            static_cast<double>(stats.cursor));
+        one("decnet_profiler_cached_profiles", "Attacker profiles held in memory", m::Type::gauge,
+            static_cast<double>(stats.cached));
+    });
     collectors.emplace_back([&bus](m::Scrape& scrape) {
         const auto stats = bus.stats();
         auto& published = scrape.family("decnet_bus_events_published_total",
@@ -259,6 +279,15 @@ int run_instance(const engine::DeploymentPlan& plan, const InstanceOptions& opti
     ingester.set_after_commit([&log_feed](const std::vector<store::LogRecord>& rows) {
         log_feed.publish(std::vector<store::LogRecord>(rows));
     });
+    // Attacker profiles and traversals (docs/PROFILES.md), woken by each stored batch.
+    intel::ProfileWorkerOptions profiler_options;
+    profiler_options.publish = [&bus](Event event) { bus.publish(std::move(event)); };
+    intel::ProfilerThread profiler(*repository, std::move(profiler_options));
+    ingester.set_after_store([&profiler](const std::vector<store::LogRecord>& rows) {
+        std::int64_t through = 0;
+        for (const auto& row : rows) through = std::max(through, row.id);
+        profiler.worker().notify_stored(through);
+    });
     auto ingest_subscription = bus.subscribe("ingester");
     std::thread ingest_thread([&] { ingester.run(*ingest_subscription); });
     SinkRunner sinks;
@@ -284,11 +313,12 @@ int run_instance(const engine::DeploymentPlan& plan, const InstanceOptions& opti
         const engine::MutationScheduler mutator(fleet, engine::mutate_minute_seconds());
         api::LiveFleetControl live_fleet(fleet, *repository);
         live_fleet.deckies_json();  // (cheap) proves the fleet is readable before serving
-        const auto api = options.no_api
-                             ? nullptr
-                             : start_api(options, paths, *repository, live_fleet,
-                                         instance_health(ingester, bus, runtime),
-                                         instance_metrics(ingester, bus, runtime), log_feed, bus);
+        const auto api =
+            options.no_api ? nullptr
+                           : start_api(options, paths, *repository, live_fleet,
+                                       instance_health(ingester, bus, runtime),
+                                       instance_metrics(ingester, bus, runtime, profiler.worker()),
+                                       log_feed, bus);
         engine::drop_privileges(instance_privilege_drop(options, plan.config, paths));
         if (hooks.ready) hooks.ready(report, paths, api ? api->url() : std::string());
         stop.wait();

@@ -1,7 +1,7 @@
-// The reference's remaining verbs (redeploy, probe, correlate, web, profiler, sniffer,
-// db-reset), accepted with their flags so scripts get a clear answer, not "no such
-// command". Each moves to its own file when it is implemented; `web` is retired for good
-// (the API serves the dashboard itself: docs/API.md, "Dashboard hosting").
+// The reference's remaining verbs (redeploy, probe, web, sniffer, db-reset), accepted
+// with their flags so scripts get a clear answer, not "no such command". Each moves to
+// its own file when it is implemented; `web` is retired for good (the API serves the
+// dashboard itself: docs/API.md, "Dashboard hosting").
 #include <CLI/CLI.hpp>
 
 #include <iostream>
@@ -39,14 +39,6 @@ void add_reference_commands(CLI::App& app, int& exit_code) {
     probe->add_option("--timeout", s.text, "Probe timeout in seconds (5.0)");
     probe->add_flag("--daemon,-d", s.flag, "Detach into the background");
 
-    auto* correlate =
-        pending(app, exit_code, "correlate", "Correlate attackers across deckies", "correlation");
-    correlate->add_option("--log-file,-f", s.text, "Event log file");
-    correlate->add_option("--min-deckies,-m", s.text, "Deckies an attacker must touch (2)");
-    correlate->add_option("--output,-o", s.text, "table, json or syslog");
-    correlate->add_flag("--emit-syslog", s.flag, "Emit traversals as syslog");
-    correlate->add_flag("--daemon,-d", s.flag, "Detach into the background");
-
     auto* web = app.add_subcommand(
         "web", "Retired: the dashboard is served by the API (decnet up, deploy or api)");
     web->callback([&exit_code] {
@@ -60,11 +52,6 @@ void add_reference_commands(CLI::App& app, int& exit_code) {
     web->add_option("--host", s.text, "Listen address");
     web->add_option("--api-port", s.text, "API port to proxy to (8000)");
     web->add_flag("--daemon,-d", s.flag, "Detach into the background");
-
-    auto* profiler =
-        pending(app, exit_code, "profiler", "Build attacker behaviour profiles", "the profiler");
-    profiler->add_option("--interval,-i", s.text, "Seconds between rounds (30)");
-    profiler->add_flag("--daemon,-d", s.flag, "Detach into the background");
 
     auto* sniffer =
         pending(app, exit_code, "sniffer", "Passive TLS/TCP fingerprinting", "the sniffer");

@@ -125,6 +125,15 @@ class Repository {
     virtual std::vector<std::pair<std::string, AttackerBehaviorRecord>> attacker_behaviors_by_ip(
         const std::vector<std::string>& ips) = 0;
     virtual std::optional<AttackerBehaviorRecord> attacker_behavior(const std::string& uuid) = 0;
+    // The most recently seen attacker row with exactly this IP (the profiler's lookup).
+    // The default filters the IP search; backends override it with an indexed query.
+    virtual std::optional<AttackerRecord> attacker_by_ip(const std::string& ip) {
+        AttackerFilter filter;
+        filter.search = ip;
+        for (auto& row : attackers(filter, AttackerSort::recent, 1000, 0))
+            if (row.ip == ip) return std::move(row);
+        return std::nullopt;
+    }
     // The attacker's `commands` JSON text; nullopt when no attacker has that uuid.
     virtual std::optional<std::string> attacker_commands(const std::string& uuid) = 0;
     // Insert or replace by uuid (the profiler's write; tests seed with it).

@@ -77,6 +77,9 @@ class TracedRepository final : public Repository {
     std::optional<AttackerRecord> attacker(const std::string& uuid) override {
         return traced("db.attacker", [&] { return inner_->attacker(uuid); });
     }
+    std::optional<AttackerRecord> attacker_by_ip(const std::string& ip) override {
+        return traced("db.attacker_by_ip", [&] { return inner_->attacker_by_ip(ip); });
+    }
     std::vector<std::pair<std::string, AttackerBehaviorRecord>> attacker_behaviors_by_ip(
         const std::vector<std::string>& ips) override {
         return traced("db.attacker_behaviors_by_ip",

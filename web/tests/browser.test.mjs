@@ -328,7 +328,8 @@ try {
     await shot(page, "12-overview");
     await page.click("nav.sidebar >> text=Attackers");
     await page.waitForSelector("h1:has-text('Attackers')");
-    await page.waitForSelector("[aria-label='addresses seen'] a:text-is('127.0.0.1')");
+    // The instance's profiler has made 127.0.0.1's profile from the events so far.
+    await page.waitForSelector("tr.clickable td.ip a:text-is('127.0.0.1')");
     await shot(page, "13-attackers");
     await page.setViewportSize({ width: 390, height: 844 });
     await page.goto(decnet.base + "/");
@@ -338,7 +339,8 @@ try {
   });
 
   await step("a profiled attacker: list, detail, commands filtered by service", async () => {
-    // The profiler is not there yet: its row is written as it would write it.
+    // A profile with hostile strings, written as the profiler would write it, for an address
+    // no traffic comes from (the instance's own profiler keeps 127.0.0.1's row).
     const commands = JSON.stringify([
       { service: "redis", decky: "decky-01", command: "CONFIG SET dir /tmp", timestamp: "2026-01-01T00:00:01" },
       { service: "http", decky: "decky-02", command: XSS, timestamp: "2026-01-01T00:00:02" },
@@ -347,14 +349,14 @@ try {
     const sql =
       "INSERT INTO attackers (uuid, ip, first_seen, last_seen, event_count, service_count, decky_count, services, deckies, " +
       "traversal_path, is_traversal, bounty_count, credential_count, fingerprints, commands, updated_at) VALUES " +
-      `('0b5e1d2c-0000-4000-8000-00000000abcd', '127.0.0.1', '2026-01-01 00:00:00', '2026-01-01 00:00:02', 42, 2, 2, ` +
+      `('0b5e1d2c-0000-4000-8000-00000000abcd', '127.0.0.99', '2026-01-01 00:00:00', '2026-01-01 00:00:02', 42, 2, 2, ` +
       `'["redis","http"]', '["decky-01","decky-02"]', 'decky-01 -> decky-02', 1, 6, 5, '${fingerprints}', '${commands}', '2026-01-01 00:00:02');`;
     const r = run("sqlite3", [join(decnet.dir, "decnet.db"), sql]);
     check(r.status === 0, `sqlite3: ${r.stderr}`);
     await page.goto(decnet.base + "/attackers");
-    await page.waitForSelector("tr.clickable:has-text('127.0.0.1')");
-    await page.click("tr.clickable:has-text('127.0.0.1') a");
-    await page.waitForSelector("h1:has-text('127.0.0.1')");
+    await page.waitForSelector("tr.clickable:has-text('127.0.0.99')");
+    await page.click("tr.clickable:has-text('127.0.0.99') a");
+    await page.waitForSelector("h1:has-text('127.0.0.99')");
     await page.waitForSelector("td.mono:text-is('CONFIG SET dir /tmp')");
     check((await page.textContent("main")).includes(XSS), "the attacker's command is not shown as text");
     check((await page.$$("img[src=x]")).length === 0, "markup from a command");

@@ -121,6 +121,7 @@ void Ingester::store(std::vector<LogRecord>& rows, const std::string& source) {
         stored_ += rows.size();
         notify_committed(rows);
         extract_and_store_bounties(rows);
+        notify_stored(rows);
     }
     metrics.ingest_batch_seconds.with({}).observe(
         std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
@@ -132,6 +133,15 @@ void Ingester::notify_committed(const std::vector<LogRecord>& rows) {
         after_commit_(rows);
     } catch (const std::exception& e) {
         spdlog::warn("ingester: after-commit hook: {}", e.what());
+    }
+}
+
+void Ingester::notify_stored(const std::vector<LogRecord>& rows) {
+    if (!after_store_ || rows.empty()) return;
+    try {
+        after_store_(rows);
+    } catch (const std::exception& e) {
+        spdlog::warn("ingester: after-store hook: {}", e.what());
     }
 }
 
@@ -179,6 +189,7 @@ void Ingester::isolate_bad_rows(std::vector<LogRecord>& rows, const std::string&
     }
     notify_committed(good);
     extract_and_store_bounties(good);
+    notify_stored(good);
 }
 
 void Ingester::extract_and_store_bounties(const std::vector<LogRecord>& rows) {

@@ -50,7 +50,12 @@ class Ingester {
     using AfterCommit = std::function<void(const std::vector<LogRecord>&)>;
     void set_after_commit(AfterCommit callback) { after_commit_ = std::move(callback); }
 
+    // Called on the ingester's thread once a batch's rows *and* their bounties are stored
+    // (the profiler follows the store from here). Set it before run().
+    void set_after_store(AfterCommit callback) { after_store_ = std::move(callback); }
+
   private:
+    void notify_stored(const std::vector<LogRecord>& rows);
     void notify_committed(const std::vector<LogRecord>& rows);
     bool try_insert(std::vector<LogRecord>& rows);
     void isolate_bad_rows(std::vector<LogRecord>& rows, const std::string& source);
@@ -59,6 +64,7 @@ class Ingester {
     Repository& repository_;
     IngesterOptions options_;
     AfterCommit after_commit_;
+    AfterCommit after_store_;
     std::atomic<std::uint64_t> events_{0}, stored_{0}, batches_{0}, bounties_{0}, dead_letters_{0},
         lost_{0}, retries_{0};
 };

@@ -134,6 +134,14 @@ std::optional<AttackerRecord> select_attacker(Connection& c, const std::string& 
     return to_attacker(rows.front());
 }
 
+std::optional<AttackerRecord> select_attacker_by_ip(Connection& c, const std::string& ip) {
+    const Param params[] = {std::string_view(ip)};
+    auto rows = c.query(
+        std::string(kAttackerSelect) + " WHERE ip = ? ORDER BY last_seen DESC LIMIT 1", params);
+    if (rows.empty()) return std::nullopt;
+    return to_attacker(rows.front());
+}
+
 std::vector<std::pair<std::string, AttackerBehaviorRecord>> select_behaviors_by_ip(
     Connection& c, const std::vector<std::string>& ips) {
     std::vector<std::string> distinct = ips;

@@ -38,6 +38,7 @@ class MysqlRepository final : public Repository {
                                           int limit, int offset) override;
     std::int64_t count_attackers(const AttackerFilter& filter) override;
     std::optional<AttackerRecord> attacker(const std::string& uuid) override;
+    std::optional<AttackerRecord> attacker_by_ip(const std::string& ip) override;
     std::vector<std::pair<std::string, AttackerBehaviorRecord>> attacker_behaviors_by_ip(
         const std::vector<std::string>& ips) override;
     std::optional<AttackerBehaviorRecord> attacker_behavior(const std::string& uuid) override;

@@ -427,6 +427,10 @@ std::optional<AttackerRecord> MysqlRepository::attacker(const std::string& uuid)
     return pool_.read([&](Connection& c) { return select_attacker(c, uuid); });
 }
 
+std::optional<AttackerRecord> MysqlRepository::attacker_by_ip(const std::string& ip) {
+    return pool_.read([&](Connection& c) { return select_attacker_by_ip(c, ip); });
+}
+
 std::vector<std::pair<std::string, AttackerBehaviorRecord>>
 MysqlRepository::attacker_behaviors_by_ip(const std::vector<std::string>& ips) {
     if (ips.empty()) return {};

@@ -144,6 +144,14 @@ std::optional<AttackerRecord> select_attacker(Connection& c, const std::string& 
     return read_attacker(*statement);
 }
 
+std::optional<AttackerRecord> select_attacker_by_ip(Connection& c, const std::string& ip) {
+    auto statement = c.prepare("SELECT " + std::string(kAttackerColumns) +
+                               " FROM attackers WHERE ip = ?1 ORDER BY last_seen DESC LIMIT 1");
+    statement->bind(1, std::string_view(ip));
+    if (!statement->step()) return std::nullopt;
+    return read_attacker(*statement);
+}
+
 std::vector<std::pair<std::string, AttackerBehaviorRecord>> select_behaviors_by_ip(
     Connection& c, const std::vector<std::string>& ips) {
     std::vector<std::string> distinct = ips;

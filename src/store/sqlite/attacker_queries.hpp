@@ -18,6 +18,7 @@ std::vector<AttackerRecord> select_attackers(Connection& c, const AttackerFilter
                                              AttackerSort sort, int limit, int offset);
 std::int64_t count_attackers(Connection& c, const AttackerFilter& filter);
 std::optional<AttackerRecord> select_attacker(Connection& c, const std::string& uuid);
+std::optional<AttackerRecord> select_attacker_by_ip(Connection& c, const std::string& ip);
 std::vector<std::pair<std::string, AttackerBehaviorRecord>> select_behaviors_by_ip(
     Connection& c, const std::vector<std::string>& ips);
 std::optional<AttackerBehaviorRecord> select_behavior(Connection& c, const std::string& uuid);

@@ -477,6 +477,10 @@ std::optional<AttackerRecord> SqliteRepository::attacker(const std::string& uuid
     return read([&](Connection& c) { return sqlite::select_attacker(c, uuid); });
 }
 
+std::optional<AttackerRecord> SqliteRepository::attacker_by_ip(const std::string& ip) {
+    return read([&](Connection& c) { return sqlite::select_attacker_by_ip(c, ip); });
+}
+
 std::vector<std::pair<std::string, AttackerBehaviorRecord>>
 SqliteRepository::attacker_behaviors_by_ip(const std::vector<std::string>& ips) {
     if (ips.empty()) return {};
