@@ -2,6 +2,7 @@
 import { useEffect, useRef, useState, type ReactNode } from "react";
 import type { LogRow } from "./api/types";
 import { clip, clockText, count, localText, parseFields, parseUtc, tickText, utcText, visible } from "./format";
+import { CastPlayer, recordingOf } from "./recordings";
 import { Link } from "./router";
 
 export function Time({ value, date, clock = false }: { value?: string; date?: Date; clock?: boolean }) {
@@ -177,11 +178,18 @@ export function EventRow({ row, fields, open, onToggle }: { row: LogRow; fields:
               <dt>raw</dt>
               <dd className="mono raw">{clip(row.raw_line, 20000)}</dd>
             </dl>
+            <RecordingOf row={row} />
           </td>
         </tr>
       ) : null}
     </>
   );
+}
+
+// A `session_recorded` event, expanded: its player.
+export function RecordingOf({ row }: { row: LogRow }) {
+  const recording = recordingOf(row);
+  return recording ? <CastPlayer recording={recording} /> : null;
 }
 
 function FieldEntry({ name, value }: { name: string; value: string }) {

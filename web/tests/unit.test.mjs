@@ -94,3 +94,78 @@ test("SSE: garbage frames are ignored", async () => {
   assert.deepEqual(seen, [9]);
   assert.equal(calls[0].headers["Last-Event-ID"], undefined);
 });
+
+const cast = await load("src/cast.ts");
+const castText = (events, header = { version: 2, width: 40, height: 10, timestamp: 1700000000 }) => [JSON.stringify(header), ...events.map((e) => JSON.stringify(e))].join("\n") + "\n";
+const play = (data, width = 40, height = 10) => {
+  const screen = new cast.Screen(width, height);
+  for (const chunk of [].concat(data)) screen.write(chunk);
+  return screen;
+};
+
+test("cast: header, output events only, idle gaps capped at 2 s, bad lines skipped", () => {
+  const text = castText([[0.5, "o", "a"], [1.0, "i", "ls\r"], [31.0, "o", "b"], [30.0, "o", "c"], [31.5, "r", "80x24"], [32.0, "o", "d"]]) + "not json\n[1]\n[1,\"o\",2]\n";
+  const c = cast.parseCast(text);
+  assert.deepEqual(c.header, { width: 40, height: 10, timestamp: 1700000000 });
+  assert.deepEqual(c.events.map((e) => e.data), ["a", "b", "c", "d"]);
+  // 0.5, +0.5 (input), +30 capped to 2, backwards clock held, +0.5 (resize), +0.5.
+  assert.deepEqual(c.events.map((e) => e.time), [0.5, 3, 3, 4]);
+  assert.equal(c.duration, 4);
+  assert.equal(c.dropped, 3);
+  assert.throws(() => cast.parseCast('{"version":1}\n'), /v2/);
+  assert.throws(() => cast.parseCast("garbage"), /not an asciinema cast/);
+  assert.throws(() => cast.parseCast(""), /not an asciinema cast/);
+  // A hostile header is clamped.
+  assert.deepEqual(cast.parseCast('{"version":2,"width":1e9,"height":-5,"timestamp":"x"}\n').header, { width: 500, height: 2, timestamp: null });
+});
+
+test("cast: the screen at a time replays the events up to it", () => {
+  const c = cast.parseCast(castText([[0.1, "o", "$ ls\r\n"], [0.6, "o", "file\r\n$ "]]));
+  assert.equal(cast.screenAt(c, 0.2).text(), "$ ls\n");
+  assert.equal(cast.screenAt(c, 1).text(), "$ ls\nfile\n$");
+});
+
+test("terminal: CR, LF, backspace, erase line and clear screen", () => {
+  assert.equal(play("abc\rX\n").text(), "Xbc\n");
+  assert.equal(play("abc\b\bZ").text(), "aZc");
+  assert.equal(play("abcdef\r\x1b[3C\x1b[K").text(), "abc");
+  assert.equal(play("abcdef\r\x1b[2K").text(), "");
+  assert.equal(play(["one\r\ntwo\r\n", "\x1b[H\x1b[2J$ "]).text(), "$");
+  assert.equal(play("x".repeat(45)).text(), "x".repeat(40) + "\n" + "x".repeat(5)); // wrapped at the width
+  assert.equal(play("a\tb").text(), "a       b");
+});
+
+test("terminal: SGR colours become class names, nothing else", () => {
+  const lines = play("\x1b[1;31mred\x1b[0m plain \x1b[38;5;12mblue\x1b[38;2;1;2;3mtrue\x1b[m").lines();
+  assert.deepEqual(lines[0], [
+    { cls: "fg1 bold", text: "red" },
+    { cls: "", text: " plain " },
+    { cls: "fg12", text: "bluetrue" },
+  ]);
+});
+
+test("terminal: OSC, DCS, APC, private modes and C1 controls are stripped; HTML stays text", () => {
+  const hostile = [
+    "\x1b]0;evil title\x07", // OSC title, BEL-terminated
+    "\x1b]8;;javascript:alert(1)\x1b\\link\x1b]8;;\x1b\\", // OSC 8 hyperlink, ST-terminated
+    "\x1bPq#0;2;0;0;0#1!6~\x1b\\", // DCS (sixel)
+    "\x1b_apc payload\x1b\\\x1b^pm\x1b\\\x1bXsos\x1b\\",
+    "\x1b[?1049h\x1b[?25l\x1b[6n\x1b(0\x1b)B\x1b=",
+    "\u009b31m\u009d0;c1 title\u009c",
+    "\u202Eevil\u2066\x07\x00",
+    "<script>alert(1)</script><img src=x onerror=alert(2)>",
+  ];
+  // Whole, and split at every character (sequences cut across events).
+  for (const chunks of [hostile, [...hostile.join("")]]) {
+    const screen = play(chunks, 200);
+    assert.equal(screen.text(), "linkevil<script>alert(1)</script><img src=x onerror=alert(2)>");
+  }
+  // Unterminated strings swallow to the end, bounded: no crash, no growth.
+  assert.equal(play(["\x1b]0;" + "t".repeat(100000)]).text(), "");
+  assert.equal(play("\x1b[" + "9".repeat(1000) + "C!").text().trim(), "!");
+});
+
+test("terminal: scrollback is bounded", () => {
+  const screen = play("line\r\n".repeat(5000));
+  assert.ok(screen.lines().length <= 2000);
+});

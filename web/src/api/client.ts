@@ -116,6 +116,16 @@ export async function call<T>(endpoint: Endpoint, options: CallOptions = {}): Pr
   return (await response.json()) as T;
 }
 
+// A text body (an artifact read in the page, e.g. a session cast), refused past `max` bytes.
+export async function fetchText(endpoint: Endpoint, options: CallOptions, max: number): Promise<string> {
+  const response = await send(endpoint, options);
+  const length = Number(response.headers.get("Content-Length") ?? "0");
+  if (length > max) throw new Error(`too large to play here (${length} bytes)`);
+  const text = await response.text();
+  if (text.length > max) throw new Error(`too large to play here (${text.length} characters)`);
+  return text;
+}
+
 // A file download (admins): fetched with the token, saved through a blob URL.
 export async function download(endpoint: Endpoint, options: CallOptions, filename: string): Promise<void> {
   const response = await send(endpoint, options);

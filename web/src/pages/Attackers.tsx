@@ -6,6 +6,7 @@ import type { Attacker, BountyRow, Command, LogRow, Page } from "../api/types";
 import { CopyButton, Empty, ErrorLine, EventTable, Pager, Time } from "../components";
 import { clip, count, parseUtc, relative, visible } from "../format";
 import { useLoad } from "../hooks";
+import { Recordings } from "../recordings";
 import { Link, navigate, useQueryState } from "../router";
 
 const PAGE = 50;
@@ -275,6 +276,7 @@ export function AttackerDetail({ uuid }: { uuid: string }) {
         {commands.data && !commands.data.data.length ? <Empty>No command captured{service ? ` on ${clip(service, 24)}` : ""}.</Empty> : null}
         <Pager page={page} total={commands.data?.total ?? 0} size={PAGE} onPage={setPage} />
       </div>
+      <Recordings ip={a.ip} />
       <div className="panel">
         <h2>Fingerprints ({a.fingerprints.length})</h2>
         {a.fingerprints.length ? a.fingerprints.map((f, i) => <KeyValues key={i} value={f} />) : <Empty>No fingerprint yet.</Empty>}
@@ -340,6 +342,7 @@ export function AttackerByIp({ ip }: { ip: string }) {
           ))}
         </div>
       ) : null}
+      <Recordings ip={ip} />
       <div className="panel">
         <h2>Events</h2>
         <ErrorLine error={events.error} />

@@ -5,7 +5,7 @@ import { Fragment, useCallback, useEffect, useLayoutEffect, useRef, useState, ty
 import { call } from "../api/client";
 import { openStream, type StreamHandle } from "../api/sse";
 import type { LogRow, Page } from "../api/types";
-import { attackerLink, Pills } from "../components";
+import { attackerLink, Pills, RecordingOf } from "../components";
 import { clip, count, parseFields, parseUtc, utcText } from "../format";
 import { Link, useQueryState } from "../router";
 import { Time } from "../components";
@@ -271,6 +271,7 @@ function Detail({ row, onClose }: { row: LogRow; onClose: () => void }) {
         <dt>raw</dt>
         <dd className="mono raw">{clip(row.raw_line, 20000)}</dd>
       </dl>
+      <RecordingOf row={row} />
     </aside>
   );
 }
