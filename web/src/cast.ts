@@ -28,8 +28,9 @@ export const IDLE_CAP = 2; // seconds
 const MAX_EVENTS = 200_000;
 const MAX_TEXT = 32 << 20; // characters of event data kept
 
+// A size the header may lack or give as 0 (a client without a terminal size): the fallback.
 function clampInt(value: unknown, low: number, high: number, fallback: number): number {
-  return typeof value === "number" && Number.isFinite(value) ? Math.min(high, Math.max(low, Math.floor(value))) : fallback;
+  return typeof value === "number" && Number.isFinite(value) && value >= 1 ? Math.min(high, Math.max(low, Math.floor(value))) : fallback;
 }
 
 // Throws when the first line is not a v2 header; bad event lines are counted and skipped.
@@ -47,8 +48,8 @@ export function parseCast(text: string, idleCap = IDLE_CAP): Cast {
     throw new Error("not an asciinema v2 cast");
   const h = head as Record<string, unknown>;
   const header: CastHeader = {
-    width: clampInt(h.width, 10, 500, 80),
-    height: clampInt(h.height, 2, 200, 24),
+    width: clampInt(h.width, 20, 500, 80),
+    height: clampInt(h.height, 5, 200, 24),
     timestamp: typeof h.timestamp === "number" && Number.isFinite(h.timestamp) ? h.timestamp : null,
   };
   const events: CastEvent[] = [];

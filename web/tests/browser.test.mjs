@@ -3,10 +3,11 @@
 // log in and change the password, an event appears within 1 s of a redis AUTH to a decky,
 // the live feed filters, the attacker page shows its credential, a decky deployed from the
 // fleet page is listed, a viewer has no admin controls, and attacker-written HTML shows as
-// text. Screenshots of every page go to --artifacts (default build/web-artifacts).
+// text, and an ssh session's recording plays in the attacker page. Screenshots of every page go to --artifacts (default build/web-artifacts).
 //
 //   node tests/browser.test.mjs --decnet ../build/decnet [--artifacts DIR]
 // Exit 0 all passed, 1 a failure, 77 skipped (no chromium / playwright-core).
+import { spawnSync } from "node:child_process";
 import { mkdirSync } from "node:fs";
 import { connect } from "node:net";
 import { join, resolve } from "node:path";
@@ -22,7 +23,7 @@ const XSS = "<img src=x onerror=alert(1)>";
 const artifacts = resolve(option("--artifacts", join(webDir, "..", "build", "web-artifacts")));
 mkdirSync(artifacts, { recursive: true });
 const { playwright, chromiumPath } = await loadBrowser();
-const decnet = await startDecnet({ binary: option("--decnet"), subnet: SUBNET, deckies: 2, services: "redis", password: INITIAL });
+const decnet = await startDecnet({ binary: option("--decnet"), subnet: SUBNET, deckies: 2, services: "redis,ssh", password: INITIAL });
 const browser = await launch(playwright, chromiumPath);
 
 let passed = 0;
@@ -72,6 +73,16 @@ async function newPage(context) {
     if (r.status() >= 400 && !r.url().includes("/api/")) problems.push(`HTTP ${r.status()} ${r.url()}`);
   });
   return p;
+}
+
+// In-app navigation: the server answers a path ending in an address (a dot) as a missing file.
+async function visit(p, path) {
+  await p.goto(decnet.base + "/");
+  await p.waitForSelector(".topbar");
+  await p.evaluate((to) => {
+    history.pushState(null, "", to);
+    dispatchEvent(new PopStateEvent("popstate"));
+  }, path);
 }
 
 async function login(p, user, password, newPassword) {
@@ -266,6 +277,38 @@ try {
     await shot(page, "07-logs");
   });
 
+  await step("an ssh session's recording plays on the attacker page", async () => {
+    // Typed commands in an interactive login (decky-02: the logs step counts decky-01's auths).
+    const typed = spawnSync(
+      "sh",
+      [
+        "-c",
+        "(sleep 1.5; echo 'uname -a'; sleep 0.5; echo \"echo '" + XSS + "'\"; sleep 0.5; echo exit; sleep 0.5) | " +
+          `timeout 30 sshpass -p admin ssh -tt -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null root@${DECKY2} 2>&1`,
+      ],
+      { encoding: "utf8", timeout: 40_000 },
+    );
+    check(typed.stdout.includes("GNU/Linux"), `the ssh session: ${typed.stdout}${typed.stderr}`);
+    await visit(page, "/attackers/ip/127.0.0.1");
+    const row = ".recordings tr[data-cast]:has(td.mono:text-is('root'))";
+    await page.waitForSelector(row, { timeout: 10_000 });
+    await page.click(`${row} button:has-text('Watch')`);
+    await page.waitForSelector(".player .term");
+    await page.click(".player button[aria-pressed=false]:has-text('4×')");
+    await page.click(".player button.play");
+    await page.waitForFunction(() => document.querySelector(".player .term")?.textContent?.includes("GNU/Linux"), null, { timeout: 15_000 });
+    await page.waitForFunction((x) => document.querySelector(".player .term")?.textContent?.includes(x), XSS, { timeout: 15_000 });
+    check((await page.$$("img[src=x]")).length === 0, "markup from the recording");
+    check(dialogs.length === 0, `a dialog opened: ${dialogs.join(", ")}`);
+    await page.waitForSelector(".player button.play:has-text('Play')", { timeout: 15_000 }); // played to the end
+    await page.$eval(".player", (el) => el.scrollIntoView({ block: "center" }));
+    await shot(page, "07b-session-player");
+    // The same event expanded in the logs has the player too.
+    await page.goto(decnet.base + "/logs?q=event%3Asession_recorded");
+    await page.click("table.events button.expander");
+    await page.waitForSelector("tr.detail .player .term");
+  });
+
   await step("bounty vault lists the credentials", async () => {
     await page.click("nav.sidebar >> text=Bounty vault");
     await page.waitForSelector("table.creds");
@@ -380,6 +423,10 @@ try {
     await viewer.waitForSelector("h2:has-text('Limits')");
     check((await viewer.$$("h2:has-text('Users')")).length === 0, "viewer sees user admin");
     check((await viewer.$$("input[name=deployment-limit]")).length === 0, "viewer can edit limits");
+    await visit(viewer, "/attackers/ip/127.0.0.1");
+    await viewer.click(".recordings tr[data-cast] button:has-text('Watch')");
+    await viewer.waitForSelector(".recordings .empty:has-text('only admins')");
+    check((await viewer.$$(".player")).length === 0, "a viewer got the player");
     await shot(viewer, "16-settings-viewer");
   });
 

@@ -116,7 +116,8 @@ test("cast: header, output events only, idle gaps capped at 2 s, bad lines skipp
   assert.throws(() => cast.parseCast("garbage"), /not an asciinema cast/);
   assert.throws(() => cast.parseCast(""), /not an asciinema cast/);
   // A hostile header is clamped.
-  assert.deepEqual(cast.parseCast('{"version":2,"width":1e9,"height":-5,"timestamp":"x"}\n').header, { width: 500, height: 2, timestamp: null });
+  assert.deepEqual(cast.parseCast('{"version":2,"width":1e9,"height":-5,"timestamp":"x"}\n').header, { width: 500, height: 24, timestamp: null });
+  assert.deepEqual(cast.parseCast('{"version":2,"width":0,"height":3}\n').header, { width: 80, height: 5, timestamp: null });
 });
 
 test("cast: the screen at a time replays the events up to it", () => {
