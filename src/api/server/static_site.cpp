@@ -4,14 +4,27 @@
 #include <unistd.h>
 
 #include <array>
+#include <cctype>
 #include <cstdlib>
 #include <fstream>
+#include <set>
 #include <sstream>
+#include <string>
 #include <string_view>
 #include <system_error>
 
 namespace decnet::api {
 namespace {
+
+// The file types a Vite build and a browser ask for: a missing one is a 404.
+bool looks_like_asset(const std::filesystem::path& name) {
+    static const std::set<std::string, std::less<>> kAssets = {
+        ".js",  ".mjs", ".css",  ".map",  ".html",  ".json", ".png", ".jpg",  ".jpeg",       ".gif",
+        ".svg", ".ico", ".webp", ".woff", ".woff2", ".ttf",  ".txt", ".wasm", ".webmanifest"};
+    std::string extension = name.extension().string();
+    for (auto& c : extension) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return kAssets.contains(extension);
+}
 
 namespace fs = std::filesystem;
 
@@ -176,9 +189,10 @@ std::optional<Response> StaticSite::serve(const Request& request) const {
     const auto candidate = root / *relative;
     const auto resolved = fs::canonical(candidate, ec);
     if (ec) {
-        // Not a file: a client-side route of the SPA, unless it looks like a file name
-        // (a missing asset must be a 404, not HTML under a .js name).
-        if (relative->filename().has_extension()) return not_found();
+        // Not a file: a client-side route of the SPA, unless it names an asset (a missing
+        // .js must be a 404, not HTML under its name). Routes may hold dots themselves
+        // (/attackers/ip/10.0.0.5), so only the extensions a build emits count.
+        if (looks_like_asset(relative->filename())) return not_found();
         return index();
     }
     // Symlinks are followed only while they stay inside the root.

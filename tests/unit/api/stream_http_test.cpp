@@ -298,6 +298,9 @@ TEST_F(StreamHttpTest, DashboardFilesFallbackAndTraversal) {
                              "/assets/%2E%2E/%2e%2e/secret.txt", "/..%2fsecret.txt", "//etc/passwd",
                              "/leak.txt", "/assets/nope-12345678.js"})
         EXPECT_EQ(status(path, "--path-as-is"), 404) << path;
+    // A client-side route may hold dots (an address): it is the app, not a missing file.
+    EXPECT_NE(run("curl -s -i " + url("/attackers/ip/10.0.0.5")).find("<html>decnet</html>"),
+              std::string::npos);
     // API paths are the router's as before.
     EXPECT_EQ(status("/api/v1/nothing"), 404);
     EXPECT_EQ(status("/api/v1/openapi.json"), 200);

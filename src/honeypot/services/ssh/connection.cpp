@@ -521,8 +521,11 @@ class Connection final : public ChannelHost {
         bool ok = false;
         if (request == "pty-req") {
             ch->term = printable(in.string(), 64);
-            ch->cols = static_cast<int>(std::min<std::uint32_t>(in.u32(), 1000));
-            ch->rows = static_cast<int>(std::min<std::uint32_t>(in.u32(), 1000));
+            // `ssh -tt` with piped input reports 0×0: a terminal then is 80×24.
+            const auto cols = std::min<std::uint32_t>(in.u32(), 1000);
+            const auto rows = std::min<std::uint32_t>(in.u32(), 1000);
+            ch->cols = cols == 0 ? 80 : static_cast<int>(cols);
+            ch->rows = rows == 0 ? 24 : static_cast<int>(rows);
             ok = in.ok() && !ch->started;
             ch->pty = ch->pty || ok;
         } else if (request == "env") {
@@ -547,7 +550,7 @@ class Connection final : public ChannelHost {
         } else if (request == "window-change") {
             const auto cols = in.u32();
             const auto rows = in.u32();
-            if (in.ok()) {
+            if (in.ok() && cols > 0 && rows > 0) {
                 ch->cols = static_cast<int>(std::min<std::uint32_t>(cols, 1000));
                 ch->rows = static_cast<int>(std::min<std::uint32_t>(rows, 1000));
             }
