@@ -129,8 +129,11 @@ std::string join_names(const std::vector<std::string>& names) {
 }
 
 std::vector<std::string> split_names(std::string_view list) {
+    // An exact split ("a,,b," is four names, the last two empty) so that joining gives the
+    // same text back: HASSH is computed over what the peer sent.
     std::vector<std::string> names;
-    while (!list.empty()) {
+    if (list.empty()) return names;
+    for (;;) {
         const auto comma = list.find(',');
         names.emplace_back(list.substr(0, comma));
         if (comma == std::string_view::npos) break;

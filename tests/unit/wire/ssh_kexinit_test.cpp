@@ -66,6 +66,13 @@ TEST(SshKexinit, RoundTripsAndGivesHasshStrings) {
     EXPECT_FALSE(parse_kexinit("\x15" + payload.substr(1)));
 }
 
+TEST(SshKexinit, NameListsSplitExactlySoHasshSeesWhatWasSent) {
+    // Found by fuzz_ssh_kexinit: empty names (trailing ones too) survive a round trip.
+    for (const std::string list : {",,a,", ",", "a", "", "a,,b"})
+        EXPECT_EQ(join_names(split_names(list)), list);
+    EXPECT_TRUE(split_names("").empty());
+}
+
 TEST(SshKexinit, NegotiatesTheClientsFirstChoiceTheServerHas) {
     EXPECT_EQ(negotiate(split_names("a,b,c"), split_names("c,b")), "b");
     EXPECT_EQ(negotiate(split_names("a"), split_names("b")), "");
