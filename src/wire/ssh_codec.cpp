@@ -121,9 +121,9 @@ Writer& Writer::raw(std::string_view bytes) {
 
 std::string join_names(const std::vector<std::string>& names) {
     std::string out;
-    for (const auto& name : names) {
-        if (!out.empty()) out += ',';
-        out += name;
+    for (std::size_t i = 0; i < names.size(); ++i) {
+        if (i > 0) out += ',';  // by position: empty names keep their commas
+        out += names[i];
     }
     return out;
 }
