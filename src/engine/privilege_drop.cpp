@@ -56,6 +56,13 @@ std::atomic<std::size_t> g_switched_count{0};
 // Async-signal-safe: raw syscalls only. Returns 0 or the errno of the failing step.
 int switch_this_thread() noexcept {
     const auto& c = g_credentials;
+    // A thread started by an already switched thread (a certificate or host-key thread
+    // spawned while the drop is under way) inherited the target credentials: nothing to do,
+    // and setgroups would fail without CAP_SETGID.
+    uid_t ruid = 0, euid = 0, suid = 0;
+    if (syscall(SYS_getresuid, &ruid, &euid, &suid) == 0 && ruid == c.uid && euid == c.uid &&
+        suid == c.uid)
+        return 0;
     // Keep the permitted set across the uid change; capset below trims it.
     if (prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0) != 0) return errno;
     if (syscall(SYS_setgroups, c.group_count, c.groups.data()) != 0) return errno;

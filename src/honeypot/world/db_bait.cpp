@@ -139,7 +139,7 @@ std::vector<DbSchema> make_db_bait(const DbFacts& facts) {
     std::vector<DbSchema> schemas;
     const std::string app = facts.app.empty() ? "shop" : facts.app;
     schemas.push_back(app_schema(facts, app + "_prod", 1));
-    if (app != "shop") schemas.push_back(app_schema(facts, "shop", 2));
+    schemas.push_back(app_schema(facts, "shop", 2));  // also when the app is itself a shop
     return schemas;
 }
 
