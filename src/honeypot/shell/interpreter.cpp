@@ -290,11 +290,19 @@ awaitable<int> Interpreter::exec_for(const Command& command, Io& io) {
 awaitable<int> Interpreter::exec_simple(const Command& command, Io& io) {
     const bool go = co_await step();
     if (!go) co_return 1;
+    too_long_ = false;
     auto argv = co_await expand_words(command.words, io);
     std::vector<std::pair<std::string, std::string>> assignments;
     for (const auto& [name, value] : command.assignments) {
         auto text = co_await expand_word(value, io);
         assignments.emplace_back(name, std::move(text));
+    }
+    if (too_long_) {
+        too_long_ = false;
+        const std::string name = argv.empty() ? std::string("bash") : argv.front();
+        const std::string err = state_.error_prefix + ": " + name + ": Argument list too long\n";
+        co_await put(io, "", err);
+        co_return 126;
     }
     if (argv.empty()) {
         // Only assignments (and redirections): they stay in the shell.

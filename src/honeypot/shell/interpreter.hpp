@@ -120,6 +120,7 @@ class Interpreter : public CommandRunner {
     int substitution_depth_ = 0;
     int loop_depth_ = 0;
     bool recursed_ = false;  // functions nested deep: a fork bomb
+    bool too_long_ = false;  // a command's words expanded past ARG_MAX
     int background_jobs_ = 0;
     LoopControl control_ = LoopControl::none;
     int control_count_ = 0;  // break 2

@@ -115,6 +115,13 @@ TEST(ShellInterpreter, HostileLinesEndWithinTheBudget) {
     EXPECT_EQ(out.size(), kMaxCommandOutput);
     out = sh.run("echo " + std::string(1 << 20, 'A'));
     EXPECT_EQ(out.size(), kMaxCommandOutput);  // the 1 MiB word, its newline past the cap
+    // Doubling a variable in a loop stops at ARG_MAX, not at the host's memory.
+    sh.run("X=aaaaaaaaaaaaaaaa; while true; do X=$X$X; done");
+    EXPECT_LT(sh.took().count(), 12000);
+    out = sh.run("echo ${#X}");
+    EXPECT_LE(std::stoul(out), 2u << 20) << out.substr(0, 200);
+    out = sh.run("X=$(yes | head -c 1000000); echo \"$X\" \"$X\" \"$X\" > /dev/null");
+    EXPECT_EQ(out, "bash: line 1: echo: Argument list too long\n");
     out = sh.run(std::string("\x00\x01\xff\xfe;|&&", 9));
     EXPECT_TRUE(sh.finished());
     bool limited = false;
