@@ -105,6 +105,7 @@ class Interpreter : public CommandRunner {
     // The budget: false once this line has spent it (every loop and command checks).
     boost::asio::awaitable<bool> step();
     bool spent() const { return !limit_hit_.empty(); }
+    bool within_memory();
 
     ShellState& state_;
     boost::asio::any_io_executor executor_;

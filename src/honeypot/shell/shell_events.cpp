@@ -9,7 +9,7 @@ constexpr EventDecl kShellEvents[] = {
     {"command", "src_ip src_port user cmd cwd status",
      "one shell command line (typed or ssh exec), where it ran and its exit status"},
     {"shell_limit", "src_ip src_port user cmd limit",
-     "a command line cut short by the shell's budget (steps or time)"},
+     "a command line cut short by the shell's budget (steps, time or memory)"},
 };
 
 }  // namespace
