@@ -25,6 +25,9 @@ using boost::asio::awaitable;
 namespace {
 
 constexpr std::size_t kMaxFields = 65536;
+// What one command's words may expand to: Linux's ARG_MAX (past it, E2BIG). `X=$X$X` in a
+// loop or thousands of `$X` cannot grow memory beyond it.
+constexpr std::size_t kMaxExpansion = 2 * 1024 * 1024;
 constexpr std::size_t kMaxPattern = 255;
 constexpr int kMaxStars = 12;  // fnmatch backtracks: many `*` on long names is slow
 
@@ -268,10 +271,15 @@ awaitable<std::string> Interpreter::substitute(const std::string& script, Io& io
 awaitable<std::vector<std::string>> Interpreter::expand_words(const std::vector<Word>& words,
                                                               Io& io) {
     std::vector<std::string> fields;
+    std::size_t total = 0;  // bytes in `fields`
     for (const auto& word : words) {
         std::string current;
         bool have = false, glob_here = false;
         for (std::size_t i = 0; i < word.parts.size(); ++i) {
+            if (total + current.size() > kMaxExpansion) {
+                too_long_ = true;
+                co_return fields;
+            }
             const auto& part = word.parts[i];
             std::string value;
             if (part.kind == WordPart::Kind::literal) {
@@ -309,11 +317,13 @@ awaitable<std::vector<std::string>> Interpreter::expand_words(const std::vector<
             if (pieces.empty()) continue;
             const bool leading = value.find_first_of(" \t\n") == 0;
             if (leading && have) {
+                total += current.size();
                 fields.push_back(std::move(current));
                 current.clear();
             }
             current += pieces[0];
             for (std::size_t p = 1; p < pieces.size() && fields.size() < kMaxFields; ++p) {
+                total += current.size();
                 fields.push_back(std::move(current));
                 current = std::move(pieces[p]);
             }
@@ -323,10 +333,18 @@ awaitable<std::vector<std::string>> Interpreter::expand_words(const std::vector<
         if (glob_here) {
             auto matches = glob(current);
             if (!matches.empty()) {
-                for (auto& m : matches) fields.push_back(std::move(m));
+                for (auto& m : matches) {
+                    total += m.size();
+                    fields.push_back(std::move(m));
+                }
                 continue;
             }
         }
+        if (total + current.size() > kMaxExpansion) {
+            too_long_ = true;
+            break;
+        }
+        total += current.size();
         if (fields.size() < kMaxFields) fields.push_back(std::move(current));
     }
     co_return fields;
@@ -335,6 +353,11 @@ awaitable<std::vector<std::string>> Interpreter::expand_words(const std::vector<
 awaitable<std::string> Interpreter::expand_word(const Word& word, Io& io) {
     std::string out;
     for (const auto& part : word.parts) {
+        if (out.size() > kMaxExpansion) {
+            too_long_ = true;
+            out.resize(kMaxExpansion);
+            break;
+        }
         if (part.kind == WordPart::Kind::literal) {
             if (!part.quoted && &part == &word.parts.front() &&
                 (part.text == "~" || part.text.starts_with("~/")))
@@ -349,6 +372,10 @@ awaitable<std::string> Interpreter::expand_word(const Word& word, Io& io) {
             out += co_await substitute(part.text, io);
         }
     }
+    if (out.size() > kMaxExpansion) {
+        too_long_ = true;
+        out.resize(kMaxExpansion);
+    }
     co_return out;
 }
 
@@ -356,7 +383,7 @@ awaitable<std::string> Interpreter::expand_word(const Word& word, Io& io) {
 awaitable<std::string> Interpreter::expand_here_doc(const std::string& body, Io& io) {
     std::string out;
     std::size_t at = 0;
-    while (at < body.size()) {
+    while (at < body.size() && out.size() <= kMaxExpansion) {
         const char c = body[at];
         if (c == '\\' && at + 1 < body.size() &&
             (body[at + 1] == '$' || body[at + 1] == '`' || body[at + 1] == '\\')) {

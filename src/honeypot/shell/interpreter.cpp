@@ -28,6 +28,9 @@ namespace {
 
 constexpr std::size_t kYieldEvery = 128;  // steps between yields to the session's other work
 constexpr std::size_t kMaxScript = 1024 * 1024;
+constexpr std::size_t kMemoryCheckEvery = 16;       // steps between looks at the variables
+constexpr std::size_t kMaxVariableBytes = 8 << 20;  // all variables of a login together
+constexpr std::size_t kMaxFunctions = 1000;
 
 // Where bash finds a bare name that is not a command we implement.
 constexpr std::array<std::string_view, 6> kPath = {"/usr/local/sbin", "/usr/local/bin", "/usr/sbin",
@@ -116,11 +119,33 @@ awaitable<bool> Interpreter::step() {
     if (spent()) co_return false;
     if (++steps_ > budget_.max_steps) limit_hit_ = "steps";
     if (std::chrono::steady_clock::now() > deadline_) limit_hit_ = "time";
+    if (steps_ % kMemoryCheckEvery == 0 && !within_memory()) limit_hit_ = "memory";
     if (spent()) co_return false;
     // A busy loop must not keep the session's thread from everyone else.
     if (steps_ % kYieldEvery == 0)
         co_await boost::asio::post(executor_, boost::asio::use_awaitable);
     co_return true;
+}
+
+// The variables (and aliases) a login accumulates stay under kMaxVariableBytes: past it the
+// largest go first, and the line that grew them stops.
+bool Interpreter::within_memory() {
+    const auto bytes = [](const std::map<std::string, std::string>& m) {
+        std::size_t n = 0;
+        for (const auto& [k, v] : m) n += k.size() + v.size() + 32;
+        return n;
+    };
+    std::size_t total = bytes(state_.env) + bytes(state_.aliases);
+    if (total <= kMaxVariableBytes) return true;
+    while (total > kMaxVariableBytes / 2 && !state_.env.empty()) {
+        auto largest = state_.env.begin();
+        for (auto it = state_.env.begin(); it != state_.env.end(); ++it)
+            if (it->second.size() > largest->second.size()) largest = it;
+        total -= largest->first.size() + largest->second.size() + 32;
+        state_.env.erase(largest);
+    }
+    if (total > kMaxVariableBytes / 2) state_.aliases.clear();
+    return false;
 }
 
 awaitable<int> Interpreter::exec_list(const List& list, Io& io) {
@@ -183,7 +208,11 @@ awaitable<int> Interpreter::exec_pipeline(const Pipeline& pipeline, Io& io) {
 
 awaitable<int> Interpreter::exec_command(const Command& command, Io& io) {
     if (command.kind == Command::Kind::function_def) {
-        functions_[command.name] = command.body;
+        // A definition costs a step too, and the table is bounded.
+        const bool go = co_await step();
+        if (!go) co_return 1;
+        if (functions_.size() < kMaxFunctions || functions_.count(command.name))
+            functions_[command.name] = command.body;
         co_return 0;
     }
     if (command.redirects.empty()) {
@@ -290,11 +319,19 @@ awaitable<int> Interpreter::exec_for(const Command& command, Io& io) {
 awaitable<int> Interpreter::exec_simple(const Command& command, Io& io) {
     const bool go = co_await step();
     if (!go) co_return 1;
+    too_long_ = false;
     auto argv = co_await expand_words(command.words, io);
     std::vector<std::pair<std::string, std::string>> assignments;
     for (const auto& [name, value] : command.assignments) {
         auto text = co_await expand_word(value, io);
         assignments.emplace_back(name, std::move(text));
+    }
+    if (too_long_) {
+        too_long_ = false;
+        const std::string name = argv.empty() ? std::string("bash") : argv.front();
+        const std::string err = state_.error_prefix + ": " + name + ": Argument list too long\n";
+        co_await put(io, "", err);
+        co_return 126;
     }
     if (argv.empty()) {
         // Only assignments (and redirections): they stay in the shell.

@@ -105,6 +105,7 @@ class Interpreter : public CommandRunner {
     // The budget: false once this line has spent it (every loop and command checks).
     boost::asio::awaitable<bool> step();
     bool spent() const { return !limit_hit_.empty(); }
+    bool within_memory();
 
     ShellState& state_;
     boost::asio::any_io_executor executor_;
@@ -120,6 +121,7 @@ class Interpreter : public CommandRunner {
     int substitution_depth_ = 0;
     int loop_depth_ = 0;
     bool recursed_ = false;  // functions nested deep: a fork bomb
+    bool too_long_ = false;  // a command's words expanded past ARG_MAX
     int background_jobs_ = 0;
     LoopControl control_ = LoopControl::none;
     int control_count_ = 0;  // break 2

@@ -103,14 +103,18 @@ class Lexer {
             return true;
         };
         auto& r = t.redirect;
+        const auto set = [&r](RedirectOp op, int default_fd) {
+            r.op = op;
+            r.fd = default_fd;  // -2: both stdout and stderr (&>)
+        };
         if (take("&>>")) {
-            r.op = RedirectOp::append, r.fd = -2;  // both stdout and stderr
+            set(RedirectOp::append, -2);
         } else if (take("&>")) {
-            r.op = RedirectOp::out, r.fd = -2;
+            set(RedirectOp::out, -2);
         } else if (take("<<<")) {
-            r.op = RedirectOp::here_string, r.fd = 0;
+            set(RedirectOp::here_string, 0);
         } else if (take("<<-") || take("<<")) {
-            r.op = RedirectOp::here_doc, r.fd = 0;
+            set(RedirectOp::here_doc, 0);
             t.here_doc = true;
             const bool strip = rest.starts_with("<<-");
             skip_blanks();
@@ -128,13 +132,13 @@ class Lexer {
             }
             pending_.push_back({result_.tokens.size(), text, strip});
         } else if (take(">>")) {
-            r.op = RedirectOp::append, r.fd = 1;
+            set(RedirectOp::append, 1);
         } else if (take(">&") || take("<&")) {
-            r.op = RedirectOp::dup_out, r.fd = rest.starts_with('<') ? 0 : 1;
+            set(RedirectOp::dup_out, rest.starts_with('<') ? 0 : 1);
         } else if (take(">|") || take(">")) {
-            r.op = RedirectOp::out, r.fd = 1;
+            set(RedirectOp::out, 1);
         } else if (take("<>") || take("<")) {
-            r.op = RedirectOp::in, r.fd = 0;
+            set(RedirectOp::in, 0);
         }
         if (fd >= 0 && r.fd >= 0) r.fd = fd;
         result_.tokens.push_back(std::move(t));

@@ -14,7 +14,7 @@ constexpr EventDecl kShellEvents[] = {
     {"command", "src_ip src_port user cmd cwd status",
      "one shell command line (typed or ssh exec), where it ran and its exit status"},
     {"shell_limit", "src_ip src_port user cmd limit",
-     "a command line cut short by the shell's budget (steps or time)"},
+     "a command line cut short by the shell's budget (steps, time or memory)"},
     {"session_recorded", "src_ip src_port user cast size duration truncated stored",
      "an interactive login's asciinema cast, kept as an artifact (decnet replay <cast>)"},
 };

@@ -115,6 +115,21 @@ TEST(ShellInterpreter, HostileLinesEndWithinTheBudget) {
     EXPECT_EQ(out.size(), kMaxCommandOutput);
     out = sh.run("echo " + std::string(1 << 20, 'A'));
     EXPECT_EQ(out.size(), kMaxCommandOutput);  // the 1 MiB word, its newline past the cap
+    // Doubling a variable in a loop stops at ARG_MAX, not at the host's memory.
+    sh.run("X=aaaaaaaaaaaaaaaa; while true; do X=$X$X; done");
+    EXPECT_LT(sh.took().count(), 12000);
+    out = sh.run("echo ${#X}");
+    EXPECT_LE(std::stoul(out), 2u << 20) << out.substr(0, 200);
+    EXPECT_EQ(ShellSession().run("for i in 1 2 3; do export W$i=x; done; n=0; for i in 1 2 3; do "
+                                 "eval \"[ -n \\\"\\$W$i\\\" ]\" && n=$((n+1)); done; echo $n"),
+              "3\n");
+    // Many big variables: the login's variables stay bounded.
+    sh.run("X=$(yes | head -c 1000000); for i in $(seq 100); do export V$i=\"$X\"; done");
+    out = sh.run(
+        "n=0; for i in $(seq 100); do eval \"[ -n \\\"\\$V$i\\\" ]\" && n=$((n+1)); done; echo $n");
+    EXPECT_LE(std::stoul(out), 8u) << out;  // 8 MiB of variables at most
+    out = sh.run("X=$(yes | head -c 1000000); echo \"$X\" \"$X\" \"$X\" > /dev/null");
+    EXPECT_EQ(out, "bash: line 1: echo: Argument list too long\n");
     out = sh.run(std::string("\x00\x01\xff\xfe;|&&", 9));
     EXPECT_TRUE(sh.finished());
     bool limited = false;
