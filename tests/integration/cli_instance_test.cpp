@@ -252,7 +252,7 @@ TEST(CliInstance, MutatorRotatesDueDeckiesOnItsOwn) {
     const InstanceGuard guard{dir};
     // DECNET_MUTATE_MINUTE_SECONDS=1 makes `--mutate-interval 1` one second.
     BackgroundProcess up({"/usr/bin/env", "DECNET_MUTATE_MINUTE_SECONDS=1", DECNET_BINARY, "up",
-                          "-n", "1", "--services", "redis", "--subnet", "127.99.8.0/24",
+                          "--no-api", "-n", "1", "--services", "redis", "--subnet", "127.99.8.0/24",
                           "--mutate-interval", "1", "--db", dir + "/m.db", "--state-dir", dir},
                          dir);
     ASSERT_THAT(up.wait_for_output("decnet is up"), HasSubstr("decnet is up")) << up.err();

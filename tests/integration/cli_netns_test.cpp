@@ -183,7 +183,7 @@ class CliNetns : public ::testing::Test {
 
     void start_up() {
         up_ = std::make_unique<BackgroundProcess>(
-            std::vector<std::string>{DECNET_BINARY, "up", "--mode", "netns", "--config",
+            std::vector<std::string>{DECNET_BINARY, "up", "--no-api", "--mode", "netns", "--config",
                                      dir_ + "/fleet.ini", "--bridge", kBridge, "--db",
                                      dir_ + "/netns.db", "--state-dir", dir_ + "/state"},
             dir_);
@@ -290,9 +290,9 @@ TEST_F(CliNetns, MacvlanDeckyOnATestVethParent) {
                "[general]\nnet=10.213.1.0/24\ngw=10.213.1.1\n\n[dntest-mv]\nip=10.213.1.10\n"
                "services=redis\nnmap_os=windows\narchetype=printer\n");
     setenv("DECNET_NETWORK", "dntmv0 10.213.1.0/24 10.213.1.1 10.213.1.1", 1);
-    BackgroundProcess up({DECNET_BINARY, "up", "--mode", "netns", "--config", dir_ + "/mv.ini",
-                          "--attach", "macvlan", "--interface", kMacvlanParent, "--db",
-                          dir_ + "/mv.db", "--state-dir", dir_ + "/state"},
+    BackgroundProcess up({DECNET_BINARY, "up", "--no-api", "--mode", "netns", "--config",
+                          dir_ + "/mv.ini", "--attach", "macvlan", "--interface", kMacvlanParent,
+                          "--db", dir_ + "/mv.db", "--state-dir", dir_ + "/state"},
                          dir_);
     const auto out = up.wait_for_output("decnet is up", std::chrono::seconds(30));
     ASSERT_THAT(out, HasSubstr("decnet is up")) << up.err();
