@@ -33,54 +33,19 @@
 #include "honeypot/services/mysql/mysql_protocol.hpp"
 #include "honeypot/services/postgres/postgres_protocol.hpp"
 
+#include "../support/child_process.hpp"
+
 namespace {
+
+using decnet::bench::cpu_seconds;
+using decnet::bench::run;
+using decnet::bench::spawn;
 
 using Clock = std::chrono::steady_clock;
 namespace my = decnet::honeypot::mysql;
 namespace pg = decnet::honeypot::postgres;
 constexpr const char* kDecky = "127.194.0.10";
 constexpr const char* kReal = "127.194.0.200";
-
-std::string run(const std::string& command) {
-    std::string out;
-    if (FILE* pipe = popen(command.c_str(), "r")) {
-        char buffer[4096];
-        std::size_t n;
-        while ((n = fread(buffer, 1, sizeof buffer, pipe)) > 0) out.append(buffer, n);
-        pclose(pipe);
-    }
-    return out;
-}
-
-pid_t spawn(const std::vector<std::string>& argv, const std::string& log) {
-    const pid_t pid = fork();
-    if (pid == 0) {
-        const int fd = ::open(log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-        dup2(fd, 1);
-        dup2(fd, 2);
-        std::vector<char*> args;
-        for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
-        args.push_back(nullptr);
-        execv(args[0], args.data());
-        _exit(127);
-    }
-    return pid;
-}
-
-double cpu_seconds(pid_t pid, bool with_children) {
-    std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
-    std::string text((std::istreambuf_iterator<char>(stat)), {});
-    const auto close = text.rfind(')');
-    if (close == std::string::npos) return 0;
-    std::istringstream fields(text.substr(close + 2));
-    std::vector<std::string> f;
-    std::string x;
-    while (fields >> x) f.push_back(x);
-    if (f.size() < 15) return 0;
-    double ticks = std::stod(f[11]) + std::stod(f[12]);
-    if (with_children) ticks += std::stod(f[13]) + std::stod(f[14]);
-    return ticks / static_cast<double>(sysconf(_SC_CLK_TCK));
-}
 
 // A blocking loopback connection with 5 s timeouts.
 class Conn {

@@ -33,61 +33,19 @@
 #include <thread>
 #include <vector>
 
+#include "../support/child_process.hpp"
+
 namespace {
+
+using decnet::bench::cpu_seconds;
+using decnet::bench::rss_kb;
+using decnet::bench::run;
+using decnet::bench::spawn;
 
 using Clock = std::chrono::steady_clock;
 constexpr int kSshdPort = 28500;
 const char* kDeckies[] = {"127.122.0.10", "127.122.0.11", "127.122.0.12", "127.122.0.13"};
 constexpr const char* kHttpDecky = "127.122.0.20";
-
-std::string run(const std::string& command) {
-    std::string out;
-    if (FILE* pipe = popen(command.c_str(), "r")) {
-        char buffer[4096];
-        std::size_t n;
-        while ((n = fread(buffer, 1, sizeof buffer, pipe)) > 0) out.append(buffer, n);
-        pclose(pipe);
-    }
-    return out;
-}
-
-pid_t spawn(const std::vector<std::string>& argv, const std::string& log) {
-    const pid_t pid = fork();
-    if (pid == 0) {
-        const int fd = ::open(log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-        dup2(fd, 1);
-        dup2(fd, 2);
-        std::vector<char*> args;
-        for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
-        args.push_back(nullptr);
-        execv(args[0], args.data());
-        _exit(127);
-    }
-    return pid;
-}
-
-// utime + stime (+ reaped children's, for sshd's per-connection processes) in seconds.
-double cpu_seconds(pid_t pid, bool with_children) {
-    std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
-    std::string text((std::istreambuf_iterator<char>(stat)), {});
-    const auto close = text.rfind(')');
-    std::istringstream fields(text.substr(close + 2));
-    std::vector<std::string> f;
-    std::string x;
-    while (fields >> x) f.push_back(x);
-    // After ")": state(0) ... utime(11) stime(12) cutime(13) cstime(14)
-    double ticks = std::stod(f[11]) + std::stod(f[12]);
-    if (with_children) ticks += std::stod(f[13]) + std::stod(f[14]);
-    return ticks / static_cast<double>(sysconf(_SC_CLK_TCK));
-}
-
-long rss_kb(pid_t pid) {
-    std::ifstream status("/proc/" + std::to_string(pid) + "/status");
-    std::string line;
-    while (std::getline(status, line))
-        if (line.starts_with("VmRSS:")) return std::stol(line.substr(6));
-    return 0;
-}
 
 ssh_session open_session(const char* ip, int port, const char* password, const std::string& source,
                          bool* authenticated) {
