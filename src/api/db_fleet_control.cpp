@@ -218,7 +218,13 @@ std::string DbFleetControl::deckies_json() {
     const auto state = load_deployment(repo_);
     nlohmann::ordered_json deckies = nlohmann::ordered_json::array();
     if (state)
-        for (const auto& decky : state->config.deckies) deckies.push_back(decky_to_json(decky));
+        for (const auto& decky : state->config.deckies) {
+            // A standalone API runs nothing: no MAC is known, and the state says so.
+            auto entry = decky_to_json(decky);
+            entry["mac"] = nullptr;
+            entry["state"] = "recorded";
+            deckies.push_back(std::move(entry));
+        }
     return deckies.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 

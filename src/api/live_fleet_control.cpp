@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <map>
 #include <nlohmann/json.hpp>
 
 #include "api/db_fleet_control.hpp"
@@ -26,8 +27,20 @@ LiveFleetControl::LiveFleetControl(engine::Fleet& fleet, store::Repository& repo
     : fleet_(fleet), repo_(repo) {}
 
 std::string LiveFleetControl::deckies_json() {
+    // The running fleet adds what only it knows: the MAC a netns decky answers ARP with
+    // (null in loopback mode and with ipvlan) and whether every service listens.
+    std::map<std::string, engine::DeckyState, std::less<>> running;
+    for (auto& state : fleet_.deckies()) running.emplace(state.name, std::move(state));
     nlohmann::ordered_json deckies = nlohmann::ordered_json::array();
-    for (const auto& decky : fleet_.config().deckies) deckies.push_back(decky_to_json(decky));
+    for (const auto& decky : fleet_.config().deckies) {
+        auto entry = decky_to_json(decky);
+        const auto it = running.find(decky.name);
+        entry["mac"] = it != running.end() && it->second.mac
+                           ? nlohmann::ordered_json(*it->second.mac)
+                           : nlohmann::ordered_json(nullptr);
+        entry["state"] = it != running.end() ? it->second.state : std::string("stopped");
+        deckies.push_back(std::move(entry));
+    }
     return deckies.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 

@@ -14,6 +14,7 @@
 #include <signal.h>
 #include <sys/file.h>
 #include <unistd.h>
+#include <algorithm>
 
 #include <chrono>
 #include <cstdio>
@@ -248,6 +249,14 @@ TEST_F(CliNetnsDeploy, DaemonApiDeckyMutateTeardownIdAndAll) {
     EXPECT_THAT(read_file(state() + "/decnet.log"),
                 HasSubstr("deploy: decky dnt2-api listening on 10.213.2.12 (MAC " +
                           api_decky["mac"].get<std::string>() + ")"));
+    // The fleet page's source, GET /deckies, shows the same MAC and that it is up.
+    const auto [list_status, listed] = call("GET", "/deckies", token);
+    ASSERT_EQ(list_status, 200) << listed.dump();
+    const auto listed_decky = std::find_if(listed.begin(), listed.end(),
+                                           [](const json& d) { return d["name"] == "dnt2-api"; });
+    ASSERT_NE(listed_decky, listed.end()) << listed.dump();
+    EXPECT_EQ((*listed_decky)["mac"], api_decky["mac"]);
+    EXPECT_EQ((*listed_decky)["state"], "up");
     // It is bound inside its namespace, not on the host.
     EXPECT_THAT(capture("ss -Hltn"), Not(HasSubstr("10.213.2.12:")));
 

@@ -46,6 +46,9 @@ TEST(CliUpApi, TheApiServesAndDrivesTheLiveFleet) {
     ASSERT_EQ(status, 200);
     ASSERT_EQ(deckies.size(), 2u) << deckies.dump();
     EXPECT_EQ(deckies[0]["services"], json::array({"redis"}));
+    // Loopback deckies have no MAC of their own; both listen.
+    EXPECT_TRUE(deckies[0]["mac"].is_null()) << deckies.dump();
+    EXPECT_EQ(deckies[0]["state"], "up");
     auto stats = call("GET", "/stats", token).second;
     EXPECT_EQ(stats["deployed_deckies"], 2);
     EXPECT_EQ(stats["active_deckies"], 2);

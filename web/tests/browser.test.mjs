@@ -327,8 +327,16 @@ try {
     await page.check("input[name=svc-redis]");
     await page.click("form.deploy button[type=submit]");
     await page.waitForSelector("tr[data-decky=web-ui-01]", { timeout: 10_000 });
-    const ip = (await page.textContent("tr[data-decky=web-ui-01] td.mono")).trim();
+    const ip = (await page.textContent("tr[data-decky=web-ui-01] [data-field=ip]")).trim();
     check(ip.startsWith("127.171.0."), `deployed at ${ip}`);
+    // Loopback deckies share lo's MAC: the column says so rather than inventing one.
+    const mac = (await page.textContent("tr[data-decky=web-ui-01] [data-field=mac]")).trim();
+    check(mac === "no own MAC", `MAC column: ${mac}`);
+    await page.waitForFunction(
+      () => document.querySelector("tr[data-decky=web-ui-01] [data-field=state]")?.textContent === "up",
+      null,
+      { timeout: 10_000 },
+    );
     deployedIp = ip;
     const pong = run("redis-cli", ["-h", ip, "-p", "6379", "PING"]);
     check(pong.stdout.includes("PONG"), `the new decky does not answer: ${pong.stdout}${pong.stderr}`);

@@ -1725,6 +1725,16 @@ const std::string& openapi_document() {
      },
      "last_login_attempt": {
       "type": "number"
+     },
+     "mac": {
+      "type": "string",
+      "nullable": true,
+      "description": "the MAC a netns decky answers ARP with; null in loopback mode, with ipvlan and under a standalone API"
+     },
+     "state": {
+      "type": "string",
+      "enum": ["up", "degraded", "stopped", "recorded"],
+      "description": "up: every service listens; degraded: some failed to bind; recorded: a standalone API knows the deployment, not the processes"
      }
     }
    },

@@ -63,12 +63,15 @@ TEST_F(FleetResources, FirstDeployWorksAndEveryReaderSeesIt) {
     EXPECT_EQ(deckies[0]["ip"], "127.77.0.1");  // loopback: no [general] interface
     EXPECT_EQ(deckies[1]["ip"], "127.77.0.2");
     const auto ordered = nlohmann::ordered_json::parse(get(kDeckies).body);
-    std::vector<std::string> keys;  // model field order of §1.6
+    std::vector<std::string> keys;  // model field order of §1.6, then decnet's two
     for (const auto& [key, value] : ordered[0].items()) keys.push_back(key);
-    EXPECT_EQ(keys, (std::vector<std::string>{"name", "ip", "services", "distro", "base_image",
-                                              "build_base", "hostname", "archetype",
-                                              "service_config", "nmap_os", "mutate_interval",
-                                              "last_mutated", "last_login_attempt"}));
+    EXPECT_EQ(keys, (std::vector<std::string>{
+                        "name", "ip", "services", "distro", "base_image", "build_base", "hostname",
+                        "archetype", "service_config", "nmap_os", "mutate_interval", "last_mutated",
+                        "last_login_attempt", "mac", "state"}));
+    // A standalone API knows the stored deployment, not the processes or their MACs.
+    EXPECT_TRUE(first["mac"].is_null());
+    EXPECT_EQ(first["state"], "recorded");
     const auto stats = body(get(kStats));
     EXPECT_EQ(stats["deployed_deckies"], 2);
     EXPECT_EQ(stats["active_deckies"], 2);

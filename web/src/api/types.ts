@@ -95,6 +95,8 @@ export interface Decky {
   mutate_interval: number | null;
   last_mutated: number;
   last_login_attempt: number;
+  mac: string | null;
+  state: "up" | "degraded" | "stopped" | "recorded";
 }
 
 export interface User {

@@ -115,7 +115,8 @@ export function Fleet() {
           <thead>
             <tr>
               <th>Decky</th>
-              <th>IP</th>
+              <th>IP / MAC</th>
+              <th>State</th>
               <th>Host / OS</th>
               <th>Services</th>
               <th>Mutation</th>
@@ -130,7 +131,17 @@ export function Fleet() {
                   <Link to={`/live?decky=${encodeURIComponent(d.name)}`}>{clip(d.name, 64)}</Link>
                   {d.archetype ? <div className="dim small">{clip(d.archetype, 40)}</div> : null}
                 </td>
-                <td className="mono">{clip(d.ip, 45)}</td>
+                <td className="mono">
+                  <span data-field="ip">{clip(d.ip, 45)}</span>
+                  <div className="dim small" data-field="mac">
+                    {d.mac ? clip(d.mac, 17) : "no own MAC"}
+                  </div>
+                </td>
+                <td>
+                  <span className={`state ${stateClass(d.state)}`} data-field="state">
+                    {d.state}
+                  </span>
+                </td>
                 <td>
                   {clip(d.hostname, 64)}
                   <div className="dim small">
@@ -168,7 +179,7 @@ export function Fleet() {
             ))}
             {!list.length ? (
               <tr>
-                <td colSpan={isAdmin ? 7 : 6}>
+                <td colSpan={isAdmin ? 8 : 7}>
                   <Empty>{deckies.loading ? "Loading…" : isAdmin ? "No decky is deployed. Use “Deploy deckies” above, or start decnet with `decnet up`." : "No decky is deployed. An admin can deploy some."}</Empty>
                 </td>
               </tr>
@@ -190,6 +201,13 @@ export function Fleet() {
       ) : null}
     </section>
   );
+}
+
+// Running deckies read green, ones with a service that failed to bind (or gone) red; a
+// standalone API's recorded deployment stays neutral: it does not know.
+function stateClass(state: Decky["state"]): string {
+  if (state === "up") return "up";
+  return state === "recorded" ? "" : "down";
 }
 
 function serviceTitle(decky: Decky, service: string): string {
