@@ -1,6 +1,7 @@
 // Session recordings: the `session_recorded` events of an address and a small asciinema v2
 // player (src/cast.ts keeps the attacker's output inert: text nodes and CSS classes only).
-// The cast is the artifact GET /artifacts/{sha256}, which only admins may fetch.
+// The cast comes from GET /recordings/{sha256}, which viewers may call too (unlike
+// GET /artifacts/{sha256}) for hashes a session_recorded event names.
 import { useEffect, useRef, useState } from "react";
 import { call, errorMessage, fetchText } from "./api/client";
 import type { LogRow, Page } from "./api/types";
@@ -8,7 +9,6 @@ import { parseCast, screenAt, type Cast, type Screen, type Span } from "./cast";
 import { Empty, ErrorLine, Time } from "./components";
 import { clip, count, parseFields } from "./format";
 import { useLoad } from "./hooks";
-import { useSession } from "./session";
 
 const MAX_CAST = 16 << 20;
 const SPEEDS = [1, 2, 4] as const;
@@ -118,15 +118,14 @@ function RecordingRow({ recording: r, open, onToggle }: { recording: Recording; 
   );
 }
 
-// Fetches the cast (admins) and plays it; says why when it cannot.
+// Fetches the cast and plays it; says why when it cannot.
 export function CastPlayer({ recording }: { recording: Recording }) {
-  const { isAdmin } = useSession();
   const [cast, setCast] = useState<Cast | null>(null);
   const [error, setError] = useState<string | null>(null);
   useEffect(() => {
-    if (!isAdmin || !recording.stored) return;
+    if (!recording.stored) return;
     let alive = true;
-    fetchText("GET /artifacts/{sha256}", { params: { sha256: recording.cast } }, MAX_CAST).then(
+    fetchText("GET /recordings/{sha256}", { params: { sha256: recording.cast } }, MAX_CAST).then(
       (text) => {
         if (!alive) return;
         try {
@@ -140,9 +139,8 @@ export function CastPlayer({ recording }: { recording: Recording }) {
     return () => {
       alive = false;
     };
-  }, [isAdmin, recording.cast, recording.stored]);
+  }, [recording.cast, recording.stored]);
   if (!recording.stored) return <Empty>This recording was not kept in the artifact store (its quota was full or storing is off).</Empty>;
-  if (!isAdmin) return <Empty>Recordings are artifacts: only admins may fetch them (GET /artifacts/{"{sha256}"} is admin-only).</Empty>;
   if (error) return <ErrorLine error={`The recording cannot be played: ${error}`} />;
   if (!cast) return <Empty>Loading the recording…</Empty>;
   return <Player cast={cast} />;

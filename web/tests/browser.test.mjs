@@ -432,9 +432,13 @@ try {
     check((await viewer.$$("h2:has-text('Users')")).length === 0, "viewer sees user admin");
     check((await viewer.$$("input[name=deployment-limit]")).length === 0, "viewer can edit limits");
     await visit(viewer, "/attackers/ip/127.0.0.1");
+    // A viewer watches recordings (GET /recordings) but still cannot download artifacts.
     await viewer.click(".recordings tr[data-cast] button:has-text('Watch')");
-    await viewer.waitForSelector(".recordings .empty:has-text('only admins')");
-    check((await viewer.$$(".player")).length === 0, "a viewer got the player");
+    await viewer.waitForSelector(".player .term", { timeout: 10_000 });
+    const castHash = await viewer.getAttribute(".recordings tr[data-cast]", "data-cast");
+    const viewerToken = await viewer.evaluate(() => localStorage.getItem("decnet.token"));
+    const artifact = await fetch(`${decnet.base}/api/v1/artifacts/${castHash}`, { headers: { Authorization: `Bearer ${viewerToken}` } });
+    check(artifact.status === 403, `a viewer downloaded an artifact: ${artifact.status}`);
     await shot(viewer, "16-settings-viewer");
   });
 

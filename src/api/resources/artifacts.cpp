@@ -109,9 +109,7 @@ Response download_artifact(ApiContext& context, const Request& request) {
     const auto& sha256 = request.path_param("sha256");
     if (!honeypot::is_artifact_name(sha256))
         throw ApiError{400, "sha256 must be 64 lower-case hexadecimal digits", {}};
-    auto body = context.artifact_dir.empty()
-                    ? std::nullopt
-                    : read_artifact(std::filesystem::path(context.artifact_dir) / sha256);
+    auto body = stored_artifact(context, sha256);
     if (!body) throw ApiError{404, "Artifact not found", {}};
     Response response;
     response.content_type = "application/octet-stream";
@@ -123,6 +121,11 @@ Response download_artifact(ApiContext& context, const Request& request) {
 }
 
 }  // namespace
+
+std::optional<std::string> stored_artifact(const ApiContext& context, const std::string& sha256) {
+    if (context.artifact_dir.empty() || !honeypot::is_artifact_name(sha256)) return std::nullopt;
+    return read_artifact(std::filesystem::path(context.artifact_dir) / sha256);
+}
 
 std::vector<Route> artifact_routes(ApiContext& context) {
     Route list;

@@ -508,6 +508,47 @@ const std::string& openapi_document() {
     ]
    }
   },
+  "/api/v1/recordings/{sha256}": {
+   "get": {
+    "summary": "One session recording (viewer): the asciicast a session_recorded event names; other artifacts stay admin-only",
+    "tags": [
+     "artifacts"
+    ],
+    "responses": {
+     "200": {
+      "description": "asciicast v2; Content-Disposition: attachment; filename=\"<sha256>.cast\"; X-Content-Type-Options: nosniff",
+      "content": {
+       "application/x-asciicast": {
+        "schema": {
+         "type": "string"
+        }
+       }
+      }
+     },
+     "400": {
+      "$ref": "#/components/responses/Error400"
+     },
+     "401": {
+      "$ref": "#/components/responses/Error401"
+     },
+     "404": {
+      "$ref": "#/components/responses/Error404"
+     }
+    },
+    "parameters": [
+     {
+      "name": "sha256",
+      "in": "path",
+      "required": true,
+      "description": "64 lower-case hex digits (else 400); 404 unless a session_recorded event names it",
+      "schema": {
+       "type": "string",
+       "pattern": "^[0-9a-f]{64}$"
+      }
+     }
+    ]
+   }
+  },
   "/api/v1/deckies": {
    "get": {
     "summary": "The deployed deckies",

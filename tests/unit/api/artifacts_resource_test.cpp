@@ -1,5 +1,6 @@
 // GET /api/v1/artifacts (the artifact bounties, filtered) and GET /api/v1/artifacts/{sha256}
-// (the stored bytes as an attachment; only a validated hash names a file).
+// (the stored bytes as an attachment; only a validated hash names a file), and
+// GET /api/v1/recordings/{sha256} (viewers: only hashes a session_recorded event names).
 #include <unistd.h>
 
 #include <fstream>
@@ -12,6 +13,7 @@ namespace {
 using Query = std::vector<std::pair<std::string, std::string>>;
 constexpr const char* kList = "/api/v1/artifacts";
 constexpr const char* kDownload = "/api/v1/artifacts/{sha256}";
+constexpr const char* kRecording = "/api/v1/recordings/{sha256}";
 
 const std::string kShaA(64, 'a');
 const std::string kShaB(64, 'b');
@@ -155,6 +157,34 @@ TEST_F(ArtifactResource, DownloadValidatesTheHashAndNeverFollowsPaths) {
 TEST_F(ArtifactResource, ViewersListOnlyAdminsDownload) {
     EXPECT_EQ(route("GET", kList).access, Access::kViewer);
     EXPECT_EQ(route("GET", kDownload).access, Access::kAdmin);
+    EXPECT_EQ(route("GET", kRecording).access, Access::kViewer);
+}
+
+TEST_F(ArtifactResource, RecordingsServeOnlyHashesASessionRecordedEventNames) {
+    const std::string cast = "{\"version\":2,\"width\":80,\"height\":24}\n[0.1,\"o\",\"$ \"]\n";
+    std::ofstream(artifact_dir_ + "/" + kShaA, std::ios::binary) << cast;
+    std::ofstream(artifact_dir_ + "/" + kShaB, std::ios::binary) << "MZ malware";
+    // Not yet named by any recording: even a stored artifact is not a recording.
+    EXPECT_EQ(get(kRecording, {}, {{"sha256", kShaA}}).status, 404);
+    auto recorded = log_row("2026-04-09 10:00:00.000000", "ssh", "10.0.0.1", "recorded",
+                            R"({"user":"root","cast":")" + kShaA + R"("})");
+    recorded.event_type = "session_recorded";
+    // An upload whose fields mention B elsewhere does not make B a recording.
+    auto upload = log_row("2026-04-09 10:01:00.000000", "ssh", "10.0.0.1", "upload",
+                          R"({"sha256":")" + kShaB + R"("})");
+    upload.event_type = "file_captured";
+    insert_logs({recorded, upload});
+    const auto response = get(kRecording, {}, {{"sha256", kShaA}});
+    ASSERT_EQ(response.status, 200);
+    EXPECT_EQ(response.body, cast);
+    EXPECT_EQ(response.content_type, "application/x-asciicast");
+    EXPECT_EQ(get(kRecording, {}, {{"sha256", kShaB}}).status, 404);
+    EXPECT_EQ(detail(get(kRecording, {}, {{"sha256", kShaB}})), "Recording not found");
+    EXPECT_EQ(get(kRecording, {}, {{"sha256", "../x"}}).status, 400);
+    // Named but not kept (quota): says so.
+    std::filesystem::remove(artifact_dir_ + "/" + kShaA);
+    EXPECT_EQ(detail(get(kRecording, {}, {{"sha256", kShaA}})).rfind("Recording not stored", 0),
+              0u);
 }
 
 }  // namespace

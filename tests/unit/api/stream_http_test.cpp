@@ -311,8 +311,8 @@ TEST_F(StreamHttpTest, OpenApiDescribesEveryEndpoint) {
     EXPECT_EQ(doc["openapi"], "3.0.3");
     int operations = 0;
     for (const auto& [path, methods] : doc["paths"].items()) operations += methods.size();
-    // the 23 of api.md §1, the two artifact GETs, decky teardown, this document
-    EXPECT_EQ(operations, 27);
+    // the 23 of api.md §1, the two artifact GETs, recordings, decky teardown, this document
+    EXPECT_EQ(operations, 28);
     EXPECT_EQ(doc["components"]["securitySchemes"]["bearerAuth"]["bearerFormat"], "JWT");
     EXPECT_TRUE(doc["paths"].contains("/api/v1/config/users/{user_uuid}/reset-password"));
     EXPECT_TRUE(doc["paths"]["/api/v1/artifacts"].contains("get"));

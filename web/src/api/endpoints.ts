@@ -12,6 +12,7 @@ export const ENDPOINTS = [
   "GET /bounty",
   "GET /artifacts",
   "GET /artifacts/{sha256}",
+  "GET /recordings/{sha256}",
   "GET /attackers",
   "GET /attackers/{uuid}",
   "GET /attackers/{uuid}/commands",
