@@ -12,6 +12,7 @@
 #include "events/lifecycle_rate_limiter.hpp"
 #include "events/rfc5424.hpp"
 #include "events/syslog_listener.hpp"
+#include "intel/attack/attack_tags.hpp"
 #include "store/database.hpp"
 #include "store/ingest/log_record.hpp"
 #include "store/ingest/record_queue.hpp"
@@ -74,7 +75,7 @@ int run_collect(const CollectOptions& options) {
         raw_log.reset(std::fopen(options.log_file.c_str(), "a"));
         if (!raw_log) throw ConfigError("cannot open --log-file " + options.log_file);
     }
-    store::Ingester ingester(*repository);
+    store::Ingester ingester(*repository, intel::attack::tagging_ingester_options());
     store::RecordQueue queue(ingester, "collect");
     auto limiter = LifecycleRateLimiter::from_environment();
     ParserStats parser;

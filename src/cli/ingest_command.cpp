@@ -13,6 +13,7 @@
 #include "cli/commands.hpp"
 #include "core/error.hpp"
 #include "events/rfc5424.hpp"
+#include "intel/attack/attack_tags.hpp"
 #include "store/database.hpp"
 #include "store/ingest/ingester.hpp"
 #include "store/ingest/log_record.hpp"
@@ -111,7 +112,7 @@ int run_ingest(const std::vector<std::string>& files, const std::string& db) {
     } catch (const store::StoreError& e) {
         throw ConfigError(e.what());
     }
-    store::Ingester ingester(*repository);
+    store::Ingester ingester(*repository, intel::attack::tagging_ingester_options());
     IngestSummary summary;
     for (const auto& file : files) ingest_file(file, ingester, summary);
     const auto stats = ingester.stats();

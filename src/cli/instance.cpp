@@ -30,6 +30,7 @@
 #include "events/sinks/event_sink.hpp"
 #include "events/sinks/file_sinks.hpp"
 #include "events/sinks/syslog_forwarder.hpp"
+#include "intel/attack/attack_tags.hpp"
 #include "intel/profiler/profile_worker.hpp"
 #include "store/database.hpp"
 #include "store/ingest/ingester.hpp"
@@ -275,7 +276,7 @@ int run_instance(const engine::DeploymentPlan& plan, const InstanceOptions& opti
     // Live streams (SSE) get each committed batch pushed, with ids, from the ingester —
     // no polling. Declared before the ingester and the API so it outlives both.
     api::LogFeed log_feed;
-    store::Ingester ingester(*repository);
+    store::Ingester ingester(*repository, intel::attack::tagging_ingester_options());
     ingester.set_after_commit([&log_feed](const std::vector<store::LogRecord>& rows) {
         log_feed.publish(std::vector<store::LogRecord>(rows));
     });

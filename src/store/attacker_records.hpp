@@ -26,6 +26,8 @@ struct AttackerRecord {
     std::string fingerprints = "[]";  // JSON list of bounty objects
     std::string commands = "[]";      // JSON list of {service, decky, command, timestamp}
     std::string updated_at;
+    // decnet's addition: {"T1110": events, ...}, the ATT&CK techniques of its tagged events.
+    std::string attack_techniques = "{}";
 };
 
 struct AttackerBehaviorRecord {

@@ -70,6 +70,8 @@ std::optional<SearchTerm> classify(std::string token) {
     for (const auto& [prefix, column] : kColumnKeys)
         if (key == prefix)
             return SearchTerm{SearchTerm::Kind::column, std::string(column), std::move(value)};
+    if (key == "tag" || key == "attack")  // decnet's addition: the logs.tags column
+        return SearchTerm{SearchTerm::Kind::tag, "tags", std::move(value)};
     std::string clean;
     for (char c : key)
         if (is_key_char(c)) clean += c;

@@ -21,6 +21,7 @@ struct SearchTerm {
         column,      // `column` = value, exact and case-sensitive
         json_field,  // fields.<key> = value (string-valued fields only)
         substring,   // value is a substring of raw_line, decky, service or attacker_ip
+        tag,         // value is one of the row's ATT&CK technique ids (`tag:T1110`, `attack:`)
     };
     Kind kind = Kind::substring;
     std::string name;  // logs column (column) or the key reduced to [A-Za-z0-9_]+ (json_field)

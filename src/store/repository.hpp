@@ -32,6 +32,9 @@ struct LogRecord {
     std::optional<std::string> msg;
     std::optional<std::string> trace_id;  // 32 hex
     std::optional<std::string> span_id;   // 16 hex
+    // MITRE ATT&CK technique ids the ingest rules gave the event ("T1110,T1078": sorted,
+    // comma-separated, "" when none). Derived by decnet, never attacker text.
+    std::string tags;
 };
 
 struct BountyRecord {

@@ -166,6 +166,14 @@ export function EventRow({ row, fields, open, onToggle }: { row: LogRow; fields:
               {fields.map(([k, v]) => (
                 <FieldEntry key={k} name={k} value={v} />
               ))}
+              {row.tags.length ? (
+                <>
+                  <dt>ATT&amp;CK</dt>
+                  <dd>
+                    <AttackTags ids={row.tags} />
+                  </dd>
+                </>
+              ) : null}
               {row.trace_id ? (
                 <>
                   <dt>trace</dt>
@@ -183,6 +191,31 @@ export function EventRow({ row, fields, open, onToggle }: { row: LogRow; fields:
         </tr>
       ) : null}
     </>
+  );
+}
+
+// ATT&CK technique ids as links to the logs they tag (ids are ours, from the rule table,
+// but still rendered as inert text) and to MITRE's page.
+export function AttackTags({ ids, counts, ip }: { ids: string[]; counts?: Record<string, number>; ip?: string }) {
+  return (
+    <span className="attack-tags">
+      {ids.map((id) => {
+        const search = `tag:${id}` + (ip ? ` attacker:${/\s|"/.test(ip) ? JSON.stringify(ip) : ip}` : "");
+        const mitre = /^T\d{4}(\.\d{3})?$/.test(id) ? `https://attack.mitre.org/techniques/${id.replace(".", "/")}/` : null;
+        return (
+          <span key={id} className="tag" data-technique={id}>
+            <Link to={`/logs?q=${encodeURIComponent(search)}&time=all`}>{clip(id, 16)}</Link>
+            {counts ? ` ×${count(counts[id] ?? 0)}` : ""}
+            {mitre ? (
+              <a className="dim" href={mitre} target="_blank" rel="noopener noreferrer" title="MITRE ATT&CK">
+                {" "}
+                ↗
+              </a>
+            ) : null}
+          </span>
+        );
+      })}
+    </span>
   );
 }
 

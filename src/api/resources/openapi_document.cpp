@@ -1592,6 +1592,13 @@ const std::string& openapi_document() {
      "span_id": {
       "type": "string",
       "nullable": true
+     },
+     "tags": {
+      "type": "array",
+      "items": {
+       "type": "string"
+      },
+      "description": "MITRE ATT&CK technique ids given at ingest (decnet's addition); search with tag:T1110"
      }
     },
     "required": [
@@ -1605,7 +1612,8 @@ const std::string& openapi_document() {
      "fields",
      "msg",
      "trace_id",
-     "span_id"
+     "span_id",
+     "tags"
     ]
    },
    "HistogramBucket": {
@@ -1843,6 +1851,13 @@ const std::string& openapi_document() {
       "items": {
        "$ref": "#/components/schemas/Command"
       }
+     },
+     "attack_techniques": {
+      "type": "object",
+      "additionalProperties": {
+       "type": "integer"
+      },
+      "description": "MITRE ATT&CK technique id to the number of this attacker's events tagged with it (decnet's addition)"
      },
      "behavior": {
       "type": "object",

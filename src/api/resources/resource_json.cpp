@@ -4,6 +4,8 @@
 
 #include <algorithm>
 #include <nlohmann/json.hpp>
+#include <string_view>
+#include <vector>
 
 #include "store/repository.hpp"
 
@@ -11,6 +13,19 @@ namespace decnet::api {
 namespace {
 
 using ordered = nlohmann::ordered_json;
+
+// logs.tags "T1110,T1078" as the API's list.
+std::vector<std::string_view> tag_list(std::string_view tags) {
+    std::vector<std::string_view> out;
+    while (!tags.empty()) {
+        const auto comma = tags.find(',');
+        const auto tag = tags.substr(0, comma);
+        if (!tag.empty()) out.push_back(tag);
+        if (comma == std::string_view::npos) break;
+        tags.remove_prefix(comma + 1);
+    }
+    return out;
+}
 
 ordered nullable(const std::optional<std::string>& value) {
     return value ? ordered(*value) : ordered(nullptr);
@@ -65,6 +80,8 @@ ordered parse_or_raw(const std::string& text) {
 }
 
 ordered log_json(const store::LogRecord& r) {
+    ordered tags = ordered::array();
+    for (const auto tag : tag_list(r.tags)) tags.push_back(std::string(tag));
     return {
         {"id", r.id},
         {"timestamp", iso_timestamp(r.timestamp)},
@@ -77,6 +94,7 @@ ordered log_json(const store::LogRecord& r) {
         {"msg", nullable(r.msg)},
         {"trace_id", nullable(r.trace_id)},
         {"span_id", nullable(r.span_id)},
+        {"tags", std::move(tags)},
     };
 }
 
@@ -117,7 +135,14 @@ void append_log_json(std::string& out, const store::LogRecord& r) {
     optional(",\"msg\":", r.msg);
     optional(",\"trace_id\":", r.trace_id);
     optional(",\"span_id\":", r.span_id);
-    out += '}';
+    out += ",\"tags\":[";
+    bool first = true;
+    for (const auto tag : tag_list(r.tags)) {
+        if (!first) out += ',';
+        first = false;
+        append_json_string(out, tag);
+    }
+    out += "]}";
 }
 
 ordered bounty_json(const store::BountyRecord& b) {
@@ -130,6 +155,12 @@ ordered bounty_json(const store::BountyRecord& b) {
         {"bounty_type", b.bounty_type},
         {"payload", parse_or_raw(b.payload)},
     };
+}
+
+// {"T1110": 12, ...}; rows written before the column existed (or NULL in MariaDB) are {}.
+static ordered techniques_json(const std::string& text) {
+    ordered value = ordered::parse(text, nullptr, false);
+    return value.is_object() ? value : ordered::object();
 }
 
 ordered attacker_json(const store::AttackerRecord& a) {
@@ -150,6 +181,7 @@ ordered attacker_json(const store::AttackerRecord& a) {
         {"fingerprints", fingerprints_json(a.fingerprints)},
         {"commands", parse_or_raw(a.commands)},
         {"updated_at", iso_timestamp(a.updated_at)},
+        {"attack_techniques", techniques_json(a.attack_techniques)},
     };
 }
 

@@ -190,8 +190,31 @@ AttackerProfile AttackerProfile::from_record(const store::AttackerRecord& row) {
             p.commands_.push_back(
                 {text("service"), text("decky"), text("command"), text("timestamp")});
         }
+    const auto techniques = Json::parse(row.attack_techniques, nullptr, false);
+    if (techniques.is_object())
+        for (const auto& [id, count] : techniques.items())
+            if (count.is_number_integer())
+                p.techniques_.emplace_back(id, count.get<std::int64_t>());
+    std::sort(p.techniques_.begin(), p.techniques_.end());
     p.bounties_ = {row.bounty_count, row.credential_count, row.fingerprints};
     return p;
+}
+
+void AttackerProfile::count_techniques(const std::string& tags, const ProfileLimits& limits) {
+    std::string_view rest(tags);
+    while (!rest.empty()) {
+        const auto comma = rest.find(',');
+        const auto id = rest.substr(0, comma);
+        rest = comma == std::string_view::npos ? std::string_view() : rest.substr(comma + 1);
+        if (id.empty()) continue;
+        const auto at = std::lower_bound(
+            techniques_.begin(), techniques_.end(), id,
+            [](const auto& entry, std::string_view key) { return entry.first < key; });
+        if (at != techniques_.end() && at->first == id)
+            ++at->second;
+        else if (techniques_.size() < limits.max_techniques)
+            techniques_.insert(at, {std::string(id), 1});
+    }
 }
 
 void AttackerProfile::seen_at(const std::string& time) {
@@ -202,6 +225,7 @@ void AttackerProfile::seen_at(const std::string& time) {
 void AttackerProfile::apply(const store::LogRecord& row, const ProfileLimits& limits) {
     seen_at(row.timestamp);
     ++event_count_;
+    count_techniques(row.tags, limits);
     const auto s = std::lower_bound(services_.begin(), services_.end(), row.service);
     if ((s == services_.end() || *s != row.service) && services_.size() < limits.max_services)
         services_.insert(s, row.service);
@@ -318,6 +342,9 @@ store::AttackerRecord AttackerProfile::to_record(const std::string& updated_at) 
     r.bounty_count = bounties_.total;
     r.credential_count = bounties_.credentials;
     r.fingerprints = bounties_.fingerprints;
+    Json techniques = Json::object();
+    for (const auto& [id, count] : techniques_) techniques[id] = count;
+    r.attack_techniques = techniques.dump();
     Json commands = Json::array();
     for (const auto& c : commands_)
         commands.push_back(Json{{"service", c.service},
@@ -420,6 +447,7 @@ std::size_t AttackerProfile::bytes() const {
     for (const auto& v : ttl_votes_) n += sizeof(v) + v.first.capacity();
     n += hops_.size() * sizeof(int) + (tcp_snapshot_ ? tcp_snapshot_->capacity() : 0);
     for (const auto& s : services_) n += sizeof(s) + s.capacity();
+    for (const auto& t : techniques_) n += sizeof(t) + t.first.capacity();
     for (const auto& d : deckies_) n += sizeof(d) + d.decky.capacity() + d.first.capacity();
     for (const auto& c : commands_)
         n += sizeof(c) + c.service.capacity() + c.decky.capacity() + c.command.capacity() +

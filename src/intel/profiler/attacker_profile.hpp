@@ -21,6 +21,7 @@ struct ProfileLimits {
     std::size_t max_commands = 500;        // the most recent are kept
     std::size_t max_command_bytes = 1024;  // longer command texts are cut
     std::size_t max_event_times = 1000;    // timing statistics cover the latest ones
+    std::size_t max_techniques = 128;      // distinct ATT&CK ids counted per attacker
 };
 
 // The command text of a row (intel.md §6.2): for event types command, exec, query,
@@ -81,6 +82,7 @@ class AttackerProfile {
         std::string service, decky, command, timestamp;  // timestamp ISO
     };
     void seen_at(const std::string& time);
+    void count_techniques(const std::string& tags, const ProfileLimits& limits);
 
     std::string uuid_;
     std::string ip_;
@@ -90,6 +92,7 @@ class AttackerProfile {
     std::vector<std::string> services_;  // sorted
     std::vector<Contact> deckies_;       // first-contact order
     std::deque<Command> commands_;
+    std::vector<std::pair<std::string, std::int64_t>> techniques_;  // ATT&CK id → events, sorted
     Bounties bounties_;
     std::deque<double> times_;               // latest event times, seconds
     std::vector<std::string> header_tools_;  // from request headers, detection order

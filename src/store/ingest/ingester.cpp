@@ -103,6 +103,8 @@ void Ingester::store(std::vector<LogRecord>& rows, const std::string& source) {
         link_rows(span, rows);
     }
     const auto started = std::chrono::steady_clock::now();
+    if (options_.enrich)
+        for (auto& row : rows) options_.enrich(row);
     const auto& metrics = telemetry::metrics::standard();
     count_events(rows);
     metrics.ingest_batch_rows.with({}).observe(static_cast<double>(rows.size()));

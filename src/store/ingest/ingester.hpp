@@ -20,6 +20,9 @@ struct IngesterOptions {
     std::chrono::milliseconds max_wait{50};
     int retries = 3;  // a failing batch is retried (transient errors) before row isolation
     std::chrono::milliseconds retry_backoff{100};
+    // Called on each row before it is stored (the ATT&CK tagger of intel/attack fills
+    // LogRecord::tags here: the store stays ignorant of intel).
+    std::function<void(LogRecord&)> enrich = nullptr;
 };
 
 struct IngesterStats {

@@ -18,7 +18,7 @@ constexpr std::size_t kMaxIpsPerQuery = 1000;
 constexpr const char* kAttackerSelect =
     "SELECT uuid, ip, first_seen, last_seen, event_count, service_count, decky_count, "
     "services, deckies, traversal_path, is_traversal, bounty_count, credential_count, "
-    "fingerprints, commands, updated_at FROM attackers";
+    "fingerprints, commands, updated_at, attack_techniques FROM attackers";
 constexpr const char* kBehaviorColumns =
     "b.attacker_uuid, b.os_guess, b.hop_distance, b.tcp_fingerprint, b.retransmit_count, "
     "b.behavior_class, b.beacon_interval_s, b.beacon_jitter_pct, b.tool_guesses, "
@@ -49,6 +49,7 @@ AttackerRecord to_attacker(Row& row) {
     a.fingerprints = text(row[13]);
     a.commands = text(row[14]);
     a.updated_at = text(row[15]);
+    a.attack_techniques = text(row[16]);
     return a;
 }
 
@@ -198,18 +199,21 @@ void upsert_attacker_rows(Connection& c, const AttackerRecord& a,
                                              a.credential_count,
                                              a.fingerprints,
                                              a.commands,
-                                             a.updated_at};
+                                             a.updated_at,
+                                             a.attack_techniques};
     c.change(
         "INSERT INTO attackers (uuid, ip, first_seen, last_seen, event_count, service_count, "
         "decky_count, services, deckies, traversal_path, is_traversal, bounty_count, "
-        "credential_count, fingerprints, commands, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, "
-        "?, ?, ?, ?, ?, ?, ?, ?) ON DUPLICATE KEY UPDATE ip = VALUES(ip), first_seen = "
+        "credential_count, fingerprints, commands, updated_at, attack_techniques) VALUES (?, ?, "
+        "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON DUPLICATE KEY UPDATE ip = VALUES(ip), "
+        "first_seen = "
         "VALUES(first_seen), last_seen = VALUES(last_seen), event_count = VALUES(event_count), "
         "service_count = VALUES(service_count), decky_count = VALUES(decky_count), services = "
         "VALUES(services), deckies = VALUES(deckies), traversal_path = VALUES(traversal_path), "
         "is_traversal = VALUES(is_traversal), bounty_count = VALUES(bounty_count), "
         "credential_count = VALUES(credential_count), fingerprints = VALUES(fingerprints), "
-        "commands = VALUES(commands), updated_at = VALUES(updated_at)",
+        "commands = VALUES(commands), updated_at = VALUES(updated_at), attack_techniques = "
+        "VALUES(attack_techniques)",
         borrow(attacker_values));
     if (!behavior) return;
     const auto& b = *behavior;

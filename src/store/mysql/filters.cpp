@@ -59,6 +59,10 @@ Where log_where(const LogFilter& filter) {
             case SearchTerm::Kind::substring:
                 add_log_substring(where, term.value);
                 break;
+            case SearchTerm::Kind::tag:
+                // One whole id of the comma-separated list, case-sensitive.
+                where.add("FIND_IN_SET(CAST(? AS BINARY), CAST(tags AS BINARY)) > 0", {term.value});
+                break;
         }
     }
     return where;

@@ -34,12 +34,12 @@ namespace {
 constexpr std::size_t kMaxRowsPerInsert = 500;
 // Keeps one statement well below max_allowed_packet (16 MiB on MariaDB by default).
 constexpr std::size_t kMaxBytesPerInsert = 4 * 1024 * 1024;
-constexpr std::size_t kLogColumns = 10;
+constexpr std::size_t kLogColumns = 11;
 constexpr std::uint64_t kPruneEveryWrites = 1000;
 
 constexpr const char* kLogSelect =
     "SELECT id, `timestamp`, decky, service, event_type, attacker_ip, raw_line, `fields`, "
-    "msg, trace_id, span_id FROM logs";
+    "msg, trace_id, span_id, tags FROM logs";
 constexpr const char* kBountySelect =
     "SELECT id, `timestamp`, decky, service, attacker_ip, bounty_type, payload FROM bounty";
 
@@ -79,6 +79,7 @@ LogRecord to_log_record(Row& row) {
     r.msg = std::move(row[8]);
     r.trace_id = std::move(row[9]);
     r.span_id = std::move(row[10]);
+    r.tags = text_or_empty(row[11]);
     return r;
 }
 
@@ -92,16 +93,16 @@ std::vector<LogRecord> to_log_records(std::vector<Row> rows) {
 std::string log_insert_sql(std::size_t rows) {
     std::string sql =
         "INSERT INTO logs (`timestamp`, decky, service, event_type, attacker_ip, raw_line, "
-        "`fields`, msg, trace_id, span_id) VALUES ";
+        "`fields`, msg, trace_id, span_id, tags) VALUES ";
     for (std::size_t i = 0; i < rows; ++i)
-        sql += i == 0 ? "(?,?,?,?,?,?,?,?,?,?)" : ",(?,?,?,?,?,?,?,?,?,?)";
+        sql += i == 0 ? "(?,?,?,?,?,?,?,?,?,?,?)" : ",(?,?,?,?,?,?,?,?,?,?,?)";
     return sql;
 }
 
 std::size_t row_bytes(const LogRecord& r) {
     return r.timestamp.size() + r.decky.size() + r.service.size() + r.event_type.size() +
            r.attacker_ip.size() + r.raw_line.size() + r.fields.size() +
-           (r.msg ? r.msg->size() : 0) + 64;
+           (r.msg ? r.msg->size() : 0) + r.tags.size() + 64;
 }
 
 // How many rows from the front of `rows` go into the next INSERT.
@@ -126,6 +127,7 @@ void append_log_params(const LogRecord& r, const std::string& now, std::vector<P
     params.emplace_back(optional_param(r.msg));
     params.emplace_back(optional_param(r.trace_id));
     params.emplace_back(optional_param(r.span_id));
+    params.emplace_back(std::string_view(r.tags));
 }
 
 // Inserts all rows (inside the caller's transaction) and returns their ids in order.

@@ -151,8 +151,21 @@ void migrate_to_2(Connection& c) {
                  "KEY ix_write_batches_committed_at (committed_at)");
 }
 
+// --- version 3: ATT&CK tags (intel/attack), '' on rows stored before ---
+
+void migrate_to_3(Connection& c) {
+    if (!column_type(c, "logs", "tags"))
+        c.execute(
+            "ALTER TABLE logs ADD COLUMN tags VARCHAR(255) CHARACTER SET ascii NOT NULL "
+            "DEFAULT ''");
+    // MEDIUMTEXT has no literal default before MariaDB 10.2; the value is always written.
+    if (!column_type(c, "attackers", "attack_techniques"))
+        c.execute("ALTER TABLE attackers ADD COLUMN attack_techniques TEXT NULL");
+}
+
 const std::vector<std::function<void(Connection&)>>& migrations() {
-    static const std::vector<std::function<void(Connection&)>> all{migrate_to_1, migrate_to_2};
+    static const std::vector<std::function<void(Connection&)>> all{migrate_to_1, migrate_to_2,
+                                                                   migrate_to_3};
     return all;
 }
 

@@ -19,7 +19,7 @@ constexpr std::size_t kMaxIpsPerQuery = 1000;
 constexpr std::string_view kAttackerColumns =
     "uuid, ip, first_seen, last_seen, event_count, service_count, decky_count, services, "
     "deckies, traversal_path, is_traversal, bounty_count, credential_count, fingerprints, "
-    "commands, updated_at";
+    "commands, updated_at, attack_techniques";
 constexpr std::string_view kBehaviorColumns =
     "b.attacker_uuid, b.os_guess, b.hop_distance, b.tcp_fingerprint, b.retransmit_count, "
     "b.behavior_class, b.beacon_interval_s, b.beacon_jitter_pct, b.tool_guesses, "
@@ -43,6 +43,7 @@ AttackerRecord read_attacker(const Statement& s) {
     a.fingerprints = s.column_text(13);
     a.commands = s.column_text(14);
     a.updated_at = s.column_text(15);
+    a.attack_techniques = s.column_text(16);
     return a;
 }
 
@@ -194,10 +195,12 @@ void upsert_attacker(Connection& c, const AttackerRecord& a,
     in_transaction(c, [&] {
         run(c,
             "INSERT OR REPLACE INTO attackers (" + std::string(kAttackerColumns) +
-                ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)",
+                ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, "
+                "?17)",
             {a.uuid, a.ip, a.first_seen, a.last_seen, a.event_count, a.service_count, a.decky_count,
              a.services, a.deckies, text_or_null(a.traversal_path), std::int64_t{a.is_traversal},
-             a.bounty_count, a.credential_count, a.fingerprints, a.commands, a.updated_at});
+             a.bounty_count, a.credential_count, a.fingerprints, a.commands, a.updated_at,
+             a.attack_techniques});
         if (!behavior) return;
         const auto& b = *behavior;
         Param hops = nullptr;

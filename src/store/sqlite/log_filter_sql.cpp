@@ -107,6 +107,11 @@ void add_term(Where& where, const SearchTerm& term) {
         case SearchTerm::Kind::substring:
             add_substring(where, term.value);
             break;
+        case SearchTerm::Kind::tag:
+            // One id of the comma-separated list, whole (T1059 never matches T1059.004).
+            where.require("instr(',' || tags || ',', " + where.bind("," + term.value + ",") +
+                          ") > 0");
+            break;
     }
 }
 

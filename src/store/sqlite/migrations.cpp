@@ -254,6 +254,19 @@ void bounty_payload_hash(Connection& c) {
                                nullptr, nullptr, nullptr);
 }
 
+// --- version 7: ATT&CK tags ---
+
+// The technique ids the ingest rules give each event (intel/attack). Rows stored before
+// keep '' (untagged); a filter by tag reads the column, so no index is needed for the
+// small share of rows a `tag:` search returns alongside its other terms.
+// Attackers count their techniques ({"T1110": n}); '{}' until the profiler sees one.
+void attack_tags(Connection& c) {
+    if (!column_exists(c, "logs", "tags"))
+        c.exec("ALTER TABLE logs ADD COLUMN tags VARCHAR NOT NULL DEFAULT ''");
+    if (!column_exists(c, "attackers", "attack_techniques"))
+        c.exec("ALTER TABLE attackers ADD COLUMN attack_techniques TEXT NOT NULL DEFAULT '{}'");
+}
+
 constexpr std::array kMigrations{
     Migration{1, "reference schema (api.md 5.2)", reference_schema},
     Migration{2, "logs.trace_id and logs.span_id", trace_columns},
@@ -261,6 +274,7 @@ constexpr std::array kMigrations{
     Migration{4, "bounty dedup index", bounty_dedup_index},
     Migration{5, "free-text search index (FTS5 trigram)", search_index},
     Migration{6, "bounty dedup by payload hash, fewer bounty indexes", bounty_payload_hash},
+    Migration{7, "logs.tags and attackers.attack_techniques (ATT&CK)", attack_tags},
 };
 
 void ensure_version_table(Connection& c) {

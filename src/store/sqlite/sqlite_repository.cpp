@@ -31,10 +31,10 @@ constexpr std::size_t kMaxDeadLetterPayload = 64 * 1024;
 
 constexpr std::string_view kSelectLogs =
     "SELECT id, timestamp, decky, service, event_type, attacker_ip, raw_line, fields, msg, "
-    "trace_id, span_id FROM logs";
+    "trace_id, span_id, tags FROM logs";
 constexpr std::string_view kInsertLog =
     "INSERT INTO logs (timestamp, decky, service, event_type, attacker_ip, raw_line, fields, "
-    "msg, trace_id, span_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+    "msg, trace_id, span_id, tags) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
 constexpr std::string_view kSelectBounties =
     "SELECT id, timestamp, decky, service, attacker_ip, bounty_type, payload FROM bounty";
 // Check and insert in one statement, served by ix_bounty_dedup (api.md §5.5 dedup rule):
@@ -91,6 +91,7 @@ LogRecord read_log(const sqlite::Statement& s) {
     r.msg = s.column_optional_text(8);
     r.trace_id = s.column_optional_text(9);
     r.span_id = s.column_optional_text(10);
+    r.tags = s.column_text(11);
     return r;
 }
 
@@ -128,6 +129,7 @@ void bind_log(sqlite::Statement& s, const LogRecord& r, const std::string& now) 
     s.bind_view(8, r.msg);
     s.bind_view(9, r.trace_id);
     s.bind_view(10, r.span_id);
+    s.bind_view(11, std::string_view(r.tags));
 }
 
 void bind_bounty(sqlite::Statement& s, const BountyRecord& b) {

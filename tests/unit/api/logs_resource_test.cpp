@@ -59,9 +59,10 @@ TEST_F(LogsResource, RowsHaveTheReferenceShape) {
     const auto& newest = page["data"][0];
     std::vector<std::string> keys;
     for (const auto& [key, value] : newest.items()) keys.push_back(key);
-    EXPECT_EQ(keys.size(), 11u);
+    EXPECT_EQ(keys.size(), 12u);  // the reference's 11, then decnet's ATT&CK `tags`
+    EXPECT_EQ(newest["tags"], nlohmann::json::array());
     for (const char* key : {"id", "timestamp", "decky", "service", "event_type", "attacker_ip",
-                            "raw_line", "fields", "msg", "trace_id", "span_id"})
+                            "raw_line", "fields", "msg", "trace_id", "span_id", "tags"})
         EXPECT_TRUE(newest.contains(key)) << key;
     EXPECT_EQ(newest["timestamp"], "2026-04-09T12:00:01.250000");
     EXPECT_EQ(page["data"][1]["timestamp"], "2026-04-09T12:00:00");

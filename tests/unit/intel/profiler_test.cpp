@@ -209,6 +209,28 @@ TEST(Profiler, ARestartNeverShrinksAProfile) {
     EXPECT_EQ(attacker(*db.repository, "10.0.0.4").event_count, 5);
 }
 
+TEST(Profiler, AttackTechniquesAreCountedAndSurviveARestart) {
+    TempDb db;
+    auto login = row(0, "10.0.0.5", "decky-01", "ssh", "auth");
+    login.tags = "T1078,T1110";
+    auto shell = row(1, "10.0.0.5", "decky-01", "ssh", "command", {{"cmd", "uname"}});
+    shell.tags = "T1059.004,T1082";
+    db.store({login, shell, row(2, "10.0.0.5", "decky-01", "ssh", "connect")});
+    {
+        ProfileWorker first(*db.repository);
+        first.catch_up(db.repository->max_log_id());
+    }
+    EXPECT_EQ(attacker(*db.repository, "10.0.0.5").attack_techniques,
+              R"({"T1059.004":1,"T1078":1,"T1082":1,"T1110":1})");
+    auto again = row(3, "10.0.0.5", "decky-01", "ssh", "auth");
+    again.tags = "T1110";
+    db.store({again});
+    ProfileWorker second(*db.repository);
+    second.catch_up(db.repository->max_log_id());
+    EXPECT_EQ(attacker(*db.repository, "10.0.0.5").attack_techniques,
+              R"({"T1059.004":1,"T1078":1,"T1082":1,"T1110":2})");
+}
+
 TEST(Profiler, SnifferAndProberFeedFingerprintsOnly) {
     TempDb db;
     db.store({row(0, "10.0.0.6", "decky-01", "ssh", "connection"),

@@ -22,6 +22,7 @@ inline AttackerRecord attacker(const std::string& uuid, const std::string& ip,
     a.is_traversal = traversal;
     if (traversal) a.traversal_path = "decky-01 → decky-02";
     a.commands = R"([{"service":"ssh","command":"id"}])";
+    a.attack_techniques = R"({"T1059.004":1,"T1110":4})";
     a.updated_at = "2026-04-09 12:00:00.500000";
     return a;
 }
@@ -84,6 +85,7 @@ inline void check_attacker_queries(Repository& repo) {
     EXPECT_EQ(one->ip, "10.0.0.1");
     EXPECT_EQ(one->services, R"(["ssh","ftp"])");
     EXPECT_EQ(one->updated_at, "2026-04-09 12:00:00.500000");
+    EXPECT_EQ(one->attack_techniques, R"({"T1059.004":1,"T1110":4})");
     EXPECT_FALSE(one->traversal_path);
     EXPECT_EQ(repo.attacker("u-3")->traversal_path, "decky-01 → decky-02");
     EXPECT_EQ(repo.attacker_commands("u-1"), R"([{"service":"ssh","command":"id"}])");

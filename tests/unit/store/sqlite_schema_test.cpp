@@ -50,7 +50,7 @@ TEST(SqliteSchema, TablesAndColumnsOfTheSpec) {
                 ElementsAre("uuid", "username", "password_hash", "role", "must_change_password"));
     EXPECT_THAT(columns(c, "logs"),
                 ElementsAre("id", "timestamp", "decky", "service", "event_type", "attacker_ip",
-                            "raw_line", "fields", "msg", "trace_id", "span_id"));
+                            "raw_line", "fields", "msg", "trace_id", "span_id", "tags"));
     // The spec's columns, then the dedup hash migration 6 adds (as the MariaDB backend has).
     EXPECT_THAT(columns(c, "bounty"),
                 ElementsAre("id", "timestamp", "decky", "service", "attacker_ip", "bounty_type",
@@ -60,7 +60,8 @@ TEST(SqliteSchema, TablesAndColumnsOfTheSpec) {
         columns(c, "attackers"),
         ElementsAre("uuid", "ip", "first_seen", "last_seen", "event_count", "service_count",
                     "decky_count", "services", "deckies", "traversal_path", "is_traversal",
-                    "bounty_count", "credential_count", "fingerprints", "commands", "updated_at"));
+                    "bounty_count", "credential_count", "fingerprints", "commands", "updated_at",
+                    "attack_techniques"));  // then migration 7's ATT&CK column
     EXPECT_THAT(
         columns(c, "attacker_behavior"),
         ElementsAre("attacker_uuid", "os_guess", "hop_distance", "tcp_fingerprint",

@@ -67,6 +67,9 @@ class SqliteSearch : public ::testing::TestWithParam<Mode> {
                     "c\xc3\xb6"
                     "d\xc3\xa9 text",
                     "{}")};
+        rows[0].tags = "T1078,T1110";
+        rows[2].tags = "T1059.004";
+        rows[3].tags = "T1110";
         repo->insert_logs(rows);
         if (GetParam() == Mode::indexed) {
             EXPECT_EQ(repo->index_pending_search(1000), rows.size());
@@ -98,6 +101,17 @@ TEST_P(SqliteSearch, ExamplesOfTheSpec) {
     EXPECT_THAT(find("username:root"), ElementsAre(1, 4));
     EXPECT_THAT(find("supersecretstring"), ElementsAre(2));
     EXPECT_THAT(find("\"ssh decky\" attacker:1.2.3.4"), ElementsAre(3));
+}
+
+TEST_P(SqliteSearch, AttackTagsMatchWholeIds) {
+    EXPECT_THAT(find("tag:T1110"), ElementsAre(1, 4));
+    EXPECT_THAT(find("attack:T1078"), ElementsAre(1));
+    EXPECT_THAT(find("tag:T1059.004"), ElementsAre(3));
+    EXPECT_THAT(find("tag:T1059"), IsEmpty());  // whole ids, never a prefix
+    EXPECT_THAT(find("tag:t1110"), IsEmpty());
+    EXPECT_THAT(find("tag:T1110 service:ftp"), ElementsAre(4));
+    EXPECT_THAT(find("tag:%"), IsEmpty());                         // no wildcards
+    EXPECT_EQ(repo->logs({}, 100, 0).back().tags, "T1078,T1110");  // newest first: row 1 last
 }
 
 TEST_P(SqliteSearch, ColumnAliasesAreExactAndCaseSensitive) {

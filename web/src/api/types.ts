@@ -18,6 +18,7 @@ export interface LogRow {
   msg: string;
   trace_id: string | null;
   span_id: string | null;
+  tags: string[]; // MITRE ATT&CK technique ids given at ingest
 }
 
 export interface Page<T> {
@@ -77,6 +78,7 @@ export interface Attacker {
   is_traversal: boolean;
   bounty_count: number;
   credential_count: number;
+  attack_techniques: Record<string, number>; // MITRE ATT&CK id → tagged events
   fingerprints: unknown[];
   commands: Command[];
   updated_at: string;

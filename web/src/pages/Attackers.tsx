@@ -3,7 +3,7 @@
 import { useMemo, useState, type FormEvent } from "react";
 import { ApiError, call } from "../api/client";
 import type { Attacker, BountyRow, Command, LogRow, Page } from "../api/types";
-import { CopyButton, Empty, ErrorLine, EventTable, Pager, Time } from "../components";
+import { AttackTags, CopyButton, Empty, ErrorLine, EventTable, Pager, Time } from "../components";
 import { clip, count, parseUtc, relative, visible } from "../format";
 import { useLoad } from "../hooks";
 import { Recordings } from "../recordings";
@@ -243,6 +243,14 @@ export function AttackerDetail({ uuid }: { uuid: string }) {
         <p>
           <Link to={`/attackers/ip/${encodeURIComponent(a.ip)}`}>Events and captures of this address →</Link>
         </p>
+      </div>
+      <div className="panel">
+        <h2>ATT&amp;CK techniques</h2>
+        {Object.keys(a.attack_techniques ?? {}).length ? (
+          <AttackTags ids={Object.keys(a.attack_techniques).sort()} counts={a.attack_techniques} ip={a.ip} />
+        ) : (
+          <Empty>No event of this attacker matched an ATT&amp;CK rule yet.</Empty>
+        )}
       </div>
       <div className="panel">
         <h2>Behaviour</h2>

@@ -288,6 +288,26 @@ TEST_F(MysqlRepositoryTest, SearchForms) {
     EXPECT_EQ(repo_->count_logs({}), 3);
 }
 
+TEST_F(MysqlRepositoryTest, AttackTagsRoundTripAndFilterByWholeId) {
+    auto brute = log_row("2024-01-15 12:00:00", "target", "ssh", "1.2.3.4", "{}", "a");
+    brute.tags = "T1078,T1110";
+    auto shell = log_row("2024-01-15 12:00:01", "target", "ssh", "1.2.3.4", "{}", "b");
+    shell.tags = "T1059.004";
+    auto plain = log_row("2024-01-15 12:00:02", "target", "ssh", "1.2.3.4", "{}", "c");
+    insert({brute, shell, plain});
+    const auto stored = repo_->logs({}, 10, 0);
+    ASSERT_EQ(stored.size(), 3u);
+    EXPECT_EQ(stored[2].tags, "T1078,T1110");
+    EXPECT_EQ(stored[0].tags, "");
+    EXPECT_EQ(count("tag:T1110"), 1);
+    EXPECT_EQ(count("attack:T1078"), 1);
+    EXPECT_EQ(count("tag:T1059.004"), 1);
+    EXPECT_EQ(count("tag:T1059"), 0);  // whole ids only
+    EXPECT_EQ(count("tag:t1110"), 0);  // case-sensitive like the other columns
+    EXPECT_EQ(count("tag:T1078,T1110"), 0);
+    EXPECT_EQ(count("tag:T1110 attacker:1.2.3.4"), 1);
+}
+
 TEST_F(MysqlRepositoryTest, JsonValueWithQuotesAndBackslash) {
     insert(
         {log_row("2024-01-15 12:00:00", "d", "s", "1.1.1.1", R"({"cmd":"echo \"hi\" \\ 'x'"})")});
