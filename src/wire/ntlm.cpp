@@ -237,7 +237,8 @@ std::string build_authenticate(const Authenticate& a) {
     const auto text = [&](const std::string& s) { return unicode ? utf16le(s) : s; };
     std::string out(kSignature);
     put32(out, static_cast<std::uint32_t>(MessageType::authenticate));
-    Layout layout(72);
+    const bool mic = a.mic.size() == 16;
+    Layout layout(mic ? 88 : 72);
     layout.add(out, a.lm_response);
     layout.add(out, a.nt_response);
     layout.add(out, text(a.domain));
@@ -246,6 +247,7 @@ std::string build_authenticate(const Authenticate& a) {
     layout.add(out, a.session_key);
     put32(out, a.flags | static_cast<std::uint32_t>(kVersion));
     put_version(out, a.version.value_or(Version{}));
+    if (mic) out += a.mic;
     return out + layout.payload();
 }
 

@@ -98,7 +98,7 @@ std::optional<Authenticate> parse_authenticate(std::string_view message);
 std::string build_negotiate(const Negotiate& negotiate);
 // Target name and AV pairs in UTF-16LE (the UNICODE flag is expected in `flags`).
 std::string build_challenge(const Challenge& challenge);
-// Without a MIC (a client built from it is what tests and the bench need).
+// With the MIC when `mic` has its 16 bytes (what tests and the bench's client need).
 std::string build_authenticate(const Authenticate& authenticate);
 
 // AV pairs from / to their wire form (MsvAvEOL-terminated); nullopt when malformed.
