@@ -301,18 +301,22 @@ std::optional<TargetInfo> parse_av_pairs(std::string_view b) {
 
 std::string build_av_pairs(const TargetInfo& info) {
     std::string out;
-    const auto text = [&out](AvId id, const std::string& value) {
-        if (value.empty()) return;
+    const auto text = [&out](AvId id, const std::string& value, bool required) {
+        if (value.empty() && !required) return;
         const auto wide = utf16le(value);
         put16(out, id);
         put16(out, static_cast<std::uint16_t>(wide.size()));
         out += wide;
     };
-    text(kAvNbDomain, info.nb_domain);
-    text(kAvNbComputer, info.nb_computer);
-    text(kAvDnsDomain, info.dns_domain);
-    text(kAvDnsComputer, info.dns_computer);
-    text(kAvDnsTree, info.dns_tree);
+    // A CHALLENGE always carries the four names (MS-NLMP §2.2.1.2), empty ones too (smbd
+    // sends an empty DnsDomainName and checks the client echoes every pair); an empty
+    // info (a client's) stays empty.
+    const bool names = !info.nb_domain.empty() || !info.nb_computer.empty();
+    text(kAvNbDomain, info.nb_domain, names);
+    text(kAvNbComputer, info.nb_computer, names);
+    text(kAvDnsDomain, info.dns_domain, names);
+    text(kAvDnsComputer, info.dns_computer, names);
+    text(kAvDnsTree, info.dns_tree, false);
     if (info.av_flags) {
         put16(out, kAvFlags);
         put16(out, 4);
@@ -323,7 +327,7 @@ std::string build_av_pairs(const TargetInfo& info) {
         put16(out, 8);
         put64(out, *info.timestamp);
     }
-    text(kAvTargetName, info.target_name);
+    text(kAvTargetName, info.target_name, false);
     put32(out, 0);  // MsvAvEOL
     return out;
 }
