@@ -122,6 +122,20 @@ TEST(Smb, Smb1IsUpgradedOrRefusedAsSmbdDoes) {
     EXPECT_EQ(field(first_event(d.events(), "smb1_negotiate"), "answer"), "refused");
 }
 
+// MS17-010's check: a Trans (0x25) PeekNamedPipe (setup 0x0023) on FID 0.
+TEST(Smb, Ms17010PeekIsAnExploitProbe) {
+    std::string m("\xffSMB\x25\0\0\0\0\x18\x01\x28"s);
+    m.append(20, '\0');
+    m += '\x10';                   // WordCount 16
+    m.append(26, '\0');            // TotalParameterCount … DataOffset
+    m += "\x02\0\x23\0\0\0\0\0"s;  // SetupCount 2, Reserved, PeekNamedPipe, FID 0
+    EXPECT_EQ(smb::smb1_probe_kind(m), "ms17-010");
+    Dialogue d("smb");
+    d.send(nb(m));
+    d.expect_closed();
+    EXPECT_EQ(field(first_event(d.events(), "exploit_probe"), "kind"), "ms17-010");
+}
+
 TEST(Smb, NegotiateAndFailedNtlmLogonCapturesAVerifiableHash) {
     Dialogue d("smb");
     d.send(nb(negotiate()));
