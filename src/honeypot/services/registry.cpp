@@ -11,12 +11,13 @@
 namespace decnet::honeypot {
 
 std::span<const ServiceModule* const> service_modules() {
-    static const std::array<const ServiceModule*, 9> modules = {
+    static const std::array<const ServiceModule*, 10> modules = {
         &ftp_module(),       //
         &http_module(),      //
         &mysql_module(),     //
         &postgres_module(),  //
         &redis_module(),     //
+        &smb_module(),       //
         &snmp_module(),      //
         &ssh_module(),       //
         &telnet_module(),    //
