@@ -157,7 +157,14 @@ const std::vector<ServiceInfo> kServices = {
      {},
      {.bind_service_cap = true, .login_shell = true}},
     {"tftp", {{69, udp}}, "TFTP server logging read and write requests", {}},
-    {"vnc", {{5900, tcp}}, "VNC (RFB) server capturing authentication responses", {}},
+    {"vnc",
+     {{5900, tcp}},
+     "VNC (RFB) server capturing crackable authentication responses",
+     // server "" = RealVNC on a Windows decky, x11vnc elsewhere (docs/CONFIG.md).
+     {{"server", "VNC_SERVER", ""},
+      {"auth", "VNC_AUTH", "vnc"},
+      {"desktop_name", "VNC_DESKTOP_NAME", ""},
+      {"geometry", "VNC_GEOMETRY", "1024x768"}}},
 };
 
 }  // namespace

@@ -51,7 +51,7 @@ TEST(CliCatalog, ServicesJson) {
     EXPECT_EQ(per_decky, 27);
     // What `up` can serve today; the rest is listed as planned.
     EXPECT_EQ(emulated, (std::set<std::string>{"ftp", "http", "mysql", "postgres", "redis", "snmp",
-                                               "ssh", "telnet", "tftp"}));
+                                               "ssh", "telnet", "tftp", "vnc"}));
 }
 
 TEST(CliCatalog, ArchetypesListsFifteen) {

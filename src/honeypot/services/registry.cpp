@@ -11,7 +11,7 @@
 namespace decnet::honeypot {
 
 std::span<const ServiceModule* const> service_modules() {
-    static const std::array<const ServiceModule*, 9> modules = {
+    static const std::array<const ServiceModule*, 10> modules = {
         &ftp_module(),       //
         &http_module(),      //
         &mysql_module(),     //
@@ -21,6 +21,7 @@ std::span<const ServiceModule* const> service_modules() {
         &ssh_module(),       //
         &telnet_module(),    //
         &tftp_module(),      //
+        &vnc_module(),       //
     };
     return modules;
 }

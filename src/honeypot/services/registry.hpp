@@ -28,6 +28,7 @@ const ServiceModule& snmp_module();
 const ServiceModule& ssh_module();
 const ServiceModule& telnet_module();
 const ServiceModule& tftp_module();
+const ServiceModule& vnc_module();
 
 // "" when `event` (emitted by `module`'s emulator) uses a declared type and only declared
 // fields; else what is wrong. The runtime's own events (runtime_events()) count as declared.
