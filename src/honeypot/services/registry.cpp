@@ -17,6 +17,7 @@ std::span<const ServiceModule* const> service_modules() {
         &mysql_module(),     //
         &postgres_module(),  //
         &redis_module(),     //
+        &smb_module(),       //
         &snmp_module(),      //
         &ssh_module(),       //
         &telnet_module(),    //
