@@ -11,11 +11,12 @@
 namespace decnet::honeypot {
 
 std::span<const ServiceModule* const> service_modules() {
-    static const std::array<const ServiceModule*, 10> modules = {
+    static const std::array<const ServiceModule*, 12> modules = {
         &ftp_module(),       //
         &http_module(),      //
         &mysql_module(),     //
         &postgres_module(),  //
+        &rdp_module(),       //
         &redis_module(),     //
         &smb_module(),       //
         &snmp_module(),      //

@@ -23,6 +23,7 @@ const ServiceModule& ftp_module();
 const ServiceModule& http_module();
 const ServiceModule& mysql_module();
 const ServiceModule& postgres_module();
+const ServiceModule& rdp_module();
 const ServiceModule& redis_module();
 const ServiceModule& smb_module();
 const ServiceModule& snmp_module();
