@@ -1,6 +1,8 @@
 // RDP codecs (rdp_protocol.hpp): every length checked against the bytes given.
 #include "honeypot/services/rdp/rdp_protocol.hpp"
 
+#include <cstdio>
+
 #include "wire/ber.hpp"
 
 namespace decnet::honeypot::rdp {
