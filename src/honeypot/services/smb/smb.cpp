@@ -365,10 +365,13 @@ std::string SmbConnection::negotiate_body(std::uint16_t dialect, const Negotiate
     if (identity_.samba) {
         caps = 0x07;  // DFS, LEASING, LARGE_MTU (smbd 4.17)
     } else if (dialect >= 0x0300) {
-        caps = 0x2f | (v311 ? 0 : 0x40);  // + MULTI_CHANNEL, DIRECTORY_LEASING, ENCRYPTION (3.0.x)
+        // + MULTI_CHANNEL. Not ENCRYPTION (nothing here seals messages), nor DIRECTORY_LEASING
+        // (Debian's impacket 0.10 fails on SMB 3 with it: UnboundLocalError parentDir).
+        caps = 0x0f;
     } else if (dialect >= 0x0210 && dialect != kWildcard) {
         caps = 0x07;
     }
+    caps_ = caps;
     const std::string token = NtlmAcceptor(identity_).spnego_hints();
     std::string contexts;
     std::uint16_t context_count = 0;

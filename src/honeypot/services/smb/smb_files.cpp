@@ -59,6 +59,11 @@ bool matches(std::string_view pattern, std::string_view name) {
     return p == pattern.size();
 }
 
+// NTFS reports no size for a directory.
+std::uint64_t size_of(const FsStat& st) {
+    return st.type == FsType::directory ? 0 : st.size;
+}
+
 std::uint32_t attributes(const FsStat& st) {
     return st.type == FsType::directory ? kAttrDirectory : kAttrArchive;
 }
@@ -89,8 +94,8 @@ std::string dir_entry(std::uint8_t info_class, const std::string& name, const Fs
         return e + wide;
     }
     put_times(e, st);
-    put64(e, st.size);
-    put64(e, allocation(st.size));
+    put64(e, size_of(st));
+    put64(e, allocation(size_of(st)));
     put32(e, attributes(st));
     put32(e, static_cast<std::uint32_t>(wide.size()));
     if (info_class == 1) return e + wide;  // FileDirectoryInformation
@@ -120,8 +125,8 @@ std::string basic_info(const FsStat& st) {
 
 std::string standard_info(const FsStat& st) {
     std::string out;
-    put64(out, allocation(st.size));
-    put64(out, st.size);
+    put64(out, allocation(size_of(st)));
+    put64(out, size_of(st));
     put32(out, 1);
     put8(out, 0);
     put8(out, st.type == FsType::directory ? 1 : 0);
@@ -174,8 +179,8 @@ std::string file_info(std::uint8_t info_class, const FsStat& st, std::string_vie
         case 34: {  // FileNetworkOpenInformation
             std::string out;
             put_times(out, st);
-            put64(out, allocation(st.size));
-            put64(out, st.size);
+            put64(out, allocation(size_of(st)));
+            put64(out, size_of(st));
             put32(out, attributes(st));
             put32(out, 0);
             return out;
@@ -320,8 +325,8 @@ Reply SmbConnection::create(const Message& m, const Header& h, FileId& created) 
     put8(body, 0);
     put32(body, action);
     put_times(body, st);
-    put64(body, allocation(st.size));
-    put64(body, st.size);
+    put64(body, allocation(size_of(st)));
+    put64(body, size_of(st));
     put32(body, share.ipc ? kAttrNormal : attributes(st));
     put32(body, 0);
     put_file_id(body, id);
@@ -367,8 +372,8 @@ Reply SmbConnection::close(const Message& m, const Header&) {
     put32(body, 0);
     if (post_query) {
         put_times(body, st);
-        put64(body, allocation(st.size));
-        put64(body, st.size);
+        put64(body, allocation(size_of(st)));
+        put64(body, size_of(st));
         put32(body, attributes(st));
     } else {
         body.append(52, '\0');
@@ -527,6 +532,8 @@ Reply SmbConnection::query_info(const Message& m, const Header&) {
     } else {
         return {status::kNotSupported, {}};
     }
+    // FileAlternateNameInformation: NTFS without 8.3 names has none.
+    if (request->info_type == 1 && request->info_class == 21) return {status::kNotFound, {}};
     if (info.empty()) return {status::kInvalidInfoClass, {}};
     std::uint32_t why = status::kSuccess;
     if (info.size() > request->output_length) {
@@ -576,8 +583,7 @@ Reply SmbConnection::ioctl(const Message& m, const Header&) {
             why = status::kBufferOverflow;
         }
     } else if (request->code == kFsctlValidateNegotiate) {
-        std::uint32_t caps = identity_.samba ? 0x07 : (dialect_ >= 0x0300 ? 0x6f : 0x07);
-        output = u32_of(caps);
+        output = u32_of(caps_);
         output.append(reinterpret_cast<const char*>(server_guid_.data()), 16);
         put16(output, static_cast<std::uint16_t>(1 | (settings_.signing_required ? 2 : 0)));
         put16(output, dialect_);

@@ -122,6 +122,7 @@ class SmbConnection {
     std::vector<Share> shares_;
     FsOverlay fs_;
     std::uint16_t dialect_ = 0;
+    std::uint32_t caps_ = 0;  // the capabilities the NEGOTIATE response gave
     bool negotiated_ = false;
     PreauthHash preauth_{};
     std::array<std::uint8_t, 16> server_guid_{};
