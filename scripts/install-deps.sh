@@ -29,8 +29,10 @@ TEST_PACKAGES=(
   python3-yaml                        # compose export test parses the YAML back
   openssh-server openssh-client       # ssh tests: the real client, and sshd to compare HASSH/speed
   sshpass ssh-audit                   # password logins from tests; the ssh fingerprinting judge
-  smbclient python3-impacket          # the real clients for the smb emulator
+  smbclient python3-impacket          # the real clients for the smb emulator (impacket: rdp too)
   samba                               # smbd: what bench/smb compares the smb emulator with
+  vncsnapshot                         # the vnc emulator's RFB 3.3 viewer (headless)
+  freerdp2-x11 xvfb xauth             # the rdp emulator's client: xfreerdp /auth-only (needs a display)
 )
 # The dashboard's toolchain (web/: npm ci && npm run build). Checked by command, not by
 # package: a machine with another Node.js build (e.g. one that bundles npm) keeps it.

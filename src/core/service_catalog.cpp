@@ -21,6 +21,8 @@ const std::vector<PersonaKey> kHttpPersona = {
     {"extra_headers", "EXTRA_HEADERS", "{}"},
     {"custom_body", "CUSTOM_BODY", ""},
     {"files", "FILES_DIR", ""},
+    // Path prefixes that ask for NTLM/Negotiate like IIS (docs/CONFIG.md); empty: none.
+    {"ntlm_paths", "NTLM_PATHS", ""},
     // The certificate of its TLS port (443) when not the decky's own (docs/CONFIG.md).
     {"tls_cert", "TLS_CERT", ""},
     {"tls_key", "TLS_KEY", ""},
@@ -96,7 +98,10 @@ const std::vector<ServiceInfo> kServices = {
       {"tls", "PG_TLS", "yes"},
       {"accept", "PG_ACCEPT", "never"},
       {"logins", "PG_LOGINS", ""}}},
-    {"rdp", {{3389, tcp}}, "Remote Desktop (RDP) endpoint logging connection attempts", {}},
+    {"rdp",
+     {{3389, tcp}},
+     "Remote Desktop (RDP) with NLA capturing NetNTLMv2 logons",
+     {{"security", "RDP_SECURITY", "nla"}}},
     {"redis",
      {{6379, tcp}},
      "Redis with a fake keyspace; captures AUTH and commands",
@@ -161,7 +166,14 @@ const std::vector<ServiceInfo> kServices = {
      {},
      {.bind_service_cap = true, .login_shell = true}},
     {"tftp", {{69, udp}}, "TFTP server logging read and write requests", {}},
-    {"vnc", {{5900, tcp}}, "VNC (RFB) server capturing authentication responses", {}},
+    {"vnc",
+     {{5900, tcp}},
+     "VNC (RFB) server capturing crackable authentication responses",
+     // server "" = RealVNC on a Windows decky, x11vnc elsewhere (docs/CONFIG.md).
+     {{"server", "VNC_SERVER", ""},
+      {"auth", "VNC_AUTH", "vnc"},
+      {"desktop_name", "VNC_DESKTOP_NAME", ""},
+      {"geometry", "VNC_GEOMETRY", "1024x768"}}},
 };
 
 }  // namespace

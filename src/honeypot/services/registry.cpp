@@ -11,17 +11,19 @@
 namespace decnet::honeypot {
 
 std::span<const ServiceModule* const> service_modules() {
-    static const std::array<const ServiceModule*, 10> modules = {
+    static const std::array<const ServiceModule*, 12> modules = {
         &ftp_module(),       //
         &http_module(),      //
         &mysql_module(),     //
         &postgres_module(),  //
+        &rdp_module(),       //
         &redis_module(),     //
         &smb_module(),       //
         &snmp_module(),      //
         &ssh_module(),       //
         &telnet_module(),    //
         &tftp_module(),      //
+        &vnc_module(),       //
     };
     return modules;
 }

@@ -23,12 +23,14 @@ const ServiceModule& ftp_module();
 const ServiceModule& http_module();
 const ServiceModule& mysql_module();
 const ServiceModule& postgres_module();
+const ServiceModule& rdp_module();
 const ServiceModule& redis_module();
 const ServiceModule& smb_module();
 const ServiceModule& snmp_module();
 const ServiceModule& ssh_module();
 const ServiceModule& telnet_module();
 const ServiceModule& tftp_module();
+const ServiceModule& vnc_module();
 
 // "" when `event` (emitted by `module`'s emulator) uses a declared type and only declared
 // fields; else what is wrong. The runtime's own events (runtime_events()) count as declared.

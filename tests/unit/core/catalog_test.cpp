@@ -52,7 +52,7 @@ TEST(ServiceCatalog, PersonaKeysWithDefaults) {
     const auto* http = find_service("http");
     EXPECT_EQ(http->persona[0].key, "server_header");
     EXPECT_EQ(http->persona[0].default_value, "Apache/2.4.54 (Debian)");
-    EXPECT_EQ(find_service("https")->persona.size(), 9u);
+    EXPECT_EQ(find_service("https")->persona.size(), 10u);
     EXPECT_EQ(find_service("ssh")->persona[0].env, "SSH_ROOT_PASSWORD");
     EXPECT_EQ(find_service("nope"), nullptr);
 }

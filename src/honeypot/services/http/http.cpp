@@ -19,7 +19,10 @@
 #include <set>
 #include <string>
 
+#include "core/base64.hpp"
+#include "core/text.hpp"
 #include "events/event.hpp"
+#include "honeypot/auth/ntlm_acceptor.hpp"
 #include "honeypot/services/http/http_persona.hpp"
 #include "honeypot/services/http/http_request.hpp"
 #include "honeypot/services/module.hpp"
@@ -225,7 +228,7 @@ std::optional<ServedFile> file_from_directory(const Session& s, const std::strin
 }
 
 std::string response(const Session& s, int code, const std::string& body, bool head_only,
-                     const Fields& extra = {}) {
+                     const Fields& extra = {}, bool keep_alive = false) {
     const auto server = s.context().settings_as<HttpSettings>().server_header;
     std::string out = "HTTP/1.1 " + std::to_string(code) + " " + std::string(reason_phrase(code)) +
                       "\r\nDate: " + rfc1123_now() + "\r\nServer: " + server + "\r\n";
@@ -234,7 +237,8 @@ std::string response(const Session& s, int code, const std::string& body, bool h
         has_type = has_type || find_header({{name, value}}, "content-type");
         out += name + ": " + value + "\r\n";
     }
-    out += "Content-Length: " + std::to_string(body.size()) + "\r\nConnection: close\r\n";
+    out += "Content-Length: " + std::to_string(body.size()) + "\r\n";
+    if (!keep_alive) out += "Connection: close\r\n";
     if (!has_type) out += "Content-Type: text/html\r\n";
     out += "\r\n";
     if (!head_only) out += body;
@@ -362,6 +366,89 @@ std::string answer(const Session& s, const RequestLine& line, int refuse, bool h
                     s.context().settings_as<HttpSettings>().extra_headers);
 }
 
+// ---- Windows authentication (persona ntlm_paths) ----------------------------------------
+// IIS's NTLM/Negotiate dance: a request without credentials gets 401 offering both schemes;
+// a NEGOTIATE (raw, or inside SPNEGO) gets the persona's CHALLENGE on a kept-alive
+// connection; the AUTHENTICATE is logged (user, domain, NetNTLMv2 hashcat line) and refused.
+
+constexpr int kMaxNtlmLegs = 3;  // requests one connection may spend on the handshake
+
+struct NtlmHttp {
+    std::unique_ptr<NtlmAcceptor> acceptor;
+    int legs = 0;
+};
+
+bool behind_ntlm(const Session& s, const std::string& path) {
+    for (const auto& prefix : s.context().settings_as<HttpSettings>().ntlm_paths)
+        if (path.starts_with(prefix)) return true;
+    return false;
+}
+
+// IIS 10's 401.2 page.
+std::string unauthorized(const Session& s, bool head_only, const Fields& challenge,
+                         bool keep_alive) {
+    static constexpr std::string_view kPage =
+        "<!DOCTYPE html PUBLIC \"-//W3C//DTD XHTML 1.0 Strict//EN\" "
+        "\"http://www.w3.org/TR/xhtml1/DTD/xhtml1-strict.dtd\">\r\n<html "
+        "xmlns=\"http://www.w3.org/1999/xhtml\">\r\n<head>\r\n<meta http-equiv=\"Content-Type\" "
+        "content=\"text/html; charset=iso-8859-1\"/>\r\n<title>401 - Unauthorized: Access is "
+        "denied due to invalid credentials.</title>\r\n</head>\r\n<body>\r\n<div "
+        "id=\"header\"><h1>Server Error</h1></div>\r\n<div id=\"content\">\r\n <div "
+        "class=\"content-container\"><fieldset>\r\n  <h2>401 - Unauthorized: Access is denied "
+        "due to invalid credentials.</h2>\r\n  <h3>You do not have permission to view this "
+        "directory or page using the credentials that you supplied.</h3>\r\n "
+        "</fieldset></div>\r\n</div>\r\n</body>\r\n</html>\r\n";
+    Fields headers = challenge;
+    headers.emplace_back("Content-Type", "text/html");
+    return response(s, 401, std::string(kPage), head_only, headers, keep_alive);
+}
+
+const Fields& offered_schemes() {
+    static const Fields kBoth = {{"WWW-Authenticate", "Negotiate"}, {"WWW-Authenticate", "NTLM"}};
+    return kBoth;
+}
+
+// The answer to a request on an NTLM path; `keep` is set when the handshake goes on.
+std::string ntlm_answer(Session& s, NtlmHttp& ntlm, const RequestLine& line, const Fields& headers,
+                        bool head_only, bool& keep) {
+    keep = false;
+    const auto* authorization = find_header(headers, "Authorization");
+    if (!authorization) return unauthorized(s, head_only, offered_schemes(), false);
+    const std::string_view value = *authorization;
+    const auto space = value.find(' ');
+    const auto scheme = value.substr(0, space);
+    if (space == std::string_view::npos ||
+        !(iequals(scheme, "NTLM") || iequals(scheme, "Negotiate")))
+        return unauthorized(s, head_only, offered_schemes(), false);
+    const auto token = base64_decode(trim(value.substr(space + 1)));
+    if (!ntlm.acceptor)
+        ntlm.acceptor = std::make_unique<NtlmAcceptor>(
+            s.context().world ? ntlm_identity(*s.context().world)
+                              : ntlm_identity(s.context().hostname, "", "", true));
+    const auto step = token && ++ntlm.legs <= kMaxNtlmLegs ? ntlm.acceptor->spnego(*token)
+                                                           : NtlmAcceptor::Reply{};
+    using Status = NtlmAcceptor::Reply::Status;
+    if (step.status == Status::bad) {
+        s.emit(s.event("bad_request", Severity::warning)
+                   .add("error", "bad " + std::string(scheme) + " token")
+                   .add("data", prefix(value, kLoggedBody)));
+        ntlm.acceptor.reset();
+        return unauthorized(s, head_only, offered_schemes(), false);
+    }
+    if (step.status == Status::more) {
+        keep = true;
+        return unauthorized(
+            s, head_only,
+            {{"WWW-Authenticate", std::string(scheme) + " " + base64_encode(step.token)}}, true);
+    }
+    auto event = s.event("auth", Severity::warning);
+    add_ntlm_fields(event, *ntlm.acceptor->logon());
+    event.add("scheme", std::string(scheme)).add("path", line.path).add("status", "failed");
+    s.emit(std::move(event));
+    ntlm.acceptor.reset();
+    return unauthorized(s, head_only, offered_schemes(), false);
+}
+
 awaitable<void> bad_request(Session& s, const std::string& error, std::string_view seen) {
     s.emit(s.event("bad_request", Severity::warning)
                .add("error", error)
@@ -372,16 +459,17 @@ awaitable<void> bad_request(Session& s, const std::string& error, std::string_vi
     co_await s.write(reply);
 }
 
-awaitable<void> serve_http(Session& s) {
+// One request; true when the connection stays open for the next one (an NTLM handshake).
+awaitable<bool> serve_request(Session& s, NtlmHttp& ntlm) {
     auto read = co_await read_head(s);
     if (!read.head) {
         if (!read.error.empty()) co_await bad_request(s, read.error, "");
-        co_return;
+        co_return false;
     }
     auto parsed = parse_request_head(*read.head);
     if (!parsed) {
         co_await bad_request(s, "malformed request", *read.head);
-        co_return;
+        co_return false;
     }
     const auto& line = parsed->line;
     const auto& headers = parsed->headers;
@@ -397,7 +485,7 @@ awaitable<void> serve_http(Session& s) {
         length = parse_content_length(*cl);
         if (!length) {
             co_await bad_request(s, "bad Content-Length", *read.head);
-            co_return;
+            co_return false;
         }
     }
     if (length && *length > 0) {
@@ -410,10 +498,10 @@ awaitable<void> serve_http(Session& s) {
             if (!continue_expected && *length <= kDiscardCap)
                 co_await read_body(s, *length, kLoggedBody, body);
         } else {
-            if (continue_expected && !co_await s.write(kContinue)) co_return;
+            if (continue_expected && !co_await s.write(kContinue)) co_return false;
             if (!co_await read_body(s, *length, kMaxBody, body)) {
                 co_await bad_request(s, "truncated body", *read.head);
-                co_return;
+                co_return false;
             }
         }
     }
@@ -432,9 +520,24 @@ awaitable<void> serve_http(Session& s) {
             event.credential(creds->first, creds->second);
     s.emit(std::move(event));
 
+    if (refuse == 0 && behind_ntlm(s, line.path)) {
+        bool keep = false;
+        const std::string reply = ntlm_answer(s, ntlm, line, headers, head_only, keep);
+        const bool written = co_await s.write(reply);
+        co_return written&& keep;
+    }
     // Built outside co_await: GCC 12 cannot keep initializer-list temporaries in a frame.
     const std::string reply = answer(s, line, refuse, head_only);
     co_await s.write(reply);
+    co_return false;
+}
+
+awaitable<void> serve_http(Session& s) {
+    NtlmHttp ntlm;
+    for (int request = 0; request <= kMaxNtlmLegs; ++request) {
+        const bool more = co_await serve_request(s, ntlm);
+        if (!more) break;
+    }
 }
 
 constexpr EventDecl kEvents[] = {
@@ -442,6 +545,11 @@ constexpr EventDecl kEvents[] = {
      "one request (logged before routing); a login form post carries the credential"},
     {"bad_request", "src_ip src_port error data",
      "an unparseable or oversized request, answered with Apache's 400 page"},
+    {"auth",
+     "src_ip src_port username password credential_type? hashcat_mode? domain workstation "
+     "logon_type client_version? scheme path status",
+     "an NTLM/Negotiate logon on an ntlm_paths prefix: password is the hashcat line "
+     "(credential_type netntlmv2: mode 5600, netntlmv1: 5500); refused with IIS's 401"},
 };
 
 }  // namespace

@@ -72,6 +72,19 @@ std::shared_ptr<const ServiceSettings> configure_http(const PersonaReader& perso
         persona.fail(persona.has("tls_cert") ? "tls_key" : "tls_cert",
                      "tls_cert and tls_key go together");
     (void)persona.line("tls_cn");
+    // ntlm_paths: comma-separated path prefixes, each starting with '/'.
+    const auto ntlm = persona.line("ntlm_paths");
+    for (std::size_t start = 0; start <= ntlm.size();) {
+        const auto comma = std::min(ntlm.find(',', start), ntlm.size());
+        const auto path = trim(std::string_view(ntlm).substr(start, comma - start));
+        if (!path.empty()) {
+            if (path[0] != '/' || path.find_first_of(" \t?#") != std::string_view::npos)
+                persona.fail("ntlm_paths", "expected path prefixes such as /ews,/owa/auth, got '" +
+                                               std::string(path.substr(0, 64)) + "'");
+            settings->ntlm_paths.emplace_back(path);
+        }
+        start = comma + 1;
+    }
     return settings;
 }
 

@@ -5,6 +5,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "events/event.hpp"
 #include "honeypot/services/module.hpp"
@@ -19,6 +20,8 @@ struct HttpSettings : ServiceSettings {
     std::string fake_app;  // one of kFakeApps, or empty
     Fields extra_headers;  // safe names and values; framing headers removed
     std::string files;     // host directory of bait files, or empty
+    // Path prefixes behind Windows authentication (NTLM/Negotiate, IIS-style): /ews, /owa.
+    std::vector<std::string> ntlm_paths;
 };
 
 std::shared_ptr<const ServiceSettings> configure_http(const PersonaReader& persona);

@@ -8,9 +8,13 @@
 #include <filesystem>
 #include <fstream>
 
+#include "core/base64.hpp"
 #include "core/error.hpp"
+#include "honeypot/auth/ntlm_crypto.hpp"
 #include "honeypot/services/registry.hpp"
 #include "support/dialogue.hpp"
+#include "support/netntlmv2.hpp"
+#include "wire/ntlm.hpp"
 
 namespace decnet::honeypot {
 namespace {
@@ -364,6 +368,84 @@ TEST(HttpDialogue, AnEmptyConnectionIsSilent) {
     EXPECT_EQ(d.expect_closed(), "");
     ASSERT_TRUE(d.wait_ended());
     EXPECT_TRUE(d.events().empty());
+}
+
+// ---- NTLM on ntlm_paths ---------------------------------------------------------------
+
+// A client's NTLMv2 AUTHENTICATE for the CHALLENGE (as curl --ntlm computes it).
+std::string ntlm_authenticate(std::string_view challenge_message, std::string_view user,
+                              std::string_view domain, std::string_view password) {
+    namespace ntlm = wire::ntlm;
+    namespace crypto = ntlm_crypto;
+    const auto c = ntlm::parse_challenge(challenge_message);
+    EXPECT_TRUE(c);
+    if (!c) return {};
+    const std::string blob = "\x01\x01"s + std::string(6, '\0') + std::string(8, '\x01') +
+                             "CLIENTCH"s + std::string(4, '\0') +
+                             ntlm::build_av_pairs(c->target_info) + std::string(4, '\0');
+    const std::string server(reinterpret_cast<const char*>(c->server_challenge.data()), 8);
+    const auto key = crypto::ntlmv2_response_key(crypto::nt_hash(password), user, domain);
+    ntlm::Authenticate a;
+    a.flags = ntlm::kUnicode | ntlm::kNtlm | ntlm::kExtendedSessionSecurity;
+    a.user = std::string(user);
+    a.domain = std::string(domain);
+    a.workstation = "LAPTOP";
+    a.nt_response = std::string(crypto::view(crypto::ntproofstr(key, server, blob))) + blob;
+    a.lm_response = std::string(24, '\0');
+    return ntlm::build_authenticate(a);
+}
+
+TEST(HttpNtlm, AnNtlmPathAsksForWindowsAuthentication) {
+    auto d = http({{"ntlm_paths", "/ews,/owa/auth"}, {"server_header", "Microsoft-IIS/10.0"}});
+    ASSERT_TRUE(d.send("GET /ews/Exchange.asmx HTTP/1.1\r\nHost: x\r\n\r\n"));
+    const auto r = read_response(d);
+    EXPECT_EQ(r.status, "HTTP/1.1 401 Unauthorized");
+    EXPECT_EQ(r.count("WWW-Authenticate"), 2u);
+    EXPECT_EQ(r.header("WWW-Authenticate"), "Negotiate");
+    EXPECT_NE(r.body.find("401 - Unauthorized"), std::string::npos);
+}
+
+TEST(HttpNtlm, TheHandshakeRunsOnOneConnectionAndTheHashVerifies) {
+    auto d = http({{"ntlm_paths", "/ews"}});
+    wire::ntlm::Negotiate negotiate;
+    negotiate.flags = wire::ntlm::kUnicode | wire::ntlm::kNtlm | wire::ntlm::kRequestTarget;
+    ASSERT_TRUE(d.send("GET /ews/ HTTP/1.1\r\nHost: x\r\nAuthorization: NTLM " +
+                       base64_encode(wire::ntlm::build_negotiate(negotiate)) + "\r\n\r\n"));
+    const auto head = d.read_until("\r\n\r\n");
+    EXPECT_EQ(head.find("Connection: close"), std::string::npos);  // kept for the next leg
+    const auto at = head.find("WWW-Authenticate: NTLM ");
+    ASSERT_NE(at, std::string::npos) << head;
+    const auto b64 = head.substr(at + 23, head.find("\r\n", at) - at - 23);
+    const auto length = head.substr(head.find("Content-Length: ") + 16);
+    d.read_exact(static_cast<std::size_t>(std::stoul(length)));
+    const auto challenge = base64_decode(b64);
+    ASSERT_TRUE(challenge);
+    ASSERT_TRUE(d.send("GET /ews/ HTTP/1.1\r\nHost: x\r\nAuthorization: NTLM " +
+                       base64_encode(ntlm_authenticate(*challenge, "carol", "CORP", "pw")) +
+                       "\r\n\r\n"));
+    EXPECT_EQ(read_response(d).status, "HTTP/1.1 401 Unauthorized");
+    const auto auth = d.event("auth");
+    EXPECT_EQ(field(auth, "username"), "carol");
+    EXPECT_EQ(field(auth, "domain"), "CORP");
+    EXPECT_EQ(field(auth, "scheme"), "NTLM");
+    EXPECT_EQ(field(auth, "path"), "/ews/");
+    EXPECT_TRUE(decnet::testing::netntlmv2_matches(field(auth, "password"), "pw"));
+    EXPECT_FALSE(decnet::testing::netntlmv2_matches(field(auth, "password"), "pw2"));
+}
+
+TEST(HttpNtlm, AGarbageTokenIsRefusedAndLogged) {
+    auto d = http({{"ntlm_paths", "/ews"}});
+    ASSERT_TRUE(d.send("GET /ews/ HTTP/1.1\r\nAuthorization: Negotiate AAAA\r\n\r\n"));
+    EXPECT_EQ(read_response(d).status, "HTTP/1.1 401 Unauthorized");
+    EXPECT_EQ(field(d.event("bad_request"), "error"), "bad Negotiate token");
+}
+
+TEST(HttpNtlm, BadPathsFailTheDeploy) {
+    DeckyConfig decky;
+    decky.name = "decky-01";
+    decky.hostname = "h";
+    decky.service_config["http"] = {{"ntlm_paths", "ews"}};
+    EXPECT_ANY_THROW(configure_service(*find_module("http"), decky));
 }
 
 }  // namespace
