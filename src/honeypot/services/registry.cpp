@@ -11,16 +11,18 @@
 namespace decnet::honeypot {
 
 std::span<const ServiceModule* const> service_modules() {
-    static const std::array<const ServiceModule*, 9> modules = {
-        &ftp_module(),       //
-        &http_module(),      //
-        &mysql_module(),     //
-        &postgres_module(),  //
-        &redis_module(),     //
-        &snmp_module(),      //
-        &ssh_module(),       //
-        &telnet_module(),    //
-        &tftp_module(),      //
+    static const std::array<const ServiceModule*, 11> modules = {
+        &ftp_module(),         //
+        &http_module(),        //
+        &mysql_module(),       //
+        &postgres_module(),    //
+        &redis_module(),       //
+        &smtp_module(),        //
+        &smtp_relay_module(),  //
+        &snmp_module(),        //
+        &ssh_module(),         //
+        &telnet_module(),      //
+        &tftp_module(),        //
     };
     return modules;
 }
