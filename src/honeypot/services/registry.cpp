@@ -11,10 +11,12 @@
 namespace decnet::honeypot {
 
 std::span<const ServiceModule* const> service_modules() {
-    static const std::array<const ServiceModule*, 11> modules = {
-        &ftp_module(),         //
-        &http_module(),        //
-        &mysql_module(),       //
+    static const std::array<const ServiceModule*, 13> modules = {
+        &ftp_module(),  //
+        &http_module(),
+        &imap_module(),  //
+        &mysql_module(),
+        &pop3_module(),        //
         &postgres_module(),    //
         &redis_module(),       //
         &smtp_module(),        //

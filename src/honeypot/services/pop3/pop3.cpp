@@ -1,0 +1,130 @@
+// pop3: the persona's POP3 server (services.md §2.13) — Dovecot, or Exchange on a Windows
+// decky — on 110 (STLS) and 995 (implicit TLS). USER/PASS, APOP (when the persona offers
+// it: captured as md5(timestamp.password)) and AUTH PLAIN/LOGIN are captured; an accepted
+// login finds the bait mailbox (world/mail_bait). The dialogue is pop3_protocol's machine.
+#include <openssl/rand.h>
+
+#include <boost/asio/awaitable.hpp>
+
+#include <ctime>
+#include <memory>
+#include <string>
+
+#include "events/event.hpp"
+#include "honeypot/auth/login_policy.hpp"
+#include "honeypot/services/module.hpp"
+#include "honeypot/services/pop3/pop3_protocol.hpp"
+#include "honeypot/services/registry.hpp"
+#include "honeypot/session.hpp"
+#include "honeypot/world/decky_world.hpp"
+#include "honeypot/world/mail_bait.hpp"
+
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic ignored "-Wmismatched-new-delete"
+#endif
+
+namespace decnet::honeypot {
+namespace {
+
+using boost::asio::awaitable;
+
+struct Pop3Settings : ServiceSettings {
+    bool exchange = false;
+    bool apop = false;
+    std::shared_ptr<LoginPolicy> policy;
+};
+
+std::shared_ptr<const ServiceSettings> configure(const PersonaReader& persona) {
+    auto set = std::make_shared<Pop3Settings>();
+    static constexpr std::string_view kProducts[] = {"", "dovecot", "exchange"};
+    const auto product = persona.choice("product", kProducts);
+    const auto& decky = persona.decky();
+    const auto archetype = decky.archetype.value_or("");
+    set->exchange =
+        product == "exchange" ||
+        (product.empty() && (decky.nmap_os == "windows" || archetype.starts_with("windows") ||
+                             archetype == "domain-controller"));
+    set->apop = persona.boolean("apop");
+    set->policy = read_login_policy(persona);
+    return set;
+}
+
+awaitable<void> serve_pop3(Session& s) {
+    const auto& set = s.context().settings_as<Pop3Settings>();
+    pop3::Config config;
+    config.exchange = set.exchange;
+    config.stls = !s.tls_active() && s.context().persona_value("port") != "995";
+    if (set.apop) {
+        std::uint32_t r = 0;
+        RAND_bytes(reinterpret_cast<unsigned char*>(&r), sizeof r);
+        config.timestamp = "<" + std::to_string(r % 100000) + "." +
+                           std::to_string(std::time(nullptr)) + "@" + s.context().hostname + ">";
+    }
+    pop3::Machine machine(config);
+    s.emit(s.event("connect"));
+    bool ok = co_await s.write(machine.greeting());
+    while (ok) {
+        auto line = co_await s.read_line();
+        if (!line) break;
+        const std::string state(machine.state());
+        auto step = machine.handle(*line);
+        if (!step.command.empty())
+            s.emit(s.event("command").add("cmd", step.command).add("state", state));
+        if (step.login) {
+            const auto& login = *step.login;
+            const bool accepted = set.policy->accepts(s.peer_ip(), login.user, login.password);
+            s.emit(s.event("auth", accepted ? Severity::info : Severity::warning)
+                       .credential(login.user, login.password)
+                       .add("credential_type", login.credential_type)
+                       .add("mechanism", login.mechanism)
+                       .add("tls", s.tls_active())
+                       .add("status", accepted ? "success" : "failed"));
+            std::vector<MailMessage> mailbox;
+            if (accepted) {
+                const auto* world = s.context().world;
+                const auto facts =
+                    world ? mail_facts(*world, std::time(nullptr))
+                          : MailFacts{s.context().hostname, "example.com", "portal", "", {}, 1,
+                                      std::time(nullptr)};
+                mailbox = make_mailbox(facts, login.user.empty() ? "user" : login.user);
+            }
+            step.reply = machine.login_result(accepted, std::move(mailbox));
+        }
+        if (step.retrieved) s.emit(s.event("retr").add("message_num", step.retrieved));
+        if (step.deleted) s.emit(s.event("delete").add("message_num", step.deleted));
+        ok = co_await s.write(step.reply);
+        if (ok && step.starttls) {
+            const bool started = co_await s.start_tls();
+            auto event = s.event("starttls", started ? Severity::info : Severity::warning);
+            event.add("status", started ? "success" : "failed")
+                .add("discarded", s.discarded_before_tls());
+            s.emit(std::move(event));
+            machine.tls_started();
+            ok = started;
+        }
+        if (step.close) break;
+    }
+    s.emit(s.event("disconnect"));
+}
+
+constexpr EventDecl kEvents[] = {
+    {"connect", "src_ip src_port", "a client connected"},
+    {"command", "src_ip src_port cmd state", "every command (arguments are not logged)"},
+    {"auth", "src_ip src_port username password credential_type mechanism tls status",
+     "USER/PASS, AUTH PLAIN/LOGIN (cleartext) or APOP (apop: <md5 hex>:<timestamp>, hashcat "
+     "20 md5($salt.$pass))"},
+    {"starttls", "src_ip src_port status discarded", "STLS on 110"},
+    {"retr", "src_ip src_port message_num", "RETR or TOP of a bait message"},
+    {"delete", "src_ip src_port message_num", "DELE (this session only)"},
+    {"disconnect", "src_ip src_port", "the session ended"},
+};
+
+}  // namespace
+
+const ServiceModule& pop3_module() {
+    static const ServiceModule module{
+        .slug = "pop3", .configure = &configure, .serve = &serve_pop3, .events = kEvents};
+    return module;
+}
+
+}  // namespace decnet::honeypot
