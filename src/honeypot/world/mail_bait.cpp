@@ -8,8 +8,6 @@
 
 #include "core/base64.hpp"
 #include "core/rng.hpp"
-#include "honeypot/world/db_bait.hpp"
-#include "honeypot/world/decky_world.hpp"
 
 namespace decnet::honeypot {
 namespace {
@@ -95,23 +93,6 @@ std::string imap_date(std::int64_t epoch) {
     char out[64];
     std::strftime(out, sizeof out, "%d-%b-%Y %H:%M:%S +0000", &tm);
     return out;
-}
-
-MailFacts mail_facts(const DeckyWorld& world, std::int64_t now) {
-    const auto db = db_facts(world);
-    MailFacts facts;
-    facts.hostname = world.hostname;
-    facts.domain = !world.domain.empty() ? world.domain : db.domain;
-    facts.app = db.app;
-    facts.app_password = db.app_password;
-    for (const auto& user : world.accounts.users)
-        if (user.person && user.name != "root") {
-            auto full = user.gecos.substr(0, user.gecos.find(','));
-            facts.people.emplace_back(user.name, full.empty() ? user.name : full);
-        }
-    facts.seed = world.host.seed;
-    facts.now = now;
-    return facts;
 }
 
 std::vector<MailMessage> make_mailbox(const MailFacts& facts, const std::string& user) {
