@@ -20,6 +20,7 @@
 #include "honeypot/services/imap/imap_parser.hpp"
 #include "honeypot/services/module.hpp"
 #include "honeypot/services/registry.hpp"
+#include "honeypot/services/tls_persona.hpp"
 #include "honeypot/session.hpp"
 #include "honeypot/world/artifact_store.hpp"
 #include "honeypot/world/decky_world.hpp"
@@ -61,6 +62,7 @@ std::shared_ptr<const ServiceSettings> configure(const PersonaReader& persona) {
                          : decky.distro.starts_with("ubuntu") ? "Dovecot (Ubuntu) ready."
                                                               : "Dovecot ready.";
     set->policy = read_login_policy(persona);
+    check_tls_persona(persona);
     return set;
 }
 

@@ -15,6 +15,7 @@
 #include "honeypot/services/module.hpp"
 #include "honeypot/services/pop3/pop3_protocol.hpp"
 #include "honeypot/services/registry.hpp"
+#include "honeypot/services/tls_persona.hpp"
 #include "honeypot/session.hpp"
 #include "honeypot/world/decky_world.hpp"
 #include "honeypot/world/mail_bait.hpp"
@@ -46,6 +47,7 @@ std::shared_ptr<const ServiceSettings> configure(const PersonaReader& persona) {
                              archetype == "domain-controller"));
     set->apop = persona.boolean("apop");
     set->policy = read_login_policy(persona);
+    check_tls_persona(persona);
     return set;
 }
 

@@ -24,6 +24,7 @@
 #include "events/event.hpp"
 #include "honeypot/auth/login_policy.hpp"
 #include "honeypot/services/smtp/smtp_protocol.hpp"
+#include "honeypot/services/tls_persona.hpp"
 #include "honeypot/session.hpp"
 #include "honeypot/world/artifact_store.hpp"
 #include "honeypot/world/decky_world.hpp"
@@ -956,6 +957,7 @@ std::shared_ptr<const ServiceSettings> configure_smtp(const PersonaReader& perso
         }
     }
     set->policy = read_login_policy(persona);
+    check_tls_persona(persona);
     return set;
 }
 
