@@ -30,6 +30,8 @@ TEST_PACKAGES=(
   openssh-server openssh-client       # ssh tests: the real client, and sshd to compare HASSH/speed
   sshpass ssh-audit                   # password logins from tests; the ssh fingerprinting judge
   swaks libnet-ssleay-perl libdigest-hmac-perl  # swaks (SMTP client) with --tls and CRAM-MD5
+  smbclient python3-impacket          # the real clients for the smb emulator
+  samba                               # smbd: what bench/smb compares the smb emulator with
 )
 # The dashboard's toolchain (web/: npm ci && npm run build). Checked by command, not by
 # package: a machine with another Node.js build (e.g. one that bundles npm) keeps it.
