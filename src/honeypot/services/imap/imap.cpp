@@ -20,6 +20,7 @@
 #include "honeypot/services/imap/imap_parser.hpp"
 #include "honeypot/services/module.hpp"
 #include "honeypot/services/registry.hpp"
+#include "honeypot/services/sasl_ntlm.hpp"
 #include "honeypot/services/tls_persona.hpp"
 #include "honeypot/session.hpp"
 #include "honeypot/world/artifact_store.hpp"
@@ -431,6 +432,12 @@ class ImapSession {
                     .add("mechanism", mechanism)
                     .add("tls", s_.tls_active())
                     .add("status", accepted ? "success" : "failed"));
+        co_return co_await decided(tag, mechanism, user, accepted);
+    }
+
+    // The answer to a login, and the mailbox of an accepted one.
+    awaitable<bool> decided(const std::string& tag, const std::string& mechanism,
+                            const std::string& user, bool accepted) {
         if (!accepted) {
             const std::string no = set_.exchange
                                        ? "NO " + mechanism + " failed."
@@ -500,10 +507,45 @@ class ImapSession {
                 co_return co_await bad(c.tag, "AUTHENTICATE: Invalid base64 data.");
             co_return co_await finish_login(c.tag, "LOGIN", *user, *password);
         }
+        if (mechanism == "NTLM" && set_.exchange) co_return co_await authenticate_ntlm(c);
         s_.emit(s_.event("auth_mechanism").add("mechanism", mechanism.substr(0, 32)));
         const std::string no =
             set_.exchange ? "NO AUTHENTICATE failed." : "NO Unsupported authentication mechanism.";
         co_return co_await tagged(c.tag, no);
+    }
+
+    // AUTHENTICATE NTLM (MS-OXIMAP): base64 NTLMSSP on continuation lines; the NetNTLM
+    // response is the captured credential.
+    awaitable<bool> authenticate_ntlm(const imap::Command& c) {
+        SaslNtlm ntlm(s_.context().world, s_.context().hostname, true);
+        std::string token;
+        if (c.args.size() > 1) {
+            token = c.args[1].text;
+        } else {
+            auto line = co_await continuation("");
+            if (!line) co_return false;
+            token = *line;
+        }
+        for (int legs = 0;; ++legs) {
+            if (trim(token) == "*")
+                co_return co_await tagged(c.tag, "BAD Authentication aborted by client.");
+            const auto step = ntlm.next(token);
+            if (step.kind == SaslNtlm::Step::Kind::done) break;
+            if (step.kind == SaslNtlm::Step::Kind::bad || legs > 0)
+                co_return co_await tagged(c.tag, "NO AUTHENTICATE failed.");
+            auto line = co_await continuation(step.challenge);
+            if (!line) co_return false;
+            token = *line;
+        }
+        const bool accepted = ntlm.decide(*set_.policy, s_.peer_ip());
+        auto event = s_.event("auth", accepted ? Severity::info : Severity::warning);
+        ntlm.add_fields(event);
+        event.add("mechanism", "NTLM")
+            .add("tls", s_.tls_active())
+            .add("status", accepted ? "success" : "failed");
+        s_.emit(std::move(event));
+        const std::string user = ntlm.logon() ? ntlm.logon()->user : "";
+        co_return co_await decided(c.tag, "AUTHENTICATE", user, accepted);
     }
 
     // ---- Mailboxes -----------------------------------------------------------------------
@@ -844,8 +886,11 @@ SessionLimits imap_limits(SessionLimits runtime) {
 constexpr EventDecl kEvents[] = {
     {"connect", "src_ip src_port", "a client connected"},
     {"command", "src_ip src_port cmd state tag", "every command (arguments are not logged)"},
-    {"auth", "src_ip src_port username password credential_type mechanism tls status",
-     "LOGIN or AUTHENTICATE PLAIN/LOGIN: a credential in clear"},
+    {"auth",
+     "src_ip src_port username password credential_type? hashcat_mode? domain? workstation? "
+     "logon_type? client_version? mechanism tls status",
+     "LOGIN or AUTHENTICATE PLAIN/LOGIN: a credential in clear; AUTHENTICATE NTLM (Exchange): "
+     "the NetNTLM hashcat 5600/5500 line"},
     {"auth_mechanism", "src_ip src_port mechanism", "AUTHENTICATE with a mechanism not served"},
     {"starttls", "src_ip src_port status discarded", "STARTTLS on 143"},
     {"select", "src_ip src_port mailbox found", "SELECT or EXAMINE"},

@@ -10,11 +10,13 @@
 #include <memory>
 #include <string>
 
+#include "core/text.hpp"
 #include "events/event.hpp"
 #include "honeypot/auth/login_policy.hpp"
 #include "honeypot/services/module.hpp"
 #include "honeypot/services/pop3/pop3_protocol.hpp"
 #include "honeypot/services/registry.hpp"
+#include "honeypot/services/sasl_ntlm.hpp"
 #include "honeypot/services/tls_persona.hpp"
 #include "honeypot/session.hpp"
 #include "honeypot/world/decky_world.hpp"
@@ -51,6 +53,51 @@ std::shared_ptr<const ServiceSettings> configure(const PersonaReader& persona) {
     return set;
 }
 
+std::vector<MailMessage> mailbox_of(const Session& s, const std::string& user) {
+    const auto* world = s.context().world;
+    const auto facts = world ? mail_facts(*world, std::time(nullptr))
+                             : MailFacts{s.context().hostname, "example.com", "portal", "", {}, 1,
+                                         std::time(nullptr)};
+    return make_mailbox(facts, user.empty() ? "user" : user);
+}
+
+// AUTH NTLM (MS-OXPOP3): base64 NTLMSSP on continuation lines; the NetNTLM response is the
+// captured credential. False: the session is over.
+awaitable<bool> auth_ntlm(Session& s, const Pop3Settings& set, pop3::Machine& machine,
+                          std::string token) {
+    SaslNtlm ntlm(s.context().world, s.context().hostname, true);
+    if (token.empty()) {
+        if (!co_await s.write("+ \r\n")) co_return false;
+        auto line = co_await s.read_line();
+        if (!line) co_return false;
+        token = *line;
+    }
+    for (int legs = 0;; ++legs) {
+        if (trim(token) == "*")
+            co_return co_await s.write("-ERR Authentication aborted by client.\r\n");
+        const auto step = ntlm.next(token);
+        if (step.kind == SaslNtlm::Step::Kind::done) break;
+        if (step.kind == SaslNtlm::Step::Kind::bad || legs > 0)
+            co_return co_await s.write(
+                "-ERR Logon failure: unknown user name or bad password.\r\n");
+        if (!co_await s.write("+ " + step.challenge + "\r\n")) co_return false;
+        auto line = co_await s.read_line();
+        if (!line) co_return false;
+        token = *line;
+    }
+    const bool accepted = ntlm.decide(*set.policy, s.peer_ip());
+    auto event = s.event("auth", accepted ? Severity::info : Severity::warning);
+    ntlm.add_fields(event);
+    event.add("mechanism", "NTLM")
+        .add("tls", s.tls_active())
+        .add("status", accepted ? "success" : "failed");
+    s.emit(std::move(event));
+    std::vector<MailMessage> mailbox;
+    if (accepted) mailbox = mailbox_of(s, ntlm.logon() ? ntlm.logon()->user : "");
+    const auto reply = machine.login_result(accepted, std::move(mailbox));
+    co_return co_await s.write(reply);
+}
+
 awaitable<void> serve_pop3(Session& s) {
     const auto& set = s.context().settings_as<Pop3Settings>();
     pop3::Config config;
@@ -69,6 +116,11 @@ awaitable<void> serve_pop3(Session& s) {
         auto line = co_await s.read_line();
         if (!line) break;
         const std::string state(machine.state());
+        if (set.exchange && !machine.authenticated() && istarts_with(trim(*line), "AUTH NTLM")) {
+            s.emit(s.event("command").add("cmd", "AUTH").add("state", state));
+            ok = co_await auth_ntlm(s, set, machine, std::string(trim(trim(*line).substr(9))));
+            continue;
+        }
         auto step = machine.handle(*line);
         if (!step.command.empty())
             s.emit(s.event("command").add("cmd", step.command).add("state", state));
@@ -82,14 +134,7 @@ awaitable<void> serve_pop3(Session& s) {
                        .add("tls", s.tls_active())
                        .add("status", accepted ? "success" : "failed"));
             std::vector<MailMessage> mailbox;
-            if (accepted) {
-                const auto* world = s.context().world;
-                const auto facts =
-                    world ? mail_facts(*world, std::time(nullptr))
-                          : MailFacts{s.context().hostname, "example.com", "portal", "", {}, 1,
-                                      std::time(nullptr)};
-                mailbox = make_mailbox(facts, login.user.empty() ? "user" : login.user);
-            }
+            if (accepted) mailbox = mailbox_of(s, login.user);
             step.reply = machine.login_result(accepted, std::move(mailbox));
         }
         if (step.retrieved) s.emit(s.event("retr").add("message_num", step.retrieved));
@@ -112,9 +157,11 @@ awaitable<void> serve_pop3(Session& s) {
 constexpr EventDecl kEvents[] = {
     {"connect", "src_ip src_port", "a client connected"},
     {"command", "src_ip src_port cmd state", "every command (arguments are not logged)"},
-    {"auth", "src_ip src_port username password credential_type mechanism tls status",
+    {"auth",
+     "src_ip src_port username password credential_type? hashcat_mode? domain? workstation? "
+     "logon_type? client_version? mechanism tls status",
      "USER/PASS, AUTH PLAIN/LOGIN (cleartext) or APOP (apop: <md5 hex>:<timestamp>, hashcat "
-     "20 md5($salt.$pass))"},
+     "20 md5($salt.$pass)) or AUTH NTLM on Exchange (the NetNTLM hashcat 5600/5500 line)"},
     {"starttls", "src_ip src_port status discarded", "STLS on 110"},
     {"retr", "src_ip src_port message_num", "RETR or TOP of a bait message"},
     {"delete", "src_ip src_port message_num", "DELE (this session only)"},

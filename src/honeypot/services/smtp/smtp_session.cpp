@@ -23,6 +23,7 @@
 #include "core/text.hpp"
 #include "events/event.hpp"
 #include "honeypot/auth/login_policy.hpp"
+#include "honeypot/services/sasl_ntlm.hpp"
 #include "honeypot/services/smtp/smtp_protocol.hpp"
 #include "honeypot/services/tls_persona.hpp"
 #include "honeypot/session.hpp"
@@ -847,10 +848,45 @@ class SmtpSession {
             for (const auto& [u, p] : policy.options().logins)
                 if (u == user && smtp::cram_digest(p, challenge) == cram->digest) matched = p;
             accepted = policy.accepts(s_.peer_ip(), user, matched);
+        } else if (mechanism == "NTLM") {
+            co_return co_await auth_ntlm(initial);
         } else {
             co_return co_await reply(r_.auth_mechanism);
         }
         emit_auth(mechanism, user, password, type, accepted);
+        if (!accepted) co_return co_await reply(r_.auth_failed);
+        authenticated_ = true;
+        co_return co_await reply(r_.auth_ok);
+    }
+
+    // AUTH NTLM (MS-SMTPNTLM): NEGOTIATE, CHALLENGE, AUTHENTICATE as base64 lines; the
+    // NetNTLM response is the captured credential.
+    awaitable<bool> auth_ntlm(std::string token) {
+        SaslNtlm ntlm(s_.context().world, set_.host, set_.product == MtaProduct::exchange);
+        if (token.empty()) {
+            auto line = co_await sasl_answer("NTLM supported");
+            if (!line) co_return false;
+            token = *line;
+        }
+        for (int legs = 0;; ++legs) {
+            if (trim(token) == "*") co_return co_await reply(r_.auth_aborted);
+            const auto step = ntlm.next(token);
+            if (step.kind == SaslNtlm::Step::Kind::done) break;
+            if (step.kind == SaslNtlm::Step::Kind::bad || legs > 0) {
+                s_.emit(s_.event("auth_mechanism").add("mechanism", "NTLM (malformed)"));
+                co_return co_await reply(r_.auth_failed);
+            }
+            auto line = co_await sasl_answer(step.challenge);
+            if (!line) co_return false;
+            token = *line;
+        }
+        const bool accepted = ntlm.decide(*set_.policy, s_.peer_ip());
+        auto event = s_.event("auth_attempt", Severity::warning);
+        ntlm.add_fields(event);
+        event.add("mechanism", "NTLM")
+            .add("tls", s_.tls_active())
+            .add("status", accepted ? "success" : "failed");
+        s_.emit(std::move(event));
         if (!accepted) co_return co_await reply(r_.auth_failed);
         authenticated_ = true;
         co_return co_await reply(r_.auth_ok);
@@ -912,7 +948,7 @@ std::uint64_t default_size(MtaProduct product) {
 }
 
 std::vector<std::string> default_mechanisms(MtaProduct product) {
-    if (product == MtaProduct::exchange) return {"LOGIN"};
+    if (product == MtaProduct::exchange) return {"NTLM", "LOGIN"};
     return {"PLAIN", "LOGIN", "CRAM-MD5"};
 }
 
@@ -950,9 +986,10 @@ std::shared_ptr<const ServiceSettings> configure_smtp(const PersonaReader& perso
             const auto m = rest.substr(0, sep);
             rest = sep == std::string_view::npos ? std::string_view{} : rest.substr(sep + 1);
             if (m.empty()) continue;
-            if (m != "PLAIN" && m != "LOGIN" && m != "CRAM-MD5")
-                persona.fail("auth_mechanisms",
-                             "expected PLAIN, LOGIN and/or CRAM-MD5, got '" + std::string(m) + "'");
+            if (m != "PLAIN" && m != "LOGIN" && m != "CRAM-MD5" && m != "NTLM")
+                persona.fail(
+                    "auth_mechanisms",
+                    "expected PLAIN, LOGIN, CRAM-MD5 and/or NTLM, got '" + std::string(m) + "'");
             set->mechanisms.emplace_back(m);
         }
     }
@@ -977,9 +1014,12 @@ std::span<const EventDecl> smtp_events() {
     static constexpr EventDecl kEvents[] = {
         {"connect", "src_ip src_port", "a client connected"},
         {"ehlo", "src_ip src_port domain command", "EHLO or HELO: the name the client gave"},
-        {"auth_attempt", "src_ip src_port username password credential_type mechanism tls status",
-         "AUTH PLAIN or LOGIN (credential_type cleartext) or CRAM-MD5 (cram_md5: "
-         "$cram_md5$<base64 challenge>$<base64 answer>, hashcat 10200)"},
+        {"auth_attempt",
+         "src_ip src_port username password credential_type? hashcat_mode? domain? workstation? "
+         "logon_type? client_version? mechanism tls status",
+         "AUTH PLAIN or LOGIN (credential_type cleartext), CRAM-MD5 (cram_md5: "
+         "$cram_md5$<base64 challenge>$<base64 answer>, hashcat 10200) or NTLM (netntlmv2/v1: "
+         "the hashcat 5600/5500 line)"},
         {"auth_mechanism", "src_ip src_port mechanism", "AUTH with a mechanism not offered"},
         {"mail_from", "src_ip src_port value size?", "MAIL FROM: the envelope sender"},
         {"rcpt_to", "src_ip src_port value local", "RCPT TO accepted"},

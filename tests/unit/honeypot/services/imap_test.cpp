@@ -38,7 +38,8 @@ TEST(Imap, GreetsAsDovecotAndCapturesARefusedLogin) {
               "capabilities have more.\r\n");
     EXPECT_EQ(command(d, "b", "LOGIN admin \"pa ss\""),
               "b NO [AUTHENTICATIONFAILED] Authentication failed.\r\n");
-    EXPECT_EQ(command(d, "c", "SELECT INBOX"), "c BAD Error in IMAP command received by server.\r\n");
+    EXPECT_EQ(command(d, "c", "SELECT INBOX"),
+              "c BAD Error in IMAP command received by server.\r\n");
     // A literal: the server asks for it, then takes it as the password.
     EXPECT_TRUE(d.send("d LOGIN root {5}\r\n"));
     EXPECT_EQ(d.read_until("\r\n"), "+ OK\r\n");
@@ -48,11 +49,14 @@ TEST(Imap, GreetsAsDovecotAndCapturesARefusedLogin) {
     EXPECT_EQ(d.read_until("\r\n"), "+ \r\n");
     EXPECT_TRUE(d.send(base64_encode(std::string("\0eve\0pw3", 8)) + "\r\n"));
     EXPECT_EQ(d.read_until("\r\n"), "e NO [AUTHENTICATIONFAILED] Authentication failed.\r\n");
-    EXPECT_EQ(command(d, "z", "LOGOUT"), "* BYE Logging out\r\nz OK Logout completed (0.001 + 0.000 secs).\r\n");
+    EXPECT_EQ(command(d, "z", "LOGOUT"),
+              "* BYE Logging out\r\nz OK Logout completed (0.001 + 0.000 secs).\r\n");
     const auto events = d.finish();
     std::vector<std::string> creds;
     for (const auto& e : events)
-        if (e.event_type == "auth") creds.push_back(field(e, "username") + ":" + field(e, "password") + ":" + field(e, "status"));
+        if (e.event_type == "auth")
+            creds.push_back(field(e, "username") + ":" + field(e, "password") + ":" +
+                            field(e, "status"));
     EXPECT_EQ(creds[0], "admin:pa ss:failed");
     ASSERT_EQ(creds.size(), 3u);
     EXPECT_EQ(creds[1], "root:p\"w d:failed");
@@ -63,19 +67,25 @@ TEST(Imap, AcceptedLoginBrowsesTheBaitMailbox) {
     Dialogue d("imap", accepting());
     EXPECT_EQ(d.read_until("\r\n").find("Dovecot ready.\r\n") != std::string::npos, true);
     EXPECT_TRUE(command(d, "a", "LOGIN bob secret").starts_with("a OK [CAPABILITY IMAP4rev1 "));
-    EXPECT_EQ(command(d, "b", "LIST \"\" *"),
-              "* LIST (\\HasNoChildren) \"/\" INBOX\r\n* LIST (\\HasNoChildren \\Drafts) \"/\" Drafts\r\n"
-              "* LIST (\\HasNoChildren \\Sent) \"/\" Sent\r\n* LIST (\\HasNoChildren \\Trash) \"/\" Trash\r\n"
-              "* LIST (\\HasNoChildren \\Junk) \"/\" Junk\r\nb OK List completed (0.001 + 0.000 secs).\r\n");
+    EXPECT_EQ(
+        command(d, "b", "LIST \"\" *"),
+        "* LIST (\\HasNoChildren) \"/\" INBOX\r\n* LIST (\\HasNoChildren \\Drafts) \"/\" Drafts\r\n"
+        "* LIST (\\HasNoChildren \\Sent) \"/\" Sent\r\n* LIST (\\HasNoChildren \\Trash) \"/\" "
+        "Trash\r\n"
+        "* LIST (\\HasNoChildren \\Junk) \"/\" Junk\r\nb OK List completed (0.001 + 0.000 "
+        "secs).\r\n");
     EXPECT_EQ(command(d, "c", "STATUS INBOX (MESSAGES UNSEEN UIDNEXT)"),
-              "* STATUS INBOX (MESSAGES 5 UNSEEN 1 UIDNEXT 6)\r\nc OK Status completed (0.001 + 0.000 secs).\r\n");
+              "* STATUS INBOX (MESSAGES 5 UNSEEN 1 UIDNEXT 6)\r\nc OK Status completed (0.001 + "
+              "0.000 secs).\r\n");
     const auto select = command(d, "d", "SELECT INBOX");
     EXPECT_NE(select.find("* 5 EXISTS\r\n"), std::string::npos) << select;
     EXPECT_NE(select.find("* OK [UNSEEN 5] First unseen.\r\n"), std::string::npos) << select;
     EXPECT_NE(select.find("d OK [READ-WRITE] Select completed"), std::string::npos);
-    EXPECT_EQ(command(d, "e", "SEARCH UNSEEN"), "* SEARCH 5\r\ne OK Search completed (0.001 + 0.000 secs).\r\n");
+    EXPECT_EQ(command(d, "e", "SEARCH UNSEEN"),
+              "* SEARCH 5\r\ne OK Search completed (0.001 + 0.000 secs).\r\n");
     const auto envelope = command(d, "f", "FETCH 1:2 (UID FLAGS RFC822.SIZE ENVELOPE)");
-    EXPECT_NE(envelope.find("* 1 FETCH (UID 1 FLAGS (\\Seen) RFC822.SIZE "), std::string::npos) << envelope;
+    EXPECT_NE(envelope.find("* 1 FETCH (UID 1 FLAGS (\\Seen) RFC822.SIZE "), std::string::npos)
+        << envelope;
     EXPECT_NE(envelope.find("\"Invoice INV-"), std::string::npos) << envelope;
     // The password reset: fetched whole, it becomes \Seen.
     const auto body = command(d, "g", "UID FETCH 5 BODY[]");
@@ -86,10 +96,13 @@ TEST(Imap, AcceptedLoginBrowsesTheBaitMailbox) {
     EXPECT_NE(header.find("BODY[HEADER.FIELDS (SUBJECT FROM)] {"), std::string::npos) << header;
     EXPECT_NE(header.find("Subject: Re: "), std::string::npos) << header;
     EXPECT_EQ(header.find("Message-ID"), std::string::npos);
-    EXPECT_TRUE(command(d, "i", "FETCH 1 BODYSTRUCTURE").find("\"application\" \"pdf\"") != std::string::npos);
-    EXPECT_EQ(command(d, "j", "FETCH x:y FLAGS"), "j BAD Error in IMAP command FETCH: Invalid messageset.\r\n");
-    EXPECT_EQ(command(d, "k", "STORE 1 +FLAGS (\\Deleted)"),
-              "* 1 FETCH (FLAGS (\\Deleted \\Seen))\r\nk OK Store completed (0.001 + 0.000 secs).\r\n");
+    EXPECT_TRUE(command(d, "i", "FETCH 1 BODYSTRUCTURE").find("\"application\" \"pdf\"") !=
+                std::string::npos);
+    EXPECT_EQ(command(d, "j", "FETCH x:y FLAGS"),
+              "j BAD Error in IMAP command FETCH: Invalid messageset.\r\n");
+    EXPECT_EQ(
+        command(d, "k", "STORE 1 +FLAGS (\\Deleted)"),
+        "* 1 FETCH (FLAGS (\\Deleted \\Seen))\r\nk OK Store completed (0.001 + 0.000 secs).\r\n");
     EXPECT_TRUE(command(d, "l", "SELECT Nope").starts_with("l NO Mailbox doesn't exist: Nope"));
     EXPECT_EQ(command(d, "m", "FETCH 1 FLAGS"), "m BAD No mailbox selected.\r\n");
     const auto events = d.finish();
@@ -117,7 +130,8 @@ TEST(Imap, ExchangePersona) {
 
 TEST(ImapParser, CommandsLiteralsAndSets) {
     std::string error;
-    const auto c = imap::parse_command("a1 uid fetch 1:* (FLAGS BODY.PEEK[HEADER.FIELDS (FROM TO)]<0.100>)", error);
+    const auto c = imap::parse_command(
+        "a1 uid fetch 1:* (FLAGS BODY.PEEK[HEADER.FIELDS (FROM TO)]<0.100>)", error);
     ASSERT_TRUE(c);
     EXPECT_EQ(error, "");
     EXPECT_EQ(c->name, "UID FETCH");

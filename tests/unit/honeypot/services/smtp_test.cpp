@@ -6,8 +6,10 @@
 #include <gtest/gtest.h>
 
 #include "core/base64.hpp"
+#include "honeypot/auth/ntlm_crypto.hpp"
 #include "honeypot/services/smtp/smtp_protocol.hpp"
 #include "support/dialogue.hpp"
+#include "wire/ntlm.hpp"
 
 namespace decnet::honeypot {
 namespace {
@@ -231,7 +233,8 @@ TEST(Smtp, PipelinedCommandsAreAnsweredInOrderAndImproperPipeliningIsLogged) {
     EXPECT_EQ(d.read_until("\r\n"), "354 End data with <CR><LF>.<CR><LF>\r\n");
     EXPECT_TRUE(command(d, "hi\r\n.").starts_with("250 2.0.0 Ok: queued as "));
     // A GET is a web client: Postfix says goodbye.
-    EXPECT_EQ(command(d, "GET / HTTP/1.0"), "221 2.7.0 Error: I can break rules, too. Goodbye.\r\n");
+    EXPECT_EQ(command(d, "GET / HTTP/1.0"),
+              "221 2.7.0 Error: I can break rules, too. Goodbye.\r\n");
     d.expect_closed();
     EXPECT_EQ(field(d.event("improper_pipelining"), "after"), "EHLO");
 }
@@ -277,6 +280,51 @@ TEST(SmtpRelay, AcceptsAndKeepsEveryMessageAndLetsAnyLoginIn) {
     EXPECT_EQ(field(decnet::testing::first_event(events, "auth_attempt"), "status"), "success");
 }
 
+// A client's NTLMv2 AUTHENTICATE for `challenge` (as ntlm_acceptor_test builds it).
+std::string ntlm_authenticate(std::string_view challenge_message, std::string_view user,
+                              std::string_view domain, std::string_view password) {
+    namespace ntlm = wire::ntlm;
+    namespace crypto = ntlm_crypto;
+    using namespace std::string_literals;
+    const auto c = ntlm::parse_challenge(challenge_message);
+    EXPECT_TRUE(c);
+    const std::string info = ntlm::build_av_pairs(c->target_info);
+    const std::string blob = "\x01\x01"s + std::string(6, '\0') + std::string(8, '\x01') +
+                             "CLIENTCH"s + std::string(4, '\0') + info + std::string(4, '\0');
+    const std::string server(reinterpret_cast<const char*>(c->server_challenge.data()), 8);
+    const auto key = crypto::ntlmv2_response_key(crypto::nt_hash(password), user, domain);
+    const auto proof = crypto::ntproofstr(key, server, blob);
+    ntlm::Authenticate a;
+    a.flags = ntlm::kUnicode | ntlm::kNtlm | ntlm::kExtendedSessionSecurity;
+    a.user = std::string(user);
+    a.domain = std::string(domain);
+    a.workstation = "KALI";
+    a.nt_response = std::string(crypto::view(proof)) + blob;
+    a.lm_response = std::string(24, '\0');
+    return ntlm::build_authenticate(a);
+}
+
+TEST(Smtp, ExchangeAuthNtlmIsCapturedAsNetNtlmv2) {
+    Dialogue d("smtp", with({{"product", "exchange"}, {"accept", "list"}, {"logins", "jdoe:Spring2026"}}));
+    d.read_until("\r\n");
+    EXPECT_NE(ehlo(d).find("250-AUTH NTLM LOGIN\r\n"), std::string::npos);
+    EXPECT_EQ(command(d, "AUTH NTLM"), "334 NTLM supported\r\n");
+    wire::ntlm::Negotiate n;
+    n.flags = wire::ntlm::kUnicode | wire::ntlm::kNtlm | wire::ntlm::kExtendedSessionSecurity;
+    const auto challenge = command(d, base64_encode(wire::ntlm::build_negotiate(n)));
+    ASSERT_TRUE(challenge.starts_with("334 ")) << challenge;
+    const auto message = *base64_decode(challenge.substr(4, challenge.size() - 6));
+    EXPECT_EQ(command(d, base64_encode(ntlm_authenticate(message, "jdoe", "CORP", "Spring2026"))),
+              "235 2.7.0 Authentication successful\r\n");
+    const auto auth = d.event("auth_attempt");
+    EXPECT_EQ(field(auth, "mechanism"), "NTLM");
+    EXPECT_EQ(field(auth, "username"), "jdoe");
+    EXPECT_EQ(field(auth, "credential_type"), "netntlmv2");
+    EXPECT_EQ(field(auth, "hashcat_mode"), "5600");
+    EXPECT_TRUE(field(auth, "password").starts_with("jdoe::CORP:")) << field(auth, "password");
+    EXPECT_EQ(field(auth, "status"), "success");
+}
+
 TEST(SmtpProtocol, PathsSaslAndMime) {
     const auto p = smtp::parse_path("FROM: <a@b.c> SIZE=100 BODY=8BITMIME", "FROM");
     ASSERT_TRUE(p.ok);
@@ -287,7 +335,8 @@ TEST(SmtpProtocol, PathsSaslAndMime) {
     EXPECT_TRUE(smtp::parse_path("TO:bare@x", "TO").ok);
     EXPECT_FALSE(smtp::parse_path("TO <x>", "TO").ok);
     EXPECT_FALSE(smtp::parse_path("TO:<x", "TO").ok);
-    EXPECT_EQ(smtp::split_address("@r1,@r2:u@Dom.COM"), (std::pair<std::string, std::string>{"u", "dom.com"}));
+    EXPECT_EQ(smtp::split_address("@r1,@r2:u@Dom.COM"),
+              (std::pair<std::string, std::string>{"u", "dom.com"}));
     const auto plain = smtp::decode_plain(base64_encode(std::string("z\0u\0p", 5)));
     ASSERT_TRUE(plain);
     EXPECT_EQ(plain->user, "u");
@@ -299,7 +348,8 @@ TEST(SmtpProtocol, PathsSaslAndMime) {
     const auto summary = smtp::summarize_message(
         "Subject: x\nContent-Type: multipart/mixed; boundary=b\n\n--b\nContent-Type: "
         "multipart/alternative; boundary=c\n\n--c\n\ntext\n--c--\n--b\nContent-Type: "
-        "application/pdf; name=a.pdf\nContent-Transfer-Encoding: quoted-printable\n\n%PDF=3D1\n--b--\n");
+        "application/pdf; name=a.pdf\nContent-Transfer-Encoding: "
+        "quoted-printable\n\n%PDF=3D1\n--b--\n");
     EXPECT_EQ(summary.subject, "x");
     ASSERT_EQ(summary.attachments.size(), 1u);
     EXPECT_EQ(summary.attachments[0].filename, "a.pdf");
