@@ -156,6 +156,39 @@ TEST(CliMail, CurlListsAndFetchesBaitOverImapAndPop3) {
                 HasSubstr(R"("status":"success")"));
 }
 
+constexpr const char* kExchangeFleet =
+    "[general]\nnet = 127.207.40.0/24\n\n"
+    "[exch]\nip = 127.207.40.10\ndistro = debian\nservices = imap,smtp\n\n"
+    "[exch.imap]\nproduct = exchange\naccept = any\n\n[exch.smtp]\nproduct = exchange\n";
+
+TEST(CliMail, CurlNtlmOnAnExchangePersonaIsCapturedAsNetNtlmv2) {
+    const auto dir = make_temp_dir();
+    write_file(dir + "/fleet.ini", kExchangeFleet);
+    BackgroundProcess up({DECNET_BINARY, "up", "--no-api", "--config", dir + "/fleet.ini", "--db",
+                          dir + "/x.db", "--state-dir", dir},
+                         dir);
+    ASSERT_THAT(up.wait_for_output("decnet is up"), HasSubstr("127.207.40.10:993/tcp")) << up.err();
+    EXPECT_EQ(capture("timeout 20 curl -s imap://127.207.40.10/INBOX -u 'CORP\\jdoe:Winter1' "
+                      "--login-options AUTH=NTLM"),
+              "* LIST (\\HasNoChildren) \"/\" INBOX\r\n");
+    EXPECT_THAT(capture("timeout 20 curl -s smtp://127.207.40.10 --mail-from a@b.c --mail-rcpt "
+                        "root@localhost -u 'CORP\\jdoe:Winter1' --login-options AUTH=NTLM "
+                        "-T /dev/null; echo rc=$?"),
+                HasSubstr("rc=67"));
+    auto repo = store::open_sqlite(dir + "/x.db");
+    wait_for_logs(*repo, "service:smtp event:auth_attempt", 1);
+    wait_for_logs(*repo, "service:imap event:auth", 1);
+    EXPECT_EQ(up.stop(), 0) << up.err();
+    const std::string hash =
+        R"("username":"jdoe","password":"jdoe::CORP:[0-9a-f]{16}:[0-9a-f]{32}:)";
+    EXPECT_THAT(
+        joined(stored_fields(*repo, "service:imap event:auth")),
+        ContainsRegex(
+            hash + R"(.*"credential_type":"netntlmv2","hashcat_mode":"5600".*"status":"success")"));
+    EXPECT_THAT(joined(stored_fields(*repo, "service:smtp event:auth_attempt")),
+                ContainsRegex(hash + R"(.*"mechanism":"NTLM".*"status":"failed")"));
+}
+
 TEST(CliMail, NmapNamesThePersonaProductsOnEveryMailPort) {
     const auto dir = make_temp_dir();
     BackgroundProcess up(

@@ -230,7 +230,7 @@ class ImapSession {
         const std::string greeting = set_.exchange ? "* OK " + set_.greeting_text + "\r\n"
                                                    : "* OK [CAPABILITY " + capabilities() + "] " +
                                                          set_.greeting_text + "\r\n";
-        bool ok = co_await s_.write(greeting);
+        bool ok = co_await send(greeting);
         while (ok) {
             auto text = co_await read_command();
             if (!text) break;
@@ -257,11 +257,13 @@ class ImapSession {
                 s_.emit(s_.event("protocol_error", Severity::warning)
                             .add("error", "literal too large")
                             .add("size", marker->size));
-                co_await s_.write("* BYE Too long argument.\r\n");
+                co_await send("* BYE Too long argument.\r\n");
                 co_return std::nullopt;
             }
-            if (!marker->non_synchronizing && !co_await s_.write("+ OK\r\n"))
-                co_return std::nullopt;
+            if (!marker->non_synchronizing) {
+                const bool sent = co_await send("+ OK\r\n");
+                if (!sent) co_return std::nullopt;
+            }
             text += "\r\n";
             if (marker->size > 0) {
                 auto bytes = co_await s_.read_exact(marker->size);
@@ -298,8 +300,13 @@ class ImapSession {
         return word + " completed (0.001 + 0.000 secs).";
     }
 
+    // By value: the text lives in this frame while the write is pending (a temporary in a
+    // co_await expression may not, with GCC 12).
+    awaitable<bool> send(std::string text) { co_return co_await s_.write(text); }
+
     awaitable<bool> tagged(const std::string& tag, std::string text) {
-        co_return co_await s_.write(tag + " " + text + "\r\n");
+        const std::string line = tag + " " + text + "\r\n";
+        co_return co_await s_.write(line);
     }
 
     awaitable<bool> bad(const std::string& tag, std::string_view why = {}) {
@@ -320,7 +327,7 @@ class ImapSession {
         const auto parsed = imap::parse_command(text, error);
         if (!parsed) {
             if (trim(text).empty()) co_return true;
-            co_return co_await s_.write("* BAD Error in IMAP command received by server.\r\n");
+            co_return co_await send("* BAD Error in IMAP command received by server.\r\n");
         }
         const auto& c = *parsed;
         s_.emit(s_.event("command")
@@ -330,7 +337,7 @@ class ImapSession {
         if (!error.empty()) co_return co_await bad(c.tag, c.name + ": " + error + ".");
         const auto& n = c.name;
         if (n == "CAPABILITY") {
-            if (!co_await s_.write("* CAPABILITY " + capabilities() + "\r\n")) co_return false;
+            if (!co_await send("* CAPABILITY " + capabilities() + "\r\n")) co_return false;
             const std::string done =
                 state_ == State::not_authenticated && !set_.exchange
                     ? "OK Pre-login capabilities listed, post-login capabilities have more."
@@ -342,14 +349,14 @@ class ImapSession {
             const std::string bye =
                 set_.exchange ? "* BYE Microsoft Exchange Server IMAP4 server signing off.\r\n"
                               : "* BYE Logging out\r\n";
-            co_await s_.write(bye);
+            co_await send(bye);
             co_await tagged(c.tag, "OK " + completed("Logout"));
             co_return false;
         }
         if (n == "ID") {
             const std::string id =
                 set_.exchange ? "* ID NIL\r\n" : "* ID (\"name\" \"Dovecot\")\r\n";
-            if (!co_await s_.write(id)) co_return false;
+            if (!co_await send(id)) co_return false;
             co_return co_await tagged(c.tag, "OK " + completed("ID"));
         }
         if (state_ == State::not_authenticated) {
@@ -364,11 +371,11 @@ class ImapSession {
         if (n == "LIST" || n == "LSUB") co_return co_await list(c);
         if (n == "STATUS") co_return co_await status(c);
         if (n == "NAMESPACE") {
-            if (!co_await s_.write("* NAMESPACE ((\"\" \"/\")) NIL NIL\r\n")) co_return false;
+            if (!co_await send("* NAMESPACE ((\"\" \"/\")) NIL NIL\r\n")) co_return false;
             co_return co_await tagged(c.tag, "OK " + completed("Namespace"));
         }
         if (n == "ENABLE") {
-            if (!co_await s_.write("* ENABLED\r\n")) co_return false;
+            if (!co_await send("* ENABLED\r\n")) co_return false;
             co_return co_await tagged(c.tag, "OK " + completed("Enable"));
         }
         if (n == "IDLE") co_return co_await idle(c.tag);
@@ -466,8 +473,11 @@ class ImapSession {
 
     // A SASL continuation line; nullopt: the session is over.
     awaitable<std::optional<std::string>> continuation(std::string challenge) {
-        if (!co_await s_.write("+ " + challenge + "\r\n")) co_return std::nullopt;
-        co_return co_await s_.read_line();
+        const std::string line = "+ " + challenge + "\r\n";
+        const bool sent = co_await send(line);
+        if (!sent) co_return std::nullopt;
+        auto answer = co_await s_.read_line();
+        co_return answer;
     }
 
     awaitable<bool> authenticate(const imap::Command& c) {
@@ -584,7 +594,7 @@ class ImapSession {
         out += "* OK [UIDVALIDITY " + std::to_string(kUidValidity) +
                "] UIDs valid\r\n* OK [UIDNEXT " + std::to_string(count + 1) +
                "] Predicted next UID\r\n";
-        if (!co_await s_.write(out)) co_return false;
+        if (!co_await send(out)) co_return false;
         const std::string done = std::string(examine ? "OK [READ-ONLY] " : "OK [READ-WRITE] ") +
                                  completed(examine ? "Examine" : "Select");
         co_return co_await tagged(c.tag, done);
@@ -606,7 +616,10 @@ class ImapSession {
                 out += "* " + c.name + " (" + attributes + ") \"/\" " + std::string(box) + "\r\n";
             }
         }
-        if (!out.empty() && !co_await s_.write(out)) co_return false;
+        if (!out.empty()) {
+            const bool sent = co_await send(out);
+            if (!sent) co_return false;
+        }
         co_return co_await tagged(c.tag, "OK " + completed(c.name));
     }
 
@@ -644,13 +657,13 @@ class ImapSession {
                 continue;
             items += (items.empty() ? "" : " ") + item + " " + value;
         }
-        if (!co_await s_.write("* STATUS " + std::string(*box) + " (" + items + ")\r\n"))
+        if (!co_await send("* STATUS " + std::string(*box) + " (" + items + ")\r\n"))
             co_return false;
         co_return co_await tagged(c.tag, "OK " + completed("Status"));
     }
 
     awaitable<bool> idle(const std::string& tag) {
-        if (!co_await s_.write("+ idling\r\n")) co_return false;
+        if (!co_await send("+ idling\r\n")) co_return false;
         auto line = co_await s_.read_line();  // DONE (the session's idle timeout bounds it)
         if (!line) co_return false;
         co_return co_await tagged(tag, "OK " + completed("Idle"));
@@ -792,7 +805,7 @@ class ImapSession {
                 flags_[n - 1].seen = true;
                 parts += " FLAGS " + flags_[n - 1].list();
             }
-            if (!co_await s_.write("* " + std::to_string(n) + " FETCH (" + parts + ")\r\n"))
+            if (!co_await send("* " + std::to_string(n) + " FETCH (" + parts + ")\r\n"))
                 co_return false;
             if (numbers_logged.size() < 64)
                 numbers_logged += (numbers_logged.empty() ? "" : ",") + std::to_string(n);
@@ -818,7 +831,7 @@ class ImapSession {
             out += " " + std::to_string(n);
         }
         s_.emit(s_.event("search").add("criteria", criteria.substr(0, kLogged)));
-        if (!co_await s_.write(out + "\r\n")) co_return false;
+        if (!co_await send(out + "\r\n")) co_return false;
         co_return co_await tagged(c.tag, "OK " + completed("Search"));
     }
 
@@ -857,7 +870,10 @@ class ImapSession {
                        (uid ? "UID " + std::to_string(n) + " " : std::string()) + "FLAGS " +
                        f.list() + ")\r\n";
         }
-        if (!out.empty() && !co_await s_.write(out)) co_return false;
+        if (!out.empty()) {
+            const bool sent = co_await send(out);
+            if (!sent) co_return false;
+        }
         co_return co_await tagged(c.tag, "OK " + completed("Store"));
     }
 

@@ -73,14 +73,18 @@ awaitable<bool> auth_ntlm(Session& s, const Pop3Settings& set, pop3::Machine& ma
         token = *line;
     }
     for (int legs = 0;; ++legs) {
-        if (trim(token) == "*")
-            co_return co_await s.write("-ERR Authentication aborted by client.\r\n");
+        if (trim(token) == "*") {
+            const bool sent = co_await s.write("-ERR Authentication aborted by client.\r\n");
+            co_return sent;
+        }
         const auto step = ntlm.next(token);
         if (step.kind == SaslNtlm::Step::Kind::done) break;
         if (step.kind == SaslNtlm::Step::Kind::bad || legs > 0)
             co_return co_await s.write(
                 "-ERR Logon failure: unknown user name or bad password.\r\n");
-        if (!co_await s.write("+ " + step.challenge + "\r\n")) co_return false;
+        const std::string prompt = "+ " + step.challenge + "\r\n";
+        const bool sent = co_await s.write(prompt);
+        if (!sent) co_return false;
         auto line = co_await s.read_line();
         if (!line) co_return false;
         token = *line;
@@ -111,7 +115,8 @@ awaitable<void> serve_pop3(Session& s) {
     }
     pop3::Machine machine(config);
     s.emit(s.event("connect"));
-    bool ok = co_await s.write(machine.greeting());
+    const auto greeting = machine.greeting();
+    bool ok = co_await s.write(greeting);
     while (ok) {
         auto line = co_await s.read_line();
         if (!line) break;
