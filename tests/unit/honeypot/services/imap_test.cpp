@@ -15,9 +15,16 @@ using decnet::testing::Dialogue;
 using decnet::testing::DialogueOptions;
 using decnet::testing::field;
 
+// Sends a tagged command; returns every line up to and including its tagged answer.
 std::string command(Dialogue& d, const std::string& tag, const std::string& rest) {
     EXPECT_TRUE(d.send(tag + " " + rest + "\r\n"));
-    return d.read_until("\r\n" + tag + " ") + d.read_until("\r\n");
+    std::string all;
+    for (int i = 0; i < 500; ++i) {
+        const auto line = d.read_until("\r\n");
+        all += line;
+        if (line.empty() || line.starts_with(tag + " ")) break;
+    }
+    return all;
 }
 
 DialogueOptions accepting() {

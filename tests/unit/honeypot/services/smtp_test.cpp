@@ -355,8 +355,10 @@ TEST(SmtpProtocol, PathsSaslAndMime) {
     EXPECT_EQ(summary.attachments[0].filename, "a.pdf");
     EXPECT_EQ(summary.attachments[0].data, "%PDF=1");
     // Nesting deeper than the limit stops the walk.
-    std::string deep = "Content-Type: multipart/mixed; boundary=q\n\n";
-    for (int i = 0; i < 20; ++i) deep += "--q\nContent-Type: multipart/mixed; boundary=q\n\n";
+    std::string deep = "Content-Type: multipart/mixed; boundary=b0\n\n";
+    for (int i = 0; i < 20; ++i)
+        deep += "--b" + std::to_string(i) + "\nContent-Type: multipart/mixed; boundary=b" +
+                std::to_string(i + 1) + "\n\n";
     EXPECT_TRUE(smtp::summarize_message(deep).truncated);
 }
 
