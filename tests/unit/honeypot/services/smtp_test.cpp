@@ -305,7 +305,8 @@ std::string ntlm_authenticate(std::string_view challenge_message, std::string_vi
 }
 
 TEST(Smtp, ExchangeAuthNtlmIsCapturedAsNetNtlmv2) {
-    Dialogue d("smtp", with({{"product", "exchange"}, {"accept", "list"}, {"logins", "jdoe:Spring2026"}}));
+    Dialogue d("smtp",
+               with({{"product", "exchange"}, {"accept", "list"}, {"logins", "jdoe:Spring2026"}}));
     d.read_until("\r\n");
     EXPECT_NE(ehlo(d).find("250-AUTH NTLM LOGIN\r\n"), std::string::npos);
     EXPECT_EQ(command(d, "AUTH NTLM"), "334 NTLM supported\r\n");
