@@ -2,7 +2,10 @@
 // the store, file/syslog sinks. What `make run` starts. Ctrl+C or SIGTERM stops cleanly.
 #include <CLI/CLI.hpp>
 
+#include <cstdint>
 #include <iostream>
+#include <set>
+#include <utility>
 
 #include "cli/commands.hpp"
 #include "cli/deploy_options.hpp"
@@ -16,11 +19,20 @@
 namespace decnet::cli {
 namespace {
 
-// Until every emulator exists, the embedded default deploys what is implemented.
+// Until every emulator exists, the embedded default deploys what is implemented — once per
+// port: smtp_relay listens where smtp does, so the first of them in the catalogue is taken.
 std::string implemented_services() {
     std::string out;
-    for (const auto& slug : per_decky_service_slugs())
-        if (honeypot::has_emulator(slug)) out += (out.empty() ? "" : ",") + slug;
+    std::set<std::pair<std::uint16_t, Transport>> taken;
+    for (const auto& slug : per_decky_service_slugs()) {
+        const auto* info = find_service(slug);
+        if (!info || !honeypot::has_emulator(slug)) continue;
+        bool clash = false;
+        for (const auto& p : info->ports) clash = clash || taken.contains({p.port, p.transport});
+        if (clash) continue;
+        for (const auto& p : info->ports) taken.insert({p.port, p.transport});
+        out += (out.empty() ? "" : ",") + slug;
+    }
     return out;
 }
 

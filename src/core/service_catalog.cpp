@@ -40,9 +40,35 @@ std::vector<PersonaKey> https_persona() {
     return keys;
 }
 
-const std::vector<PersonaKey> kSmtpPersona = {
-    {"banner", "SMTP_BANNER", "220 {node} ESMTP Postfix (Debian/GNU)"},
-    {"mta", "SMTP_MTA", "{node}"},
+// The mail servers: product "" = by the decky's OS (Exchange on Windows, else Postfix and
+// Dovecot); the login policy of ssh (docs/CONFIG.md); their TLS ports' certificate.
+std::vector<PersonaKey> smtp_persona(std::string_view accept) {
+    return {
+        // Only a banner the operator writes replaces the product's own (docs/CONFIG.md).
+        {"banner", "SMTP_BANNER", "220 {node} ESMTP Postfix (Debian/GNU)"},
+        {"mta", "SMTP_MTA", "{node}"},
+        {"product", "SMTP_PRODUCT", ""},
+        {"message_size_limit", "SMTP_MESSAGE_SIZE_LIMIT", ""},
+        {"auth_mechanisms", "SMTP_AUTH_MECHANISMS", ""},
+        {"accept", "SMTP_ACCEPT", accept},
+        {"logins", "SMTP_LOGINS", ""},
+        {"tls_cert", "TLS_CERT", ""},
+        {"tls_key", "TLS_KEY", ""},
+        {"tls_cn", "TLS_CN", ""},
+    };
+}
+
+const std::vector<PersonaKey> kImapPersona = {
+    {"product", "IMAP_PRODUCT", ""}, {"accept", "IMAP_ACCEPT", "never"},
+    {"logins", "IMAP_LOGINS", ""},   {"tls_cert", "TLS_CERT", ""},
+    {"tls_key", "TLS_KEY", ""},      {"tls_cn", "TLS_CN", ""},
+};
+
+const std::vector<PersonaKey> kPop3Persona = {
+    {"product", "POP3_PRODUCT", ""}, {"accept", "POP3_ACCEPT", "never"},
+    {"logins", "POP3_LOGINS", ""},   {"apop", "POP3_APOP", "no"},
+    {"tls_cert", "TLS_CERT", ""},    {"tls_key", "TLS_KEY", ""},
+    {"tls_cn", "TLS_CN", ""},
 };
 
 const std::vector<ServiceInfo> kServices = {
@@ -67,7 +93,10 @@ const std::vector<ServiceInfo> kServices = {
      "Web server with persona pages; logs requests and captures login forms",
      kHttpPersona},
     {"https", {{443, tcp, true}}, "TLS web server with the same persona as http", https_persona()},
-    {"imap", {{143, tcp}, {993, tcp, true}}, "IMAP4rev1 mailbox with bait mail", {}},
+    {"imap",
+     {{143, tcp}, {993, tcp, true}},
+     "IMAP4rev1 server (Dovecot, Exchange) capturing logins; bait mail",
+     kImapPersona},
     {"k8s", {{6443, tcp, true}, {8080, tcp}}, "Kubernetes API server answering cluster recon", {}},
     {"ldap",
      {{389, tcp}, {636, tcp, true}},
@@ -88,7 +117,10 @@ const std::vector<ServiceInfo> kServices = {
       {"tls", "MYSQL_TLS", "yes"},
       {"accept", "MYSQL_ACCEPT", "never"},
       {"logins", "MYSQL_LOGINS", ""}}},
-    {"pop3", {{110, tcp}, {995, tcp, true}}, "POP3 mailbox with bait mail", {}},
+    {"pop3",
+     {{110, tcp}, {995, tcp, true}},
+     "POP3 mailbox (Dovecot, Exchange) capturing logins, with bait mail",
+     kPop3Persona},
     {"postgres",
      {{5432, tcp}},
      "PostgreSQL capturing crackable logins, with bait databases",
@@ -119,16 +151,16 @@ const std::vector<ServiceInfo> kServices = {
      {},
      {.bind_service_cap = true}},
     {"smtp",
-     {{25, tcp}, {587, tcp}},
-     "SMTP server harvesting AUTH credentials",
-     kSmtpPersona,
+     {{25, tcp}, {587, tcp}, {465, tcp, true}},
+     "SMTP server (Postfix, Exim, Exchange) capturing AUTH; a closed relay",
+     smtp_persona("never"),
      false,
      {},
      {.bind_service_cap = true}},
     {"smtp_relay",
-     {{25, tcp}, {587, tcp}},
-     "SMTP open relay that accepts and keeps mail",
-     kSmtpPersona,
+     {{25, tcp}, {587, tcp}, {465, tcp, true}},
+     "SMTP open relay that accepts and keeps every message, delivering none",
+     smtp_persona("any"),
      false,
      "smtp",  // the reference logs the relay under the smtp APP-NAME
      {.build_context = "smtp", .bind_service_cap = true, .env = {{"SMTP_OPEN_RELAY", "1"}}}},

@@ -11,19 +11,23 @@
 namespace decnet::honeypot {
 
 std::span<const ServiceModule* const> service_modules() {
-    static const std::array<const ServiceModule*, 12> modules = {
-        &ftp_module(),       //
-        &http_module(),      //
-        &mysql_module(),     //
+    static const std::array<const ServiceModule*, 16> modules = {
+        &ftp_module(),  //
+        &http_module(),  //
+        &imap_module(),  //
+        &mysql_module(),  //
+        &pop3_module(),  //
         &postgres_module(),  //
-        &rdp_module(),       //
-        &redis_module(),     //
-        &smb_module(),       //
-        &snmp_module(),      //
-        &ssh_module(),       //
-        &telnet_module(),    //
-        &tftp_module(),      //
-        &vnc_module(),       //
+        &rdp_module(),  //
+        &redis_module(),  //
+        &smb_module(),  //
+        &smtp_module(),  //
+        &smtp_relay_module(),  //
+        &snmp_module(),  //
+        &ssh_module(),  //
+        &telnet_module(),  //
+        &tftp_module(),  //
+        &vnc_module(),  //
     };
     return modules;
 }

@@ -21,11 +21,15 @@ bool has_emulator(std::string_view slug);
 // Each module's registration (services/<slug>/<slug>.cpp).
 const ServiceModule& ftp_module();
 const ServiceModule& http_module();
+const ServiceModule& imap_module();
 const ServiceModule& mysql_module();
+const ServiceModule& pop3_module();
 const ServiceModule& postgres_module();
 const ServiceModule& rdp_module();
 const ServiceModule& redis_module();
 const ServiceModule& smb_module();
+const ServiceModule& smtp_module();
+const ServiceModule& smtp_relay_module();
 const ServiceModule& snmp_module();
 const ServiceModule& ssh_module();
 const ServiceModule& telnet_module();
