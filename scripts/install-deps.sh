@@ -29,6 +29,7 @@ TEST_PACKAGES=(
   python3-yaml                        # compose export test parses the YAML back
   openssh-server openssh-client       # ssh tests: the real client, and sshd to compare HASSH/speed
   sshpass ssh-audit                   # password logins from tests; the ssh fingerprinting judge
+  tshark p0f tcpdump                  # sniffer tests: the JA3/JA3S/HASSH judge, p0f.fp and its speed
 )
 # The dashboard's toolchain (web/: npm ci && npm run build). Checked by command, not by
 # package: a machine with another Node.js build (e.g. one that bundles npm) keeps it.
@@ -84,4 +85,6 @@ if [[ ! -e $policy ]]; then
 fi
 trap '[[ $own_policy -eq 1 ]] && rm -f "$policy"' EXIT
 apt-get update -qq
+# tshark asks whether non-root users may capture: no (and no question).
+echo "wireshark-common wireshark-common/install-setuid boolean false" | debconf-set-selections
 apt-get install -y -qq --no-install-recommends "${missing[@]}"
