@@ -8,7 +8,8 @@
 namespace decnet::cli {
 
 bool sniffer_enabled(const DeploymentConfig& config) {
-    if (const char* env = std::getenv("DECNET_SNIFFER"); env && iequals(env, "true")) return true;
+    for (const char* name : {"DECNET_SNIFFER", "DECNET_EMBED_SNIFFER"})
+        if (const char* env = std::getenv(name); env && iequals(env, "true")) return true;
     for (const auto& decky : config.deckies)
         for (const auto& service : decky.services)
             if (service == "sniffer") return true;

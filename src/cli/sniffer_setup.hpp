@@ -11,7 +11,8 @@
 
 namespace decnet::cli {
 
-// Whether a decky lists the fleet-wide `sniffer` service (or DECNET_SNIFFER=true).
+// DECNET_SNIFFER=true (or the reference's DECNET_EMBED_SNIFFER=true), or a decky listing
+// the fleet-wide `sniffer` service in a plan built without the CLI's validation.
 bool sniffer_enabled(const DeploymentConfig& config);
 intel::sniffer::DeckyMap sniffer_deckies(const DeploymentConfig& config);
 intel::sniffer::DeckyMap sniffer_deckies(const engine::InstanceState& state);

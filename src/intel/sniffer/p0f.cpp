@@ -149,8 +149,9 @@ Observation observe(const wire::packet::Packet& p) {
     if (options.malformed) q |= kBadOptions;
     o.layout = std::move(layout);
     o.quirks = q;
-    o.mss = options.mss ? *options.mss : -1;
-    o.wscale = options.wscale ? *options.wscale : -1;
+    // p0f reads a missing MSS or window scale as 0.
+    o.mss = options.mss.value_or(0);
+    o.wscale = options.wscale.value_or(0);
     return o;
 }
 
@@ -163,9 +164,8 @@ std::string Observation::signature() const {
         window_text = "mtu*" + std::to_string(window / (mss + (ip_version == 6 ? 60 : 40)));
     return std::to_string(ip_version) + ':' + std::to_string(ttl) + '+' +
            std::to_string(ittl - ttl) + ':' + std::to_string(ip_options_length) + ':' +
-           (mss < 0 ? std::string("*") : std::to_string(mss)) + ':' + window_text + ',' +
-           (wscale < 0 ? std::string("*") : std::to_string(wscale)) + ':' + layout + ':' +
-           quirks_text(quirks) + ':' + (payload ? '+' : '0');
+           std::to_string(mss) + ':' + window_text + ',' + std::to_string(wscale) + ':' + layout +
+           ':' + quirks_text(quirks) + ':' + (payload ? '+' : '0');
 }
 
 std::optional<Signature> parse_signature(std::string_view text) {

@@ -40,9 +40,9 @@ struct Observation {
     int ip_version = 4;
     int ttl = 0;
     int ip_options_length = 0;
-    int mss = -1;  // -1: no MSS option
+    int mss = 0;  // 0 when absent, as p0f reads it
     int window = 0;
-    int wscale = -1;
+    int wscale = 0;
     std::string layout;  // "mss,sok,ts,nop,ws"
     std::uint32_t quirks = 0;
     bool payload = false;

@@ -24,7 +24,6 @@ using wire::packet::Packet;
 
 namespace {
 
-constexpr Micros kDedupPurgeInterval = 60'000'000;
 constexpr std::size_t kMaxSshBannerLine = 256;
 constexpr std::uint32_t kMaxSshPacket = 35000;
 
@@ -91,7 +90,7 @@ struct SnifferEngine::Flow {
     std::vector<std::uint32_t> seen_seqs;
     std::uint64_t retransmits = 0;
     // The handshake (JA4L).
-    Micros syn_time = 0, synack_time = 0, ack_time = 0;
+    Micros syn_time = -1, synack_time = -1, ack_time = -1;  // -1: not seen
     int syn_ttl = -1, synack_ttl = -1;
     // First bytes of each side.
     Stream from_client, from_server;
@@ -117,39 +116,36 @@ void SnifferEngine::set_deckies(std::map<Address, std::string> deckies) {
 EngineStats SnifferEngine::stats() const {
     auto out = stats_;
     out.flows_active = flows_.size();
+    out.dedup_entries = dedup_.size() + dedup_previous_.size();
     return out;
 }
 
 bool SnifferEngine::admit(const std::string& src_ip, const std::string& type,
                           const std::string& key) {
     if (options_.dedup_ttl <= 0) return true;
-    if (now_ - last_dedup_purge_ >= kDedupPurgeInterval) {
-        last_dedup_purge_ = now_;
-        std::erase_if(dedup_,
-                      [&](const auto& entry) { return now_ - entry.second >= options_.dedup_ttl; });
-    }
     std::string k;
     k.reserve(src_ip.size() + type.size() + key.size() + 2);
     k.append(src_ip).append(1, '\x1f').append(type).append(1, '\x1f').append(key);
-    const auto it = dedup_.find(k);
-    if (it != dedup_.end()) {
-        if (now_ - it->second < options_.dedup_ttl) {
+    // Two generations, each at most half the bound: a full current generation becomes the
+    // previous one (the old previous is forgotten, counted). O(1) per event even when a
+    // spoofed flood brings a new source address with every packet.
+    const auto fresh = [&](Micros at) { return now_ - at < options_.dedup_ttl; };
+    if (const auto it = dedup_.find(k); it != dedup_.end()) {
+        if (fresh(it->second)) {
             ++stats_.deduplicated;
             return false;
         }
         it->second = now_;
         return true;
     }
-    if (dedup_.size() >= options_.max_dedup_entries) {
-        std::erase_if(dedup_,
-                      [&](const auto& entry) { return now_ - entry.second >= options_.dedup_ttl; });
-        if (dedup_.size() >= options_.max_dedup_entries) {
-            auto oldest =
-                std::min_element(dedup_.begin(), dedup_.end(),
-                                 [](const auto& a, const auto& b) { return a.second < b.second; });
-            dedup_.erase(oldest);
-            ++stats_.dedup_evicted;
-        }
+    if (const auto it = dedup_previous_.find(k); it != dedup_previous_.end() && fresh(it->second)) {
+        ++stats_.deduplicated;
+        return false;
+    }
+    if (dedup_.size() >= std::max<std::size_t>(1, options_.max_dedup_entries / 2)) {
+        stats_.dedup_evicted += dedup_previous_.size();
+        dedup_previous_ = std::move(dedup_);
+        dedup_.clear();
     }
     dedup_.emplace(std::move(k), now_);
     return true;
@@ -203,7 +199,17 @@ void SnifferEngine::syn_fingerprint(const Packet& p, const std::string& decky) {
     const auto os = guess_os(fp.ttl, fp.window, fp.mss, fp.wscale, fp.options_sig);
     std::optional<p0f::Match> match;
     const auto observation = p0f::observe(p);
-    if (options_.p0f) match = options_.p0f->match(observation);
+    auto signature = observation.signature();
+    if (options_.p0f) {
+        // Scans repeat one stack: remember the answer per raw signature (bounded).
+        if (const auto hit = p0f_cache_.find(signature); hit != p0f_cache_.end()) {
+            match = hit->second;
+        } else {
+            match = options_.p0f->match(observation);
+            if (p0f_cache_.size() >= kP0fCacheSize) p0f_cache_.clear();
+            p0f_cache_.emplace(signature, match);
+        }
+    }
     const auto src_ip = p.src.text();
     const std::string p0f_label = match ? match->label : "";
     if (!admit(src_ip, "tcp_syn_fingerprint",
@@ -236,7 +242,7 @@ void SnifferEngine::syn_fingerprint(const Packet& p, const std::string& decky) {
                           : match->generic ? "generic"
                                            : "exact")
         .add("p0f_distance", match ? std::to_string(match->distance) : std::string())
-        .add("p0f_signature", observation.signature());
+        .add("p0f_signature", std::move(signature));
     emit(std::move(e));
 }
 
@@ -270,7 +276,8 @@ void SnifferEngine::on_packet(const Packet& p, Micros now) {
     key += static_cast<char>(server_port & 0xff);
     auto it = flows_.find(key);
     if (it == flows_.end()) {
-        if (flows_.size() >= options_.max_flows) sweep(now_);
+        // Full: sweep idle flows, at most once a second (a flood must not sweep per packet).
+        if (flows_.size() >= options_.max_flows && now_ - last_sweep_ >= 1'000'000) sweep(now_);
         if (flows_.size() >= options_.max_flows) {
             ++stats_.flows_refused;
             return;
@@ -310,20 +317,20 @@ void SnifferEngine::on_packet(const Packet& p, Micros now) {
 
     // The handshake: JA4L's A, B and C, and each side's first sequence number.
     if (syn && !ack && from_client) {
-        if (flow.syn_time == 0) {
+        if (flow.syn_time < 0) {
             flow.syn_time = now_;
             flow.syn_ttl = p.ttl;
         }
         flow.from_client.have_next = true;
         flow.from_client.next_seq = p.seq + 1;
     } else if (syn && ack && !from_client) {
-        if (flow.synack_time == 0) {
+        if (flow.synack_time < 0) {
             flow.synack_time = now_;
             flow.synack_ttl = p.ttl;
         }
         flow.from_server.have_next = true;
         flow.from_server.next_seq = p.seq + 1;
-    } else if (ack && from_client && flow.synack_time != 0 && flow.ack_time == 0) {
+    } else if (ack && from_client && flow.synack_time >= 0 && flow.ack_time < 0) {
         flow.ack_time = now_;
     }
 
@@ -482,17 +489,17 @@ void SnifferEngine::analyse_client(Flow& flow) {
         .add("ja4", ja4.hash)
         .add("tls_version", tls::version_text(hello->legacy_version));
     for (std::size_t i = 2; i < session.size(); ++i) e.add(session[i].first, session[i].second);
-    if (flow.synack_time != 0 && flow.syn_time != 0) {
+    if (flow.synack_time >= 0 && flow.syn_time >= 0) {
         e.add("ja4l_rtt_ms",
               python_float(static_cast<double>(flow.synack_time - flow.syn_time) / 1000.0, 2))
             .add("ja4l_client_ttl", flow.syn_ttl);
     }
     e.add("ja3_string", ja3.text).add("ja4_r", ja4.raw).add("ja4_o", ja4.original);
     e.add("ja4_decnet", fp::decnet_ja4(*hello));
-    if (flow.ack_time != 0)
+    if (flow.ack_time >= 0)
         e.add("ja4l_c", std::to_string((flow.ack_time - flow.synack_time) / 2) + '_' +
                             std::to_string(flow.syn_ttl));
-    if (flow.synack_time != 0 && flow.syn_time != 0)
+    if (flow.synack_time >= 0 && flow.syn_time >= 0)
         e.add("ja4l_s", std::to_string((flow.synack_time - flow.syn_time) / 2) + '_' +
                             std::to_string(flow.synack_ttl));
     emit(std::move(e));
@@ -568,7 +575,7 @@ void SnifferEngine::analyse_server(Flow& flow) {
                 .add("tls_version", tls::version_text(hello->legacy_version));
             if (flow.have_session)
                 for (const auto& [k, v] : flow.session) e.add(k, v);
-            if (flow.synack_time != 0 && flow.syn_time != 0)
+            if (flow.synack_time >= 0 && flow.syn_time >= 0)
                 e.add("ja4l_rtt_ms",
                       python_float(static_cast<double>(flow.synack_time - flow.syn_time) / 1000.0,
                                    2))

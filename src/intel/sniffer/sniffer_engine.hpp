@@ -12,6 +12,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -41,7 +42,7 @@ struct EngineOptions {
 
 struct EngineStats {
     std::uint64_t packets = 0, decky_packets = 0, events = 0, deduplicated = 0;
-    std::uint64_t flows_active = 0, flows_refused = 0, dedup_evicted = 0;
+    std::uint64_t flows_active = 0, flows_refused = 0, dedup_entries = 0, dedup_evicted = 0;
 };
 
 class SnifferEngine {
@@ -78,8 +79,10 @@ class SnifferEngine {
         std::size_t operator()(const std::string& key) const noexcept;
     };
     std::unordered_map<std::string, std::unique_ptr<Flow>, KeyHash> flows_;
-    std::unordered_map<std::string, Micros, KeyHash> dedup_;
-    Micros now_ = 0, last_sweep_ = 0, last_dedup_purge_ = 0;
+    std::unordered_map<std::string, Micros, KeyHash> dedup_, dedup_previous_;
+    static constexpr std::size_t kP0fCacheSize = 4096;
+    std::unordered_map<std::string, std::optional<p0f::Match>, KeyHash> p0f_cache_;
+    Micros now_ = 0, last_sweep_ = 0;
     EngineStats stats_;
 };
 
