@@ -77,7 +77,6 @@ std::string python_float(double value, int digits) {
 }
 
 struct SnifferEngine::Flow {
-    std::string key;
     Address client, server;
     std::uint16_t client_port = 0, server_port = 0;
     std::string decky;
@@ -102,6 +101,11 @@ struct SnifferEngine::Flow {
 
 std::size_t SnifferEngine::KeyHash::operator()(const std::string& key) const noexcept {
     return std::hash<std::string_view>{}(key);
+}
+
+std::size_t SnifferEngine::FlowKeyHash::operator()(const FlowKey& key) const noexcept {
+    return std::hash<std::string_view>{}(
+        std::string_view(reinterpret_cast<const char*>(key.bytes.data()), key.bytes.size()));
 }
 
 SnifferEngine::SnifferEngine(EngineOptions options, Emit emit)
@@ -195,6 +199,32 @@ void SnifferEngine::emit(Event event) {
 }
 
 void SnifferEngine::syn_fingerprint(const Packet& p, const std::string& decky) {
+    // A scan repeats one SYN from one source: everything the dedup key depends on, raw, was
+    // admitted less than a TTL ago → deduplicated without computing it again.
+    std::string raw;
+    if (options_.dedup_ttl > 0) {
+        raw.reserve(64);
+        raw.append(reinterpret_cast<const char*>(p.src.bytes.data()), 16);
+        const std::uint8_t facts[] = {
+            p.ip_version,
+            p.ttl,
+            static_cast<std::uint8_t>(p.window >> 8),
+            static_cast<std::uint8_t>(p.window & 0xff),
+            p.flags,
+            static_cast<std::uint8_t>((p.df ? 1 : 0) | (p.ip_id == 0 ? 2 : 0) |
+                                      (p.reserved_flag ? 4 : 0) | (p.seq == 0 ? 8 : 0) |
+                                      (p.ack != 0 ? 16 : 0) | (p.urgent != 0 ? 32 : 0) |
+                                      (p.payload.empty() ? 64 : 0) | (p.ns_flag ? 128 : 0)),
+            static_cast<std::uint8_t>((p.tos & 3) | (p.flow_label != 0 ? 4 : 0)),
+            p.ip_options_length};
+        raw.append(reinterpret_cast<const char*>(facts), sizeof facts);
+        raw.append(p.tcp_options);
+        if (const auto hit = recent_syns_.find(raw);
+            hit != recent_syns_.end() && now_ - hit->second < options_.dedup_ttl) {
+            ++stats_.deduplicated;
+            return;
+        }
+    }
     const auto fp = sniffer::syn_fingerprint(p);
     const auto os = guess_os(fp.ttl, fp.window, fp.mss, fp.wscale, fp.options_sig);
     std::optional<p0f::Match> match;
@@ -215,6 +245,10 @@ void SnifferEngine::syn_fingerprint(const Packet& p, const std::string& decky) {
     if (!admit(src_ip, "tcp_syn_fingerprint",
                os + '|' + fp.options_sig + '|' + fp.ja4t + '|' + p0f_label))
         return;
+    if (!raw.empty()) {
+        if (recent_syns_.size() >= kRecentSyns) recent_syns_.clear();
+        recent_syns_[std::move(raw)] = now_;
+    }
     Event e;
     e.decky = decky;
     e.event_type = "tcp_syn_fingerprint";
@@ -266,14 +300,13 @@ void SnifferEngine::on_packet(const Packet& p, Micros now) {
     const Address& server = client_to_decky ? p.dst : p.src;
     const auto client_port = client_to_decky ? p.src_port : p.dst_port;
     const auto server_port = client_to_decky ? p.dst_port : p.src_port;
-    std::string key;
-    key.reserve(38);
-    key.append(reinterpret_cast<const char*>(client.bytes.data()), 16)
-        .append(reinterpret_cast<const char*>(server.bytes.data()), 16);
-    key += static_cast<char>(client_port >> 8);
-    key += static_cast<char>(client_port & 0xff);
-    key += static_cast<char>(server_port >> 8);
-    key += static_cast<char>(server_port & 0xff);
+    FlowKey key;
+    std::copy(client.bytes.begin(), client.bytes.end(), key.bytes.begin());
+    std::copy(server.bytes.begin(), server.bytes.end(), key.bytes.begin() + 16);
+    key.bytes[32] = static_cast<std::uint8_t>(client_port >> 8);
+    key.bytes[33] = static_cast<std::uint8_t>(client_port & 0xff);
+    key.bytes[34] = static_cast<std::uint8_t>(server_port >> 8);
+    key.bytes[35] = static_cast<std::uint8_t>(server_port & 0xff);
     auto it = flows_.find(key);
     if (it == flows_.end()) {
         // Full: sweep idle flows, at most once a second (a flood must not sweep per packet).
@@ -283,7 +316,6 @@ void SnifferEngine::on_packet(const Packet& p, Micros now) {
             return;
         }
         auto flow = std::make_unique<Flow>();
-        flow->key = key;
         flow->client = client;
         flow->server = server;
         flow->client_port = client_port;
@@ -292,7 +324,7 @@ void SnifferEngine::on_packet(const Packet& p, Micros now) {
         flow->client_ip = client.text();
         flow->server_ip = server.text();
         flow->start = flow->last = now_;
-        it = flows_.emplace(std::move(key), std::move(flow)).first;
+        it = flows_.emplace(key, std::move(flow)).first;
     }
     Flow& flow = *it->second;
     const bool from_client = client_to_decky;

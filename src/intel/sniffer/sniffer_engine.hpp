@@ -8,6 +8,7 @@
 // type, fingerprint) for a TTL in a bounded map (intel.md §2, docs/SNIFFER.md).
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <functional>
 #include <map>
@@ -78,9 +79,18 @@ class SnifferEngine {
     struct KeyHash {
         std::size_t operator()(const std::string& key) const noexcept;
     };
-    std::unordered_map<std::string, std::unique_ptr<Flow>, KeyHash> flows_;
+    // Attacker address, decky address, attacker port, decky port: no allocation per packet.
+    struct FlowKey {
+        std::array<std::uint8_t, 36> bytes{};
+        bool operator==(const FlowKey&) const = default;
+    };
+    struct FlowKeyHash {
+        std::size_t operator()(const FlowKey& key) const noexcept;
+    };
+    std::unordered_map<FlowKey, std::unique_ptr<Flow>, FlowKeyHash> flows_;
     std::unordered_map<std::string, Micros, KeyHash> dedup_, dedup_previous_;
-    static constexpr std::size_t kP0fCacheSize = 4096;
+    static constexpr std::size_t kP0fCacheSize = 4096, kRecentSyns = 65536;
+    std::unordered_map<std::string, Micros, KeyHash> recent_syns_;
     std::unordered_map<std::string, std::optional<p0f::Match>, KeyHash> p0f_cache_;
     Micros now_ = 0, last_sweep_ = 0;
     EngineStats stats_;
