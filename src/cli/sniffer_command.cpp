@@ -128,6 +128,9 @@ int run_sniffer(const SnifferCommandOptions& o) {
         worker->run();
     }
     std::cout.flush();
+    if (const auto error = worker->stats().capture.error; !error.empty())
+        std::cerr << "decnet sniffer: " << o.read_file << ": " << error
+                  << " (the events above are from the frames before it)" << std::endl;
     if (o.stats) {
         const auto s = worker->stats();
         std::cerr << "decnet sniffer: " << s.capture.frames << " frames, " << s.capture.decoded

@@ -96,7 +96,14 @@ void Capture::run(const PacketHandler& handler, std::uint64_t max_frames,
         const int n =
             pcap_dispatch(state_->pcap, budget, on_frame, reinterpret_cast<u_char*>(state_.get()));
         if (n == PCAP_ERROR_BREAK) break;
-        if (n < 0) fail("capture", pcap_geterr(state_->pcap));
+        if (n < 0) {
+            // A truncated or lying file: what was read counts, the rest is reported.
+            if (!state_->live) {
+                state_->stats.error = pcap_geterr(state_->pcap);
+                break;
+            }
+            fail("capture", pcap_geterr(state_->pcap));
+        }
         if (n == 0 && !state_->live) break;  // end of file
         if (on_idle) on_idle();
     }

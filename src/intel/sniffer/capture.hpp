@@ -27,6 +27,7 @@ struct CaptureOptions {
 struct CaptureStats {
     std::uint64_t frames = 0, decoded = 0;
     std::uint64_t kernel_received = 0, kernel_dropped = 0, interface_dropped = 0;
+    std::string error;  // a capture file that ended in the middle of a record, or lied
 };
 
 using PacketHandler = std::function<void(const wire::packet::Packet&, std::int64_t micros)>;

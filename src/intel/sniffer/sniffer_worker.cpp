@@ -2,6 +2,8 @@
 
 #include <pthread.h>
 
+#include <iostream>
+
 #include "telemetry/span.hpp"
 
 namespace decnet::intel::sniffer {
@@ -80,8 +82,9 @@ void SnifferWorker::start() {
         telemetry::Span span("sniffer.worker", {.new_root = true});
         try {
             run();
-        } catch (const std::exception&) {
+        } catch (const std::exception& e) {
             // Fault isolation (intel.md §2.1): the instance never depends on the sniffer.
+            std::cerr << "decnet: sniffer stopped: " << e.what() << std::endl;
         }
     });
 }
