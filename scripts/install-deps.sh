@@ -34,6 +34,7 @@ TEST_PACKAGES=(
   samba                               # smbd: what bench/smb compares the smb emulator with
   vncsnapshot                         # the vnc emulator's RFB 3.3 viewer (headless)
   freerdp2-x11 xvfb xauth             # the rdp emulator's client: xfreerdp /auth-only (needs a display)
+  tshark p0f tcpdump                  # sniffer tests: the JA3/JA3S/HASSH judge, p0f.fp and its speed
 )
 # The dashboard's toolchain (web/: npm ci && npm run build). Checked by command, not by
 # package: a machine with another Node.js build (e.g. one that bundles npm) keeps it.
@@ -89,4 +90,6 @@ if [[ ! -e $policy ]]; then
 fi
 trap '[[ $own_policy -eq 1 ]] && rm -f "$policy"' EXIT
 apt-get update -qq
+# tshark asks whether non-root users may capture: no (and no question).
+echo "wireshark-common wireshark-common/install-setuid boolean false" | debconf-set-selections
 apt-get install -y -qq --no-install-recommends "${missing[@]}"

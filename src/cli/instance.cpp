@@ -18,6 +18,7 @@
 #include "cli/command_tracing.hpp"
 #include "cli/instance_privileges.hpp"
 #include "cli/signal_waiter.hpp"
+#include "cli/sniffer_setup.hpp"
 #include "core/error.hpp"
 #include "core/rng.hpp"
 #include "engine/control_commands.hpp"
@@ -238,6 +239,32 @@ std::unique_ptr<api::ApiService> start_api(
     return service;
 }
 
+// The passive sniffer (docs/SNIFFER.md) when a decky lists the `sniffer` service. Opened
+// before privileges are dropped (capturing needs CAP_NET_RAW); a capture that cannot open
+// is reported and the instance runs without it (the sniffer is never a dependency).
+std::unique_ptr<intel::sniffer::SnifferWorker> start_sniffer(const DeploymentConfig& config,
+                                                             const engine::StatePaths& paths,
+                                                             EventBus& bus) {
+    if (!sniffer_enabled(config)) return nullptr;
+    intel::sniffer::SnifferOptions options;
+    options.capture.interface =
+        sniffer_interface(std::string(to_string(config.mode)), config.interface);
+    const auto initial = sniffer_deckies(config);
+    options.deckies = [state_file = paths.state_file, initial] {
+        const auto state = engine::read_state_file(state_file);
+        return state ? sniffer_deckies(*state) : initial;
+    };
+    options.publish = [&bus](Event event) { bus.publish(std::move(event)); };
+    try {
+        auto worker = std::make_unique<intel::sniffer::SnifferWorker>(std::move(options));
+        worker->start();
+        return worker;
+    } catch (const std::exception& e) {
+        std::cerr << "decnet: sniffer not started: " << e.what() << std::endl;
+        return nullptr;
+    }
+}
+
 }  // namespace
 
 std::shared_ptr<InstanceOptions> add_instance_flags(CLI::App& cmd) {
@@ -320,9 +347,11 @@ int run_instance(const engine::DeploymentPlan& plan, const InstanceOptions& opti
                                        instance_health(ingester, bus, runtime),
                                        instance_metrics(ingester, bus, runtime, profiler.worker()),
                                        log_feed, bus);
+        const auto sniffer = start_sniffer(plan.config, paths, bus);
         engine::drop_privileges(instance_privilege_drop(options, plan.config, paths));
         if (hooks.ready) hooks.ready(report, paths, api ? api->url() : std::string());
         stop.wait();
+        if (sniffer) sniffer->stop();
         if (api) api->stop();
     } catch (...) {
         runtime.stop();

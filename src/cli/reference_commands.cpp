@@ -1,4 +1,4 @@
-// The reference's remaining verbs (redeploy, probe, web, sniffer, db-reset), accepted
+// The reference's remaining verbs (redeploy, probe, web, db-reset), accepted
 // with their flags so scripts get a clear answer, not "no such command". Each moves to
 // its own file when it is implemented; `web` is retired for good (the API serves the
 // dashboard itself: docs/API.md, "Dashboard hosting").
@@ -52,11 +52,6 @@ void add_reference_commands(CLI::App& app, int& exit_code) {
     web->add_option("--host", s.text, "Listen address");
     web->add_option("--api-port", s.text, "API port to proxy to (8000)");
     web->add_flag("--daemon,-d", s.flag, "Detach into the background");
-
-    auto* sniffer =
-        pending(app, exit_code, "sniffer", "Passive TLS/TCP fingerprinting", "the sniffer");
-    sniffer->add_option("--log-file,-f", s.text, "Event log file");
-    sniffer->add_flag("--daemon,-d", s.flag, "Detach into the background");
 
     auto* db_reset =
         pending(app, exit_code, "db-reset", "Truncate or drop the MySQL tables", "the MySQL store");

@@ -168,6 +168,7 @@ TEST(TracingE2e, OneRedisAuthIsOneConnectedTraceFromSessionToSseFrame) {
          std::string("DECNET_ADMIN_PASSWORD=") + kPassword,
          "DECNET_JWT_SECRET=",
          "DECNET_TRACING=true",
+         "DECNET_SNIFFER=true",  // the redis SYN becomes a traced tcp_syn_fingerprint (root)
          "DECNET_OTEL_ENDPOINT=http://127.0.0.1:" + std::to_string(kUpReceiverPort),
          "OTEL_BSP_SCHEDULE_DELAY=200",
          DECNET_BINARY,
@@ -263,6 +264,34 @@ TEST(TracingE2e, OneRedisAuthIsOneConnectedTraceFromSessionToSseFrame) {
     for (const auto& s : named(spans, "ingester.extract_bounty"))
         bounty |= links_to(s, trace_id, event_span_id);
     EXPECT_TRUE(bounty);
+
+    // The sniffer's fingerprint of the same client (capturing needs root): stored with the
+    // trace id of its sniffer.tcp_syn_fingerprint span, which an ingester batch links to.
+    if (geteuid() == 0) {
+        auto [fp_status, fp_logs] = call("GET", "/logs?search=tcp_syn_fingerprint&limit=10", token);
+        ASSERT_EQ(fp_status, 200) << fp_logs.dump();
+        json fp_row;
+        for (const auto& r : fp_logs.value("data", json::array()))
+            if (r.value("event_type", "") == "tcp_syn_fingerprint") fp_row = r;
+        ASSERT_TRUE(fp_row.is_object()) << fp_logs.dump() << up.err();
+        ASSERT_TRUE(fp_row["trace_id"].is_string()) << fp_row.dump();
+        const auto fp_trace = fp_row["trace_id"].get<std::string>();
+        const auto fp_span_id = fp_row["span_id"].get<std::string>();
+        json fp_span, fp_batch;
+        for (const auto deadline = std::chrono::steady_clock::now() + 15s;
+             std::chrono::steady_clock::now() < deadline; std::this_thread::sleep_for(200ms)) {
+            spans = receiver.spans();
+            for (const auto& s : named(spans, "sniffer.tcp_syn_fingerprint"))
+                if (s.value("spanId", "") == fp_span_id) fp_span = s;
+            for (const auto& s : named(spans, "ingester.batch"))
+                if (links_to(s, fp_trace, fp_span_id)) fp_batch = s;
+            if (!fp_span.is_null() && !fp_batch.is_null()) break;
+        }
+        ASSERT_FALSE(fp_span.is_null()) << "no sniffer.tcp_syn_fingerprint span " << fp_span_id;
+        EXPECT_EQ(fp_span["traceId"], fp_trace);
+        EXPECT_EQ(attribute(fp_span, "attacker_ip"), "127.0.0.1");
+        EXPECT_FALSE(fp_batch.is_null()) << "no ingester.batch links to the fingerprint";
+    }
 
     EXPECT_EQ(up.stop(), 0) << up.err();
     // The process's own log lines carried trace ids while a span was current is covered

@@ -76,6 +76,13 @@ void sniffer_rules(const LogRecord& row, const json& f, std::vector<BountyRecord
         p["sni"] = value_or_null_if_falsy(f, "sni");
         out.push_back(make(row, "fingerprint", p));
     }
+    // decnet's own: the attacker's SSH client (HASSH), as the prober's hassh_server rule.
+    if (truthy(f, "hassh"))
+        out.push_back(make(row, "fingerprint",
+                           {{"fingerprint_type", "hassh"},
+                            {"hash", value_of(f, "hassh")},
+                            {"algorithms", value_of(f, "hassh_algorithms")},
+                            {"client_version", value_of(f, "client_version")}}));
 }
 
 void prober_rules(const LogRecord& row, const json& f, std::vector<BountyRecord>& out) {

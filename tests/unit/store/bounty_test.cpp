@@ -80,6 +80,15 @@ TEST(Bounty, SnifferRules) {
         R"({"fingerprint_type":"tls_certificate","subject_cn":"x.test","issuer":"ca","self_signed":null,"not_before":null,"not_after":null,"sans":null,"sni":null})");
     // The same fields from another service are not sniffer fingerprints.
     EXPECT_TRUE(extract_bounties(row("http", "request", R"({"ja3":"abc"})")).empty());
+    // The attacker's SSH client, seen by the sniffer (the ssh module's hassh is not bounty).
+    b = extract_bounties(
+        row("sniffer", "ssh_client_kexinit",
+            R"({"hassh":"h1","hassh_algorithms":"a;b;c;d","client_version":"SSH-2.0-x"})"));
+    ASSERT_EQ(b.size(), 1u);
+    EXPECT_EQ(
+        b[0].payload,
+        R"({"fingerprint_type":"hassh","hash":"h1","algorithms":"a;b;c;d","client_version":"SSH-2.0-x"})");
+    EXPECT_TRUE(extract_bounties(row("ssh", "login", R"({"hassh":"h1"})")).empty());
 }
 
 TEST(Bounty, ProberRulesBelongToTheTarget) {
