@@ -23,9 +23,8 @@ int millis_left(Deadline deadline) {
 IoStatus wait_for(int fd, short events, Deadline deadline) {
     for (;;) {
         pollfd p{fd, events, 0};
-        const int ms = millis_left(deadline);
-        if (ms == 0) return IoStatus::timeout;
-        const int r = ::poll(&p, 1, ms);
+        // A deadline already past still looks once: "whatever has arrived".
+        const int r = ::poll(&p, 1, millis_left(deadline));
         if (r > 0) return IoStatus::ok;
         if (r == 0) return IoStatus::timeout;
         if (errno != EINTR) return IoStatus::error;

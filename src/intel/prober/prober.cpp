@@ -82,9 +82,12 @@ bool Prober::wait_for_token(const std::atomic<bool>* stop) {
     return false;
 }
 
-void Prober::probe(const std::string& ip, const std::atomic<bool>* stop) {
+void Prober::probe(const std::string& ip, const std::atomic<bool>* stop,
+                   const TraceContext* parent) {
     const std::lock_guard lock(mutex_);
-    telemetry::Span cycle("prober.probe_cycle");
+    const bool linked = parent && parent->valid();
+    telemetry::Span cycle("prober.probe_cycle",
+                          telemetry::SpanStart{.parent = linked ? parent : nullptr});
     cycle.set_attributes({{"target_ip", ip}, {"dry_run", settings_.dry_run}});
     ++stats_.targets;
     const auto decision = policy_.decide(ip);

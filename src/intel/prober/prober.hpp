@@ -36,8 +36,10 @@ class Prober {
     Prober(ProberSettings settings, EventSink sink);
 
     // Probes every configured (probe, port) of `ip` the governance admits, in order; stops
-    // early when `stop` becomes true. Thread-safe (one target at a time).
-    void probe(const std::string& ip, const std::atomic<bool>* stop = nullptr);
+    // early when `stop` becomes true. Thread-safe (one target at a time). The spans are
+    // children of `parent` (the event that named the target) when it is valid.
+    void probe(const std::string& ip, const std::atomic<bool>* stop = nullptr,
+               const TraceContext* parent = nullptr);
     PolicyDecision decide(const std::string& ip) const { return policy_.decide(ip); }
 
     const ProberSettings& settings() const { return settings_; }

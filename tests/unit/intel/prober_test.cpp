@@ -1,6 +1,7 @@
 // The prober's pure parts: address policy, frequency limits, JARM (hello bytes, answer
 // reading and hash, against values from tests/integration/jarm_reference.py, an
 // independent implementation of the public definition) and the SYN-ACK parser.
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 #include <openssl/evp.h>
 
@@ -11,6 +12,7 @@
 #include "intel/prober/jarm.hpp"
 #include "intel/prober/policy.hpp"
 #include "intel/prober/prober.hpp"
+#include "intel/prober/prober_config.hpp"
 #include "intel/prober/tcpfp.hpp"
 
 namespace decnet::intel::prober {
@@ -126,6 +128,42 @@ TEST(ProberDryRun, PlansAndSendsNothing) {
     }
     EXPECT_EQ(prober.stats().probes_sent, 0u);
     EXPECT_EQ(prober.stats().denied, 1u);
+}
+
+TEST(ProberConfig, IniSectionBecomesSettingsAndTyposFailWithTheirLine) {
+    DeploymentConfig config;
+    config.subnet = "198.51.100.0/24";
+    config.prober = {{"enabled", "true"},      {"allow", "127.204.0.0/16, 127.205.0.1"},
+                     {"probes", "jarm tcpfp"}, {"jarm_ports", "443,8443"},
+                     {"rate", "0.5"},          {"ttl", "3600"}};
+    auto s = intel::prober::settings_from_config(config);
+    EXPECT_TRUE(s.enabled);
+    EXPECT_FALSE(s.dry_run);
+    EXPECT_EQ(s.allow, (std::vector<std::string>{"127.204.0.0/16", "127.205.0.1"}));
+    EXPECT_EQ(s.probes, (std::vector<ProbeKind>{ProbeKind::jarm, ProbeKind::tcpfp}));
+    EXPECT_EQ(s.ports.jarm, (std::vector<std::uint16_t>{443, 8443}));
+    EXPECT_EQ(s.rate_per_second, 0.5);
+    EXPECT_EQ(s.ttl, std::chrono::seconds(3600));
+    EXPECT_FALSE(TargetPolicy(s).decide("198.51.100.7").allowed);  // own network
+    EXPECT_FALSE(settings_from_config(DeploymentConfig{}).enabled);
+    for (const auto& [key, value] :
+         std::vector<std::pair<std::string, std::string>>{{"enabeld", "true"},
+                                                          {"rate", "fast"},
+                                                          {"allow", "1.2.3.400/8"},
+                                                          {"probes", "nmap"},
+                                                          {"jarm_ports", "0"},
+                                                          {"enabled", "maybe"}}) {
+        DeploymentConfig bad;
+        bad.prober = {{key, value}};
+        bad.prober_origins = {{key, SourceLine{"fleet.ini", 7}}};
+        try {
+            settings_from_config(bad);
+            ADD_FAILURE() << key << "=" << value;
+        } catch (const ConfigError& e) {
+            EXPECT_EQ(e.line(), 7) << key;
+            EXPECT_THAT(std::string(e.what()), ::testing::HasSubstr("[prober] " + key)) << key;
+        }
+    }
 }
 
 TEST(Jarm, MungOrdersLikeTheReference) {
