@@ -116,6 +116,21 @@ TEST(CliProber, TlsCertificateOfTheAttackersServer) {
     EXPECT_EQ(field(r.out, "cert_sha256"), der_sha256);
 }
 
+// tcpdump's capture on lo of the traffic to or from `host` while `run` ran.
+std::string capture_while(const std::string& dir, const std::string& host,
+                          const std::function<void()>& run) {
+    const auto pcap = dir + "/" + host + "-" + std::to_string(std::rand()) + ".pcap";
+    BackgroundProcess tcpdump(
+        {"/usr/bin/tcpdump", "-i", "lo", "-n", "-U", "-w", pcap, "host", host},
+        subdir(dir, "tcpdump-" + host));
+    for (int i = 0; i < 50 && tcpdump.err().find("listening on") == std::string::npos; ++i)
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    run();
+    std::this_thread::sleep_for(std::chrono::milliseconds(500));
+    tcpdump.stop();
+    return pcap;
+}
+
 TEST(CliProber, HasshServerOfDebiansSshdEqualsTsharks) {
     const auto dir = make_temp_dir();
     for (const char* type : {"rsa", "ed25519"})
@@ -126,39 +141,27 @@ TEST(CliProber, HasshServerOfDebiansSshdEqualsTsharks) {
     std::filesystem::create_directories("/run/sshd");
     BackgroundProcess sshd({"/usr/sbin/sshd", "-D", "-e", "-f", dir + "/sshd_config"},
                            subdir(dir, "sshd"));
-    BackgroundProcess tshark({"/usr/bin/tshark", "-i", "lo", "-l", "-n", "-f",
-                              "host 127.204.2.1 and tcp port 28511", "-d", "tcp.port==28511,ssh",
-                              "-T", "fields", "-e", "ssh.kex.hasshserver", "-a", "duration:30"},
-                             subdir(dir, "tshark"));
-    std::this_thread::sleep_for(std::chrono::seconds(2));  // sshd up, tshark capturing
-    const auto r = run_decnet({"probe", "127.204.2.1", "--allow", "127.204.2.1/32", "--probe",
-                               "hassh", "--port", "28511", "--rate", "100"});
-    EXPECT_EQ(r.exit_code, 0) << r.err;
-    const auto ours = field(r.out, "hassh_server_hash");
-    ASSERT_EQ(ours.size(), 32u) << r.out << sshd.err();
-    EXPECT_THAT(field(r.out, "ssh_banner"), HasSubstr("SSH-2.0-OpenSSH_"));
-    std::this_thread::sleep_for(std::chrono::seconds(1));
-    tshark.stop();
-    std::string theirs;
-    std::istringstream lines(tshark.out());
-    for (std::string line; std::getline(lines, line);)
-        if (line.size() == 32) theirs = line;
-    EXPECT_EQ(ours, theirs) << tshark.out() << tshark.err();
+    std::this_thread::sleep_for(std::chrono::milliseconds(700));
+    std::string ours;
+    const auto pcap = capture_while(dir, "127.204.2.1", [&] {
+        const auto r = run_decnet({"probe", "127.204.2.1", "--allow", "127.204.2.1/32", "--probe",
+                                   "hassh", "--port", "28511", "--rate", "100"});
+        EXPECT_EQ(r.exit_code, 0) << r.err;
+        EXPECT_THAT(field(r.out, "ssh_banner"), HasSubstr("SSH-2.0-OpenSSH_"));
+        ours = field(r.out, "hassh_server_hash");
+    });
+    ASSERT_EQ(ours.size(), 32u) << sshd.err();
+    const auto theirs = capture("tshark -r " + pcap +
+                                " -d tcp.port==28511,ssh -T fields -e ssh.kex.hasshserver "
+                                "2>/dev/null | grep -E '^[0-9a-f]{32}$' | head -1 | tr -d '\\n'");
+    EXPECT_EQ(ours, theirs);
     std::cout << "[  HASSH   ] HASSHServer of Debian's sshd " << ours << "\n";
 }
 
 // Packets tcpdump saw on lo to or from `host` while `run` ran.
 int packets_while(const std::string& dir, const std::string& host,
                   const std::function<void()>& run) {
-    const auto pcap = dir + "/" + host + ".pcap";
-    BackgroundProcess tcpdump(
-        {"/usr/bin/tcpdump", "-i", "lo", "-n", "-U", "-w", pcap, "host", host},
-        subdir(dir, "tcpdump-" + host));
-    for (int i = 0; i < 50 && tcpdump.err().find("listening on") == std::string::npos; ++i)
-        std::this_thread::sleep_for(std::chrono::milliseconds(100));
-    run();
-    std::this_thread::sleep_for(std::chrono::milliseconds(500));
-    tcpdump.stop();
+    const auto pcap = capture_while(dir, host, run);
     const auto count = capture("tcpdump -r " + pcap + " -n 2>/dev/null | wc -l");
     return std::stoi(count.empty() ? "0" : count);
 }
