@@ -120,9 +120,9 @@ TEST(CliProber, TlsCertificateOfTheAttackersServer) {
 std::string capture_while(const std::string& dir, const std::string& host,
                           const std::function<void()>& run) {
     const auto pcap = dir + "/" + host + "-" + std::to_string(std::rand()) + ".pcap";
-    BackgroundProcess tcpdump(
-        {"/usr/bin/tcpdump", "-i", "lo", "-n", "-U", "-w", pcap, "host", host},
-        subdir(dir, "tcpdump-" + host));
+    BackgroundProcess tcpdump({"/usr/bin/tcpdump", "-Z", "root", "--immediate-mode", "-i", "lo",
+                               "-n", "-U", "-w", pcap, "host", host},
+                              subdir(dir, "tcpdump-" + host));
     for (int i = 0; i < 50 && tcpdump.err().find("listening on") == std::string::npos; ++i)
         std::this_thread::sleep_for(std::chrono::milliseconds(100));
     run();

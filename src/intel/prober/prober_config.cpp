@@ -5,6 +5,7 @@
 #include <charconv>
 
 #include "core/error.hpp"
+#include "core/ipv4.hpp"
 #include "core/text.hpp"
 
 namespace decnet::intel::prober {
@@ -51,6 +52,18 @@ class Reader {
         return out;
     }
 
+    std::vector<std::string> cidrs(const std::string& key, const std::string& value) const {
+        auto out = list(value);
+        for (const auto& cidr : out) {
+            try {
+                Subnet::parse(cidr);
+            } catch (const ConfigError& e) {
+                fail(key, e.what());
+            }
+        }
+        return out;
+    }
+
     std::vector<std::uint16_t> ports(const std::string& key, const std::string& value) const {
         std::vector<std::uint16_t> out;
         for (const auto& item : list(value))
@@ -74,9 +87,9 @@ ProberSettings settings_from_config(const DeploymentConfig& config) {
         } else if (key == "dry_run" || key == "dry-run") {
             s.dry_run = r.flag(key, value);
         } else if (key == "allow") {
-            s.allow = r.list(value);
+            s.allow = r.cidrs(key, value);
         } else if (key == "deny") {
-            s.deny = r.list(value);
+            s.deny = r.cidrs(key, value);
         } else if (key == "probes") {
             s.probes.clear();
             for (const auto& name : r.list(value)) {
