@@ -41,7 +41,8 @@ void add_replay_command(CLI::App& app, int& exit_code);
 void add_correlate_command(CLI::App& app, int& exit_code);
 void add_profiler_command(CLI::App& app, int& exit_code);
 void add_sniffer_command(CLI::App& app, int& exit_code);
-// redeploy, probe, web, db-reset: the reference's other
+void add_probe_command(CLI::App& app, int& exit_code);
+// redeploy, web, db-reset: the reference's other
 // verbs, accepted with their flags, not implemented yet.
 void add_reference_commands(CLI::App& app, int& exit_code);
 

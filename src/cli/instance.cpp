@@ -32,6 +32,8 @@
 #include "events/sinks/file_sinks.hpp"
 #include "events/sinks/syslog_forwarder.hpp"
 #include "intel/attack/attack_tags.hpp"
+#include "intel/prober/prober_config.hpp"
+#include "intel/prober/prober_worker.hpp"
 #include "intel/profiler/profile_worker.hpp"
 #include "store/database.hpp"
 #include "store/ingest/ingester.hpp"
@@ -289,6 +291,8 @@ std::shared_ptr<InstanceOptions> add_instance_flags(CLI::App& cmd) {
 
 int run_instance(const engine::DeploymentPlan& plan, const InstanceOptions& options,
                  const InstanceHooks& hooks) {
+    // The [prober] section is checked before anything starts (docs/PROBER.md).
+    const auto prober_settings = intel::prober::settings_from_config(plan.config);
     const auto paths = engine::state_paths(options.state_dir);
     engine::ensure_state_dir(paths);
     const engine::InstanceLock lock(paths.pid_file, paths.dir);
@@ -335,6 +339,11 @@ int run_instance(const engine::DeploymentPlan& plan, const InstanceOptions& opti
         fleet.set_networking(network.get());
         runtime.start();
         const auto report = fleet.deploy(hooks.progress);
+        // The governed prober (off unless [prober] enabled=true): attackers the deckies
+        // report are probed back; its events go to the bus like the deckies'.
+        std::unique_ptr<intel::prober::ProberWorker> prober;
+        if (prober_settings.enabled)
+            prober = std::make_unique<intel::prober::ProberWorker>(prober_settings, bus);
         engine::ControlServer control(paths.control_socket, [&](std::string_view request) {
             return engine::handle_control_request(fleet, request, [&] { stop.request(); });
         });

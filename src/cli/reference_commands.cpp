@@ -1,4 +1,4 @@
-// The reference's remaining verbs (redeploy, probe, web, db-reset), accepted
+// The reference's remaining verbs (redeploy, web, db-reset), accepted
 // with their flags so scripts get a clear answer, not "no such command". Each moves to
 // its own file when it is implemented; `web` is retired for good (the API serves the
 // dashboard itself: docs/API.md, "Dashboard hosting").
@@ -31,13 +31,6 @@ void add_reference_commands(CLI::App& app, int& exit_code) {
     auto* redeploy = pending(app, exit_code, "redeploy", "Relaunch stopped background services",
                              "background services");
     redeploy->add_option("--log-file,-f", s.text, "Event log file");
-
-    auto* probe = pending(app, exit_code, "probe",
-                          "Actively fingerprint attackers (JARM, HASSH, TCP)", "the prober");
-    probe->add_option("--log-file,-f", s.text, "Event log file");
-    probe->add_option("--interval,-i", s.text, "Seconds between probe rounds (300)");
-    probe->add_option("--timeout", s.text, "Probe timeout in seconds (5.0)");
-    probe->add_flag("--daemon,-d", s.flag, "Detach into the background");
 
     auto* web = app.add_subcommand(
         "web", "Retired: the dashboard is served by the API (decnet up, deploy or api)");

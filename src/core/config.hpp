@@ -68,6 +68,10 @@ struct DeploymentConfig {
     bool ipvlan = false;
     std::optional<int> mutate_interval;  // global, minutes; unset → 30
     std::vector<CustomService> custom_services;
+    // The INI's [prober] section as written (key → value, and where), parsed and checked
+    // by the prober when the instance starts (docs/PROBER.md). Empty: the prober is off.
+    PersonaConfig prober;
+    std::map<std::string, SourceLine> prober_origins;
 
     // Precedence (fixing the reference's D4): decky's own > global > 30 minutes.
     int effective_mutate_interval(const DeckyConfig& decky) const;

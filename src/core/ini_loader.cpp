@@ -166,7 +166,7 @@ class ExpansionBudget {
     std::size_t used_ = 0;
 };
 
-enum class SectionKind { general, custom, persona, decky };
+enum class SectionKind { general, custom, persona, decky, prober };
 
 // Reads a document in the reference's two passes: deckies and custom services in file
 // order, then persona subsections onto the deckies they name. Each decky section is checked
@@ -218,6 +218,7 @@ class Interpreter {
   private:
     static SectionKind classify(const IniSection& section) {
         if (section.name == "general") return SectionKind::general;
+        if (section.name == "prober") return SectionKind::prober;
         if (section.name.starts_with(kCustomPrefix)) return SectionKind::custom;
         if (persona_service(section.name)) return SectionKind::persona;
         return SectionKind::decky;
@@ -230,6 +231,13 @@ class Interpreter {
                 break;
             case SectionKind::custom:
                 read_custom(section);
+                break;
+            case SectionKind::prober:
+                // Its own keys only ([DEFAULT] holds decky keys); checked by the prober.
+                for (const IniEntry& entry : section.entries) {
+                    config_.prober[entry.key] = entry.value;
+                    config_.prober_origins[entry.key] = SourceLine{config_.source, entry.line};
+                }
                 break;
             case SectionKind::decky:
                 read_decky(section);

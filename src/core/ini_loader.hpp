@@ -41,6 +41,8 @@ struct IniConfig {
     GeneralSection general;
     std::vector<DeckySpec> deckies;
     std::vector<CustomService> custom_services;
+    PersonaConfig prober;  // the [prober] section's own keys (docs/PROBER.md)
+    std::map<std::string, SourceLine> prober_origins;
 };
 
 // A document read up to its first problem, sections in file order. `error` is that problem;

@@ -123,6 +123,8 @@ void plan_from_ini(const DeployOptions& options, NetworkDetector& network, doubl
     config.deckies = build_deckies_from_ini(ini, request, rng);
     if (reading.error) throw *reading.error;
     config.custom_services = ini.custom_services;
+    config.prober = ini.prober;
+    config.prober_origins = ini.prober_origins;
     if (config.deckies.empty())
         throw ConfigError("no decky sections found: a deployment needs at least one decky",
                           ini.source);

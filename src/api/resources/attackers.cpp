@@ -58,6 +58,61 @@ Response list_attackers(ApiContext& context, ReadCaches& caches, const Request& 
         {{"total", total}, {"limit", limit}, {"offset", offset}, {"data", std::move(data)}}));
 }
 
+// The attacker's fingerprints (bounty rows) with when each was first and last seen: first
+// is the bounty's insertion (bounties are deduplicated), last the newest stored event
+// carrying the same hash among the IP's newest kSightingRows prober events.
+constexpr int kMaxSightings = 200;
+constexpr int kSightingRows = 1000;
+
+ordered fingerprint_sightings(store::Repository& repo, const std::string& ip) {
+    store::BountyFilter filter;
+    filter.attacker_ip = ip;
+    filter.bounty_type = "fingerprint";
+    const auto bounties = repo.bounties(filter, kMaxSightings, 0);  // newest first
+    std::map<std::string, std::string> last_seen;                   // hash → stored time
+    if (!bounties.empty()) {
+        store::LogFilter logs;
+        logs.search = "attacker:" + ip + " service:prober";
+        for (const auto& row : repo.logs(logs, kSightingRows, 0)) {  // newest first
+            const ordered fields = ordered::parse(row.fields, nullptr, false);
+            if (!fields.is_object()) continue;
+            for (const char* key :
+                 {"jarm_hash", "hassh_server_hash", "tcpfp_hash", "cert_sha256"}) {
+                const auto it = fields.find(key);
+                if (it != fields.end() && it->is_string())
+                    last_seen.emplace(it->get<std::string>(), row.timestamp);
+            }
+        }
+    }
+    ordered list = ordered::array();
+    for (auto b = bounties.rbegin(); b != bounties.rend(); ++b) {
+        ordered payload = parse_or_raw(b->payload);
+        std::string value;
+        if (payload.is_object())
+            for (const char* key : {"hash", "ja3", "ja4", "value", "mechanisms", "subject_cn"}) {
+                const auto it = payload.find(key);
+                if (it != payload.end() && it->is_string()) {
+                    value = it->get<std::string>();
+                    break;
+                }
+            }
+        std::string last = b->timestamp;
+        if (const auto it = last_seen.find(value); it != last_seen.end() && it->second > last)
+            last = it->second;
+        const auto type = payload.is_object() && payload.contains("fingerprint_type")
+                              ? payload["fingerprint_type"]
+                              : ordered(nullptr);
+        list.push_back({{"bounty_id", b->id},
+                        {"fingerprint_type", type},
+                        {"value", value},
+                        {"service", b->service},
+                        {"first_seen", iso_timestamp(b->timestamp)},
+                        {"last_seen", iso_timestamp(last)},
+                        {"payload", std::move(payload)}});
+    }
+    return list;
+}
+
 [[noreturn]] void attacker_not_found() {
     throw ApiError{404, "Attacker not found", {}};
 }
@@ -69,6 +124,7 @@ Response attacker_detail(ApiContext& context, const Request& request) {
     ordered item = attacker_json(*row);
     const auto behavior = context.repo.attacker_behavior(uuid);
     item["behavior"] = behavior ? behavior_json(*behavior) : ordered(nullptr);
+    item["fingerprint_sightings"] = fingerprint_sightings(context.repo, row->ip);
     return Response::json(dump_json(item));
 }
 

@@ -117,6 +117,14 @@ void prober_rules(const LogRecord& row, const json& f, std::vector<BountyRecord>
             p[k] = value_of(f, k);
         add(p);
     }
+    // decnet's: the certificate of the attacker's own TLS service (tls_cert_fingerprint).
+    if (truthy(f, "cert_sha256")) {
+        json p = {{"fingerprint_type", "tls_certificate"}, {"hash", value_of(f, "cert_sha256")}};
+        for (const char* k : {"target_ip", "target_port", "subject_cn", "issuer", "self_signed",
+                              "not_before", "not_after", "sans"})
+            p[k] = value_of(f, k);
+        add(p);
+    }
 }
 
 // Whether any rule could fire, judged from the JSON text without parsing it: most events

@@ -244,3 +244,43 @@ TEST_F(AttackerResources, CommandsFilterCountAndSlice) {
 
 }  // namespace
 }  // namespace decnet::api::read_test
+
+// Fingerprints of the attacker with first seen (the deduplicated bounty's insertion) and last
+// seen (the newest stored prober event with the same hash).
+namespace decnet::api::read_test {
+namespace {
+
+TEST_F(AttackerResources, DetailListsFingerprintSightings) {
+    seed();
+    std::vector<store::BountyRecord> rows{
+        bounty(
+            "10.0.0.1", "fingerprint",
+            R"({"fingerprint_type":"jarm","hash":"2ad2ad0002ad2ad","target_ip":"10.0.0.1","target_port":"443"})"),
+        bounty("10.0.0.1", "credential", R"({"username":"root","password":"toor"})"),
+        bounty("10.0.0.2", "fingerprint", R"({"fingerprint_type":"jarm","hash":"other"})")};
+    store_->insert_bounties(rows);
+    std::vector<store::LogRecord> logs(2);
+    for (auto& log : logs) {
+        log.decky = "decnet-prober";
+        log.service = "prober";
+        log.event_type = "jarm_fingerprint";
+        log.attacker_ip = "10.0.0.1";
+        log.fields =
+            R"({"target_ip":"10.0.0.1","target_port":"443","jarm_hash":"2ad2ad0002ad2ad"})";
+    }
+    logs[0].timestamp = "2099-01-01 00:00:00.000000";
+    logs[1].timestamp = "2098-01-01 00:00:00.000000";
+    store_->insert_logs(logs);
+    const auto detail = body(get(kAttacker, {}, {{"uuid", "u-1"}}));
+    const auto& sightings = detail["fingerprint_sightings"];
+    ASSERT_EQ(sightings.size(), 1u) << detail.dump();
+    EXPECT_EQ(sightings[0]["fingerprint_type"], "jarm");
+    EXPECT_EQ(sightings[0]["value"], "2ad2ad0002ad2ad");
+    EXPECT_EQ(sightings[0]["last_seen"], "2099-01-01T00:00:00");
+    EXPECT_LT(sightings[0]["first_seen"].get<std::string>(), "2099");
+    EXPECT_EQ(sightings[0]["payload"]["target_port"], "443");
+    EXPECT_TRUE(body(get(kAttacker, {}, {{"uuid", "u-3"}}))["fingerprint_sightings"].empty());
+}
+
+}  // namespace
+}  // namespace decnet::api::read_test

@@ -607,3 +607,21 @@ TEST_F(IniFile, FsDirIsAnExistingDirectoryFromAFile) {
 
 }  // namespace
 }  // namespace decnet
+
+namespace decnet {
+namespace {
+
+// [prober] is the prober's section (docs/PROBER.md), not a decky; its own keys are kept as
+// written, with their lines, for the prober to check at start.
+TEST(IniLoaderProber, SectionIsKeptNotADecky) {
+    const auto config = load_ini_string(
+        "[DEFAULT]\nservices = ssh\n\n[prober]\nenabled = true\nallow = 198.51.100.0/24\n\n"
+        "[alpha]\nip = 127.0.0.10\n");
+    ASSERT_EQ(config.deckies.size(), 1u);
+    EXPECT_EQ(config.deckies[0].name, "alpha");
+    EXPECT_EQ(config.prober, (PersonaConfig{{"enabled", "true"}, {"allow", "198.51.100.0/24"}}));
+    EXPECT_EQ(config.prober_origins.at("allow").line, 6);
+}
+
+}  // namespace
+}  // namespace decnet

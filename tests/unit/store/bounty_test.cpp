@@ -112,6 +112,21 @@ TEST(Bounty, ProberRulesBelongToTheTarget) {
                 ::testing::StartsWith(R"({"fingerprint_type":"tcpfp","hash":"t","raw":"r",)"));
 }
 
+// decnet's prober rule: the certificate of the attacker's own TLS service.
+TEST(Bounty, ProberCertificateIsATlsCertificateFingerprint) {
+    const auto b = extract_bounties(
+        row("prober", "tls_cert_fingerprint",
+            R"({"target_ip":"203.0.113.5","target_port":"443","cert_sha256":"ab","subject":"CN=x",)"
+            R"("subject_cn":"x","issuer":"CN=x","sans":"[]","not_before":"a","not_after":"b",)"
+            R"("self_signed":"True"})"));
+    ASSERT_EQ(b.size(), 1u);
+    EXPECT_EQ(b[0].attacker_ip, "203.0.113.5");
+    EXPECT_EQ(b[0].payload,
+              R"({"fingerprint_type":"tls_certificate","hash":"ab","target_ip":"203.0.113.5",)"
+              R"("target_port":"443","subject_cn":"x","issuer":"CN=x","self_signed":"True",)"
+              R"("not_before":"a","not_after":"b","sans":"[]"})");
+}
+
 // decnet's own rule: a captured payload is an `artifact` bounty, size as a number.
 TEST(Bounty, FileCapturedIsAnArtifact) {
     const std::string sha(64, 'a');
