@@ -29,6 +29,8 @@ TEST_PACKAGES=(
   python3-yaml                        # compose export test parses the YAML back
   openssh-server openssh-client       # ssh tests: the real client, and sshd to compare HASSH/speed
   sshpass ssh-audit                   # password logins from tests; the ssh fingerprinting judge
+  mbpoll python3-pymodbus             # the real Modbus clients for the conpot emulator
+  python3-serial-asyncio              # pymodbus 3.0 imports it (Debian forgot the dependency)
 )
 # The dashboard's toolchain (web/: npm ci && npm run build). Checked by command, not by
 # package: a machine with another Node.js build (e.g. one that bundles npm) keeps it.

@@ -11,7 +11,8 @@
 namespace decnet::honeypot {
 
 std::span<const ServiceModule* const> service_modules() {
-    static const std::array<const ServiceModule*, 9> modules = {
+    static const std::array<const ServiceModule*, 10> modules = {
+        &conpot_module(),    //
         &ftp_module(),       //
         &http_module(),      //
         &mysql_module(),     //
