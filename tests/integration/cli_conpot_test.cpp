@@ -51,7 +51,7 @@ TEST(CliConpot, IcsClientsSeeOnePersonaPlc) {
                 HasSubstr("Written 1 references"));
     EXPECT_THAT(capture("timeout 10 mbpoll -a 1 -r 20 -c 1 -1 127.206.0.11 2>&1"),
                 HasSubstr("[20]: \t4242"));
-    EXPECT_THAT(capture("timeout 10 mbpoll -a 1 -r 500 -c 1 -1 127.206.0.11 2>&1"),
+    EXPECT_THAT(capture("timeout 10 mbpoll -a 1 -r 199 -c 5 -1 127.206.0.11 2>&1"),
                 HasSubstr("Illegal data address"));
 
     // pymodbus reads the device identification.
