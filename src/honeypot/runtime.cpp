@@ -79,7 +79,7 @@ struct Listener {
     PersonaConfig persona;
     ServiceContext context;
     StreamHandler handler = nullptr;
-    SessionLimits limits;                             // the runtime's, as the module adjusts them
+    SessionLimits limits;  // the runtime's, as the module adjusts them
     std::shared_ptr<const ServiceSettings> settings;  // context.settings points into it
     bool tls = false;  // the port speaks TLS: start it before the handler runs
     std::shared_ptr<DeckyCounters> counters;
@@ -499,7 +499,8 @@ struct Runtime::Impl {
         std::vector<std::shared_ptr<Listener>> displaced;
         std::erase_if(entry.listeners, [&](const std::shared_ptr<Listener>& l) {
             const auto* info = find_service(l->info.service);
-            for (const auto& p : info ? info->ports : std::vector<ServicePort>{})
+            if (!info) return false;
+            for (const auto& p : info->ports)
                 if (p.port == l->info.port && to_string(p.transport) == l->info.transport &&
                     !p.served_by.empty() && has(added, std::string(p.served_by))) {
                     displaced.push_back(l);
