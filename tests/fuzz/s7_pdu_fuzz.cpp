@@ -27,6 +27,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     }();
     std::string_view input(reinterpret_cast<const char*>(data), size);
     s7::State state;
+    decnet::honeypot::PlcWrites writes;
     // Pretend the connection is already up half the time, so S7 PDUs are reached directly.
     state.connected = size % 2 == 1;
     for (int frames = 0; input.size() >= s7::kTpktHeader && frames < 64; ++frames) {
@@ -39,7 +40,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         check(*length >= s7::kTpktHeader + 3 && *length <= s7::kMaxTpkt);
         if (input.size() < *length) return 0;
         const auto out = s7::handle(*device, state, input.substr(s7::kTpktHeader, *length - 4),
-                                    1'700'000'000'000);
+                                    1'700'000'000'000, writes);
         input.remove_prefix(*length);
         check(state.pending.size() <= s7::kMaxReassembly);
         for (const auto& reply : out.replies) {

@@ -7,6 +7,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <span>
 #include <string>
@@ -38,6 +39,10 @@ struct PlcTag {
     double threshold = 0;
     std::string unit;  // engineering unit, for the web front
 };
+
+// What has been written into the tables (Modbus writes, S7 write var), shown in later
+// reads instead of the drifting values: (table, address) → value (a coil: 0 or 1).
+using PlcWrites = std::map<std::pair<PlcTable, std::uint16_t>, std::uint16_t>;
 
 // The operator's persona keys ([decky.conpot]); empty: drawn from the decky's seed.
 struct PlcPersona {

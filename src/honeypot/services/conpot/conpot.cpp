@@ -60,7 +60,7 @@ boost::asio::awaitable<void> serve(Session& s) {
     const auto& device = device_of(s.context());
     const auto port = s.context().persona_value("port");
     if (port == std::to_string(kS7Port)) {
-        co_await conpot::serve_s7comm(s, device);
+        co_await conpot::serve_s7comm(s, device, memory_of(s.context()));
         co_return;
     }
     if (port == std::to_string(kModbusPort))

@@ -42,7 +42,7 @@ ParsedHeader parse_header(std::string_view bytes);
 std::string encode_adu(const Header& request, std::string_view pdu);
 
 // What has been written: reflected in later reads. (table, address) → value.
-using Writes = std::map<std::pair<PlcTable, std::uint16_t>, std::uint16_t>;
+using Writes = PlcWrites;
 
 // One request's answer and what it was, for the event.
 struct Outcome {

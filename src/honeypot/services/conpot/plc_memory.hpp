@@ -6,7 +6,7 @@
 
 #include <mutex>
 
-#include "honeypot/services/conpot/modbus_protocol.hpp"
+#include "honeypot/world/plc_device.hpp"
 
 namespace decnet::honeypot::conpot {
 
@@ -21,7 +21,7 @@ class PlcMemory {
 
   private:
     std::mutex mutex_;
-    modbus::Writes writes_;
+    PlcWrites writes_;
 };
 
 }  // namespace decnet::honeypot::conpot

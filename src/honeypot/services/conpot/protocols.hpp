@@ -23,7 +23,7 @@ namespace conpot {
 class PlcMemory;
 
 boost::asio::awaitable<void> serve_modbus(Session& s, const PlcDevice& device, PlcMemory& memory);
-boost::asio::awaitable<void> serve_s7comm(Session& s, const PlcDevice& device);
+boost::asio::awaitable<void> serve_s7comm(Session& s, const PlcDevice& device, PlcMemory& memory);
 void serve_bacnet(DatagramExchange& x, const PlcDevice& device);
 
 std::span<const EventDecl> modbus_events();

@@ -236,20 +236,26 @@ void userdata(const PlcDevice& d, std::uint16_t ref, std::string_view param, std
         frame(7, ref, userdata_param(group, sub, seq, 0x8104), "\x0a\x00\x00\x00"));
 }
 
-// The bytes of one area as the CPU holds them now: DB1 the holding registers, DB2 the input
-// registers, M and Q the coils, I the discrete inputs. nullopt: no such object.
-std::optional<std::string> area_image(const PlcDevice& d, std::uint8_t area, std::uint16_t db,
-                                      std::int64_t now) {
+// The bytes of one area as the CPU holds them now (written values included): DB1 the
+// holding registers, DB2 the input registers, M and Q the coils, I the discrete inputs.
+// nullopt: no such object.
+std::optional<std::string> area_image(const PlcDevice& d, const PlcWrites& w, std::uint8_t area,
+                                      std::uint16_t db, std::int64_t now) {
     const auto words = [&](PlcTable t) {
         std::string out;
-        for (std::uint16_t a = 0; a < PlcDevice::table_size(t); ++a)
-            put16(out, d.register_at(t, a, now));
+        for (std::uint16_t a = 0; a < PlcDevice::table_size(t); ++a) {
+            const auto it = w.find({t, a});
+            put16(out, it != w.end() ? it->second : d.register_at(t, a, now));
+        }
         return out;
     };
     const auto bits = [&](PlcTable t, std::size_t bytes) {
         std::string out(bytes, '\0');
-        for (std::uint16_t a = 0; a < PlcDevice::table_size(t) && a / 8 < bytes; ++a)
-            if (d.bit_at(t, a, now)) out[a / 8] = static_cast<char>(out[a / 8] | (1 << (a % 8)));
+        for (std::uint16_t a = 0; a < PlcDevice::table_size(t) && a / 8 < bytes; ++a) {
+            const auto it = w.find({t, a});
+            if (it != w.end() ? it->second != 0 : d.bit_at(t, a, now))
+                out[a / 8] = static_cast<char>(out[a / 8] | (1 << (a % 8)));
+        }
         return out;
     };
     switch (area) {
@@ -266,6 +272,22 @@ std::optional<std::string> area_image(const PlcDevice& d, std::uint8_t area, std
         default:
             return std::nullopt;
     }
+}
+
+// Stores an area's patched bytes [from, to) back into the tables it maps (I is read-only).
+void store_image(PlcWrites& w, std::uint8_t area, std::uint16_t db, const std::string& image,
+                 std::size_t from, std::size_t to) {
+    if (area == kAreaDb) {
+        const auto table = db == 1 ? PlcTable::holding_register : PlcTable::input_register;
+        for (std::size_t word = from / 2; word <= (to - 1) / 2 && 2 * word + 1 < image.size();
+             ++word)
+            w[{table, static_cast<std::uint16_t>(word)}] = be16(image, 2 * word);
+        return;
+    }
+    if (area != kAreaFlags && area != kAreaOutputs) return;
+    for (std::size_t bit = from * 8; bit < to * 8 && bit < PlcDevice::kCoils; ++bit)
+        w[{PlcTable::coil, static_cast<std::uint16_t>(bit)}] =
+            (static_cast<unsigned char>(image[bit / 8]) >> (bit % 8)) & 1;
 }
 
 std::string_view area_name(std::uint8_t area) {
@@ -336,8 +358,8 @@ Fields item_fields(const Item& it) {
     return f;
 }
 
-void read_var(const PlcDevice& d, const State& st, std::uint16_t ref, std::string_view param,
-              Outcome& out, std::int64_t now) {
+void read_var(const PlcDevice& d, const State& st, const PlcWrites& w, std::uint16_t ref,
+              std::string_view param, Outcome& out, std::int64_t now) {
     const std::size_t count =
         std::min<std::size_t>(static_cast<unsigned char>(param[1]), kMaxItems);
     std::string data;
@@ -357,7 +379,7 @@ void read_var(const PlcDevice& d, const State& st, std::uint16_t ref, std::strin
             refuse(kItemNoObject);
             continue;
         }
-        const auto image = area_image(d, it.area, it.db, now);
+        const auto image = area_image(d, w, it.area, it.db, now);
         if (!image) {
             refuse(kItemNoObject);
             continue;
@@ -380,7 +402,29 @@ void read_var(const PlcDevice& d, const State& st, std::uint16_t ref, std::strin
     out.replies.push_back(frame(3, ref, p, data));
 }
 
-void write_var(std::uint16_t ref, std::string_view param, std::string_view data, Outcome& out) {
+// One write var item into the tables: its return code.
+std::uint8_t write_item(const PlcDevice& d, PlcWrites& w, const Item& it, const std::string& value,
+                        std::int64_t now) {
+    if (!it.valid) return kItemNoObject;
+    auto image = area_image(d, w, it.area, it.db, now);
+    if (!image) return kItemNoObject;
+    const std::size_t start = it.bit_address >> 3;
+    const bool bit = it.transport == 0x01;
+    const std::size_t bytes = bit ? 1 : value.size();
+    if (bytes == 0 || value.empty() || start + bytes > image->size()) return kItemOutOfRange;
+    if (bit) {
+        const auto mask = static_cast<char>(1 << (it.bit_address & 7));
+        (*image)[start] = static_cast<char>((value[0] & 1) ? ((*image)[start] | mask)
+                                                           : ((*image)[start] & ~mask));
+    } else {
+        image->replace(start, bytes, value);
+    }
+    store_image(w, it.area, it.db, *image, start, start + bytes);
+    return kItemOk;
+}
+
+void write_var(const PlcDevice& d, PlcWrites& w, std::uint16_t ref, std::string_view param,
+               std::string_view data, Outcome& out, std::int64_t now) {
     const std::size_t count =
         std::min<std::size_t>(static_cast<unsigned char>(param[1]), kMaxItems);
     std::string codes;
@@ -399,7 +443,7 @@ void write_var(std::uint16_t ref, std::string_view param, std::string_view data,
         if (it.valid) n.fields = item_fields(it);
         n.fields.emplace_back("data", hex_of(value));
         out.notes.push_back(std::move(n));
-        codes += static_cast<char>(it.valid ? kItemOk : kItemNoObject);
+        codes += static_cast<char>(write_item(d, w, it, value, now));
     }
     std::string p = {'\x05', static_cast<char>(listed)};
     out.replies.push_back(frame(3, ref, p, codes));
@@ -436,7 +480,7 @@ std::string_view job_name(std::uint8_t f) {
     }
 }
 
-void job(const PlcDevice& d, State& st, std::uint16_t ref, std::string_view param,
+void job(const PlcDevice& d, State& st, PlcWrites& w, std::uint16_t ref, std::string_view param,
          std::string_view data, Outcome& out, std::int64_t now) {
     const auto f = static_cast<std::uint8_t>(param[0]);
     if (f == 0xf0 && param.size() >= 8) {
@@ -450,8 +494,8 @@ void job(const PlcDevice& d, State& st, std::uint16_t ref, std::string_view para
         out.replies.push_back(frame(3, ref, p, ""));
         return;
     }
-    if (f == 0x04 && param.size() >= 2) return read_var(d, st, ref, param, out, now);
-    if (f == 0x05 && param.size() >= 2) return write_var(ref, param, data, out);
+    if (f == 0x04 && param.size() >= 2) return read_var(d, st, w, ref, param, out, now);
+    if (f == 0x05 && param.size() >= 2) return write_var(d, w, ref, param, data, out, now);
     if (f == 0x28 || f == 0x29) {
         auto n = note("s7_control", true);
         const auto service = f == 0x29 ? std::string("P_PROGRAM") : pi_service(param);
@@ -470,7 +514,8 @@ void job(const PlcDevice& d, State& st, std::uint16_t ref, std::string_view para
     out.replies.push_back(frame(2, ref, "", "", 0x81, 0x04));
 }
 
-void s7_pdu(const PlcDevice& d, State& st, std::string_view pdu, Outcome& out, std::int64_t now) {
+void s7_pdu(const PlcDevice& d, State& st, PlcWrites& w, std::string_view pdu, Outcome& out,
+            std::int64_t now) {
     const auto bad = [&](std::string why) {
         auto n = note("s7_error", true);
         n.fields = {{"error", std::move(why)}, {"data", hex_of(pdu)}};
@@ -491,7 +536,7 @@ void s7_pdu(const PlcDevice& d, State& st, std::string_view pdu, Outcome& out, s
     }
     const auto param = pdu.substr(header, plen);
     const auto data = pdu.substr(header + plen, dlen);
-    if (rosctr == 1) return job(d, st, ref, param, data, out, now);
+    if (rosctr == 1) return job(d, st, w, ref, param, data, out, now);
     if (rosctr == 7) return userdata(d, ref, param, data, out);
     bad("unexpected ROSCTR " + std::to_string(rosctr));
 }
@@ -531,7 +576,8 @@ void connect(const PlcDevice& d, State& st, std::string_view cotp, Outcome& out)
 
 }  // namespace
 
-Outcome handle(const PlcDevice& d, State& st, std::string_view cotp, std::int64_t now) {
+Outcome handle(const PlcDevice& d, State& st, std::string_view cotp, std::int64_t now,
+               PlcWrites& w) {
     Outcome out;
     const auto bad = [&](std::string why, bool close) {
         auto n = note("s7_error", true);
@@ -576,7 +622,7 @@ Outcome handle(const PlcDevice& d, State& st, std::string_view cotp, std::int64_
     const std::string pdu = std::move(st.pending);
     st.pending.clear();
     st.fragments = 0;
-    s7_pdu(d, st, pdu, out, now);
+    s7_pdu(d, st, w, pdu, out, now);
     return out;
 }
 

@@ -43,7 +43,9 @@ struct Outcome {
     bool close = false;  // the peer sent something a CPU drops the connection for
 };
 
-// One TPKT's payload (the bytes after its 4-byte header).
-Outcome handle(const PlcDevice& device, State& state, std::string_view cotp, std::int64_t unix_ms);
+// One TPKT's payload (the bytes after its 4-byte header). Reads see `writes`; write var
+// into DB1, DB2, M and Q goes into it (the tables Modbus shares).
+Outcome handle(const PlcDevice& device, State& state, std::string_view cotp, std::int64_t unix_ms,
+               PlcWrites& writes);
 
 }  // namespace decnet::honeypot::s7

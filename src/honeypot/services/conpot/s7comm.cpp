@@ -1,7 +1,9 @@
 // conpot's S7comm port (102, ISO-TSAP): TPKT frames in, the S7 protocol's answers out, one
-// event per request. A frame whose length lies ends the session, as on a CPU.
+// event per request; write var goes into the decky's PlcMemory, shared with Modbus. A frame
+// whose length lies ends the session, as on a CPU.
 #include <boost/asio/awaitable.hpp>
 
+#include "honeypot/services/conpot/plc_memory.hpp"
 #include "honeypot/services/conpot/protocols.hpp"
 #include "honeypot/services/conpot/s7_protocol.hpp"
 #include "honeypot/session.hpp"
@@ -29,7 +31,7 @@ std::span<const EventDecl> s7comm_events() {
     return kEvents;
 }
 
-boost::asio::awaitable<void> serve_s7comm(Session& s, const PlcDevice& device) {
+boost::asio::awaitable<void> serve_s7comm(Session& s, const PlcDevice& device, PlcMemory& memory) {
     s7::State state;
     for (;;) {
         const auto head = co_await s.read_exact(s7::kTpktHeader);
@@ -44,7 +46,9 @@ boost::asio::awaitable<void> serve_s7comm(Session& s, const PlcDevice& device) {
         }
         const auto body = co_await s.read_exact(*length - s7::kTpktHeader);
         if (!body) co_return;
-        const auto out = s7::handle(device, state, *body, plc_clock_ms());
+        const auto now = plc_clock_ms();
+        const auto out = memory.with(
+            [&](PlcWrites& writes) { return s7::handle(device, state, *body, now, writes); });
         for (const auto& note : out.notes) emit_note(s, note);
         for (const auto& reply : out.replies)
             if (!co_await s.write(reply)) co_return;

@@ -125,13 +125,14 @@ TEST(ConpotModbus, DeviceIdentificationAndHeaders) {
 // nmap s7-info's frames, in its order.
 TEST(ConpotS7, S7InfoSeesTheIdentity) {
     const auto d = s7_1200();
+    PlcWrites writes;
     s7::State st;
     const auto run = [&](std::string_view hex) {
         const auto frame = unhex(hex);
         std::string error;
         const auto len = s7::parse_tpkt(frame.substr(0, 4), error);
         EXPECT_TRUE(len) << error;
-        return s7::handle(*d, st, std::string_view(frame).substr(4), kNow);
+        return s7::handle(*d, st, std::string_view(frame).substr(4), kNow, writes);
     };
     auto out = run("0300001611e00000001400c1020100c2020102c0010a");
     ASSERT_EQ(out.replies.size(), 1u);
@@ -161,6 +162,7 @@ TEST(ConpotS7, S7InfoSeesTheIdentity) {
 
 TEST(ConpotS7, ReadVarStopAndBadFrames) {
     const auto d = s7_1200();
+    PlcWrites writes;
     s7::State st;
     st.connected = true;
     // Read var: DB1 4 bytes at 0, and DB9 (no such block).
@@ -170,27 +172,40 @@ TEST(ConpotS7, ReadVarStopAndBadFrames) {
         "0402"
         "120a10020004000184000000"
         "120a10020001000984000000");
-    auto out = s7::handle(*d, st, body, kNow);
+    auto out = s7::handle(*d, st, body, kNow, writes);
     ASSERT_EQ(out.replies.size(), 1u) << (out.notes.empty() ? "" : out.notes[0].type);
     const auto& r = out.replies[0];
     // TPKT 4 + COTP 3 + header 12 + param 2, then item 1: ff 04 0020 + 4 bytes.
     ASSERT_GE(r.size(), 21u + 8u);
     EXPECT_EQ(static_cast<unsigned char>(r[21]), 0xff);
     EXPECT_EQ(static_cast<unsigned char>(r[29]), 0x0a);  // DB9: object does not exist
+    // Write var: DB1.DBW0 = 0xbeef, seen by a later S7 read and by Modbus register 0.
+    const auto write = unhex(
+        "02f080"
+        "320100000003000e0006"
+        "0501"
+        "120a10020002000184000000"
+        "00040010beef");
+    out = s7::handle(*d, st, write, kNow, writes);
+    ASSERT_EQ(out.replies.size(), 1u);
+    EXPECT_EQ(static_cast<unsigned char>(out.replies[0].back()), 0xff);
+    EXPECT_EQ(out.notes.at(0).type, "s7_write");
+    modbus::Writes& shared = writes;
+    EXPECT_EQ(modbus::answer(*d, shared, 1, unhex("0300000001"), kNow).pdu, unhex("0302beef"));
     // PLC stop.
     const auto stop =
         "\x02\xf0\x80\x32\x01\x00\x00\x00\x02\x00\x10\x00\x00\x29\x00\x00\x00\x00\x00\x09P_PROGRAM"s;
-    out = s7::handle(*d, st, stop, kNow);
+    out = s7::handle(*d, st, stop, kNow, writes);
     ASSERT_EQ(out.notes.size(), 1u);
     EXPECT_EQ(out.notes[0].type, "s7_control");
     EXPECT_FALSE(st.running);
     // Data before a connection, endless fragments, and a TPKT that lies.
     s7::State fresh;
-    EXPECT_TRUE(s7::handle(*d, fresh, "\x02\xf0\x80\x32"s, kNow).close);
+    EXPECT_TRUE(s7::handle(*d, fresh, "\x02\xf0\x80\x32"s, kNow, writes).close);
     st.connected = true;
     bool closed = false;
     for (int i = 0; i < 100 && !closed; ++i)
-        closed = s7::handle(*d, st, "\x02\xf0\x00"s + std::string(200, 'x'), kNow).close;
+        closed = s7::handle(*d, st, "\x02\xf0\x00"s + std::string(200, 'x'), kNow, writes).close;
     EXPECT_TRUE(closed);
     std::string error;
     EXPECT_FALSE(s7::parse_tpkt("\x03\x00\xff\xff"s, error));
@@ -199,7 +214,7 @@ TEST(ConpotS7, ReadVarStopAndBadFrames) {
     const auto m340 = make_plc_device("d", "h", persona("m340"));
     s7::State other;
     const auto cr = unhex("11e00000001400c1020100c2020102c0010a");
-    out = s7::handle(*m340, other, cr, kNow);
+    out = s7::handle(*m340, other, cr, kNow, writes);
     EXPECT_TRUE(out.close);
     EXPECT_TRUE(out.replies.empty());
 }
