@@ -35,6 +35,8 @@ TEST_PACKAGES=(
   vncsnapshot                         # the vnc emulator's RFB 3.3 viewer (headless)
   freerdp2-x11 xvfb xauth             # the rdp emulator's client: xfreerdp /auth-only (needs a display)
   tshark p0f tcpdump                  # sniffer tests: the JA3/JA3S/HASSH judge, p0f.fp and its speed
+  mbpoll python3-pymodbus             # the real Modbus clients for the conpot emulator
+  python3-serial-asyncio              # pymodbus 3.0 imports it (Debian forgot the dependency)
 )
 # The dashboard's toolchain (web/: npm ci && npm run build). Checked by command, not by
 # package: a machine with another Node.js build (e.g. one that bundles npm) keeps it.

@@ -73,9 +73,14 @@ const std::vector<PersonaKey> kPop3Persona = {
 
 const std::vector<ServiceInfo> kServices = {
     {"conpot",
-     {{502, tcp}, {161, udp}, {80, tcp}},
+     {{502, tcp}, {102, tcp}, {47808, udp}, {161, udp, false, "snmp"}, {80, tcp, false, "http"}},
      "ICS/SCADA node: Modbus, S7comm, BACnet and SNMP like a PLC",
-     {},
+     // "" = drawn from the decky's seed (docs/ICS.md).
+     {{"model", "CONPOT_MODEL", ""},
+      {"serial", "CONPOT_SERIAL", ""},
+      {"plant", "CONPOT_PLANT", ""},
+      {"station", "CONPOT_STATION", ""},
+      {"location", "CONPOT_LOCATION", ""}},
      false,
      {},
      {.base_image = "honeynet/conpot:latest", .env = {{"CONPOT_TEMPLATE", "default"}}}},

@@ -19,6 +19,10 @@ struct ServicePort {
     // Implicit TLS (443, 636, 993, 995, 2376, 6443): the runtime starts TLS with the decky's
     // certificate (Session::start_tls) before the emulator sees the bytes.
     bool tls = false;
+    // Another service whose emulator answers this port (conpot's SNMP agent and web front
+    // are snmp's and http's, describing the PLC): when the decky runs that service too, its
+    // own listener serves the port and this one is not bound.
+    std::string_view served_by = {};
 };
 
 // A persona setting from an INI [decky.service] subsection, with the environment

@@ -396,11 +396,26 @@ struct Runtime::Impl {
                 service_tls = persona_tls(*entry.world, slug, it->second);
             for (const auto& port : info->ports) {
                 const bool udp = port.transport == Transport::udp;
-                if (udp ? !module->datagram : !module->serve) continue;
+                // A port another service's emulator answers (conpot's SNMP agent and web
+                // front): left to that service when the decky runs it too, else served by
+                // its module and persona under this service's name.
+                const ServiceModule* serving = module;
+                auto port_settings = settings;
+                if (!port.served_by.empty()) {
+                    const auto runs = [&](const std::vector<std::string>& list) {
+                        return std::find(list.begin(), list.end(), port.served_by) != list.end();
+                    };
+                    if (runs(decky.services) || runs(services)) continue;
+                    serving = find_module(port.served_by);
+                    if (!serving) continue;
+                    port_settings = configure_service(*serving, decky);
+                }
+                if (udp ? !serving->datagram : !serving->serve) continue;
                 // On a throw, `bound` goes out of scope and its acceptors close.
                 bound.push_back(
-                    udp ? bind_udp_listener(decky, entry, slug, port, *module, settings)
-                        : bind_listener(decky, entry, slug, port, *module, settings, service_tls));
+                    udp ? bind_udp_listener(decky, entry, slug, port, *serving, port_settings)
+                        : bind_listener(decky, entry, slug, port, *serving, port_settings,
+                                        service_tls));
                 report.listening.push_back(bound.back()->info);
             }
         }
@@ -479,6 +494,21 @@ struct Runtime::Impl {
         std::vector<std::string> added;
         for (const auto& slug : services)
             if (!has(entry.config.services, slug)) added.push_back(slug);
+        // A port one service answers for another (conpot's 161 and 80) goes to its own
+        // service when that one is added: close it first so the newcomer can bind it.
+        std::vector<std::shared_ptr<Listener>> displaced;
+        std::erase_if(entry.listeners, [&](const std::shared_ptr<Listener>& l) {
+            const auto* info = find_service(l->info.service);
+            if (!info) return false;
+            for (const auto& p : info->ports)
+                if (p.port == l->info.port && to_string(p.transport) == l->info.transport &&
+                    !p.served_by.empty() && has(added, std::string(p.served_by))) {
+                    displaced.push_back(l);
+                    return true;
+                }
+            return false;
+        });
+        close_listeners(displaced);
         DeployReport report;
         auto fresh = bind_services(entry.config, entry, added, report);
 

@@ -50,7 +50,7 @@ TEST(CliCatalog, ServicesJson) {
     }
     EXPECT_EQ(per_decky, 27);
     // What `up` can serve today; the rest is listed as planned.
-    EXPECT_EQ(emulated, (std::set<std::string>{"ftp", "http", "imap", "mysql", "pop3", "postgres", "rdp", "redis", "smb", "smtp", "smtp_relay", "snmp", "ssh", "telnet", "tftp", "vnc"}));
+    EXPECT_EQ(emulated, (std::set<std::string>{"conpot", "ftp", "http", "imap", "mysql", "pop3", "postgres", "rdp", "redis", "smb", "smtp", "smtp_relay", "snmp", "ssh", "telnet", "tftp", "vnc"}));
 }
 
 TEST(CliCatalog, ArchetypesListsFifteen) {

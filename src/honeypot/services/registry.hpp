@@ -19,6 +19,7 @@ const ServiceModule* find_module(std::string_view slug);
 bool has_emulator(std::string_view slug);
 
 // Each module's registration (services/<slug>/<slug>.cpp).
+const ServiceModule& conpot_module();
 const ServiceModule& ftp_module();
 const ServiceModule& http_module();
 const ServiceModule& imap_module();

@@ -1,6 +1,7 @@
 // Builds a decky's world (see decky_world.hpp).
 #include "honeypot/world/decky_world.hpp"
 
+#include <algorithm>
 #include <ctime>
 
 #include "honeypot/world/certificates.hpp"
@@ -8,6 +9,7 @@
 #include "honeypot/world/fake_filesystem.hpp"
 #include "honeypot/world/fs_overrides.hpp"
 #include "honeypot/world/linux_tree.hpp"
+#include "honeypot/world/plc_device.hpp"
 #include "honeypot/world/windows_tree.hpp"
 
 namespace decnet::honeypot {
@@ -57,6 +59,13 @@ std::shared_ptr<const DeckyWorld> make_decky_world(const DeckyConfig& decky,
     if (!world->fs_dir.empty()) apply_fs_overrides(*fs, world->fs_dir, world->accounts);
     world->fs = std::move(fs);
     world->tls = make_decky_tls(*world, state_dir);
+    // A PLC decky: the conpot service's persona describes the controller.
+    if (std::find(decky.services.begin(), decky.services.end(), "conpot") != decky.services.end()) {
+        const auto it = decky.service_config.find("conpot");
+        world->plc = make_plc_device(
+            world->decky, world->hostname,
+            plc_persona(it == decky.service_config.end() ? PersonaConfig{} : it->second));
+    }
     return world;
 }
 

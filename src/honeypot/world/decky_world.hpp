@@ -17,6 +17,7 @@ namespace decnet::honeypot {
 
 class FakeFilesystem;
 class TlsIdentity;
+struct PlcDevice;
 
 // Where the protocols find their part of the tree (jails: FTP sees ftp_root as "/").
 struct WorldPaths {
@@ -49,6 +50,9 @@ struct DeckyWorld {
     // The decky's certificate and key (world/certificates.hpp), made or loaded from
     // state_dir/tls on first use.
     std::shared_ptr<TlsIdentity> tls;
+    // The controller it is when it runs conpot (world/plc_device.hpp): what its Modbus,
+    // S7comm, BACnet, SNMP and web front all describe; null on any other decky.
+    std::shared_ptr<const PlcDevice> plc;
 
     // hostname qualified with the domain (what `hostname -f` says).
     std::string fqdn() const;

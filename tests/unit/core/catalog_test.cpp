@@ -38,7 +38,8 @@ TEST(ServiceCatalog, PortsAndTransports) {
     EXPECT_EQ(format_ports(*find_service("tftp")), "69/udp");
     EXPECT_EQ(format_ports(*find_service("sip")), "5060/udp, 5060/tcp");
     EXPECT_EQ(format_ports(*find_service("llmnr")), "5355/udp, 5353/udp");
-    EXPECT_EQ(format_ports(*find_service("conpot")), "502/tcp, 161/udp, 80/tcp");
+    EXPECT_EQ(format_ports(*find_service("conpot")),
+              "502/tcp, 102/tcp, 47808/udp, 161/udp, 80/tcp");
     EXPECT_EQ(format_ports(*find_service("docker_api")), "2375/tcp, 2376/tcp");
     EXPECT_EQ(format_ports(*find_service("mongodb")), "27017/tcp");
     for (const auto& s : all_services()) EXPECT_FALSE(s.description.empty()) << s.slug;

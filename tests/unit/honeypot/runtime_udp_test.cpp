@@ -138,3 +138,37 @@ TEST(RuntimeUdp, APortTakenByAnotherSocketFailsTheDeckyCleanly) {
 
 }  // namespace
 }  // namespace decnet::honeypot
+
+namespace decnet::honeypot {
+namespace {
+
+// conpot's 161/udp is served_by snmp: conpot binds it (answering with the PLC) until the decky
+// also runs snmp, which then takes the port over (on 127.206.1.0/24, the conpot subnet).
+TEST(RuntimeUdp, ConpotHandsItsSnmpPortToTheSnmpService) {
+    EventBus bus;
+    Runtime runtime(bus, {}, 1);
+    runtime.start();
+    DeckyConfig plc;
+    plc.name = "plc";
+    plc.ip = "127.206.1.1";
+    plc.hostname = "plc-07";
+    plc.services = {"conpot"};
+    plc.service_config["conpot"]["model"] = "s7-300";
+    const auto service_on = [&](std::uint16_t port) {
+        for (const auto& l : runtime.listeners())
+            if (l.port == port && l.transport == "udp") return l.service;
+        return std::string("<none>");
+    };
+    runtime.add_decky(plc);
+    EXPECT_EQ(service_on(161), "conpot");
+    EXPECT_EQ(service_on(47808), "conpot");
+    EXPECT_THAT(udp_exchange(plc.ip, 161, kSnmpGet), ::testing::HasSubstr("plc-07"));
+    ASSERT_TRUE(runtime.replace_services("plc", {"conpot", "snmp"}));
+    EXPECT_EQ(service_on(161), "snmp");
+    EXPECT_EQ(service_on(47808), "conpot");
+    EXPECT_THAT(udp_exchange(plc.ip, 161, kSnmpGet), ::testing::HasSubstr("plc-07"));
+    runtime.stop();
+}
+
+}  // namespace
+}  // namespace decnet::honeypot

@@ -25,6 +25,7 @@
 #include "honeypot/auth/ntlm_acceptor.hpp"
 #include "honeypot/services/http/http_persona.hpp"
 #include "honeypot/services/http/http_request.hpp"
+#include "honeypot/services/http/plc_front.hpp"
 #include "honeypot/services/module.hpp"
 #include "honeypot/services/registry.hpp"
 #include "honeypot/session.hpp"
@@ -449,6 +450,16 @@ std::string ntlm_answer(Session& s, NtlmHttp& ntlm, const RequestLine& line, con
     return unauthorized(s, head_only, offered_schemes(), false);
 }
 
+// A PLC decky's web server (conpot) when the operator gave the page no content of its own.
+const PlcDevice* plc_front(const Session& s) {
+    const auto* world = s.context().world;
+    const auto& persona = s.context().settings_as<HttpSettings>();
+    if (!world || !world->plc || !persona.custom_body.empty() || !persona.fake_app.empty() ||
+        !persona.files.empty())
+        return nullptr;
+    return world->plc.get();
+}
+
 awaitable<void> bad_request(Session& s, const std::string& error, std::string_view seen) {
     s.emit(s.event("bad_request", Severity::warning)
                .add("error", error)
@@ -527,7 +538,9 @@ awaitable<bool> serve_request(Session& s, NtlmHttp& ntlm) {
         co_return written&& keep;
     }
     // Built outside co_await: GCC 12 cannot keep initializer-list temporaries in a frame.
-    const std::string reply = answer(s, line, refuse, head_only);
+    const std::string reply = plc_front(s)
+                                  ? plc_front_response(*plc_front(s), line.method, line.path)
+                                  : answer(s, line, refuse, head_only);
     co_await s.write(reply);
     co_return false;
 }

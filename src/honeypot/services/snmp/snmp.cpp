@@ -16,6 +16,8 @@
 #include "honeypot/services/module.hpp"
 #include "honeypot/services/registry.hpp"
 #include "honeypot/services/snmp/snmp_codec.hpp"
+#include "honeypot/world/decky_world.hpp"
+#include "honeypot/world/plc_device.hpp"
 
 namespace decnet::honeypot {
 namespace {
@@ -89,19 +91,23 @@ std::int64_t uptime_ticks(const std::string& decky) {
     return 12'345'678 + offset + running;
 }
 
-// The agent's MIB, sorted by OID (GetNext walks it in order).
+// The agent's MIB, sorted by OID (GetNext walks it in order). On a PLC decky (conpot) the
+// system group describes the controller, as its communication processor's agent does.
 std::vector<Varbind> mib(const DatagramExchange& x) {
     const auto& a = *x.context().settings_as<SnmpSettings>().archetype;
     const std::string& host = x.context().hostname;
+    const auto* plc = x.context().world ? x.context().world->plc.get() : nullptr;
     const auto text = [](std::string s) { return Value{Value::Kind::octets, std::move(s), 0, {}}; };
     const auto number = [](Value::Kind k, std::int64_t n) { return Value{k, {}, n, {}}; };
+    Oid object_id = {1, 3, 6, 1, 4, 1, 8072, 3, 2, 10};
+    if (plc) object_id.assign(plc->snmp_object_id.begin(), plc->snmp_object_id.end());
     return {
-        {system_oid(1), text(with_host(a.descr, host))},
-        {system_oid(2), Value{Value::Kind::oid, {}, 0, {1, 3, 6, 1, 4, 1, 8072, 3, 2, 10}}},
+        {system_oid(1), text(plc ? plc->snmp_descr : with_host(a.descr, host))},
+        {system_oid(2), Value{Value::Kind::oid, {}, 0, std::move(object_id)}},
         {system_oid(3), number(Value::Kind::timeticks, uptime_ticks(x.context().decky))},
-        {system_oid(4), text(std::string(a.contact))},
+        {system_oid(4), text(plc ? plc->contact : std::string(a.contact))},
         {system_oid(5), text(host)},
-        {system_oid(6), text(std::string(a.location))},
+        {system_oid(6), text(plc ? plc->location : std::string(a.location))},
         {system_oid(7), number(Value::Kind::integer, 72)},
         {system_oid(8), number(Value::Kind::timeticks, 0)},  // sysORLastChange
         // ifNumber: something after the system group, so a walk of `system` ends by leaving
