@@ -74,6 +74,26 @@ T1090     | Proxy                              | ssh:forward_request
 T1572     | Protocol Tunneling                 | ssh:forward_request
 T1021     | Remote Services                    | ssh:command telnet:command | cmd~ssh,telnet,sshpass
 
+# --- Windows services: smb, rdp, vnc --------------------------------------------------
+T1110     | Brute Force                        | vnc:auth_response
+T1021.001 | Remote Services: Remote Desktop Protocol | rdp:auth
+T1021.005 | Remote Services: VNC               | vnc:auth_response vnc:client_init
+T1021.002 | Remote Services: SMB/Windows Admin Shares | smb:tree_connect | share*=admin$,c$,ipc$
+T1135     | Network Share Discovery            | smb:share_enum
+T1210     | Exploitation of Remote Services    | smb:exploit_probe
+T1187     | Forced Authentication              | smb:coercion_attempt
+
+# --- Mail ------------------------------------------------------------------------------
+T1589.002 | Gather Victim Identity Information: Email Addresses | smtp:vrfy smtp:expn
+T1114.002 | Email Collection: Remote Email Collection | imap:fetch pop3:retr
+T1071.003 | Application Layer Protocol: Mail Protocols | smtp:rcpt_denied
+
+# --- ICS (ATT&CK for ICS) --------------------------------------------------------------
+T0888     | Remote System Information Discovery | conpot:s7_request conpot:bacnet_request
+T0888     | Remote System Information Discovery | conpot:modbus_request | name=read_device_identification,report_server_id
+T0836     | Modify Parameter                   | conpot:modbus_write conpot:s7_write conpot:bacnet_write
+T0858     | Change Operating Mode              | conpot:s7_control
+
 # --- Impact --------------------------------------------------------------------------
 T1485     | Data Destruction                   | mysql:destructive postgres:destructive
 T1485     | Data Destruction                   | redis:command | cmd=flushall,flushdb

@@ -67,6 +67,23 @@ TEST(AttackTags, ServiceSpecificRules) {
     EXPECT_EQ(rules.tags("snmp", "get_request", "{}"), "T1602.001");
 }
 
+TEST(AttackTags, WindowsMailAndIcsEvents) {
+    const auto& rules = RuleSet::builtin();
+    EXPECT_EQ(rules.tags("smb", "auth", fields({{"status", "failed"}})), "T1110");
+    EXPECT_EQ(rules.tags("smb", "tree_connect", fields({{"share", "\\\\FS01\\ADMIN$"}})),
+              "T1021.002");
+    EXPECT_EQ(rules.tags("smb", "tree_connect", fields({{"share", "Finance"}})), "");
+    EXPECT_EQ(rules.tags("smb", "coercion_attempt", "{}"), "T1187");
+    EXPECT_EQ(rules.tags("rdp", "auth", "{}"), "T1021.001,T1110");
+    EXPECT_EQ(rules.tags("vnc", "auth_response", "{}"), "T1021.005,T1110");
+    EXPECT_EQ(rules.tags("smtp", "vrfy", "{}"), "T1589.002");
+    EXPECT_EQ(
+        rules.tags("conpot", "modbus_request", fields({{"name", "read_device_identification"}})),
+        "T0888");
+    EXPECT_EQ(rules.tags("conpot", "modbus_request", fields({{"name", "read_coils"}})), "");
+    EXPECT_EQ(rules.tags("conpot", "s7_control", "{}"), "T0858");
+}
+
 TEST(AttackTags, HostileFieldsAreBoundedAndNeverThrow) {
     const auto& rules = RuleSet::builtin();
     // Not JSON, not an object, a non-string field: no condition holds, nothing throws.
