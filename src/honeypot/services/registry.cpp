@@ -12,34 +12,23 @@ namespace decnet::honeypot {
 
 std::span<const ServiceModule* const> service_modules() {
     static const std::array<const ServiceModule*, 17> modules = {
-        &conpot_module(),  //
-        &ftp_module(),  //
-        &http_module(),  //
-        &imap_module(),  //
-        &mysql_module(),  //
-        &pop3_module(),  //
-        &postgres_module(),  //
-        &rdp_module(),  //
-        &redis_module(),  //
-        &smb_module(),  //
-        &smtp_module(),  //
+        &conpot_module(),      //
+        &ftp_module(),         //
+        &http_module(),        //
+        &imap_module(),        //
+        &mysql_module(),       //
+        &pop3_module(),        //
+        &postgres_module(),    //
+        &rdp_module(),         //
+        &redis_module(),       //
+        &smb_module(),         //
+        &smtp_module(),        //
         &smtp_relay_module(),  //
-        &snmp_module(),  //
-        &ssh_module(),  //
-        &telnet_module(),  //
-        &tftp_module(),  //
-        &vnc_module(),  //
-        &postgres_module(),  //
-        &rdp_module(),  //
-        &redis_module(),  //
-        &smb_module(),  //
-        &smtp_module(),  //
-        &smtp_relay_module(),  //
-        &snmp_module(),  //
-        &ssh_module(),  //
-        &telnet_module(),  //
-        &tftp_module(),  //
-        &vnc_module(),  //
+        &snmp_module(),        //
+        &ssh_module(),         //
+        &telnet_module(),      //
+        &tftp_module(),        //
+        &vnc_module(),         //
     };
     return modules;
 }
