@@ -11,9 +11,12 @@
 namespace decnet::honeypot {
 
 std::span<const ServiceModule* const> service_modules() {
-    static const std::array<const ServiceModule*, 9> modules = {
+    static const std::array<const ServiceModule*, 12> modules = {
+        &docker_api_module(),  //
         &ftp_module(),       //
         &http_module(),      //
+        &k8s_module(),       //
+        &mqtt_module(),      //
         &mysql_module(),     //
         &postgres_module(),  //
         &redis_module(),     //

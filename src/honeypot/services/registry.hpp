@@ -19,8 +19,11 @@ const ServiceModule* find_module(std::string_view slug);
 bool has_emulator(std::string_view slug);
 
 // Each module's registration (services/<slug>/<slug>.cpp).
+const ServiceModule& docker_api_module();
 const ServiceModule& ftp_module();
 const ServiceModule& http_module();
+const ServiceModule& k8s_module();
+const ServiceModule& mqtt_module();
 const ServiceModule& mysql_module();
 const ServiceModule& postgres_module();
 const ServiceModule& redis_module();
