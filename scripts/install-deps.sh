@@ -29,6 +29,8 @@ TEST_PACKAGES=(
   python3-yaml                        # compose export test parses the YAML back
   openssh-server openssh-client       # ssh tests: the real client, and sshd to compare HASSH/speed
   sshpass ssh-audit                   # password logins from tests; the ssh fingerprinting judge
+  mosquitto-clients                   # mosquitto_sub/_pub: the real clients for the mqtt emulator
+  docker.io                           # its docker CLI drives the docker_api emulator (no daemon used)
 )
 # The dashboard's toolchain (web/: npm ci && npm run build). Checked by command, not by
 # package: a machine with another Node.js build (e.g. one that bundles npm) keeps it.
