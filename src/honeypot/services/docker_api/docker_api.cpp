@@ -333,6 +333,13 @@ json bridge_network(const Session& s, const std::string& ip, const std::string& 
     return {{"Networks", {{"bridge", net}}}};
 }
 
+// When a persona container last started: its creation, or the host's last boot (they restart
+// with the daemon), so `docker ps` agrees with the decky's uptime.
+std::int64_t started_at(const Session& s, const PersonaContainer& c) {
+    const auto boot = s.context().world->host.boot_time(now_seconds());
+    return std::max(c.created + 1, boot + 20 + static_cast<std::int64_t>(c.private_port % 17));
+}
+
 json persona_summary(const Session& s, const PersonaContainer& c) {
     return {{"Id", c.id},
             {"Names", {"/" + c.name}},
@@ -343,7 +350,7 @@ json persona_summary(const Session& s, const PersonaContainer& c) {
             {"Ports", port_list(c)},
             {"Labels", json::object()},
             {"State", "running"},
-            {"Status", up_for(now_seconds() - c.created)},
+            {"Status", up_for(now_seconds() - started_at(s, c))},
             {"HostConfig", {{"NetworkMode", "default"}}},
             {"NetworkSettings", bridge_network(s, c.ip, c.name)},
             {"Mounts", json::array()}};
@@ -420,7 +427,7 @@ json inspect_persona(const Session& s, const PersonaContainer& c) {
               {"Pid", 1000 + static_cast<int>(stable_hash(c.id) % 30000)},
               {"ExitCode", 0},
               {"Error", ""},
-              {"StartedAt", rfc3339(c.created + 1)},
+              {"StartedAt", rfc3339(started_at(s, c))},
               {"FinishedAt", "0001-01-01T00:00:00Z"}}},
             {"Image", c.image_id},
             {"Name", "/" + c.name},
