@@ -183,6 +183,14 @@ TEST(CliCloudIot, MosquittoClientsGetDriftingTelemetryAndArePublishedTo) {
     EXPECT_EQ(capture("timeout 10 mosquitto_pub -h 127.205.3.1 -t plant/cmd/pump1 -m STOP -q 2 "
                       "-i intruder -u admin -P s3cret; echo $?"),
               "0\n");
+    // 8883 speaks TLS with the decky's certificate (trusted here as its own CA).
+    capture(
+        "echo | timeout 10 openssl s_client -connect 127.205.3.1:8883 2>/dev/null | "
+        "openssl x509 > " +
+        i.dir + "/ca.pem");
+    EXPECT_THAT(capture("timeout 10 mosquitto_sub -h 127.205.3.1 -p 8883 --insecure --cafile " +
+                        i.dir + "/ca.pem -t 'plant/alarm/#' -C 3 -W 5 -v 2>&1"),
+                HasSubstr("plant/alarm/pump_fault 0"));
     write_file(i.dir + "/payload.sh", "#!/bin/sh\n" + std::string(3000, '#') + "\nwget x\n");
     EXPECT_EQ(capture("timeout 10 mosquitto_pub -h 127.205.3.1 -t firmware/update -q 1 -f " +
                       i.dir + "/payload.sh; echo $?"),
