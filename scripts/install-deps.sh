@@ -37,6 +37,8 @@ TEST_PACKAGES=(
   tshark p0f tcpdump                  # sniffer tests: the JA3/JA3S/HASSH judge, p0f.fp and its speed
   mbpoll python3-pymodbus             # the real Modbus clients for the conpot emulator
   python3-serial-asyncio              # pymodbus 3.0 imports it (Debian forgot the dependency)
+  mosquitto-clients                   # mosquitto_sub/_pub: the real clients for the mqtt emulator
+  docker.io                           # its docker CLI drives the docker_api emulator (no daemon used)
 )
 # The dashboard's toolchain (web/: npm ci && npm run build). Checked by command, not by
 # package: a machine with another Node.js build (e.g. one that bundles npm) keeps it.

@@ -14,5 +14,6 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
             (void)parse_content_length(*cl);
     }
     (void)find_credentials(parse_form(input));
+    (void)parse_chunk_size(input);
     return 0;
 }

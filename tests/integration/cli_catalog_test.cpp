@@ -50,7 +50,11 @@ TEST(CliCatalog, ServicesJson) {
     }
     EXPECT_EQ(per_decky, 27);
     // What `up` can serve today; the rest is listed as planned.
-    EXPECT_EQ(emulated, (std::set<std::string>{"conpot", "ftp", "http", "imap", "mysql", "pop3", "postgres", "rdp", "redis", "smb", "smtp", "smtp_relay", "snmp", "ssh", "telnet", "tftp", "vnc"}));
+    EXPECT_EQ(emulated,
+              (std::set<std::string>{"conpot", "docker_api", "ftp",    "http", "imap",
+                                     "k8s",    "mqtt",       "mysql",  "pop3", "postgres",
+                                     "rdp",    "redis",      "smb",    "smtp", "smtp_relay",
+                                     "snmp",   "ssh",        "telnet", "tftp", "vnc"}));
 }
 
 TEST(CliCatalog, ArchetypesListsFifteen) {
@@ -104,8 +108,7 @@ TEST(CliSurface, VersionAndHelpOnEveryVerb) {
 }
 
 TEST(CliSurface, PendingVerbsSayNotAvailableWithExit3) {
-    const std::vector<std::vector<std::string>> calls = {
-        {"redeploy"}, {"db-reset"}};
+    const std::vector<std::vector<std::string>> calls = {{"redeploy"}, {"db-reset"}};
     for (const auto& call : calls) {
         const auto r = run_decnet(call);
         EXPECT_EQ(r.exit_code, 3) << call[0];

@@ -11,11 +11,14 @@
 namespace decnet::honeypot {
 
 std::span<const ServiceModule* const> service_modules() {
-    static const std::array<const ServiceModule*, 17> modules = {
+    static const std::array<const ServiceModule*, 20> modules = {
         &conpot_module(),      //
+        &docker_api_module(),  //
         &ftp_module(),         //
         &http_module(),        //
         &imap_module(),        //
+        &k8s_module(),         //
+        &mqtt_module(),        //
         &mysql_module(),       //
         &pop3_module(),        //
         &postgres_module(),    //

@@ -20,9 +20,12 @@ bool has_emulator(std::string_view slug);
 
 // Each module's registration (services/<slug>/<slug>.cpp).
 const ServiceModule& conpot_module();
+const ServiceModule& docker_api_module();
 const ServiceModule& ftp_module();
 const ServiceModule& http_module();
 const ServiceModule& imap_module();
+const ServiceModule& k8s_module();
+const ServiceModule& mqtt_module();
 const ServiceModule& mysql_module();
 const ServiceModule& pop3_module();
 const ServiceModule& postgres_module();

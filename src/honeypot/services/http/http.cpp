@@ -23,6 +23,7 @@
 #include "core/text.hpp"
 #include "events/event.hpp"
 #include "honeypot/auth/ntlm_acceptor.hpp"
+#include "honeypot/services/http/http_exchange.hpp"
 #include "honeypot/services/http/http_persona.hpp"
 #include "honeypot/services/http/http_request.hpp"
 #include "honeypot/services/http/plc_front.hpp"
@@ -47,72 +48,7 @@ using namespace http;
 // Past the 64 KiB we keep, an oversized body is drained up to here so the 413 reaches the
 // client instead of being lost to a reset; beyond it we just close.
 constexpr std::size_t kDiscardCap = 1024 * 1024;
-constexpr std::size_t kReadChunk = 4096;
-constexpr std::size_t kMaxBlankLines = 8;
 constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
-
-std::string_view reason_phrase(int code) {
-    switch (code) {
-        case 200:
-            return "OK";
-        case 201:
-            return "Created";
-        case 204:
-            return "No Content";
-        case 301:
-            return "Moved Permanently";
-        case 302:
-            return "Found";
-        case 304:
-            return "Not Modified";
-        case 400:
-            return "Bad Request";
-        case 401:
-            return "Unauthorized";
-        case 403:
-            return "Forbidden";
-        case 404:
-            return "Not Found";
-        case 405:
-            return "Method Not Allowed";
-        case 408:
-            return "Request Timeout";
-        case 411:
-            return "Length Required";
-        case 413:
-            return "Content Too Large";
-        case 418:
-            return "I'm a teapot";
-        case 429:
-            return "Too Many Requests";
-        case 500:
-            return "Internal Server Error";
-        case 501:
-            return "Not Implemented";
-        case 502:
-            return "Bad Gateway";
-        case 503:
-            return "Service Unavailable";
-        default:
-            return code < 300 ? "OK" : code < 400 ? "Found" : "Error";
-    }
-}
-
-// "Fri, 27 Nov 2026 12:09:15 GMT" without touching the locale.
-std::string rfc1123_now() {
-    static constexpr std::array<const char*, 7> kDays = {"Sun", "Mon", "Tue", "Wed",
-                                                         "Thu", "Fri", "Sat"};
-    static constexpr std::array<const char*, 12> kMonths = {
-        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
-    const std::time_t now = std::time(nullptr);
-    std::tm tm{};
-    gmtime_r(&now, &tm);
-    char out[40];
-    std::snprintf(out, sizeof out, "%s, %02d %s %04d %02d:%02d:%02d GMT", kDays[tm.tm_wday],
-                  tm.tm_mday, kMonths[tm.tm_mon], tm.tm_year + 1900, tm.tm_hour, tm.tm_min,
-                  tm.tm_sec);
-    return out;
-}
 
 // The port in Apache's address line: the runtime's `port` (443 for the TLS listener).
 std::string listening_port(const Session& s) {
@@ -259,68 +195,6 @@ std::string prefix(std::string_view text, std::size_t n) {
     if (text.size() <= n) return std::string(text);
     while (n > 0 && (static_cast<unsigned char>(text[n]) & 0xC0) == 0x80) --n;
     return std::string(text.substr(0, n));
-}
-
-// The request head, line by line, under the limits; `error` says why it was refused.
-struct HeadRead {
-    std::optional<std::string> head;  // nullopt: peer gone or refused
-    std::string error;                // non-empty: refused (answer 400)
-};
-
-awaitable<HeadRead> read_head(Session& s) {
-    HeadRead out;
-    std::optional<std::string> line;
-    for (std::size_t blanks = 0;; ++blanks) {
-        line = co_await s.read_line();
-        if (!line) {
-            if (s.open()) out.error = "request line too long";
-            co_return out;
-        }
-        if (!line->empty()) break;
-        if (blanks >= kMaxBlankLines) {
-            out.error = "no request line";
-            co_return out;
-        }
-    }
-    if (line->size() > kMaxRequestLine) {
-        out.error = "request line too long";
-        co_return out;
-    }
-    std::string head = *line + "\n";
-    std::size_t headers = 0, block = 0;
-    for (;;) {
-        line = co_await s.read_line();
-        if (!line) {
-            // Still open = the line outgrew the session's frame limit; closed = truncated.
-            out.error = s.open() ? "header line too long" : "";
-            co_return out;
-        }
-        if (line->empty()) break;
-        block += line->size() + 2;
-        if (++headers > kMaxHeaders) {
-            out.error = "too many headers";
-            co_return out;
-        }
-        if (block > kMaxHeaderBlock) {
-            out.error = "header block too large";
-            co_return out;
-        }
-        head += *line + "\n";
-    }
-    out.head = std::move(head);
-    co_return out;
-}
-
-// Reads `length` body bytes, keeping the first `keep`; false when the peer stopped short.
-awaitable<bool> read_body(Session& s, std::size_t length, std::size_t keep, std::string& body) {
-    while (length > 0) {
-        const auto n = std::min(length, kReadChunk);
-        auto chunk = co_await s.read_exact(n);
-        if (!chunk) co_return false;
-        if (body.size() < keep) body += std::string_view(*chunk).substr(0, keep - body.size());
-        length -= n;
-    }
-    co_return true;
 }
 
 bool method_allowed(const std::string& method, const std::string& path, std::string& allow) {

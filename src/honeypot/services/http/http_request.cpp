@@ -106,6 +106,20 @@ std::optional<std::size_t> parse_content_length(std::string_view value) {
     return n;
 }
 
+std::optional<std::size_t> parse_chunk_size(std::string_view line) {
+    line = line.substr(0, line.find(';'));
+    line = trim_value(line);
+    if (line.empty() || line.size() > 8) return std::nullopt;
+    std::size_t n = 0;
+    for (char c : line) {
+        const auto u = static_cast<unsigned char>(c);
+        if (!std::isxdigit(u)) return std::nullopt;
+        n = n * 16 +
+            static_cast<std::size_t>(std::isdigit(u) ? u - '0' : (std::tolower(u) - 'a' + 10));
+    }
+    return n;
+}
+
 Fields parse_form(std::string_view body) {
     Fields out;
     while (!body.empty()) {

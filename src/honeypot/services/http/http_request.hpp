@@ -40,6 +40,10 @@ std::string canonical_header_name(std::string_view name);
 // Decimal digits only, no sign, no overflow; nullopt otherwise.
 std::optional<std::size_t> parse_content_length(std::string_view value);
 
+// A chunk-size line ("1a3f", "1a3f;ext=v"): hex digits only, at most 8 of them (a chunk
+// over 4 GiB is abuse); nullopt otherwise.
+std::optional<std::size_t> parse_chunk_size(std::string_view line);
+
 // application/x-www-form-urlencoded → decoded (name, value) pairs, in order.
 Fields parse_form(std::string_view body);
 

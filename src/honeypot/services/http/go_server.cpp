@@ -1,0 +1,120 @@
+// An HTTP/1.1 API server as Go's net/http presents one (see go_server.hpp).
+#include "honeypot/services/http/go_server.hpp"
+
+#include <algorithm>
+#include <cstdio>
+
+#include "core/text.hpp"
+#include "honeypot/session.hpp"
+
+namespace decnet::honeypot::http {
+namespace {
+
+using boost::asio::awaitable;
+
+// Go buffers this much of a handler's output before it gives up on Content-Length.
+constexpr std::size_t kGoResponseBuffer = 2048;
+constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
+
+bool token_in(const std::string* value, std::string_view token) {
+    if (!value) return false;
+    std::string_view rest = *value;
+    while (!rest.empty()) {
+        const auto comma = rest.find(',');
+        if (iequals(trim(rest.substr(0, comma)), token)) return true;
+        if (comma == std::string_view::npos) break;
+        rest.remove_prefix(comma + 1);
+    }
+    return false;
+}
+
+}  // namespace
+
+std::string ApiRequest::param(std::string_view name) const {
+    for (const auto& [key, value] : query)
+        if (key == name) return value;
+    return {};
+}
+
+awaitable<std::optional<ApiRequest>> read_api_head(Session& s, std::string& error) {
+    auto read = co_await read_head(s);
+    if (!read.head) {
+        error = read.error;
+        co_return std::nullopt;
+    }
+    auto parsed = parse_request_head(*read.head);
+    if (!parsed || parsed->line.version == "HTTP/0.9") {
+        error = "malformed request";
+        co_return std::nullopt;
+    }
+    ApiRequest out;
+    out.line = std::move(parsed->line);
+    out.headers = std::move(parsed->headers);
+    out.query = parse_form(out.line.query);
+    out.http10 = out.line.version == "HTTP/1.0";
+    const auto* connection = out.header("Connection");
+    out.keep_alive =
+        out.http10 ? token_in(connection, "keep-alive") : !token_in(connection, "close");
+    out.head_only = out.line.method == "HEAD";
+    co_return out;
+}
+
+awaitable<bool> read_api_body(Session& s, ApiRequest& request, std::size_t keep,
+                              std::size_t max_total, std::string& error, const BodySink& sink) {
+    const auto* expect = request.header("Expect");
+    const bool continue_expected = expect && iequals(*expect, "100-continue");
+    if (const auto* te = request.header("Transfer-Encoding")) {
+        if (!iequals(trim(*te), "chunked")) {
+            error = "unsupported Transfer-Encoding";
+            co_return false;
+        }
+        if (continue_expected && !co_await s.write(kContinue)) co_return false;
+        auto read = co_await read_chunked_body(s, max_total, keep, request.body, sink);
+        request.body_size = read.size;
+        error = read.error;
+        co_return read.complete;
+    }
+    const auto* cl = request.header("Content-Length");
+    if (!cl) co_return true;
+    const auto length = parse_content_length(*cl);
+    if (!length) {
+        error = "bad Content-Length";
+        co_return false;
+    }
+    if (*length > max_total) {
+        error = "body too large";
+        co_return false;
+    }
+    if (*length > 0 && continue_expected && !co_await s.write(kContinue)) co_return false;
+    request.body_size = *length;
+    co_return co_await read_body(s, *length, keep, request.body, sink);
+}
+
+std::string go_response(const ApiRequest& request, int code, Fields headers,
+                        std::string_view body) {
+    std::stable_sort(headers.begin(), headers.end(),
+                     [](const Field& a, const Field& b) { return a.first < b.first; });
+    std::string out = request.http10 ? "HTTP/1.0 " : "HTTP/1.1 ";
+    out += std::to_string(code) + " " + std::string(reason_phrase(code)) + "\r\n";
+    for (const auto& [name, value] : headers) out += name + ": " + value + "\r\n";
+    out += "Date: " + rfc1123_now() + "\r\n";
+    const bool chunked = body.size() > kGoResponseBuffer && !request.http10;
+    if (chunked)
+        out += "Transfer-Encoding: chunked\r\n";
+    else if (code != 204 && code != 304)
+        out += "Content-Length: " + std::to_string(body.size()) + "\r\n";
+    if (!request.keep_alive && !request.http10) out += "Connection: close\r\n";
+    out += "\r\n";
+    if (request.head_only || body.empty()) return out;
+    if (!chunked) return out + std::string(body);
+    char size[20];
+    std::snprintf(size, sizeof size, "%zx\r\n", body.size());
+    return out + size + std::string(body) + "\r\n0\r\n\r\n";
+}
+
+std::string_view go_bad_request() {
+    return "HTTP/1.1 400 Bad Request\r\nContent-Type: text/plain; charset=utf-8\r\n"
+           "Connection: close\r\n\r\n400 Bad Request";
+}
+
+}  // namespace decnet::honeypot::http
