@@ -1,6 +1,8 @@
 // `decnet services | archetypes | distros`, --help, --version and usage errors.
 #include <gmock/gmock.h>
+
 #include <gtest/gtest.h>
+#include <fstream>
 #include <nlohmann/json.hpp>
 #include <set>
 
@@ -55,6 +57,23 @@ TEST(CliCatalog, ServicesJson) {
                                      "k8s",    "mqtt",       "mysql",  "pop3", "postgres",
                                      "rdp",    "redis",      "smb",    "smtp", "smtp_relay",
                                      "snmp",   "ssh",        "telnet", "tftp", "vnc"}));
+}
+
+// The dashboard's deploy form offers exactly the emulated services (it has no catalogue
+// endpoint to ask).
+TEST(CliCatalog, DashboardDeployFormOffersEveryEmulatedService) {
+    const auto r = run_decnet({"services", "--json"});
+    ASSERT_EQ(r.exit_code, 0);
+    std::ifstream in(std::string(DECNET_SOURCE_DIR) + "/web/src/pages/Fleet.tsx");
+    ASSERT_TRUE(in);
+    const std::string page((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    const auto start = page.find("const SERVICES = [");
+    ASSERT_NE(start, std::string::npos);
+    const std::string list = page.substr(start, page.find("];", start) - start);
+    for (const auto& s : nlohmann::json::parse(r.out))
+        EXPECT_EQ(list.find("\"" + s["name"].get<std::string>() + "\"") != std::string::npos,
+                  s["emulated"].get<bool>())
+            << s["name"];
 }
 
 TEST(CliCatalog, ArchetypesListsFifteen) {

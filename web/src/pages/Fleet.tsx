@@ -9,12 +9,16 @@ import { useInterval, useLoad } from "../hooks";
 import { Link } from "../router";
 import { useSession } from "../session";
 
-// `decnet archetypes` / `decnet services` (the API has no catalogue endpoint yet).
+// `decnet archetypes` / `decnet services` (the API has no catalogue endpoint yet); the
+// services are those with an emulator (tests/integration/cli_catalog_test.cpp checks it).
 const ARCHETYPES = [
   "linux-server", "web-server", "database-server", "file-server", "mail-server", "devops-host", "domain-controller", "windows-server",
   "windows-workstation", "printer", "iot-device", "industrial-control", "monitoring-node", "voip-server", "deaddeck",
 ];
-const SERVICES = ["ftp", "http", "redis", "snmp", "telnet", "tftp"];
+const SERVICES = [
+  "conpot", "docker_api", "ftp", "http", "imap", "k8s", "mqtt", "mysql", "pop3", "postgres", "rdp", "redis", "smb", "smtp",
+  "smtp_relay", "snmp", "ssh", "telnet", "tftp", "vnc",
+];
 
 export function Fleet() {
   const { isAdmin } = useSession();
