@@ -29,6 +29,9 @@ TEST_PACKAGES=(
   python3-yaml                        # compose export test parses the YAML back
   openssh-server openssh-client       # ssh tests: the real client, and sshd to compare HASSH/speed
   sshpass ssh-audit                   # password logins from tests; the ssh fingerprinting judge
+  ldap-utils                          # ldapsearch, ldapwhoami: the real clients for the ldap emulator
+  sipsak sipvicious                   # the sip emulator's real clients (sipsak, svmap, svwar)
+  bind9-dnsutils                      # dig: queries the llmnr/mDNS emulator
 )
 # The dashboard's toolchain (web/: npm ci && npm run build). Checked by command, not by
 # package: a machine with another Node.js build (e.g. one that bundles npm) keeps it.

@@ -69,8 +69,11 @@ const std::vector<ServiceInfo> kServices = {
     {"k8s", {{6443, tcp, true}, {8080, tcp}}, "Kubernetes API server answering cluster recon", {}},
     {"ldap",
      {{389, tcp}, {636, tcp, true}},
-     "LDAP directory capturing simple binds",
-     {},
+     "LDAP directory (Active Directory or OpenLDAP) capturing binds, searches and writes",
+     // product "" = Active Directory on Windows deckies, OpenLDAP elsewhere (docs/CONFIG.md).
+     {{"product", "LDAP_PRODUCT", ""},
+      {"accept", "LDAP_ACCEPT", "list"},
+      {"logins", "LDAP_LOGINS", "administrator:P@ssw0rd,svc_backup:Backup2024!"}},
      false,
      {},
      {.bind_service_cap = true}},

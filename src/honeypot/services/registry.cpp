@@ -11,9 +11,10 @@
 namespace decnet::honeypot {
 
 std::span<const ServiceModule* const> service_modules() {
-    static const std::array<const ServiceModule*, 9> modules = {
+    static const std::array<const ServiceModule*, 10> modules = {
         &ftp_module(),       //
         &http_module(),      //
+        &ldap_module(),      //
         &mysql_module(),     //
         &postgres_module(),  //
         &redis_module(),     //

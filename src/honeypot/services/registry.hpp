@@ -21,6 +21,7 @@ bool has_emulator(std::string_view slug);
 // Each module's registration (services/<slug>/<slug>.cpp).
 const ServiceModule& ftp_module();
 const ServiceModule& http_module();
+const ServiceModule& ldap_module();
 const ServiceModule& mysql_module();
 const ServiceModule& postgres_module();
 const ServiceModule& redis_module();
