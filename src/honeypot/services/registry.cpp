@@ -11,13 +11,15 @@
 namespace decnet::honeypot {
 
 std::span<const ServiceModule* const> service_modules() {
-    static const std::array<const ServiceModule*, 10> modules = {
+    static const std::array<const ServiceModule*, 12> modules = {
         &ftp_module(),       //
         &http_module(),      //
         &ldap_module(),      //
+        &llmnr_module(),     //
         &mysql_module(),     //
         &postgres_module(),  //
         &redis_module(),     //
+        &sip_module(),       //
         &snmp_module(),      //
         &ssh_module(),       //
         &telnet_module(),    //
