@@ -32,6 +32,8 @@ TEST_PACKAGES=(
   ldap-utils                          # ldapsearch, ldapwhoami: the real clients for the ldap emulator
   sipsak sipvicious                   # the sip emulator's real clients (sipsak, svmap, svwar)
   bind9-dnsutils                      # dig: queries the llmnr/mDNS emulator
+  smbclient python3-impacket          # the real clients for the smb emulator
+  samba                               # smbd: what bench/smb compares the smb emulator with
 )
 # The dashboard's toolchain (web/: npm ci && npm run build). Checked by command, not by
 # package: a machine with another Node.js build (e.g. one that bundles npm) keeps it.

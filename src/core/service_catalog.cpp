@@ -118,7 +118,11 @@ const std::vector<ServiceInfo> kServices = {
     {"smb",
      {{445, tcp}, {139, tcp}},
      "SMB/CIFS file server with shares",
-     {},
+     // signing "" = required on a domain controller, else enabled; max_dialect "" = 3.1.1.
+     {{"accept", "SMB_ACCEPT", "list"},
+      {"logins", "SMB_LOGINS", ""},
+      {"signing", "SMB_SIGNING", ""},
+      {"max_dialect", "SMB_MAX_DIALECT", ""}},
      false,
      {},
      {.bind_service_cap = true}},

@@ -204,6 +204,13 @@ bool read_bind(std::string_view contents, BindRequest& b, Failure& f) {
         b.password = std::string(auth->second);
         return true;
     }
+    if (auth->first == 0x89 || auth->first == 0x8a || auth->first == 0x8b) {
+        b.simple = false;
+        b.mechanism = "SICILY";
+        b.sicily = auth->first & 0x1f;
+        b.credentials = std::string(auth->second);
+        return true;
+    }
     if (auth->first != 0xa3) return f.set("unknown authentication choice");
     b.simple = false;
     ber::Reader sasl(auth->second);

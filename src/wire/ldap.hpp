@@ -93,7 +93,10 @@ struct BindRequest {
     bool simple = true;
     std::string password;                    // simple
     std::string mechanism;                   // SASL
-    std::optional<std::string> credentials;  // SASL
+    std::optional<std::string> credentials;  // SASL, or the Sicily NTLM message
+    // AD's Sicily NTLM binds (MS-ADTS 5.1.1.1.3; ldap3 and impacket use them): 9 package
+    // discovery, 10 negotiate, 11 response; 0 otherwise. mechanism is then "SICILY".
+    int sicily = 0;
 };
 
 struct SearchRequest {

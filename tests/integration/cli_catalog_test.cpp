@@ -50,8 +50,8 @@ TEST(CliCatalog, ServicesJson) {
     }
     EXPECT_EQ(per_decky, 27);
     // What `up` can serve today; the rest is listed as planned.
-    EXPECT_EQ(emulated, (std::set<std::string>{"ftp", "http", "mysql", "postgres", "redis", "snmp",
-                                               "ssh", "telnet", "tftp"}));
+    EXPECT_EQ(emulated, (std::set<std::string>{"ftp", "http", "mysql", "postgres", "redis", "smb",
+                                               "snmp", "ssh", "telnet", "tftp"}));
 }
 
 TEST(CliCatalog, ArchetypesListsFifteen) {

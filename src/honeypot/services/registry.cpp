@@ -11,7 +11,7 @@
 namespace decnet::honeypot {
 
 std::span<const ServiceModule* const> service_modules() {
-    static const std::array<const ServiceModule*, 12> modules = {
+    static const std::array<const ServiceModule*, 13> modules = {
         &ftp_module(),       //
         &http_module(),      //
         &ldap_module(),      //
@@ -20,6 +20,7 @@ std::span<const ServiceModule* const> service_modules() {
         &postgres_module(),  //
         &redis_module(),     //
         &sip_module(),       //
+        &smb_module(),       //
         &snmp_module(),      //
         &ssh_module(),       //
         &telnet_module(),    //

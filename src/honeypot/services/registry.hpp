@@ -27,6 +27,7 @@ const ServiceModule& mysql_module();
 const ServiceModule& postgres_module();
 const ServiceModule& redis_module();
 const ServiceModule& sip_module();
+const ServiceModule& smb_module();
 const ServiceModule& snmp_module();
 const ServiceModule& ssh_module();
 const ServiceModule& telnet_module();

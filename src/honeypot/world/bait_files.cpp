@@ -363,6 +363,11 @@ void add_shares(FakeFilesystem& fs, const BaitContext& b) {
                 at(file));
     fs.add_file("/srv/samba/Public/README.txt",
                 "Shared drive. Please do not store passwords here.\n-- IT\n", at(file));
+    // An .xlsx is a ZIP: its first bytes are enough for `file` and a curious attacker.
+    fs.add_file("/srv/samba/Finance/q3.xlsx",
+                std::string("PK\x03\x04\x14\x00\x06\x00\x08\x00\x00\x00!\x00", 16) +
+                    "[Content_Types].xmlQ3 revenue by region" + std::string(64, '\0'),
+                {file.mode, file.uid, file.gid, b.activity});
 }
 
 void add_service_configs(FakeFilesystem& fs, const BaitContext& b) {

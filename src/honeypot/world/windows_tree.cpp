@@ -79,6 +79,28 @@ void add_profile(FakeFilesystem& fs, const std::string& user, const std::string&
         {0644, 0, 0, when});
 }
 
+// A spreadsheet's first bytes (an .xlsx is a ZIP): enough for `file` and a curious attacker.
+std::string xlsx_stub(std::string_view sheet) {
+    return std::string("PK\x03\x04\x14\x00\x06\x00\x08\x00\x00\x00!\x00", 16) +
+           "[Content_Types].xml" + std::string(sheet) + std::string(64, '\0');
+}
+
+// A file server's shares (C:\Shares\<name>): what smb offers besides the $ shares.
+void add_file_shares(FakeFilesystem& fs, const std::string& user, const BaitContext& b) {
+    const std::string year = std::to_string(1970 + b.activity / 31556952);
+    fs.add_dir("/C/Shares/Finance", {0755, 0, 0, b.activity});
+    fs.add_file("/C/Shares/Finance/q3.xlsx", xlsx_stub("Q3 revenue by region"),
+                {0644, 0, 0, b.activity});
+    fs.add_file("/C/Shares/Finance/Payroll_" + year + ".csv",
+                crlf("employee,iban,monthly\n" + user + ",DE89370400440532013000,5120\n"),
+                {0644, 0, 0, b.activity});
+    fs.add_file("/C/Shares/Backups/README.txt",
+                crlf("Nightly backups of " + b.host("db01").name + " land here (Veeam job " +
+                     "SQL-Nightly). Ask IT before deleting.\n"),
+                {0644, 0, 0, b.oldest});
+    fs.add_dir("/C/Shares/Public", {0755, 0, 0, b.oldest});
+}
+
 }  // namespace
 
 WorldPaths windows_paths() {
@@ -128,6 +150,7 @@ std::shared_ptr<FakeFilesystem> build_windows_tree(const DeckyWorld& w, std::int
         "!\nhostname " + w.hostname + "\nenable secret 5 $1$mERr$hx5rVt7rPNoS4wqbXKX7m0\n!\nend\n";
     fs->add_file("/C/TFTP-Root/startup-config", switch_config, {0644, 0, 0, b.activity});
     fs->add_file("/C/TFTP-Root/running-config", switch_config, {0644, 0, 0, b.activity});
+    if (w.archetype == "windows-server") add_file_shares(*fs, admin.name, b);
     if (w.archetype == "domain-controller") {
         const std::string policies = "/C/Windows/SYSVOL/sysvol/" + b.domain + "/Policies";
         // Group Policy Preferences with a cpassword: the classic find (MS14-025).

@@ -20,6 +20,7 @@
 #include "core/text.hpp"
 #include "events/event.hpp"
 #include "honeypot/auth/login_policy.hpp"
+#include "honeypot/auth/ntlm_acceptor.hpp"
 #include "honeypot/services/ldap/ldap_directory.hpp"
 #include "honeypot/services/module.hpp"
 #include "honeypot/services/registry.hpp"
@@ -66,6 +67,7 @@ struct Connection {
     std::string bound_dn;                      // "" while anonymous
     std::string bound_account;                 // sAMAccountName / uid of the bound DN
     std::string cram_challenge;                // a CRAM-MD5 bind in progress
+    std::unique_ptr<NtlmAcceptor> ntlm;        // a GSS-SPNEGO (NTLM) bind in progress
 
     const ldap::Directory& dir(const Session& s) {
         if (!directory)
@@ -181,6 +183,94 @@ awaitable<bool> simple_bind(Session& s, Connection& c, const wl::Message& m) {
         s, m.id, wl::result_op(Op::bind_response, rc::invalid_credentials, "", diagnostic));
 }
 
+// The NTLM logon decided and logged, as both NTLM bind forms end.
+NtlmDecision decide(Session& s, Connection& c, const NtlmLogon& logon, Event event) {
+    std::vector<std::pair<std::string, std::string>> people;
+    for (const auto& u : s.context().world->accounts.users)
+        if (u.person && !u.password.empty()) people.emplace_back(u.name, u.password);
+    auto decision = decide_ntlm(*c.settings.policy, s.peer_ip(), logon, people);
+    add_ntlm_fields(event, logon);
+    s.emit(std::move(event.add("status", decision.accepted ? "success" : "failed")));
+    if (decision.accepted) {
+        remember_bind(c, s, logon.user, ascii_lower(logon.user));
+    } else {
+        c.bound_dn.clear();
+        c.bound_account.clear();
+    }
+    return decision;
+}
+
+// GSS-SPNEGO with NTLM inside (what Windows clients, ldapdomaindump and impacket use): the
+// shared NTLM acceptor answers each leg; the AUTHENTICATE is captured as a hashcat line and
+// decided by the login policy (plus the decky's own people with their bait passwords).
+// A client that then negotiates SASL signing or sealing is not followed further: its wrapped
+// requests end the session as protocol errors, after the capture.
+awaitable<bool> spnego_bind(Session& s, Connection& c, const wl::Message& m, Event event) {
+    if (!c.ntlm) c.ntlm = std::make_unique<NtlmAcceptor>(ntlm_identity(*s.context().world));
+    const auto reply = c.ntlm->spnego(m.bind.credentials.value_or(""));
+    if (reply.status == NtlmAcceptor::Reply::Status::more) {
+        auto op = wl::result_op(Op::bind_response, rc::sasl_bind_in_progress, "", "",
+                                wl::sasl_credentials(reply.token));
+        const bool sent = co_await send(s, m.id, std::move(op));
+        co_return sent;
+    }
+    const auto refused = ad_text(
+        "80090308: LdapErr: DSID-0C0904DC, comment: AcceptSecurityContext error, data 52e, "
+        "v4563");
+    if (reply.status == NtlmAcceptor::Reply::Status::bad || !c.ntlm->logon()) {
+        c.ntlm.reset();
+        if (m.bind.credentials) event.add("data", hex_prefix(*m.bind.credentials, 64));
+        s.emit(std::move(event.add("status", "failed")));
+        auto op = wl::result_op(Op::bind_response, rc::invalid_credentials, "", refused);
+        const bool sent = co_await send(s, m.id, std::move(op));
+        co_return sent;
+    }
+    const auto logon = *c.ntlm->logon();
+    const auto decision = decide(s, c, logon, std::move(event));
+    const auto final_token = c.ntlm->spnego_final(decision.accepted, decision.session_key);
+    c.ntlm.reset();
+    if (decision.accepted) {
+        auto op = wl::result_op(Op::bind_response, rc::success, "", "",
+                                wl::sasl_credentials(final_token));
+        const bool sent = co_await send(s, m.id, std::move(op));
+        co_return sent;
+    }
+    auto op = wl::result_op(Op::bind_response, rc::invalid_credentials, "", refused);
+    const bool sent = co_await send(s, m.id, std::move(op));
+    co_return sent;
+}
+
+// Sicily: package discovery answers "NTLM" in matchedDN, the negotiate gets the CHALLENGE in
+// matchedDN, the response is decided.
+awaitable<bool> sicily_bind(Session& s, Connection& c, const wl::Message& m, Event event) {
+    const auto refused = ad_text(
+        "80090308: LdapErr: DSID-0C0904DC, comment: AcceptSecurityContext error, data 52e, "
+        "v4563");
+    std::string op;
+    if (m.bind.sicily == 9) {
+        op = wl::result_op(Op::bind_response, rc::success, "NTLM", "");
+    } else if (m.bind.sicily == 10) {
+        c.ntlm = std::make_unique<NtlmAcceptor>(ntlm_identity(*s.context().world));
+        const auto challenge = c.ntlm->challenge(m.bind.credentials.value_or(""));
+        op = challenge ? wl::result_op(Op::bind_response, rc::success, *challenge, "")
+                       : wl::result_op(Op::bind_response, rc::invalid_credentials, "", refused);
+    } else {
+        std::optional<NtlmLogon> logon;
+        if (c.ntlm) logon = c.ntlm->authenticate(m.bind.credentials.value_or(""));
+        c.ntlm.reset();
+        bool accepted = false;
+        if (logon) {
+            accepted = decide(s, c, *logon, std::move(event)).accepted;
+        } else {
+            s.emit(std::move(event.add("status", "failed")));
+        }
+        op = wl::result_op(Op::bind_response, accepted ? rc::success : rc::invalid_credentials, "",
+                           accepted ? std::string() : refused);
+    }
+    const bool sent = co_await send(s, m.id, std::move(op));
+    co_return sent;
+}
+
 awaitable<bool> sasl_bind(Session& s, Connection& c, const wl::Message& m) {
     const auto& b = m.bind;
     const bool ad = c.settings.active_directory;
@@ -214,6 +304,14 @@ awaitable<bool> sasl_bind(Session& s, Connection& c, const wl::Message& m) {
                                 wl::result_op(Op::bind_response, rc::invalid_credentials, "",
                                               "SASL(-13): authentication failure: incorrect "
                                               "digest response"));
+    }
+    if (ad && m.bind.sicily && s.context().world) {
+        const bool sent = co_await sicily_bind(s, c, m, std::move(event));
+        co_return sent;
+    }
+    if (ad && mechanism == "GSS-SPNEGO" && s.context().world) {
+        const bool sent = co_await spnego_bind(s, c, m, std::move(event));
+        co_return sent;
     }
     const bool listed = ad ? (mechanism == "GSSAPI" || mechanism == "GSS-SPNEGO" ||
                               mechanism == "EXTERNAL" || mechanism == "DIGEST-MD5")
@@ -531,7 +629,7 @@ awaitable<Next> dispatch(Session& s, Connection& c, const wl::Message& m) {
 }
 
 awaitable<void> serve_ldap(Session& s) {
-    Connection c{s.context().settings_as<LdapSettings>(), {}, {}, {}, {}};
+    Connection c{s.context().settings_as<LdapSettings>(), {}, {}, {}, {}, {}};
     s.emit(s.event("connect").add("tls", Event::python_bool(s.tls_active())));
     std::string buffer;
     for (;;) {
@@ -576,8 +674,10 @@ awaitable<void> serve_ldap(Session& s) {
 constexpr EventDecl kEvents[] = {
     {"connect", "src_ip src_port tls", "a client connected (tls: on the implicit-TLS port 636)"},
     {"bind",
-     "src_ip src_port dn mechanism tls version username? password? credential_type? data? status",
+     "src_ip src_port dn mechanism tls version username? password? credential_type? hashcat_mode? "
+     "domain? workstation? logon_type? client_version? data? status",
      "a bind: simple (cleartext credential), anonymous, unauthenticated (a DN without password), "
+     "GSS-SPNEGO with NTLM on AD (the NetNTLMv2/v1 hashcat line, 5600/5500), "
      "SASL CRAM-MD5 (hashcat 16400 $cram_md5$), other SASL mechanisms (first bytes in data)"},
     {"search", "src_ip src_port base scope filter attributes bound recon? entries status",
      "a search: RFC 4515 filter, what it is after (recon: kerberoast, asreproast, "
