@@ -50,8 +50,9 @@ TEST(CliCatalog, ServicesJson) {
     }
     EXPECT_EQ(per_decky, 27);
     // What `up` can serve today; the rest is listed as planned.
-    EXPECT_EQ(emulated, (std::set<std::string>{"ftp", "http", "mysql", "postgres", "redis", "smb",
-                                               "snmp", "ssh", "telnet", "tftp"}));
+    EXPECT_EQ(emulated,
+              (std::set<std::string>{"ftp", "http", "ldap", "llmnr", "mysql", "postgres", "redis",
+                                     "sip", "smb", "snmp", "ssh", "telnet", "tftp"}));
 }
 
 TEST(CliCatalog, ArchetypesListsFifteen) {

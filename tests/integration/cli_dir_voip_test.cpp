@@ -92,6 +92,20 @@ TEST(CliDirVoip, LdapSipAndLlmnrAnswerRealClientsAndLogTheirAttempts) {
                         "CN=Guest,CN=Users,DC=corp,DC=local 2>&1"),
                 HasSubstr("Insufficient access (50)"));
 
+    // impacket's NTLM bind (Sicily), as its tools and ldapdomaindump use it.
+    write_file(dir + "/sicily.py",
+               "from impacket.ldap import ldap\n"
+               "for pw in ('wrong', 'Winter2025!'):\n"
+               "    c = ldap.LDAPConnection('ldap://127.208.0.10', 'DC=corp,DC=local')\n"
+               "    try:\n"
+               "        c.login('administrator', pw, 'CORP')\n"
+               "        print('login ok')\n"
+               "    except Exception as e:\n"
+               "        print('login failed', e)\n");
+    const auto sicily = capture("timeout 30 /usr/bin/python3 " + dir + "/sicily.py 2>&1");
+    EXPECT_THAT(sicily, HasSubstr("login failed Error in bindRequest -> invalidCredentials"));
+    EXPECT_THAT(sicily, HasSubstr("login ok"));
+
     // ---- sip ----
     const auto options = capture("timeout 10 sipsak -vv -s sip:100@127.208.0.20 2>&1");
     EXPECT_THAT(options, HasSubstr("SIP/2.0 200 OK"));
@@ -142,6 +156,11 @@ TEST(CliDirVoip, LdapSipAndLlmnrAnswerRealClientsAndLogTheirAttempts) {
     EXPECT_THAT(
         binds,
         HasSubstr(R"("password":"Winter2025!","credential_type":"cleartext","status":"success")"));
+    EXPECT_THAT(
+        binds,
+        ContainsRegex(
+            R"("mechanism":"SICILY".*"username":"administrator","password":"administrator::CORP:[0-9a-f]{16}:[0-9a-f]{32}:)"));
+    EXPECT_THAT(binds, HasSubstr(R"("credential_type":"netntlmv2","hashcat_mode":"5600")"));
     EXPECT_THAT(joined(stored_fields(*repo, "service:ldap event:search", 50)),
                 HasSubstr(R"("recon":"kerberoast")"));
     EXPECT_THAT(joined(stored_fields(*repo, "service:ldap event:write", 5)),
