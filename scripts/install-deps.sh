@@ -31,6 +31,9 @@ TEST_PACKAGES=(
   sshpass ssh-audit                   # password logins from tests; the ssh fingerprinting judge
   smbclient python3-impacket          # the real clients for the smb emulator (impacket: rdp too)
   swaks libnet-ssleay-perl libdigest-hmac-perl  # swaks (SMTP client) with --tls and CRAM-MD5
+  ldap-utils                          # ldapsearch, ldapwhoami: the real clients for the ldap emulator
+  sipsak sipvicious                   # the sip emulator's real clients (sipsak, svmap, svwar)
+  bind9-dnsutils                      # dig: queries the llmnr/mDNS emulator
   samba                               # smbd: what bench/smb compares the smb emulator with
   vncsnapshot                         # the vnc emulator's RFB 3.3 viewer (headless)
   freerdp2-x11 xvfb xauth             # the rdp emulator's client: xfreerdp /auth-only (needs a display)

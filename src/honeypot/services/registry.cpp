@@ -11,19 +11,22 @@
 namespace decnet::honeypot {
 
 std::span<const ServiceModule* const> service_modules() {
-    static const std::array<const ServiceModule*, 20> modules = {
+    static const std::array<const ServiceModule*, 23> modules = {
         &conpot_module(),      //
         &docker_api_module(),  //
         &ftp_module(),         //
         &http_module(),        //
         &imap_module(),        //
         &k8s_module(),         //
+        &ldap_module(),        //
+        &llmnr_module(),       //
         &mqtt_module(),        //
         &mysql_module(),       //
         &pop3_module(),        //
         &postgres_module(),    //
         &rdp_module(),         //
         &redis_module(),       //
+        &sip_module(),         //
         &smb_module(),         //
         &smtp_module(),        //
         &smtp_relay_module(),  //
