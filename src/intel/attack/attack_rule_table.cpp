@@ -88,6 +88,21 @@ T1589.002 | Gather Victim Identity Information: Email Addresses | smtp:vrfy smtp
 T1114.002 | Email Collection: Remote Email Collection | imap:fetch pop3:retr
 T1071.003 | Application Layer Protocol: Mail Protocols | smtp:rcpt_denied
 
+# --- Directory, VoIP, name resolution ---------------------------------------------------
+T1110     | Brute Force                        | ldap:bind
+T1087.002 | Account Discovery: Domain Account  | ldap:search | recon=users,privileged_accounts
+T1069.002 | Permission Groups Discovery: Domain Groups | ldap:search | recon=groups
+T1018     | Remote System Discovery            | ldap:search | recon=computers
+T1558.003 | Steal or Forge Kerberos Tickets: Kerberoasting | ldap:search | recon=kerberoast
+T1558.004 | Steal or Forge Kerberos Tickets: AS-REP Roasting | ldap:search | recon=asreproast
+T1557.001 | Adversary-in-the-Middle: LLMNR/NBT-NS Poisoning and SMB Relay | llmnr:query | suspect=true
+
+# --- Containers and cloud control planes ----------------------------------------------
+T1610     | Deploy Container                   | docker_api:container_create k8s:write
+T1611     | Escape to Host                     | docker_api:container_create k8s:write | escape*=root,host,privileged,/
+T1609     | Container Administration Command   | docker_api:exec_create k8s:exec
+T1552.007 | Unsecured Credentials: Container API | k8s:secret_read
+
 # --- ICS (ATT&CK for ICS) --------------------------------------------------------------
 T0888     | Remote System Information Discovery | conpot:s7_request conpot:bacnet_request
 T0888     | Remote System Information Discovery | conpot:modbus_request | name=read_device_identification,report_server_id
