@@ -198,7 +198,8 @@ std::vector<DeckyConfig> build_deckies_from_ini(const IniConfig& ini,
                     ? require_distro(
                           archetype->preferred_distros[i % archetype->preferred_distros.size()])
                     : distros[i % distros.size()];
-            apply_distro(decky, distro, rng);
+            apply_distro(decky, distro, rng);  // draws a hostname either way: seeded plans stay put
+            if (spec.hostname) decky.hostname = *spec.hostname;
             if (has_static_ip(spec)) {
                 const Ipv4 ip = Ipv4::parse(*spec.ip);
                 check_static_ip(spec.name, ip, request, used);

@@ -28,9 +28,10 @@ struct DeckySpec {
     std::optional<std::string> ip;                     // unset or empty → auto
     std::optional<std::vector<std::string>> services;  // items trimmed, empties kept
     std::optional<std::string> archetype;
-    std::optional<std::string> nmap_os;  // `nmap_os` or `nmap-os`
-    std::optional<int> mutate_interval;  // `mutate_interval` or `mutate-interval`
-    std::optional<std::string> fs_dir;   // `fs_dir` or `fs-dir`: an existing directory, absolute
+    std::optional<std::string> nmap_os;   // `nmap_os` or `nmap-os`
+    std::optional<int> mutate_interval;   // `mutate_interval` or `mutate-interval`
+    std::optional<std::string> fs_dir;    // `fs_dir` or `fs-dir`: an existing directory, absolute
+    std::optional<std::string> hostname;  // decnet's: the decky's host name (RFC 1123)
     std::map<std::string, PersonaConfig> service_config;
     PersonaOrigins persona_origins;
     int line = 0;  // line of the section header

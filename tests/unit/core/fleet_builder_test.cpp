@@ -143,6 +143,22 @@ IniFleetRequest lan(const std::string& subnet, const std::string& gw, const std:
     return {Subnet::parse(subnet), {Ipv4::parse(gw), Ipv4::parse(host)}, false, std::nullopt, 5.0};
 }
 
+TEST(BuildDeckiesFromIni, AnOperatorHostnameReplacesTheDrawnOneAndNothingElseMoves) {
+    IniConfig ini;
+    ini.deckies = {spec("a"), spec("b")};
+    Rng drawn_rng(3);
+    const auto drawn =
+        build_deckies_from_ini(ini, lan("10.0.0.0/24", "10.0.0.1", "10.0.0.2"), drawn_rng);
+    ini.deckies[0].hostname = "FS01";
+    Rng named_rng(3);
+    const auto named =
+        build_deckies_from_ini(ini, lan("10.0.0.0/24", "10.0.0.1", "10.0.0.2"), named_rng);
+    EXPECT_EQ(named[0].hostname, "FS01");
+    EXPECT_EQ(named[1].hostname, drawn[1].hostname);  // the seeded draws are unchanged
+    EXPECT_EQ(named[0].services, drawn[0].services);
+    EXPECT_EQ(named[1].services, drawn[1].services);
+}
+
 TEST(BuildDeckiesFromIni, ReferenceWorkedExample) {
     IniConfig ini;
     auto a = spec("a");

@@ -2,6 +2,7 @@
 // amount expansion, persona subsections, custom services and every error message.
 #include "core/ini_loader.hpp"
 
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include <unistd.h>
@@ -137,6 +138,23 @@ TEST(IniLoader, AmountMustBeAPositiveInteger) {
 TEST(IniLoader, AmountErrorCarriesTheLineOfTheKey) {
     const auto error = load_error("[s]\nservices=ssh\n\namount=0\n");
     EXPECT_EQ(error.line(), 4);
+}
+
+// decnet's addition: an operator names the decky's host.
+TEST(IniLoader, HostnameIsAnRfc1123NameOfOneDecky) {
+    EXPECT_EQ(load("[fs01]\nhostname = FS01\n").deckies.at(0).hostname, "FS01");
+    EXPECT_EQ(load("[w]\nhostname=web-01.corp.local\n").deckies.at(0).hostname,
+              "web-01.corp.local");
+    EXPECT_FALSE(load("[w]\nhostname=\n").deckies.at(0).hostname);
+    EXPECT_FALSE(load("[DEFAULT]\nhostname=x\n[w]\n").deckies.at(0).hostname);  // own key only
+    for (const char* bad : {"-web", "web-", "a..b", "web_01", "we b", "caf\xc3\xa9", ".x"})
+        EXPECT_THAT(message_of("[w]\nhostname=" + std::string(bad) + "\n"),
+                    ::testing::HasSubstr("[w] hostname= must be an RFC 1123 host name"))
+            << bad;
+    EXPECT_THAT(message_of("[w]\nhostname=" + std::string(64, 'a') + "\n"),
+                ::testing::HasSubstr("RFC 1123"));
+    EXPECT_EQ(message_of("[g]\nhostname=web\namount=2\n"),
+              "[g] Cannot combine hostname= with amount=2. Remove hostname= or use amount=1.");
 }
 
 // Check 32.
