@@ -159,8 +159,16 @@ struct Subscription {
 
 // What the reader and the live feed share (both run on the session's strand).
 struct Shared {
-    explicit Shared(asio::any_io_executor executor) : timer(std::move(executor)) {}
+    explicit Shared(asio::any_io_executor executor)
+        : timer(executor), keepalive_timer(std::move(executor)) {}
     asio::steady_timer timer;
+    // The broker's keepalive rule (MQTT 3.1.1 §3.1.2.10): no packet for 1.5 × the client's
+    // keepalive ends the connection, as mosquitto does.
+    asio::steady_timer keepalive_timer;
+    std::chrono::milliseconds keepalive{0};  // 0: the client asked for none
+    std::chrono::steady_clock::time_point last_packet = std::chrono::steady_clock::now();
+    bool keepalive_expired = false;
+    bool watchdog_done = true;  // no watchdog running
     std::uint8_t level = 4;
     std::vector<Subscription> subscriptions;
     std::vector<std::pair<std::string, std::string>> retained;  // the client's own retains
@@ -310,6 +318,7 @@ awaitable<bool> on_connect(Session& s, Shared& sh, std::string_view body) {
         co_return false;
     }
     sh.level = c->level;
+    sh.keepalive = std::chrono::milliseconds(c->keepalive * 1500);
     auto event = s.event("connect", Severity::warning)
                      .add("client_id", c->client_id.substr(0, kLogged))
                      .add("protocol", c->protocol)
@@ -440,12 +449,29 @@ awaitable<bool> on_publish(Session& s, Shared& sh, std::uint8_t flags, std::stri
     co_return sent;
 }
 
-// Stops the live feed and waits (bounded) until it has let go of the session.
+// Closes the session once 1.5 × keepalive passes without a packet from the client.
+awaitable<void> keepalive_watchdog(Session& s, std::shared_ptr<Shared> sh) {
+    while (!sh->stop) {
+        const auto due = sh->last_packet + sh->keepalive;
+        if (std::chrono::steady_clock::now() >= due) {
+            sh->keepalive_expired = true;
+            s.close();
+            co_return;
+        }
+        sh->keepalive_timer.expires_at(due);
+        boost::system::error_code ec;
+        co_await sh->keepalive_timer.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+    }
+}
+
+// Stops the live feed and the keepalive watchdog and waits (bounded) until both have let go
+// of the session.
 awaitable<void> stop_feed(Session& s, std::shared_ptr<Shared> sh) {
     sh->stop = true;
     sh->timer.cancel();
+    sh->keepalive_timer.cancel();
     asio::steady_timer wait(s.executor());
-    for (int i = 0; i < 400 && !sh->feed_done; ++i) {
+    for (int i = 0; i < 400 && !(sh->feed_done && sh->watchdog_done); ++i) {
         if (i == 10) s.close();  // a write stuck on a client that never reads
         wait.expires_after(std::chrono::milliseconds(5));
         boost::system::error_code ec;
@@ -461,8 +487,10 @@ awaitable<void> session_loop(Session& s, std::shared_ptr<Shared> sh) {
     for (std::size_t n = 0; n < kMaxPackets; ++n) {
         std::string error;
         auto header = co_await read_header(s, error);
+        sh->last_packet = std::chrono::steady_clock::now();
         if (!header) {
-            if (!error.empty()) {
+            if (sh->keepalive_expired) reason = "keepalive_timeout";
+            if (!error.empty() && !sh->keepalive_expired) {
                 s.emit(s.event("protocol_error", Severity::warning).add("error", error));
                 reason = "protocol_error";
             }
@@ -490,6 +518,11 @@ awaitable<void> session_loop(Session& s, std::shared_ptr<Shared> sh) {
             }
             ok = co_await on_connect(s, *sh, *body);
             connected = ok;
+            if (ok && sh->keepalive.count() > 0 && sh->watchdog_done) {
+                sh->watchdog_done = false;
+                asio::co_spawn(s.executor(), keepalive_watchdog(s, sh),
+                               [sh](std::exception_ptr) { sh->watchdog_done = true; });
+            }
             if (ok && sh->feed_done) {
                 sh->feed_done = false;
                 asio::co_spawn(s.executor(), live_feed(s, sh),
@@ -538,7 +571,8 @@ awaitable<void> serve_mqtt(Session& s) {
     if (failure) std::rethrow_exception(failure);
 }
 
-// Subscribers sit idle between keepalive pings (60 s by default) and stay for hours.
+// Subscribers sit idle between keepalive pings (60 s by default) and stay for hours; the
+// client's own keepalive (× 1.5) is enforced by the watchdog above, as mosquitto does.
 SessionLimits mqtt_limits(SessionLimits runtime) {
     runtime.idle_timeout = std::max(runtime.idle_timeout, std::chrono::seconds(200));
     runtime.max_session_time = std::max(runtime.max_session_time, std::chrono::seconds(3600));

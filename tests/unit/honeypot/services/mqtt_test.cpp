@@ -4,6 +4,9 @@
 // length lies ending the session.
 #include <gtest/gtest.h>
 
+#include <chrono>
+#include <thread>
+
 #include "honeypot/services/mqtt/mqtt_codec.hpp"
 #include "honeypot/services/registry.hpp"
 #include "support/dialogue.hpp"
@@ -136,6 +139,28 @@ TEST(MqttDialogue, Mqtt5SysTopicsAndRefusal) {
         EXPECT_EQ(d.read_exact(4), "\x20\x02\x00\x05"s);
         d.expect_closed();
     }
+}
+
+// The broker ends a connection silent for 1.5 × the client's keepalive (here 1 s), and a
+// client that pings in time stays.
+TEST(MqttDialogue, KeepaliveIsEnforcedLikeMosquitto) {
+    const auto with_keepalive = [](std::uint8_t seconds) {
+        return packet(0x10, str("MQTT") + "\x04\x02\x00"s + static_cast<char>(seconds) + str("k"));
+    };
+    Dialogue d("mqtt");
+    ASSERT_TRUE(d.send(with_keepalive(1)));
+    EXPECT_EQ(d.read_exact(4), "\x20\x02\x00\x00"s);
+    const auto started = std::chrono::steady_clock::now();
+    for (int i = 0; i < 3; ++i) {  // 3 pings 0.8 s apart: 2.4 s alive
+        std::this_thread::sleep_for(std::chrono::milliseconds(800));
+        ASSERT_TRUE(d.send("\xc0\x00"s));
+        EXPECT_EQ(d.read_exact(2), "\xd0\x00"s);
+    }
+    d.expect_closed(std::chrono::seconds(5));
+    const auto lived = std::chrono::steady_clock::now() - started;
+    EXPECT_GE(lived, std::chrono::milliseconds(3800));  // 2.4 s + 1.5 s of silence
+    EXPECT_LT(lived, std::chrono::milliseconds(6000));
+    EXPECT_EQ(field(d.event("disconnect"), "reason"), "keepalive_timeout");
 }
 
 TEST(MqttDialogue, LengthLiesAndPacketsBeforeConnectEndTheSession) {
