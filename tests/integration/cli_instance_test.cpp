@@ -40,19 +40,17 @@ bool port_open(const std::string& ip, int port) {
     return ok;
 }
 
-// A TCP port the service listens on; 0 for the UDP-only ones (snmp, tftp).
+// The first TCP port the catalogue gives the service (0: UDP only), as `up` binds it.
 int port_of(const std::string& service) {
-    if (service == "ftp") return 21;
-    if (service == "ssh") return 22;
-    if (service == "telnet") return 23;
-    if (service == "smtp" || service == "smtp_relay") return 25;
-    if (service == "http") return 80;
-    if (service == "pop3") return 110;
-    if (service == "imap") return 143;
-    if (service == "mysql") return 3306;
-    if (service == "postgres") return 5432;
-    if (service == "snmp" || service == "tftp") return 0;
-    return 6379;  // redis
+    static const json catalogue = json::parse(run_decnet({"services", "--json"}).out);
+    for (const auto& entry : catalogue) {
+        if (entry.value("name", "") != service) continue;
+        for (const auto& port : entry["ports"])
+            if (port.value("transport", "") == "tcp") return port["port"].get<int>();
+        return 0;
+    }
+    ADD_FAILURE() << "no catalogue entry for " << service;
+    return 0;
 }
 
 json status_json(const std::string& dir) {

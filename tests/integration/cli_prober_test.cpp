@@ -119,10 +119,14 @@ TEST(CliProber, TlsCertificateOfTheAttackersServer) {
 // tcpdump's capture on lo of the traffic to or from `host` while `run` ran.
 std::string capture_while(const std::string& dir, const std::string& host,
                           const std::function<void()>& run) {
-    const auto pcap = dir + "/" + host + "-" + std::to_string(std::rand()) + ".pcap";
+    // One directory per capture: BackgroundProcess keeps its stderr there, and a previous
+    // capture's "listening on" must not be taken for this one's.
+    static int captures = 0;
+    const auto name = host + "-" + std::to_string(++captures);
+    const auto pcap = dir + "/" + name + ".pcap";
     BackgroundProcess tcpdump({"/usr/bin/tcpdump", "-Z", "root", "--immediate-mode", "-i", "lo",
                                "-n", "-U", "-w", pcap, "host", host},
-                              subdir(dir, "tcpdump-" + host));
+                              subdir(dir, "tcpdump-" + name));
     for (int i = 0; i < 50 && tcpdump.err().find("listening on") == std::string::npos; ++i)
         std::this_thread::sleep_for(std::chrono::milliseconds(100));
     run();

@@ -166,7 +166,7 @@ export function EventRow({ row, fields, open, onToggle }: { row: LogRow; fields:
               {fields.map(([k, v]) => (
                 <FieldEntry key={k} name={k} value={v} />
               ))}
-              {row.tags.length ? (
+              {row.tags?.length ? (
                 <>
                   <dt>ATT&amp;CK</dt>
                   <dd>

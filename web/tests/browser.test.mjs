@@ -274,7 +274,12 @@ try {
     check((await page.$$("svg.chart rect.bar")).length > 0, "no histogram bars");
     await page.click("table.events button.expander");
     await page.waitForSelector("tr.detail dl.fields");
+    // Each AUTH was tagged at ingest: Brute Force, linked to its events and to MITRE.
+    await page.waitForSelector("tr.detail .attack-tags [data-technique=T1110]");
     await shot(page, "07-logs");
+    await page.fill("input[name=q]", "tag:T1110 decky:decky-01");
+    await page.click("form.filters button[type=submit]");
+    await page.waitForFunction(() => document.querySelector("h2")?.textContent?.startsWith("2 matching"), null, { timeout: 5000 });
   });
 
   await step("an ssh session's recording plays on the attacker page", async () => {

@@ -18,7 +18,7 @@ export interface LogRow {
   msg: string;
   trace_id: string | null;
   span_id: string | null;
-  tags: string[]; // MITRE ATT&CK technique ids given at ingest
+  tags?: string[]; // MITRE ATT&CK technique ids given at ingest (absent from older servers)
 }
 
 export interface Page<T> {

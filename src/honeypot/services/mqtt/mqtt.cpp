@@ -454,7 +454,10 @@ awaitable<void> keepalive_watchdog(Session& s, std::shared_ptr<Shared> sh) {
     while (!sh->stop) {
         const auto due = sh->last_packet + sh->keepalive;
         if (std::chrono::steady_clock::now() >= due) {
+            // Said before closing, like every other end of a session: the event is out
+            // by the time the client sees the connection go.
             sh->keepalive_expired = true;
+            s.emit(s.event("disconnect").add("reason", "keepalive_timeout"));
             s.close();
             co_return;
         }
@@ -489,7 +492,6 @@ awaitable<void> session_loop(Session& s, std::shared_ptr<Shared> sh) {
         auto header = co_await read_header(s, error);
         sh->last_packet = std::chrono::steady_clock::now();
         if (!header) {
-            if (sh->keepalive_expired) reason = "keepalive_timeout";
             if (!error.empty() && !sh->keepalive_expired) {
                 s.emit(s.event("protocol_error", Severity::warning).add("error", error));
                 reason = "protocol_error";
@@ -556,7 +558,7 @@ awaitable<void> session_loop(Session& s, std::shared_ptr<Shared> sh) {
             break;
         }
     }
-    if (connected) s.emit(s.event("disconnect").add("reason", reason));
+    if (connected && !sh->keepalive_expired) s.emit(s.event("disconnect").add("reason", reason));
 }
 
 awaitable<void> serve_mqtt(Session& s) {
