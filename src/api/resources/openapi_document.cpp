@@ -1852,6 +1852,38 @@ const std::string& openapi_document() {
        "$ref": "#/components/schemas/Command"
       }
      },
+     "fingerprint_sightings": {
+      "type": "array",
+      "description": "attacker detail only (decnet's addition): each fingerprint bounty with when it was first and last seen, oldest first (at most 200)",
+      "items": {
+       "type": "object",
+       "properties": {
+        "bounty_id": {
+         "type": "integer"
+        },
+        "fingerprint_type": {
+         "type": "string",
+         "nullable": true
+        },
+        "value": {
+         "type": "string",
+         "description": "the hash or fingerprint string (JARM, HASSH, JA3/JA4, certificate sha256, ...)"
+        },
+        "service": {
+         "type": "string"
+        },
+        "first_seen": {
+         "type": "string"
+        },
+        "last_seen": {
+         "type": "string"
+        },
+        "payload": {
+         "type": "object"
+        }
+       }
+      }
+     },
      "attack_techniques": {
       "type": "object",
       "additionalProperties": {
