@@ -110,12 +110,33 @@ std::vector<api::HealthComponent> instance_health(store::Ingester& ingester, Eve
 
 // What GET /metrics reads from this instance at scrape time (docs/METRICS.md). The API
 // stops before these objects do, so the references stay valid while it can scrape.
-std::vector<telemetry::metrics::Collector> instance_metrics(store::Ingester& ingester,
-                                                            EventBus& bus,
-                                                            honeypot::Runtime& runtime,
-                                                            intel::ProfileWorker& profiler) {
+std::vector<telemetry::metrics::Collector> instance_metrics(
+    store::Ingester& ingester, EventBus& bus, honeypot::Runtime& runtime,
+    intel::ProfileWorker& profiler, const intel::sniffer::SnifferWorker* sniffer) {
     namespace m = telemetry::metrics;
     std::vector<m::Collector> collectors;
+    // The passive sniffer, when it runs: what it saw, what it emitted, and what the kernel
+    // dropped before it could (the figure an operator watches under a flood).
+    if (sniffer)
+        collectors.emplace_back([sniffer](m::Scrape& scrape) {
+            const auto stats = sniffer->stats();
+            auto one = [&](const char* name, const char* help, m::Type type, double value) {
+                scrape.add(scrape.family(name, help, type), {}, value);
+            };
+            one("decnet_sniffer_packets_total", "Packets the sniffer decoded", m::Type::counter,
+                static_cast<double>(stats.engine.packets));
+            one("decnet_sniffer_events_total", "Fingerprint events the sniffer emitted",
+                m::Type::counter, static_cast<double>(stats.engine.events));
+            one("decnet_sniffer_deduplicated_total",
+                "Fingerprints not re-emitted inside their dedup window", m::Type::counter,
+                static_cast<double>(stats.engine.deduplicated));
+            one("decnet_sniffer_kernel_dropped_total", "Packets libpcap reports dropped",
+                m::Type::counter, static_cast<double>(stats.capture.kernel_dropped));
+            one("decnet_sniffer_flows_refused_total", "Flows not tracked: the flow table was full",
+                m::Type::counter, static_cast<double>(stats.engine.flows_refused));
+            one("decnet_sniffer_flows_active", "TCP flows the sniffer tracks", m::Type::gauge,
+                static_cast<double>(stats.engine.flows_active));
+        });
     collectors.emplace_back([&profiler](m::Scrape& scrape) {
         const auto stats = profiler.stats();
         auto one = [&](const char* name, const char* help, m::Type type, double value) {
@@ -350,13 +371,14 @@ int run_instance(const engine::DeploymentPlan& plan, const InstanceOptions& opti
         const engine::MutationScheduler mutator(fleet, engine::mutate_minute_seconds());
         api::LiveFleetControl live_fleet(fleet, *repository);
         live_fleet.deckies_json();  // (cheap) proves the fleet is readable before serving
-        const auto api =
-            options.no_api ? nullptr
-                           : start_api(options, paths, *repository, live_fleet,
-                                       instance_health(ingester, bus, runtime),
-                                       instance_metrics(ingester, bus, runtime, profiler.worker()),
-                                       log_feed, bus);
         const auto sniffer = start_sniffer(plan.config, paths, bus);
+        const auto api = options.no_api
+                             ? nullptr
+                             : start_api(options, paths, *repository, live_fleet,
+                                         instance_health(ingester, bus, runtime),
+                                         instance_metrics(ingester, bus, runtime, profiler.worker(),
+                                                          sniffer.get()),
+                                         log_feed, bus);
         engine::drop_privileges(instance_privilege_drop(options, plan.config, paths));
         if (hooks.ready) hooks.ready(report, paths, api ? api->url() : std::string());
         stop.wait();
