@@ -22,6 +22,7 @@
 #include "honeypot/services/registry.hpp"
 #include "honeypot/services/sasl_ntlm.hpp"
 #include "honeypot/services/tls_persona.hpp"
+#include "honeypot/services/windows_decky.hpp"
 #include "honeypot/session.hpp"
 #include "honeypot/world/artifact_store.hpp"
 #include "honeypot/world/decky_world.hpp"
@@ -53,11 +54,7 @@ std::shared_ptr<const ServiceSettings> configure(const PersonaReader& persona) {
     static constexpr std::string_view kProducts[] = {"", "dovecot", "exchange"};
     const auto product = persona.choice("product", kProducts);
     const auto& decky = persona.decky();
-    const auto archetype = decky.archetype.value_or("");
-    set->exchange =
-        product == "exchange" ||
-        (product.empty() && (decky.nmap_os == "windows" || archetype.starts_with("windows") ||
-                             archetype == "domain-controller"));
+    set->exchange = product == "exchange" || (product.empty() && is_windows_decky(decky));
     // Ubuntu's package says so in its greeting; upstream's (Debian's) does not.
     set->greeting_text = set->exchange ? "The Microsoft Exchange IMAP4 service is ready."
                          : decky.distro.starts_with("ubuntu") ? "Dovecot (Ubuntu) ready."

@@ -18,6 +18,7 @@
 #include "honeypot/services/registry.hpp"
 #include "honeypot/services/sasl_ntlm.hpp"
 #include "honeypot/services/tls_persona.hpp"
+#include "honeypot/services/windows_decky.hpp"
 #include "honeypot/session.hpp"
 #include "honeypot/world/decky_world.hpp"
 #include "honeypot/world/mail_bait.hpp"
@@ -41,12 +42,7 @@ std::shared_ptr<const ServiceSettings> configure(const PersonaReader& persona) {
     auto set = std::make_shared<Pop3Settings>();
     static constexpr std::string_view kProducts[] = {"", "dovecot", "exchange"};
     const auto product = persona.choice("product", kProducts);
-    const auto& decky = persona.decky();
-    const auto archetype = decky.archetype.value_or("");
-    set->exchange =
-        product == "exchange" ||
-        (product.empty() && (decky.nmap_os == "windows" || archetype.starts_with("windows") ||
-                             archetype == "domain-controller"));
+    set->exchange = product == "exchange" || (product.empty() && is_windows_decky(persona.decky()));
     set->apop = persona.boolean("apop");
     set->policy = read_login_policy(persona);
     check_tls_persona(persona);

@@ -26,6 +26,7 @@
 #include "honeypot/services/sasl_ntlm.hpp"
 #include "honeypot/services/smtp/smtp_protocol.hpp"
 #include "honeypot/services/tls_persona.hpp"
+#include "honeypot/services/windows_decky.hpp"
 #include "honeypot/session.hpp"
 #include "honeypot/world/artifact_store.hpp"
 #include "honeypot/world/decky_world.hpp"
@@ -908,11 +909,7 @@ class SmtpSession {
 };
 
 MtaProduct default_product(const DeckyConfig& decky) {
-    const auto archetype = decky.archetype.value_or("");
-    if (decky.nmap_os == "windows" || archetype.starts_with("windows") ||
-        archetype == "domain-controller")
-        return MtaProduct::exchange;
-    return MtaProduct::postfix;
+    return is_windows_decky(decky) ? MtaProduct::exchange : MtaProduct::postfix;
 }
 
 // The 220 line each product sends by default on the decky's distro.
