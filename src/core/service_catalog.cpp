@@ -173,11 +173,13 @@ const std::vector<ServiceInfo> kServices = {
     {"smb",
      {{445, tcp}, {139, tcp}},
      "SMB/CIFS file server with shares",
-     // signing "" = required on a domain controller, else enabled; max_dialect "" = 3.1.1.
+     // signing "" = required on a domain controller, else enabled; max_dialect "" = 3.1.1;
+     // smb1 "" = off (a Windows persona drops SMB1 as Windows since 1709 does).
      {{"accept", "SMB_ACCEPT", "list"},
       {"logins", "SMB_LOGINS", ""},
       {"signing", "SMB_SIGNING", ""},
-      {"max_dialect", "SMB_MAX_DIALECT", ""}},
+      {"max_dialect", "SMB_MAX_DIALECT", ""},
+      {"smb1", "SMB_SMB1", ""}},
      false,
      {},
      {.bind_service_cap = true}},

@@ -131,6 +131,14 @@ std::string Session::local_ip() const {
     return local.address().to_string();
 }
 
+std::uint16_t Session::local_port() const {
+    boost::system::error_code ec;
+    const auto local = socket_.local_endpoint(ec);
+    const auto family = local.data()->sa_family;
+    if (ec || (family != AF_INET && family != AF_INET6)) return 0;
+    return local.port();
+}
+
 bool Session::open() const {
     return socket_.is_open() && !failed_;
 }

@@ -84,6 +84,9 @@ class Session {
     // The decky address the attacker reached (FTP's passive listener binds beside it); the
     // same on a TLS session.
     std::string local_ip() const;
+    // The decky port the attacker reached (0 on a socket without one); where a protocol's
+    // framing depends on the port (NetBIOS on 139, direct SMB on 445).
+    std::uint16_t local_port() const;
     // Where this session's I/O runs: protocol timers and side channels (FTP data) use it.
     boost::asio::any_io_executor executor() { return socket_.get_executor(); }
 

@@ -55,6 +55,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     }
     smb::parse_smb1_negotiate(input);
     smb::smb1_probe_kind(input);
+    if (const auto setup = smb::parse_smb1_session_setup(input))
+        check(setup->blob.size() + setup->lm.size() + setup->nt.size() <= input.size());
     smb::parse_session_request(input);
     return 0;
 }

@@ -6,6 +6,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <fstream>
 #include <sstream>
 
@@ -27,7 +28,9 @@ constexpr const char* kSmbFleet =
     "[general]\nnet = 127.201.0.0/24\n\n"
     "[fs01]\nip = 127.201.0.10\narchetype = windows-server\nservices = smb\n\n"
     "[fs01.smb]\nlogins = alice:Winter2024!\n\n"
-    "[files]\nip = 127.201.0.11\narchetype = file-server\nservices = smb\n";
+    "[files]\nip = 127.201.0.11\narchetype = file-server\nservices = smb\n\n"
+    "[old01]\nip = 127.201.0.12\narchetype = windows-server\nservices = smb\n\n"
+    "[old01.smb]\nsmb1 = on\n";
 
 std::string unhex(std::string_view h) {
     std::string out(h.size() / 2, '\0');
@@ -122,8 +125,35 @@ TEST(CliSmb, SmbclientImpacketAndNmapAgainstWindowsAndSambaPersonas) {
     EXPECT_THAT(scan, HasSubstr("Message signing enabled but not required")) << scan;
     EXPECT_THAT(scan, ContainsRegex("202\n\\|     210\n\\|     300\n\\|     302\n\\|_    311"))
         << scan;
-    const auto version = capture("timeout 120 nmap -n -Pn -sV -p445 127.201.0.11 2>&1");
+    // Version detection names both personas as nmap names the real hosts, and fast: Windows
+    // (SMB1 off) drops every non-SMB2 probe at once, so nmap never waits out a probe timeout.
+    const auto started = std::chrono::steady_clock::now();
+    const auto version =
+        capture("timeout 120 nmap -n -Pn -sV -p139,445 127.201.0.10 127.201.0.11 2>&1");
+    const auto took = std::chrono::steady_clock::now() - started;
+    EXPECT_THAT(version, ContainsRegex("139/tcp +open +netbios-ssn +Microsoft Windows netbios-ssn"))
+        << version;
+    EXPECT_THAT(version, ContainsRegex("445/tcp +open +microsoft-ds\\?")) << version;
     EXPECT_THAT(version, ContainsRegex("445/tcp +open +netbios-ssn +Samba smbd")) << version;
+    EXPECT_LT(took, std::chrono::seconds(40)) << version;
+
+    // A Windows persona with SMB1 still on tells smb-os-discovery who it is, as Windows does
+    // to an anonymous SMB1 session; smbclient forced to NT1 logs on through the same NTLM.
+    const auto os =
+        capture("timeout 120 nmap -n -Pn -sV -p445 --script smb-os-discovery 127.201.0.12 2>&1");
+    EXPECT_THAT(os,
+                HasSubstr("OS: Windows Server 2019 Standard 17763 (Windows Server 2019 Standard "
+                          "6.3)"))
+        << os;
+    EXPECT_THAT(os, ContainsRegex("NetBIOS computer name: [A-Z0-9-]+\\\\x00")) << os;
+    EXPECT_THAT(os, ContainsRegex("FQDN: [A-Za-z0-9-]+\\.corp\\.local")) << os;
+    EXPECT_THAT(os, Not(HasSubstr("old01"))) << os;  // never the internal decky name
+    EXPECT_THAT(os, ContainsRegex("445/tcp +open +microsoft-ds +Windows Server 2019 Standard "
+                                  "17763 microsoft-ds"))
+        << os;
+    EXPECT_THAT(capture("timeout 30 smbclient -L //127.201.0.12 -m NT1 --option='client min "
+                        "protocol=NT1' -U 'CORP\\alice%Winter2024!' 2>&1"),
+                HasSubstr("NT_STATUS_LOGON_FAILURE"));
 
     auto repo = store::open_sqlite(dir + "/s.db");
     wait_for_logs(*repo, "service:smb event:file_captured", 1);
@@ -141,6 +171,12 @@ TEST(CliSmb, SmbclientImpacketAndNmapAgainstWindowsAndSambaPersonas) {
         break;
     }
     EXPECT_TRUE(verified);
+    bool smb1_captured = false;
+    for (const auto& fields : stored_fields(*repo, "service:smb event:auth", 50))
+        smb1_captured =
+            smb1_captured || (fields.find("\"dialect\":\"NT LM 0.12\"") != std::string::npos &&
+                              fields.find("\"password\":\"alice::CORP:") != std::string::npos);
+    EXPECT_TRUE(smb1_captured);
     const auto uploads = stored_fields(*repo, "service:smb event:upload", 5);
     ASSERT_FALSE(uploads.empty());
     EXPECT_THAT(uploads.front(), HasSubstr(R"("share":"Finance","path":"/x.bin","size":"28")"));

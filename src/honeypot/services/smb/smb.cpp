@@ -123,13 +123,20 @@ SmbConnection::SmbConnection(Session& s, const SmbSettings& settings)
 
 awaitable<void> SmbConnection::run() {
     s_.emit(s_.event("connect"));
+    bool session_requested = false;
     for (;;) {
         auto head = co_await s_.read_exact(4);
         if (!head) break;
         const auto nb = parse_nb_header(*head);
-        if (nb.length > kMaxFrame) {
+        // Windows and smbd read the 4-byte header and drop a connection whose type is not a
+        // session-service one or whose length is out of bounds, without waiting for the
+        // body: scanners' HTTP, TLS or DNS probes get a close straight away, never a stall.
+        const bool session_type = nb.type == static_cast<std::uint8_t>(NbType::message) ||
+                                  nb.type == static_cast<std::uint8_t>(NbType::session_request) ||
+                                  nb.type == static_cast<std::uint8_t>(NbType::keepalive);
+        if (!session_type || nb.length > (negotiated_ ? kMaxFrame : kMaxFrameBeforeNegotiate)) {
             s_.emit(s_.event("protocol_error", Severity::warning)
-                        .add("error", "frame too large")
+                        .add("error", session_type ? "frame too large" : "not a session message")
                         .add("data", hex_prefix(*head, 4)));
             break;
         }
@@ -146,14 +153,18 @@ awaitable<void> SmbConnection::run() {
                         .add("called", names ? names->called : "")
                         .add("calling", names ? names->calling : ""));
             // smbd and Windows accept any called name ("*SMBSERVER" included).
+            session_requested = true;
             const std::string positive("\x82\0\0\0", 4);
             if (!co_await s_.write(positive)) break;
             continue;
         }
-        if (nb.type != static_cast<std::uint8_t>(NbType::message)) {
+        if (!session_requested && !identity_.samba && s_.local_port() == kNetbiosPort) {
+            // Windows' NetBIOS session service wants a session request first and refuses
+            // anything else with a negative response, "unspecified error" (0x8F).
             s_.emit(s_.event("protocol_error", Severity::warning)
-                        .add("error", "not a session message")
+                        .add("error", "message before session request")
                         .add("data", hex_prefix(*head + payload, 32)));
+            co_await s_.write(std::string_view("\x83\0\0\x01\x8f", 5));
             break;
         }
         const bool more = co_await handle_frame(std::move(payload));
@@ -182,6 +193,12 @@ awaitable<bool> SmbConnection::handle_frame(std::string frame) {
 
 awaitable<bool> SmbConnection::handle_smb1(std::string_view message) {
     const auto dialects = parse_smb1_negotiate(message);
+    if (smb1_ && !dialects) {
+        const auto answer = smb1_command_answer(message);
+        if (answer.empty()) co_return false;
+        const auto framed = nb_frame(answer);
+        co_return co_await s_.write(framed);
+    }
     if (!dialects) {
         const auto kind = smb1_probe_kind(message);
         auto event = s_.event(kind.empty() ? "protocol_error" : "exploit_probe", Severity::warning);
@@ -199,9 +216,19 @@ awaitable<bool> SmbConnection::handle_smb1(std::string_view message) {
         smb2002 = smb2002 || d == "SMB 2.002";
     }
     const bool upgrade = !negotiated_ && (wildcard || smb2002);
+    const auto smb1_answer =
+        !upgrade && settings_.smb1 && !identity_.samba && !negotiated_ && !smb1_
+            ? smb1_negotiate(message, *dialects)
+            : std::string();
     s_.emit(s_.event("smb1_negotiate")
                 .add("dialects", json_list(*dialects))
-                .add("answer", upgrade ? "smb2" : "refused"));
+                .add("answer", upgrade                ? "smb2"
+                               : !smb1_answer.empty() ? "nt_lm_0.12"
+                                                      : "refused"));
+    if (!smb1_answer.empty()) {
+        const auto framed = nb_frame(smb1_answer);
+        co_return co_await s_.write(framed);
+    }
     if (!upgrade) {
         if (!identity_.samba) co_return false;  // Windows without SMB1 drops the connection
         const auto refusal = nb_frame(samba_smb1_refusal(message));
@@ -596,6 +623,7 @@ std::shared_ptr<const ServiceSettings> configure(const PersonaReader& persona) {
     const auto max = persona.choice("max_dialect", kMax);
     for (const auto d : kDialects)
         if (dialect_text(d) == max) settings->max_dialect = d;
+    settings->smb1 = persona.has("smb1") && persona.boolean("smb1");
     return settings;
 }
 
@@ -615,7 +643,8 @@ constexpr EventDecl kEvents[] = {
     {"netbios_session", "src_ip src_port called calling",
      "a NetBIOS session request (port 139): the names the client called and calls itself"},
     {"smb1_negotiate", "src_ip src_port dialects answer",
-     "an SMB1 NEGOTIATE: its dialects; answer smb2 (upgraded) or refused (SMB1 is off)"},
+     "an SMB1 NEGOTIATE: its dialects; answer smb2 (upgraded), nt_lm_0.12 (a persona with "
+     "smb1 = on) or refused (SMB1 is off)"},
     {"negotiate", "src_ip src_port dialects dialect client_signing",
      "an SMB2 NEGOTIATE: the dialects offered and the one the persona picked"},
     {"auth",

@@ -27,7 +27,12 @@ class LoginPolicy;
 namespace smb {
 
 constexpr std::size_t kMaxFrame = 8 * 1024 * 1024 + 4096;  // MaxWriteSize plus headers
-constexpr std::uint32_t kMaxIo = 8 * 1024 * 1024;          // MaxTransact/Read/WriteSize
+// Before NEGOTIATE nothing legitimate is bigger than a negotiate request; a larger length is
+// another protocol's bytes read as a header (a DNS or AFP probe), which the server drops
+// at once rather than waiting for megabytes that never come.
+constexpr std::size_t kMaxFrameBeforeNegotiate = 64 * 1024;
+constexpr std::uint16_t kNetbiosPort = 139;
+constexpr std::uint32_t kMaxIo = 8 * 1024 * 1024;  // MaxTransact/Read/WriteSize
 constexpr std::size_t kMaxSessions = 4, kMaxTrees = 32, kMaxOpens = 256, kMaxLegs = 8;
 constexpr std::size_t kMaxUploadBytes = 16 * 1024 * 1024;  // per connection
 constexpr std::size_t kMaxPipeOutput = 256 * 1024;
@@ -36,6 +41,7 @@ struct SmbSettings : ServiceSettings {
     std::shared_ptr<LoginPolicy> policy;
     bool signing_required = false;
     std::uint16_t max_dialect = 0x0311;
+    bool smb1 = false;  // a Windows persona answers SMB1 ("NT LM 0.12") instead of dropping it
 };
 
 struct SmbUser {
@@ -93,6 +99,10 @@ class SmbConnection {
     // Framing and dispatch (smb.cpp).
     boost::asio::awaitable<bool> handle_frame(std::string frame);
     boost::asio::awaitable<bool> handle_smb1(std::string_view message);
+    // SMB1 with it on (smb1_session.cpp): the answers, "" to drop the connection.
+    std::string smb1_negotiate(std::string_view message, const std::vector<std::string>& dialects);
+    std::string smb1_command_answer(std::string_view message);
+    std::string smb1_session_setup(std::string_view message);
     std::string handle_compound(const std::vector<Message>& messages);
     Reply dispatch(const Message& m, Header& context);
     Reply negotiate(const Message& m, bool smb1_upgrade, std::uint16_t wildcard);
@@ -136,6 +146,12 @@ class SmbConnection {
     std::uint32_t assoc_group_ = 0x5a6b;
     FileId related_file_;   // what a related request's FileId {-1, -1} means
     bool closing_ = false;  // a handler asked to end the connection
+    // SMB1 (a persona with it on): negotiated, extended security or the basic challenge.
+    bool smb1_ = false, smb1_extended_ = false;
+    std::array<std::uint8_t, 8> smb1_challenge_{};
+    std::unique_ptr<NtlmAcceptor> smb1_ntlm_;
+    std::uint16_t smb1_uid_ = 0;
+    std::size_t smb1_legs_ = 0;
 };
 
 }  // namespace smb
