@@ -5,13 +5,17 @@
 // (targets ≥ 2 and ≥ 20). Then live: SYNs sent on loopback at 100k/s to a decky address
 // while the sniffer captures `lo`, and libpcap's drop counters.
 // Usage: sniffer_bench [--syns N] [--flows N] [--live-seconds S] [--rate PPS] [--keep DIR]
+//                      [--sender packet|raw] [--senders N] [--ceiling 1] [--live-only 1]
 #include <arpa/inet.h>
+#include <linux/if_packet.h>
+#include <net/if.h>
 #include <netinet/in.h>
 #include <pcap/pcap.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <cstring>
@@ -205,8 +209,128 @@ Timing ours(const std::string& pcap, std::uint64_t& events) {
     return out;
 }
 
-// SYNs on loopback at `rate` per second for `seconds` while the sniffer captures `lo`.
-void live(double seconds, double rate) {
+// How the live part sends its SYNs on `lo`.
+//  - raw: an IPPROTO_RAW socket. Each SYN is delivered to the host's TCP stack inside the
+//    sender's own system call, which answers it with a RST (also delivered, also
+//    captured): the kernel's work per SYN, not the sender's, sets the ceiling.
+//  - packet: an AF_PACKET socket on `lo` sending whole Ethernet frames addressed to a MAC
+//    that is not the host's (02:00:00:00:00:01). The capture taps the frame on transmit,
+//    exactly as it taps a raw-socket SYN; the host's IP layer then drops it as "other host"
+//    (as it would a SYN for another machine on a bridge), so no RST is made. The IP and TCP
+//    headers are the same valid SYNs.
+enum class Sender { raw, packet };
+
+struct LiveResult {
+    std::uint64_t sent = 0;
+    double seconds = 0;
+};
+
+// One sender: `total` SYNs from the prebuilt set, sendmmsg in batches of 100, paced against
+// the clock at `rate` (0: as fast as it can). Bounded by `total` and by `seconds` × 2.
+LiveResult send_syns(Sender sender, const std::vector<std::string>& datagrams, std::uint64_t total,
+                     double rate, double seconds) {
+    const int fd = sender == Sender::raw ? socket(AF_INET, SOCK_RAW, IPPROTO_RAW)
+                                         : socket(AF_PACKET, SOCK_RAW, 0);
+    if (fd < 0) return {};
+    sockaddr_in to{};
+    to.sin_family = AF_INET;
+    inet_pton(AF_INET, kDecky, &to.sin_addr);
+    std::vector<std::string> frames;
+    for (const auto& d : datagrams)
+        frames.push_back(sender == Sender::raw
+                             ? d
+                             : std::string("\x02\x00\x00\x00\x00\x01\x00\x00\x00\x00\x00\x00"
+                                           "\x08\x00",
+                                           14) +
+                                   d);
+    if (sender == Sender::packet) {
+        sockaddr_ll ll{};
+        ll.sll_family = AF_PACKET;
+        ll.sll_ifindex = static_cast<int>(if_nametoindex("lo"));
+        int one = 1;
+        setsockopt(fd, SOL_PACKET, PACKET_QDISC_BYPASS, &one, sizeof one);
+        if (bind(fd, reinterpret_cast<sockaddr*>(&ll), sizeof ll) != 0) {
+            close(fd);
+            return {};
+        }
+    }
+    constexpr std::size_t kBatch = 100;
+    std::vector<iovec> iov(frames.size());
+    std::vector<mmsghdr> messages(frames.size());
+    for (std::size_t i = 0; i < frames.size(); ++i) {
+        iov[i] = {frames[i].data(), frames[i].size()};
+        if (sender == Sender::raw) {
+            messages[i].msg_hdr.msg_name = &to;
+            messages[i].msg_hdr.msg_namelen = sizeof to;
+        }
+        messages[i].msg_hdr.msg_iov = &iov[i];
+        messages[i].msg_hdr.msg_iovlen = 1;
+    }
+    LiveResult out;
+    const auto start = std::chrono::steady_clock::now();
+    const auto deadline = start + std::chrono::duration<double>(seconds * 2);
+    for (std::uint64_t i = 0; i < total; i += kBatch) {
+        if (rate > 0)
+            std::this_thread::sleep_until(
+                start + std::chrono::duration<double>(static_cast<double>(i) / rate));
+        const int n = sendmmsg(fd, &messages[i % frames.size()], kBatch, 0);
+        if (n > 0) out.sent += static_cast<std::uint64_t>(n);
+        if ((i / kBatch) % 64 == 0 && std::chrono::steady_clock::now() > deadline) break;
+    }
+    out.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    close(fd);
+    return out;
+}
+
+// 4,000 distinct SYNs to the decky (4,000 is a multiple of the batch: no batch wraps).
+std::vector<std::string> live_syns() {
+    std::vector<std::string> datagrams;
+    for (int i = 0; i < 4000; ++i) {
+        b::Tcp syn;
+        syn.src = "127.203.9." + std::to_string(2 + i % 200);
+        syn.dst = kDecky;
+        syn.sport = static_cast<std::uint16_t>(10000 + i);
+        syn.dport = static_cast<std::uint16_t>(1 + i % 1000);
+        syn.window = 1024;
+        syn.options = std::string("\x02\x04\x05\xb4", 4);
+        datagrams.push_back(b::ipv4(syn));
+    }
+    return datagrams;
+}
+
+// SYNs on loopback at `rate` per second for `seconds` while the sniffer captures `lo`
+// (`senders` threads share the rate), then libpcap's counters. With `ceiling`, first the
+// same senders unpaced and with no capture open: what this machine can send at all.
+void live(double seconds, double rate, Sender sender, int senders, bool ceiling) {
+    const char* name = sender == Sender::raw ? "raw" : "packet";
+    const auto datagrams = live_syns();
+    const auto run_senders = [&](double each_rate) {
+        std::vector<LiveResult> results(static_cast<std::size_t>(senders));
+        std::vector<std::thread> threads;
+        const auto total = static_cast<std::uint64_t>(seconds * rate / senders);
+        for (int t = 0; t < senders; ++t)
+            threads.emplace_back([&, t] {
+                results[static_cast<std::size_t>(t)] =
+                    send_syns(sender, datagrams, total, each_rate, seconds);
+            });
+        for (auto& th : threads) th.join();
+        LiveResult sum;
+        for (const auto& r : results) {
+            sum.sent += r.sent;
+            sum.seconds = std::max(sum.seconds, r.seconds);
+        }
+        return sum;
+    };
+    if (ceiling) {
+        const auto c = run_senders(0);
+        if (c.sent == 0) {
+            std::cout << "live: skipped (" << name << " socket needs root)\n";
+            return;
+        }
+        std::cout << "live: sender ceiling (" << name << ", " << senders
+                  << " thread(s), no capture): " << c.sent << " SYNs in " << c.seconds << " s ("
+                  << static_cast<double>(c.sent) / c.seconds << "/s)\n";
+    }
     sn::SnifferOptions options;
     options.capture.interface = "lo";
     options.deckies = [] {
@@ -221,58 +345,22 @@ void live(double seconds, double rate) {
         std::cout << "live: skipped (" << e.what() << ")\n";
         return;
     }
-    const int fd = socket(AF_INET, SOCK_RAW, IPPROTO_RAW);
-    if (fd < 0) {
-        std::cout << "live: skipped (raw socket needs root)\n";
-        return;
-    }
     worker->start();
     std::this_thread::sleep_for(std::chrono::milliseconds(300));
-    sockaddr_in to{};
-    to.sin_family = AF_INET;
-    inet_pton(AF_INET, kDecky, &to.sin_addr);
-    // 4,000 distinct SYNs built beforehand, sent round-robin and paced against the clock.
-    std::vector<std::string> datagrams;
-    for (int i = 0; i < 4000; ++i) {
-        b::Tcp syn;
-        syn.src = "127.203.9." + std::to_string(2 + i % 200);
-        syn.dst = kDecky;
-        syn.sport = static_cast<std::uint16_t>(10000 + i);
-        syn.dport = static_cast<std::uint16_t>(1 + i % 1000);
-        syn.window = 1024;
-        syn.options = std::string("\x02\x04\x05\xb4", 4);
-        datagrams.push_back(b::ipv4(syn));
-    }
-    // sendmmsg in batches of 100, paced against the clock.
-    constexpr std::size_t kBatch = 100;
-    std::vector<iovec> iov(datagrams.size());
-    std::vector<mmsghdr> messages(datagrams.size());
-    for (std::size_t i = 0; i < datagrams.size(); ++i) {
-        iov[i] = {datagrams[i].data(), datagrams[i].size()};
-        messages[i].msg_hdr.msg_name = &to;
-        messages[i].msg_hdr.msg_namelen = sizeof to;
-        messages[i].msg_hdr.msg_iov = &iov[i];
-        messages[i].msg_hdr.msg_iovlen = 1;
-    }
-    const auto total = static_cast<std::uint64_t>(seconds * rate);
-    const auto start = std::chrono::steady_clock::now();
-    std::uint64_t sent = 0;
-    for (std::uint64_t i = 0; i < total; i += kBatch) {
-        std::this_thread::sleep_until(start +
-                                      std::chrono::duration<double>(static_cast<double>(i) / rate));
-        const int n = sendmmsg(fd, &messages[i % datagrams.size()], kBatch, 0);
-        if (n > 0) sent += static_cast<std::uint64_t>(n);
-    }
-    const double elapsed =
-        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    const auto r = run_senders(rate / senders);
     std::this_thread::sleep_for(std::chrono::milliseconds(500));
     worker->stop();
-    close(fd);
     const auto s = worker->stats();
-    std::cout << "live: sent " << sent << " SYNs in " << elapsed << " s (" << sent / elapsed
-              << "/s); captured " << s.capture.frames << " frames, kernel received "
-              << s.capture.kernel_received << ", dropped " << s.capture.kernel_dropped
-              << " (interface " << s.capture.interface_dropped << ")\n";
+    if (r.sent == 0) {
+        std::cout << "live: skipped (" << name << " socket needs root)\n";
+        return;
+    }
+    std::cout << "live: " << name << " sender, " << senders << " thread(s): sent " << r.sent
+              << " SYNs in " << r.seconds << " s (" << static_cast<double>(r.sent) / r.seconds
+              << "/s); captured " << s.capture.frames << " frames, decoded " << s.capture.decoded
+              << ", kernel received " << s.capture.kernel_received << ", dropped "
+              << s.capture.kernel_dropped << " (interface " << s.capture.interface_dropped << "), "
+              << events << " events\n";
 }
 
 }  // namespace
@@ -281,6 +369,10 @@ int main(int argc, char** argv) {
     std::uint32_t syns = 200000, flows = 10000;
     double live_seconds = 3, rate = 100000;
     std::string keep;
+    Sender sender = Sender::packet;
+    int senders = 1;
+    bool ceiling = false;
+    bool live_only = false;
     for (int i = 1; i + 1 < argc; i += 2) {
         const std::string a = argv[i];
         if (a == "--syns")
@@ -293,6 +385,18 @@ int main(int argc, char** argv) {
             rate = std::stod(argv[i + 1]);
         else if (a == "--keep")
             keep = argv[i + 1];
+        else if (a == "--sender")
+            sender = std::string(argv[i + 1]) == "raw" ? Sender::raw : Sender::packet;
+        else if (a == "--senders")
+            senders = std::clamp(std::stoi(argv[i + 1]), 1, 8);
+        else if (a == "--ceiling")
+            ceiling = std::string(argv[i + 1]) != "0";
+        else if (a == "--live-only")
+            live_only = std::string(argv[i + 1]) != "0";
+    }
+    if (live_only) {  // the capture-drop measurement alone (needs root)
+        live(live_seconds, rate, sender, senders, ceiling);
+        return 0;
     }
     const auto dir = keep.empty() ? std::filesystem::temp_directory_path() /
                                         ("sniffer_bench." + std::to_string(getpid()))
@@ -319,7 +423,7 @@ int main(int argc, char** argv) {
     std::printf("%-8s %12.0f %14.0f %10.3f\n", "p0f", rate_of(p0f), per_core(p0f), p0f.wall);
     std::printf("%-8s %12.0f %14.0f %10.3f\n", "tshark", rate_of(tshark), per_core(tshark),
                 tshark.wall);
-    if (live_seconds > 0) live(live_seconds, rate);
+    if (live_seconds > 0) live(live_seconds, rate, sender, senders, ceiling);
     if (keep.empty()) std::filesystem::remove_all(dir);
     std::printf(
         "sniffer: %.1fx p0f (target 2), %.1fx tshark ja3 (target 20), %.0f packets/s per core\n",

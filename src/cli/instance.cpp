@@ -112,9 +112,55 @@ std::vector<api::HealthComponent> instance_health(store::Ingester& ingester, Eve
 // stops before these objects do, so the references stay valid while it can scrape.
 std::vector<telemetry::metrics::Collector> instance_metrics(
     store::Ingester& ingester, EventBus& bus, honeypot::Runtime& runtime,
-    intel::ProfileWorker& profiler, const intel::sniffer::SnifferWorker* sniffer) {
+    intel::ProfileWorker& profiler, const intel::sniffer::SnifferWorker* sniffer,
+    const intel::prober::ProberWorker* prober) {
     namespace m = telemetry::metrics;
     std::vector<m::Collector> collectors;
+    // The governed prober, when enabled: what it sent (per probe kind), what the policy and
+    // the governance held back, and what is waiting.
+    if (prober)
+        collectors.emplace_back([prober](m::Scrape& scrape) {
+            // The prober's first: a target is counted queued before it is probed, so the
+            // depth read this way is never negative.
+            const auto probes = prober->prober().stats();
+            const auto worker = prober->stats();
+            auto per_kind = [&](const char* name, const char* help, auto field) {
+                auto& family = scrape.family(name, help, m::Type::counter, {"probe"});
+                for (const auto kind : intel::prober::kProbeKinds)
+                    scrape.add(family, {std::string(intel::prober::to_string(kind))},
+                               static_cast<double>(probes.of(kind).*field));
+            };
+            using Kind = intel::prober::ProbeKindStats;
+            per_kind("decnet_prober_probes_sent_total", "Probes sent (each audited by probe_sent)",
+                     &Kind::sent);
+            per_kind("decnet_prober_probes_planned_total",
+                     "Dry-run probes logged (probe_planned), nothing sent", &Kind::planned);
+            per_kind("decnet_prober_fingerprints_total", "Fingerprint events the probes produced",
+                     &Kind::fingerprints);
+            per_kind("decnet_prober_errors_total", "Probes that failed (prober_error)",
+                     &Kind::errors);
+            auto& skipped = scrape.family("decnet_prober_skipped_total",
+                                          "Probes not sent: repeated inside the TTL, or over the "
+                                          "address's budget",
+                                          m::Type::counter, {"reason"});
+            scrape.add(skipped, {"ttl"}, static_cast<double>(probes.skipped_ttl));
+            scrape.add(skipped, {"budget"}, static_cast<double>(probes.skipped_budget));
+            auto one = [&](const char* name, const char* help, m::Type type, double value) {
+                scrape.add(scrape.family(name, help, type), {}, value);
+            };
+            one("decnet_prober_attackers_seen_total", "Attacker addresses offered by events",
+                m::Type::counter, static_cast<double>(worker.seen));
+            one("decnet_prober_denied_total", "Attacker addresses the policy refused",
+                m::Type::counter, static_cast<double>(worker.denied + probes.denied));
+            one("decnet_prober_queue_dropped_total", "Attacker addresses dropped: queue full",
+                m::Type::counter, static_cast<double>(worker.dropped));
+            one("decnet_prober_targets_total", "Attacker addresses taken through the probes",
+                m::Type::counter, static_cast<double>(probes.targets));
+            one("decnet_prober_queue_depth", "Attacker addresses waiting to be probed",
+                m::Type::gauge,
+                static_cast<double>(worker.queued > probes.targets ? worker.queued - probes.targets
+                                                                   : 0));
+        });
     // The passive sniffer, when it runs: what it saw, what it emitted, and what the kernel
     // dropped before it could (the figure an operator watches under a flood).
     if (sniffer)
@@ -377,7 +423,7 @@ int run_instance(const engine::DeploymentPlan& plan, const InstanceOptions& opti
                              : start_api(options, paths, *repository, live_fleet,
                                          instance_health(ingester, bus, runtime),
                                          instance_metrics(ingester, bus, runtime, profiler.worker(),
-                                                          sniffer.get()),
+                                                          sniffer.get(), prober.get()),
                                          log_feed, bus);
         engine::drop_privileges(instance_privilege_drop(options, plan.config, paths));
         if (hooks.ready) hooks.ready(report, paths, api ? api->url() : std::string());

@@ -1,7 +1,8 @@
 // GET /metrics on `decnet up`'s API: after a redis-cli session against a decky the scrape
 // shows the bus, runtime, ingester and HTTP series with sensible values, the whole text
 // passes the real `promtool check metrics`, and a non-loopback or token-less scrape is
-// refused. Loopback subnet 127.99.30.0/24, API port 18160.
+// refused. Loopback subnet 127.99.30.0/24, API port 18160. The prober's counters: subnet
+// 127.217.1.0/24, API port 18917, the attacker's TLS server on 127.217.1.50:28917.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 #include <unistd.h>
@@ -123,6 +124,68 @@ TEST(CliMetrics, UpServesPrometheusMetricsThatPromtoolAccepts) {
     std::ofstream(file) << text;
     const auto check = capture("promtool check metrics < " + file + " 2>&1; echo rc=$?");
     EXPECT_THAT(check, HasSubstr("rc=0")) << check << "\n" << text;
+    EXPECT_EQ(up.stop(), 0) << up.err();
+}
+
+// The fleet prober's series: an allowed attacker's TLS server is probed once per probe
+// kind (tls_cert finds its certificate), its second visit is inside the TTL (skipped), a
+// loopback address the policy does not allow is denied; nothing is planned (not a dry run).
+TEST(CliMetrics, ProberCountsProbesPerKindAndWhatItsGovernanceHeldBack) {
+    const auto dir = make_temp_dir();
+    capture("openssl req -x509 -newkey rsa:2048 -nodes -keyout " + dir + "/k.pem -out " + dir +
+            "/c.pem -days 30 -subj /CN=c2.example 2>/dev/null");
+    BackgroundProcess c2({"/usr/bin/openssl", "s_server", "-accept", "127.217.1.50:28917", "-cert",
+                          dir + "/c.pem", "-key", dir + "/k.pem", "-quiet"},
+                         dir);
+    write_file(dir + "/fleet.ini",
+               "[general]\nnet = 127.217.1.0/24\n\n[alpha]\nip = 127.217.1.10\nservices = "
+               "http\n\n[prober]\nenabled = true\nallow = 127.217.1.50/32\nprobes = tls_cert, "
+               "tcpfp\ntls_cert_ports = 28917\ntcpfp_ports = 28917\nrate = 100\n");
+    BackgroundProcess up(
+        {"/usr/bin/env", "DECNET_ADMIN_PASSWORD=metrics-password-1", "DECNET_JWT_SECRET=",
+         "DECNET_METRICS_PUBLIC=", "DECNET_METRICS_TOKEN=", DECNET_BINARY, "up", "--config",
+         dir + "/fleet.ini", "--db", dir + "/p.db", "--state-dir", dir, "--api-port", "18917"},
+        dir);
+    ASSERT_THAT(up.wait_for_output("decnet is up", std::chrono::seconds(30)),
+                HasSubstr("127.217.1.10:80/tcp"))
+        << up.err();
+    const std::string metrics = "curl -s --max-time 20 http://127.0.0.1:18917/metrics";
+    const auto poll = [&](const std::string& series, double at_least) {
+        std::string text;
+        for (int i = 0; i < 100; ++i) {
+            text = capture(metrics);
+            if (sample(text, series) >= at_least) break;
+            std::this_thread::sleep_for(std::chrono::milliseconds(100));
+        }
+        return text;
+    };
+    capture("curl -s -m 5 --interface 127.217.1.50 http://127.217.1.10/ >/dev/null");
+    capture("curl -s -m 5 --interface 127.217.1.60 http://127.217.1.10/ >/dev/null");
+    auto text = poll("decnet_prober_targets_total", 1);
+    text = poll("decnet_prober_fingerprints_total{probe=\"tls_cert\"}", 1);
+    EXPECT_EQ(sample(text, "decnet_prober_probes_sent_total{probe=\"tls_cert\"}"), 1) << text;
+    EXPECT_EQ(sample(text, "decnet_prober_probes_sent_total{probe=\"tcpfp\"}"), 1) << text;
+    EXPECT_EQ(sample(text, "decnet_prober_probes_sent_total{probe=\"jarm\"}"), 0) << text;
+    EXPECT_EQ(sample(text, "decnet_prober_probes_planned_total{probe=\"tls_cert\"}"), 0) << text;
+    EXPECT_EQ(sample(text, "decnet_prober_fingerprints_total{probe=\"tls_cert\"}"), 1) << text;
+    EXPECT_EQ(sample(text, "decnet_prober_errors_total{probe=\"tls_cert\"}"), 0) << text;
+    EXPECT_GE(sample(text, "decnet_prober_denied_total"), 1) << text;  // 127.217.1.60
+    EXPECT_GE(sample(text, "decnet_prober_attackers_seen_total"), 2) << text;
+    EXPECT_EQ(sample(text, "decnet_prober_queue_dropped_total"), 0) << text;
+    EXPECT_THAT(text, HasSubstr("# TYPE decnet_prober_queue_depth gauge\n"));
+
+    // Back inside the TTL: queued again, both probes skipped, nothing sent.
+    capture("curl -s -m 5 --interface 127.217.1.50 http://127.217.1.10/ >/dev/null");
+    text = poll("decnet_prober_skipped_total{reason=\"ttl\"}", 2);
+    EXPECT_EQ(sample(text, "decnet_prober_skipped_total{reason=\"ttl\"}"), 2) << text;
+    EXPECT_EQ(sample(text, "decnet_prober_skipped_total{reason=\"budget\"}"), 0) << text;
+    EXPECT_EQ(sample(text, "decnet_prober_probes_sent_total{probe=\"tls_cert\"}"), 1) << text;
+    if (!capture("command -v promtool").empty()) {
+        const auto file = dir + "/metrics.txt";
+        std::ofstream(file) << text;
+        const auto check = capture("promtool check metrics < " + file + " 2>&1; echo rc=$?");
+        EXPECT_THAT(check, HasSubstr("rc=0")) << check << "\n" << text;
+    }
     EXPECT_EQ(up.stop(), 0) << up.err();
 }
 

@@ -4,6 +4,10 @@
 // stored log row carries the event span's ids. A syslog line with a traceparent sent to
 // `decnet collect` continues that trace. The OTLP/HTTP receiver is a small blocking
 // server inside the test (127.0.0.1:18410 and :18411); subnet 127.99.41.0/24, API port 18400.
+// The sniffer's and the prober's spans (tracing.md §3.6–§3.7): a curl TLS handshake to a
+// decky of `up` (sniffer and prober on) and the probe back at the client's own TLS server,
+// then `decnet probe` and `decnet sniffer` on their own: receivers on :18412 and :18413,
+// subnet 127.217.2.0/24 (fleet) and 127.217.3.0/24 (commands), TLS servers on 28918–28920.
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <poll.h>
@@ -14,6 +18,7 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <filesystem>
 #include <mutex>
 #include <nlohmann/json.hpp>
 #include <regex>
@@ -22,6 +27,7 @@
 #include "integration/api_client.hpp"
 #include "integration/background_process.hpp"
 #include "integration/cli_runner.hpp"
+#include "store/database.hpp"
 #include "store/repository.hpp"
 
 namespace decnet::testing {
@@ -35,6 +41,8 @@ using namespace std::chrono_literals;
 // One receiver port per test: ctest runs them in parallel.
 constexpr int kUpReceiverPort = 18410;
 constexpr int kCollectReceiverPort = 18411;
+constexpr int kFleetIntelReceiverPort = 18412;
+constexpr int kCommandsReceiverPort = 18413;
 constexpr const char* kBase = "http://127.0.0.1:18400/api/v1";
 constexpr const char* kPassword = "trace-e2e-password-1";
 
@@ -152,6 +160,39 @@ std::vector<json> named(const std::vector<json>& spans, const std::string& name)
     for (const auto& span : spans)
         if (span.value("name", "") == name) out.push_back(span);
     return out;
+}
+
+// The span `name` whose attribute `key` is `value` (null when none arrived yet).
+json find_span(const std::vector<json>& spans, const std::string& name, const std::string& key,
+               const std::string& value) {
+    for (const auto& span : named(spans, name))
+        if (attribute(span, key) == value) return span;
+    return json();
+}
+
+// An openssl s_server with a fresh self-signed certificate (the attacker's "C2" or a TLS
+// port on a decky's address); waits until it accepts.
+std::vector<std::string> tls_server_argv(const std::string& dir, const std::string& where) {
+    capture("openssl req -x509 -newkey rsa:2048 -nodes -keyout " + dir + "/k.pem -out " + dir +
+            "/c.pem -days 30 -subj /CN=c2.example 2>/dev/null");
+    return {"/usr/bin/openssl", "s_server", "-accept",      where,   "-cert",
+            dir + "/c.pem",     "-key",     dir + "/k.pem", "-quiet"};
+}
+
+std::string subdir(const std::string& dir, const std::string& name) {
+    std::filesystem::create_directories(dir + "/" + name);
+    return dir + "/" + name;
+}
+
+// The newest stored row of one event type (the store's search syntax), waited for.
+std::optional<store::LogRecord> stored_row(store::Repository& repo, const std::string& event) {
+    store::LogFilter filter;
+    filter.search = "event:" + event;
+    for (const auto deadline = std::chrono::steady_clock::now() + 15s;
+         std::chrono::steady_clock::now() < deadline; std::this_thread::sleep_for(100ms))
+        for (const auto& row : repo.logs(filter, 5, 0))
+            if (row.event_type == event) return row;
+    return std::nullopt;
 }
 
 std::pair<int, json> call(const std::string& method, const std::string& path,
@@ -351,6 +392,160 @@ TEST(TracingE2e, CollectContinuesATraceparentFromTheLine) {
     EXPECT_EQ(received["parentSpanId"], sender_span);
     EXPECT_EQ(attribute(received, "attacker_ip"), "10.7.7.7");
     EXPECT_EQ(collector.stop(), 0) << collector.err();
+}
+
+// In the fleet: a TLS ClientHello to a decky's address becomes a tls_client_hello whose
+// stored row carries the trace of its sniffer.tls_client_hello span (with the ja4/ja3/sni
+// attributes), and the prober's probe back at that client is one prober.probe_cycle trace —
+// a child of the span of the event that named the attacker — holding the probe's spans,
+// and its stored rows carry that trace.
+TEST(TracingE2e, SnifferFingerprintAndProbeBackAreTracedAndStoredWithTheirTrace) {
+    if (geteuid() != 0) GTEST_SKIP() << "the sniffer's capture needs root";
+    OtlpReceiver receiver(kFleetIntelReceiverPort);
+    ASSERT_TRUE(receiver.ok()) << "port " << kFleetIntelReceiverPort << " in use";
+    const auto dir = make_temp_dir();
+    // The attacker's own TLS server (probed back) and a TLS port on the decky's address.
+    BackgroundProcess c2(tls_server_argv(subdir(dir, "c2"), "127.217.2.50:28918"),
+                         subdir(dir, "c2"));
+    BackgroundProcess https(tls_server_argv(subdir(dir, "https"), "127.217.2.10:28919"),
+                            subdir(dir, "https"));
+    write_file(dir + "/fleet.ini",
+               "[general]\nnet = 127.217.2.0/24\n\n[alpha]\nip = 127.217.2.10\nservices = "
+               "http\n\n[prober]\nenabled = true\nallow = 127.217.2.50/32\nprobes = "
+               "tls_cert\ntls_cert_ports = 28918\nrate = 100\n");
+    BackgroundProcess up(
+        {"/usr/bin/env", "DECNET_TRACING=true", "DECNET_SNIFFER=true",
+         "DECNET_OTEL_ENDPOINT=http://127.0.0.1:" + std::to_string(kFleetIntelReceiverPort),
+         "OTEL_BSP_SCHEDULE_DELAY=200", DECNET_BINARY, "up", "--no-api", "--config",
+         dir + "/fleet.ini", "--db", dir + "/t.db", "--state-dir", subdir(dir, "state")},
+        subdir(dir, "up"));
+    ASSERT_THAT(up.wait_for_output("decnet is up", 30s), HasSubstr("127.217.2.10:80/tcp"))
+        << up.err();
+    std::this_thread::sleep_for(500ms);  // the capture thread opens after "up"
+    capture(
+        "timeout 10 curl -sk --http1.1 --interface 127.217.2.50 https://127.217.2.10:28919/ "
+        "-o /dev/null");
+    auto repo = store::open_sqlite(dir + "/t.db");
+
+    // The fingerprint: its row's span is the sniffer.tls_client_hello span.
+    const auto hello = stored_row(*repo, "tls_client_hello");
+    ASSERT_TRUE(hello) << up.err();
+    ASSERT_TRUE(hello->trace_id && hello->span_id) << hello->fields;
+    const auto fields = json::parse(hello->fields);
+    json hello_span;
+    std::vector<json> spans;
+    for (const auto deadline = std::chrono::steady_clock::now() + 15s;
+         hello_span.is_null() && std::chrono::steady_clock::now() < deadline;
+         std::this_thread::sleep_for(200ms)) {
+        spans = receiver.spans();
+        for (const auto& s : named(spans, "sniffer.tls_client_hello"))
+            if (s.value("spanId", "") == *hello->span_id) hello_span = s;
+    }
+    ASSERT_FALSE(hello_span.is_null()) << "no sniffer.tls_client_hello span " << *hello->span_id;
+    EXPECT_EQ(hello_span["traceId"], *hello->trace_id);
+    EXPECT_EQ(attribute(hello_span, "attacker_ip"), "127.217.2.50");
+    EXPECT_EQ(attribute(hello_span, "dst_port"), "\"28919\"");  // OTLP JSON: int64 as a string
+    EXPECT_EQ(attribute(hello_span, "ja4"), fields.value("ja4", "?"));
+    EXPECT_EQ(attribute(hello_span, "ja3"), fields.value("ja3", "?"));
+    EXPECT_THAT(attribute(hello_span, "ja4"), ::testing::StartsWith("t1"));
+    // A trace of its own (not the capture loop's, open for the process's life), linked to it.
+    EXPECT_FALSE(hello_span.contains("parentSpanId") && hello_span["parentSpanId"] != "");
+    ASSERT_EQ(hello_span.value("links", json::array()).size(), 1u) << hello_span.dump();
+    const auto loop_link = hello_span["links"][0];
+
+    // The probe back: a tls_cert_fingerprint stored with the trace of its probe_cycle.
+    const auto cert = stored_row(*repo, "tls_cert_fingerprint");
+    ASSERT_TRUE(cert) << up.err();
+    ASSERT_TRUE(cert->trace_id) << cert->fields;
+    const auto sent = stored_row(*repo, "probe_sent");
+    ASSERT_TRUE(sent && sent->trace_id);
+    EXPECT_EQ(*sent->trace_id, *cert->trace_id);
+    json cycle, probe_span, phase, parent;
+    for (const auto deadline = std::chrono::steady_clock::now() + 15s;
+         std::chrono::steady_clock::now() < deadline; std::this_thread::sleep_for(200ms)) {
+        spans = receiver.spans();
+        cycle = find_span(spans, "prober.probe_cycle", "target_ip", "127.217.2.50");
+        probe_span = find_span(spans, "prober.tls_certificate", "target_ip", "127.217.2.50");
+        phase = named(spans, "prober.tls_cert_phase").empty()
+                    ? json()
+                    : named(spans, "prober.tls_cert_phase").front();
+        parent = json();
+        for (const auto& s : spans)
+            if (!cycle.is_null() && s.value("spanId", "") == cycle.value("parentSpanId", "-"))
+                parent = s;
+        if (!cycle.is_null() && !probe_span.is_null() && !phase.is_null() && !parent.is_null())
+            break;
+    }
+    ASSERT_FALSE(cycle.is_null()) << "no prober.probe_cycle for 127.217.2.50";
+    EXPECT_EQ(cycle["traceId"], *cert->trace_id);
+    EXPECT_EQ(attribute(cycle, "policy"), "allowed by allow list 127.217.2.50/32");
+    ASSERT_FALSE(phase.is_null());
+    EXPECT_EQ(phase["parentSpanId"], cycle["spanId"]);
+    ASSERT_FALSE(probe_span.is_null());
+    EXPECT_EQ(probe_span["parentSpanId"], phase["spanId"]);
+    EXPECT_EQ(attribute(probe_span, "target_port"), "\"28918\"");
+    // The event that named the attacker is a decky's or the sniffer's, in the same trace.
+    ASSERT_FALSE(parent.is_null()) << "the probe cycle's parent span was not exported";
+    EXPECT_EQ(parent["traceId"], cycle["traceId"]);
+    EXPECT_EQ(attribute(parent, "attacker_ip").empty() ? "127.217.2.50"
+                                                       : attribute(parent, "attacker_ip"),
+              "127.217.2.50");
+
+    EXPECT_EQ(up.stop(), 0) << up.err();
+    json loop;
+    for (const auto deadline = std::chrono::steady_clock::now() + 5s;
+         loop.is_null() && std::chrono::steady_clock::now() < deadline;
+         std::this_thread::sleep_for(100ms))
+        if (const auto l = named(receiver.spans(), "sniffer.sniff_loop"); !l.empty())
+            loop = l.front();
+    ASSERT_FALSE(loop.is_null()) << "no sniffer.sniff_loop span after the instance stopped";
+    EXPECT_EQ(loop_link["spanId"], loop["spanId"]);
+    EXPECT_FALSE(named(receiver.spans(), "sniffer.worker").empty());
+}
+
+// `decnet probe` and `decnet sniffer` export their spans like the instance: the command's
+// prober.worker holds the probe cycle; the standalone sniffer's fingerprint span.
+TEST(TracingE2e, ProbeAndSnifferCommandsExportTheirSpans) {
+    OtlpReceiver receiver(kCommandsReceiverPort);
+    ASSERT_TRUE(receiver.ok()) << "port " << kCommandsReceiverPort << " in use";
+    const auto dir = make_temp_dir();
+    BackgroundProcess c2(tls_server_argv(subdir(dir, "c2"), "127.217.3.50:28920"),
+                         subdir(dir, "c2"));
+    std::this_thread::sleep_for(600ms);
+    const std::string env = "DECNET_TRACING=true DECNET_OTEL_ENDPOINT=http://127.0.0.1:" +
+                            std::to_string(kCommandsReceiverPort) + " OTEL_BSP_SCHEDULE_DELAY=200 ";
+    const auto probe = capture(env + DECNET_BINARY " probe 127.217.3.50 --allow 127.217.3.50/32 " +
+                               "--probe tls_cert --port 28920 --rate 100 2>&1");
+    ASSERT_THAT(probe, HasSubstr("tls_cert_fingerprint"));
+    // The command flushes its spans before it exits.
+    auto spans = receiver.spans();
+    const auto worker = named(spans, "prober.worker");
+    ASSERT_EQ(worker.size(), 1u) << spans.size() << " spans";
+    const auto cycle = find_span(spans, "prober.probe_cycle", "target_ip", "127.217.3.50");
+    ASSERT_FALSE(cycle.is_null());
+    EXPECT_EQ(cycle["parentSpanId"], worker.front()["spanId"]);
+    EXPECT_FALSE(find_span(spans, "prober.tls_certificate", "target_ip", "127.217.3.50").is_null());
+
+    if (geteuid() != 0) GTEST_SKIP() << "the sniffer's capture needs root";
+    BackgroundProcess sniffer(
+        {"/usr/bin/env", "DECNET_TRACING=true",
+         "DECNET_OTEL_ENDPOINT=http://127.0.0.1:" + std::to_string(kCommandsReceiverPort),
+         "OTEL_BSP_SCHEDULE_DELAY=200", DECNET_BINARY, "sniffer", "-i", "lo", "--decky",
+         "c2=127.217.3.50", "--duration", "20"},
+        subdir(dir, "sniffer"));
+    std::this_thread::sleep_for(1500ms);  // the capture is open
+    capture(
+        "timeout 10 curl -sk --http1.1 --interface 127.217.3.60 https://127.217.3.50:28920/ "
+        "-o /dev/null");
+    json hello;
+    for (const auto deadline = std::chrono::steady_clock::now() + 10s;
+         hello.is_null() && std::chrono::steady_clock::now() < deadline;
+         std::this_thread::sleep_for(200ms))
+        hello =
+            find_span(receiver.spans(), "sniffer.tls_client_hello", "attacker_ip", "127.217.3.60");
+    ASSERT_FALSE(hello.is_null()) << sniffer.err();
+    EXPECT_THAT(attribute(hello, "ja4"), ::testing::StartsWith("t1"));
+    sniffer.stop();
 }
 
 }  // namespace

@@ -120,8 +120,10 @@ void Prober::probe(const std::string& ip, const std::atomic<bool>* stop,
 void Prober::run_one(const std::string& ip, ProbeKind kind, std::uint16_t port) {
     const auto label = std::string(kind_label(kind));
     const auto where = ip + ":" + std::to_string(port);
+    auto& counts = stats_.by_kind[static_cast<std::size_t>(kind)];
     if (settings_.dry_run) {
         ++stats_.probes_planned;
+        ++counts.planned;
         auto e = event("probe_planned", ip, port);
         e.add("probe", to_string(kind)).add("connections", connections_of(kind));
         e.msg = "dry-run: would " + label + " probe " + where;
@@ -130,6 +132,7 @@ void Prober::run_one(const std::string& ip, ProbeKind kind, std::uint16_t port) 
     }
     // The audit record goes out before the first packet.
     ++stats_.probes_sent;
+    ++counts.sent;
     {
         auto e = event("probe_sent", ip, port);
         e.add("probe", to_string(kind)).add("connections", connections_of(kind));
@@ -204,9 +207,11 @@ void Prober::run_one(const std::string& ip, ProbeKind kind, std::uint16_t port) 
     }
     if (result) {
         ++stats_.fingerprints;
+        ++counts.fingerprints;
         sink_(std::move(*result));
     } else if (!error.empty() && kind != ProbeKind::hassh) {
         ++stats_.errors;
+        ++counts.errors;
         auto e = event("prober_error", ip, port);
         e.severity = Severity::warning;
         e.add("probe", to_string(kind)).add("error", error);

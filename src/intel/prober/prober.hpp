@@ -3,6 +3,7 @@
 // §3.1's events). Used by `decnet probe` and by the fleet's ProberWorker.
 #pragma once
 
+#include <array>
 #include <atomic>
 #include <cstdint>
 #include <functional>
@@ -17,6 +18,17 @@ namespace decnet::intel::prober {
 inline constexpr std::string_view kProberDecky = "decnet-prober";
 inline constexpr std::string_view kProberService = "prober";
 
+// What one probe kind did (dry-run plans are not sends).
+struct ProbeKindStats {
+    std::uint64_t sent = 0;     // audit events written (probe_sent)
+    std::uint64_t planned = 0;  // dry-run (probe_planned)
+    std::uint64_t fingerprints = 0;
+    std::uint64_t errors = 0;  // prober_error events
+};
+
+inline constexpr std::array<ProbeKind, 4> kProbeKinds{ProbeKind::jarm, ProbeKind::hassh,
+                                                      ProbeKind::tcpfp, ProbeKind::tls_cert};
+
 struct ProberStats {
     std::uint64_t targets = 0;         // probe() calls
     std::uint64_t denied = 0;          // targets the policy refused
@@ -26,6 +38,11 @@ struct ProberStats {
     std::uint64_t skipped_budget = 0;
     std::uint64_t fingerprints = 0;
     std::uint64_t errors = 0;
+    std::array<ProbeKindStats, kProbeKinds.size()> by_kind{};  // indexed by ProbeKind
+
+    const ProbeKindStats& of(ProbeKind kind) const {
+        return by_kind[static_cast<std::size_t>(kind)];
+    }
 };
 
 using EventSink = std::function<void(Event)>;

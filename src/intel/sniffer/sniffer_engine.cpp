@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <limits>
+#include <span>
 #include <string_view>
 
 #include "intel/fingerprints/tls_fingerprints.hpp"
@@ -159,13 +160,19 @@ void SnifferEngine::emit(Event event) {
     event.time = EventTime(std::chrono::microseconds(now_));
     event.service = "sniffer";
     // One span per emitted event (tracing.md §3.6), not per packet: a SYN flood must not
-    // become a span flood. The event carries the span's trace context.
+    // become a span flood. The event carries the span's trace context. Each is a trace of
+    // its own (like a decky's session), linked to the capture loop: under the loop, which
+    // is open for the process's life, every fingerprint (and every probe back it started)
+    // would be one endless trace whose root is exported only at shutdown.
     const auto& type = event.event_type;
     const std::string span_name = type == "tls_session" ? "sniffer.tls_server_hello"
                                   : type == "ssh_client_kexinit" || type == "ssh_server_kexinit"
                                       ? "sniffer.ssh_kexinit"
                                       : "sniffer." + type;
-    telemetry::Span span(span_name);
+    const auto loop = telemetry::current_span_context();
+    telemetry::Span span(
+        span_name,
+        telemetry::SpanStart{.new_root = true, .links = std::span(&loop, loop.valid() ? 1 : 0)});
     if (span.recording()) {
         const auto field = [&](const char* name) {
             const auto* value = event.find(name);

@@ -128,6 +128,11 @@ TEST(ProberDryRun, PlansAndSendsNothing) {
     }
     EXPECT_EQ(prober.stats().probes_sent, 0u);
     EXPECT_EQ(prober.stats().denied, 1u);
+    // Counted per probe kind (GET /metrics' decnet_prober_*{probe}).
+    EXPECT_EQ(prober.stats().of(ProbeKind::jarm).planned, 1u);
+    EXPECT_EQ(prober.stats().of(ProbeKind::hassh).planned, 1u);
+    EXPECT_EQ(prober.stats().of(ProbeKind::jarm).sent, 0u);
+    EXPECT_EQ(prober.stats().of(ProbeKind::tcpfp).planned, 0u);
 }
 
 TEST(ProberConfig, IniSectionBecomesSettingsAndTyposFailWithTheirLine) {

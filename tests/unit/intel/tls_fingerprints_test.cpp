@@ -126,6 +126,161 @@ TEST(Ja4, FoxioExample) {
               "0015_0403,0804,0401,0503,0805,0501,0806,0601");
 }
 
+// --- FoxIO's published test vectors -------------------------------------------------------
+// Expected values from FoxIO-LLC/ja4, python/test/testdata/*.json (the JA4, JA4_r, JA4_o,
+// JA4_ro and JA4S its tools print for the pcaps under pcap/; the Rust snapshots
+// rust/ja4/src/snapshots/ja4__insta@<pcap>.snap agree on ja4/ja4s). The pcaps themselves
+// are not here: each ClientHello is rebuilt from its JA4_ro (ciphers and extensions in wire
+// order) and JA4_r (signature algorithms), with GREASE values added where the client (a
+// Chrome) sends them, and must hash to every published value.
+
+std::vector<unsigned> hex_list(const std::string& csv) {
+    std::vector<unsigned> out;
+    for (std::size_t at = 0; at < csv.size(); at += 5)
+        out.push_back(std::stoul(csv.substr(at, 4), nullptr, 16));
+    return out;
+}
+
+struct Published {
+    std::string ciphers;     // JA4_ro's second section (wire order)
+    std::string extensions;  // JA4_ro's third section (wire order, SNI and ALPN included)
+    std::string sigalgs;     // JA4_r's last section
+    std::string sni;
+    std::vector<std::string> alpn;
+    bool grease = true;  // a Chrome: GREASE cipher, two GREASE extensions, GREASE versions
+};
+
+ClientHello rebuild(const Published& p) {
+    auto ciphers = hex_list(p.ciphers);
+    if (p.grease) ciphers.insert(ciphers.begin(), 0x3a3a);
+    std::vector<b::Ext> exts;
+    if (p.grease) exts.push_back({0x0a0a, ""});
+    for (const auto type : hex_list(p.extensions)) {
+        switch (type) {
+            case 0x0000:
+                exts.push_back(b::sni(p.sni));
+                break;
+            case 0x0010:
+                exts.push_back(b::alpn(p.alpn));
+                break;
+            case 0x000d:
+                exts.push_back(b::sigalgs(hex_list(p.sigalgs)));
+                break;
+            case 0x002b:
+                exts.push_back(b::versions({0x4a4a, 0x0304, 0x0303}));
+                break;
+            case 0x000a:
+                exts.push_back(b::groups({0x5a5a, 0x001d, 0x0017, 0x0018}));
+                break;
+            case 0x000b:
+                exts.push_back(b::point_formats(std::string(1, '\0')));
+                break;
+            default:
+                exts.push_back({type, ""});
+                break;
+        }
+    }
+    if (p.grease) exts.push_back({0x1a1a, std::string(1, '\0')});
+    return client(ciphers, exts);
+}
+
+const std::string kChromeCiphers =
+    "1301,1302,1303,c02b,c02f,c02c,c030,cca9,cca8,c013,c014,009c,009d,002f,0035";
+const std::string kChromeSigalgs = "0403,0804,0401,0503,0805,0501,0806,0601";
+
+// tls-handshake.pcapng stream 0 (clientservices.googleapis.com, Chrome).
+TEST(Ja4Published, TlsHandshakeStream0) {
+    const auto fp = ja4(rebuild({kChromeCiphers,
+                                 "ff01,0033,002d,0005,4469,000d,0010,0023,001b,002b,0000,0012,000a,"
+                                 "0017,000b,0015",
+                                 kChromeSigalgs,
+                                 "clientservices.googleapis.com",
+                                 {"h2", "http/1.1"}}));
+    EXPECT_EQ(fp.hash, "t13d1516h2_8daaf6152771_e5627efa2ab1");
+    EXPECT_EQ(fp.raw,
+              "t13d1516h2_002f,0035,009c,009d,1301,1302,1303,c013,c014,c02b,c02c,c02f,c030,cca8,"
+              "cca9_0005,000a,000b,000d,0012,0015,0017,001b,0023,002b,002d,0033,4469,ff01_0403,"
+              "0804,0401,0503,0805,0501,0806,0601");
+    EXPECT_EQ(fp.original, "t13d1516h2_acb858a92679_8fc3c02244b2");
+    EXPECT_EQ(fp.raw_original,
+              "t13d1516h2_" + kChromeCiphers +
+                  "_ff01,0033,002d,0005,4469,000d,0010,0023,001b,002b,0000,0012,000a,0017,000b,"
+                  "0015_" +
+                  kChromeSigalgs);
+    // Its ServerHello: JA4S t130200_1301_234ea6891581. The extension order is sigalg-grease
+    // .pcapng's published JA4S_r (same hash): key_share, supported_versions.
+    const auto sh = server(0x1301, {{0x0033, "ks"}, {0x002b, b::u16(0x0304)}});
+    EXPECT_EQ(ja4s(sh).hash, "t130200_1301_234ea6891581");
+    EXPECT_EQ(ja4s(sh).raw, "t130200_1301_0033,002b");
+}
+
+// tls-handshake.pcapng stream 6 (mtalk.google.com:5228): no ALPN, no 4469 → "00", 14.
+TEST(Ja4Published, TlsHandshakeStream6WithoutAlpn) {
+    const auto fp = ja4(rebuild({kChromeCiphers,
+                                 "0033,002b,001b,0000,0012,002d,000d,000a,0005,0023,0017,ff01,000b,"
+                                 "0015",
+                                 kChromeSigalgs,
+                                 "mtalk.google.com",
+                                 {}}));
+    EXPECT_EQ(fp.hash, "t13d151400_8daaf6152771_de4a06bb82e3");
+    EXPECT_EQ(fp.original, "t13d151400_acb858a92679_2f4561be1d1f");
+}
+
+// tls-handshake.pcapng stream 5 (lp-push-server-452.lastpass.com): ALPN http/1.1 → "h1", and
+// a TLS 1.2 ServerHello JA4S t120300_c030_bec8bdbaef8a (its three extensions, in the order
+// whose hash is the published one: renegotiation_info, ec_point_formats, session_ticket).
+TEST(Ja4Published, TlsHandshakeStream5Http11AndTls12Server) {
+    const auto fp = ja4(rebuild({kChromeCiphers,
+                                 "000d,0033,0000,ff01,002b,0023,002d,0005,0012,000b,0017,4469,0010,"
+                                 "001b,000a,0015",
+                                 kChromeSigalgs,
+                                 "lp-push-server-452.lastpass.com",
+                                 {"http/1.1"}}));
+    EXPECT_EQ(fp.hash, "t13d1516h1_8daaf6152771_e5627efa2ab1");
+    EXPECT_EQ(fp.original, "t13d1516h1_acb858a92679_5eba26eeae83");
+    const auto sh =
+        server(0xc030, {{0xff01, std::string(1, '\0')}, {0x000b, "\x01\x00"}, {0x0023, ""}});
+    EXPECT_EQ(ja4s(sh).hash, "t120300_c030_bec8bdbaef8a");
+    // Stream 46 (target.microsoft.com): TLS 1.2 with ALPN h2, JA4S t1204h2_c02f_1428ce7b4018.
+    const auto h2 = server(
+        0xc02f,
+        {{0x0000, ""}, {0xff01, std::string(1, '\0')}, {0x000b, "\x01\x00"}, b::alpn({"h2"})});
+    EXPECT_EQ(ja4s(h2).hash, "t1204h2_c02f_1428ce7b4018");
+}
+
+// tls12.pcap (contile.services.mozilla.com, a Firefox: no GREASE, 17 ciphers, 11 sigalgs).
+TEST(Ja4Published, Tls12PcapFirefox) {
+    const auto fp = ja4(rebuild(
+        {"1301,1303,1302,c02b,c02f,cca9,cca8,c02c,c030,c00a,c009,c013,c014,009c,009d,002f,0035",
+         "0000,0017,ff01,000a,000b,0023,0010,0005,0022,0033,002b,000d,002d,001c,0015",
+         "0403,0503,0603,0804,0805,0806,0401,0501,0601,0203,0201",
+         "contile.services.mozilla.com",
+         {"h2", "http/1.1"},
+         false}));
+    EXPECT_EQ(fp.hash, "t13d1715h2_5b57614c22b0_3d5424432f57");
+    EXPECT_EQ(fp.raw,
+              "t13d1715h2_002f,0035,009c,009d,1301,1302,1303,c009,c00a,c013,c014,c02b,c02c,c02f,"
+              "c030,cca8,cca9_0005,000a,000b,000d,0015,0017,001c,0022,0023,002b,002d,0033,ff01_"
+              "0403,0503,0603,0804,0805,0806,0401,0501,0601,0203,0201");
+    EXPECT_EQ(fp.original, "t13d1715h2_5b234860e130_014157ec0da2");
+}
+
+// sigalg-grease.pcapng (optimizationguide-pa.googleapis.com): a GREASE signature algorithm
+// is not part of JA4; 17 extensions with ECH (fe0d), ALPS (44cd) and ca34.
+TEST(Ja4Published, SigalgGrease) {
+    auto p = Published{kChromeCiphers,
+                       "fe0d,0010,0017,0033,44cd,ff01,000a,000d,0023,002b,000b,ca34,002d,0000,"
+                       "0005,001b,0012",
+                       "6a6a,0904,0905,0906,0403,0804,0401,0503,0805,0501,0806,0601",
+                       "optimizationguide-pa.googleapis.com",
+                       {"h2", "http/1.1"}};
+    const auto fp = ja4(rebuild(p));
+    EXPECT_EQ(fp.hash, "t13d1517h2_8daaf6152771_cb7bf5808d99");
+    EXPECT_EQ(fp.original, "t13d1517h2_acb858a92679_88bf22a3e888");
+    const auto sh = server(0x1302, {{0x0033, "ks"}, {0x002b, b::u16(0x0304)}});
+    EXPECT_EQ(ja4s(sh).hash, "t130200_1302_234ea6891581");
+}
+
 TEST(Ja4, EmptyListsAndNoSignatureAlgorithms) {
     EXPECT_EQ(ja4(client({}, {})).hash, "t12i000000_000000000000_000000000000");
     const auto hello = client({0x002f}, {{0x0017, ""}});
