@@ -3,6 +3,7 @@
 #include "core/fleet_builder.hpp"
 
 #include <algorithm>
+#include <optional>
 #include <set>
 
 #include "core/archetypes.hpp"
@@ -22,9 +23,16 @@ std::string decky_index_name(const std::string& prefix, std::size_t index) {
     return prefix + "-" + (number.size() < 2 ? "0" + number : number);
 }
 
+// One to three services, never two on one port (smtp with smtp_relay would not start).
 std::vector<std::string> random_services(Rng& rng, const std::vector<std::string>& pool) {
-    const int count = rng.between(1, 3);
-    return rng.sample(pool, static_cast<std::size_t>(count));
+    std::vector<std::string> services;
+    for (int attempt = 0; attempt <= kMaxServiceRedraws; ++attempt) {
+        const int count = rng.between(1, 3);
+        services = rng.sample(pool, static_cast<std::size_t>(count));
+        if (!services_share_a_port(services)) break;
+    }
+    while (services.size() > 1 && services_share_a_port(services)) services.pop_back();
+    return services;
 }
 
 void apply_distro(DeckyConfig& decky, const Distro& distro, Rng& rng) {
@@ -89,8 +97,25 @@ void validate_service_list(const std::vector<std::string>& services,
                       ". Available: " + python_list(available));
 }
 
+namespace {
+
+// "smtp and smtp_relay both listen on 25/tcp" for the first two services on one port.
+std::optional<std::string> port_clash(const std::vector<std::string>& services) {
+    for (std::size_t i = 0; i < services.size(); ++i)
+        for (std::size_t j = i + 1; j < services.size(); ++j)
+            if (services[i] != services[j] && services_share_a_port({services[i], services[j]}))
+                return services[i] + " and " + services[j] + " both listen on " +
+                       format_ports(*find_service(services[i])) +
+                       ": a decky can run only one of them";
+    return std::nullopt;
+}
+
+}  // namespace
+
 void validate_flag_request(const FlagFleetRequest& request) {
     if (request.services) validate_service_list(*request.services);
+    if (request.services)
+        if (const auto clash = port_clash(*request.services)) throw ConfigError(*clash + ".");
     if (request.archetype) require_archetype(*request.archetype);
     if (!request.services && !request.archetype && !request.randomize_services)
         throw ConfigError("Specify --services, --archetype, or --randomize-services.");
@@ -150,6 +175,8 @@ void check_decky_spec(const DeckySpec& spec, const std::vector<std::string>& cus
         message.insert(std::string("Unknown service(s)").size(), " in [" + spec.name + "]");
         throw ConfigError(message);
     }
+    if (const auto clash = port_clash(*spec.services))
+        throw ConfigError("[" + spec.name + "] services: " + *clash + ".");
 }
 
 std::vector<DeckyConfig> build_deckies_from_ini(const IniConfig& ini,

@@ -3,6 +3,7 @@
 #include "core/service_catalog.hpp"
 
 #include <algorithm>
+#include <set>
 
 // Entries name only the fields that differ from the defaults (most services have no
 // compose facts, no separate log name).
@@ -272,6 +273,15 @@ const std::vector<std::string>& per_decky_service_slugs() {
         return out;
     }();
     return slugs;
+}
+
+bool services_share_a_port(const std::vector<std::string>& services) {
+    std::set<std::pair<std::uint16_t, Transport>> taken;
+    for (const auto& slug : services)
+        if (const auto* info = find_service(slug))
+            for (const auto& p : info->ports)
+                if (!taken.insert({p.port, p.transport}).second) return true;
+    return false;
 }
 
 std::string format_ports(const ServiceInfo& service) {

@@ -64,6 +64,9 @@ std::span<const ServiceInfo> all_services();
 const ServiceInfo* find_service(std::string_view slug);
 // The 27 per-decky slugs, sorted (what --services accepts and random draws pick from).
 const std::vector<std::string>& per_decky_service_slugs();
+// Two of the services would listen on the same port (smtp and smtp_relay, both on 25): one
+// decky can't run both.
+bool services_share_a_port(const std::vector<std::string>& services);
 // "21/tcp" / "5060/udp, 5060/tcp"
 std::string format_ports(const ServiceInfo& service);
 // Python-style list literal used by the reference's messages: ['a', 'b'].

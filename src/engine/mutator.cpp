@@ -30,17 +30,6 @@ std::vector<std::string> sorted(std::vector<std::string> v) {
     return v;
 }
 
-// Two of the services would listen on the same port (smtp and smtp_relay): a decky can't
-// run both.
-bool ports_clash(const std::vector<std::string>& services) {
-    std::set<std::pair<std::uint16_t, Transport>> taken;
-    for (const auto& slug : services)
-        if (const auto* info = find_service(slug))
-            for (const auto& p : info->ports)
-                if (!taken.insert({p.port, p.transport}).second) return true;
-    return false;
-}
-
 }  // namespace
 
 std::vector<std::vector<std::string>> mutation_pools(const DeckyConfig& decky,
@@ -63,7 +52,7 @@ std::optional<std::vector<std::string>> choose_mutation(const DeckyConfig& decky
         const int most = static_cast<int>(std::min<std::size_t>(3, pool.size()));
         for (int draw = 0; draw < kMaxDraws; ++draw) {
             auto chosen = sorted(rng.sample(pool, static_cast<std::size_t>(rng.between(1, most))));
-            if (chosen != current && !ports_clash(chosen)) return chosen;
+            if (chosen != current && !services_share_a_port(chosen)) return chosen;
         }
         // Unlucky draws from a pool that does hold another set: take the first single one.
         for (const auto& slug : pool)

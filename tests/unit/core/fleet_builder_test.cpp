@@ -112,6 +112,28 @@ TEST(BuildDeckies, RandomServicesAreVariedAndNeverTheSniffer) {
     EXPECT_EQ(sets.size(), d.size());  // redraws keep sets distinct while they can
 }
 
+TEST(BuildDeckies, RandomServicesNeverShareAPort) {
+    // smtp and smtp_relay both listen on 25: drawn together, the decky would not start.
+    EXPECT_TRUE(services_share_a_port({"smtp", "smtp_relay"}));
+    EXPECT_FALSE(services_share_a_port({"smtp", "ssh", "http"}));
+    for (std::uint64_t seed = 1; seed <= 20; ++seed) {
+        Rng rng(seed);
+        FlagFleetRequest r;
+        r.ips = ips("10.0.0.0/16", 300);
+        r.randomize_services = true;
+        for (const auto& x : build_deckies(r, rng))
+            EXPECT_FALSE(services_share_a_port(x.services)) << x.name;
+    }
+    // Asked for explicitly, the pair is refused before anything starts.
+    Rng rng(1);
+    FlagFleetRequest r;
+    r.ips = ips("10.0.0.0/24", 1);
+    r.services = std::vector<std::string>{"ssh", "smtp", "smtp_relay"};
+    EXPECT_EQ(error_of([&] { build_deckies(r, rng); }),
+              "smtp and smtp_relay both listen on 25/tcp, 587/tcp, 465/tcp: a decky can run only "
+              "one of them.");
+}
+
 TEST(BuildDeckies, ValidationMessages) {
     Rng rng(1);
     FlagFleetRequest r;
