@@ -6,6 +6,7 @@
 #include <fstream>
 #include <iostream>
 
+#include "cli/command_tracing.hpp"
 #include "cli/commands.hpp"
 #include "cli/table.hpp"
 #include "intel/correlation/traversal.hpp"
@@ -24,16 +25,31 @@ struct CorrelateOptions {
 // Lines longer than this are counted and skipped (a syslog line is at most 64 KiB).
 constexpr std::size_t kMaxLine = std::size_t{1} << 20;
 
+// tracing.md §3.8: correlation.ingest_file with its summary child.
 void ingest_stream(std::istream& in, intel::CorrelationEngine& engine) {
+    telemetry::Span span("correlation.ingest_file");
     std::string line;
     while (std::getline(in, line)) {
         if (line.size() > kMaxLine) line.clear();
         engine.ingest(line);
     }
+    telemetry::Span summary("correlation.ingest_file.summary");
+    summary.set_attribute("lines_parsed", engine.lines_parsed());
+    summary.set_attribute("events_indexed", engine.events_indexed());
+    summary.set_attribute("unique_ips", engine.unique_ips());
+}
+
+std::vector<std::string> syslog_lines(const intel::CorrelationEngine& engine, int min_deckies,
+                                      EventTime now) {
+    telemetry::Span span("correlation.traversal_syslog_lines");
+    return engine.traversal_syslog_lines(min_deckies, now);
 }
 
 void print_table(const intel::CorrelationEngine& engine, int min_deckies) {
-    const auto traversals = engine.traversals(min_deckies);
+    const auto traversals = [&] {
+        telemetry::Span span("correlation.traversals");
+        return engine.traversals(min_deckies);
+    }();
     if (traversals.empty()) {
         std::cout << "No traversals detected (min_deckies=" << min_deckies
                   << ", events_indexed=" << engine.events_indexed() << ")." << std::endl;
@@ -53,6 +69,7 @@ void print_table(const intel::CorrelationEngine& engine, int min_deckies) {
 }
 
 int run_correlate(const CorrelateOptions& options) {
+    const CommandTracing tracing;
     intel::CorrelationEngine engine;
     if (!options.log_file.empty()) {
         std::ifstream in(options.log_file, std::ios::binary);
@@ -69,15 +86,16 @@ int run_correlate(const CorrelateOptions& options) {
     }
     const auto now = event_now();
     if (options.output == "json") {
+        telemetry::Span span("correlation.report_json");
         std::cout << engine.report_json(options.min_deckies) << std::endl;
     } else if (options.output == "syslog") {
-        for (const auto& line : engine.traversal_syslog_lines(options.min_deckies, now))
+        for (const auto& line : syslog_lines(engine, options.min_deckies, now))
             std::cout << line << '\n';
     } else {
         print_table(engine, options.min_deckies);
     }
     if (options.emit_syslog)
-        for (const auto& line : engine.traversal_syslog_lines(options.min_deckies, now))
+        for (const auto& line : syslog_lines(engine, options.min_deckies, now))
             std::cout << line << '\n';
     std::cout.flush();
     return kExitOk;

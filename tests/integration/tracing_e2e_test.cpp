@@ -43,6 +43,7 @@ constexpr int kUpReceiverPort = 18410;
 constexpr int kCollectReceiverPort = 18411;
 constexpr int kFleetIntelReceiverPort = 18412;
 constexpr int kCommandsReceiverPort = 18413;
+constexpr int kCorrelateReceiverPort = 18414;
 constexpr const char* kBase = "http://127.0.0.1:18400/api/v1";
 constexpr const char* kPassword = "trace-e2e-password-1";
 
@@ -306,6 +307,27 @@ TEST(TracingE2e, OneRedisAuthIsOneConnectedTraceFromSessionToSseFrame) {
         bounty |= links_to(s, trace_id, event_span_id);
     EXPECT_TRUE(bounty);
 
+    // The profiler's round that consumed the event (a new trace, linking to it), and the
+    // attacker's profile written under it.
+    json round, process_ip;
+    for (const auto deadline = std::chrono::steady_clock::now() + 20s;
+         std::chrono::steady_clock::now() < deadline; std::this_thread::sleep_for(200ms)) {
+        spans = receiver.spans();
+        for (const auto& s : named(spans, "profiler.incremental_update"))
+            if (links_to(s, trace_id, event_span_id)) round = s;
+        if (round.is_null()) continue;
+        for (const auto& s : named(spans, "profiler.process_ip"))
+            if (s.value("traceId", "") == round.value("traceId", "") &&
+                attribute(s, "attacker_ip") == "127.0.0.1")
+                process_ip = s;
+        if (!process_ip.is_null()) break;
+    }
+    ASSERT_FALSE(round.is_null()) << "no profiler.incremental_update links to the event";
+    EXPECT_NE(round["traceId"], trace_id);
+    EXPECT_NE(attribute(round, "rows"), "");
+    ASSERT_FALSE(process_ip.is_null()) << "no profiler.process_ip for 127.0.0.1";
+    EXPECT_NE(attribute(process_ip, "event_count"), "");
+
     // The sniffer's fingerprint of the same client (capturing needs root): stored with the
     // trace id of its sniffer.tcp_syn_fingerprint span, which an ingester batch links to.
     if (geteuid() == 0) {
@@ -546,6 +568,36 @@ TEST(TracingE2e, ProbeAndSnifferCommandsExportTheirSpans) {
     ASSERT_FALSE(hello.is_null()) << sniffer.err();
     EXPECT_THAT(attribute(hello, "ja4"), ::testing::StartsWith("t1"));
     sniffer.stop();
+}
+
+// `decnet correlate` exports tracing.md §3.8's correlation spans: reading the file with its
+// summary, and the output it was asked for.
+TEST(TracingE2e, CorrelateExportsItsSpans) {
+    OtlpReceiver receiver(kCorrelateReceiverPort);
+    ASSERT_TRUE(receiver.ok()) << "port " << kCorrelateReceiverPort << " in use";
+    const auto dir = make_temp_dir();
+    write_file(dir + "/events.log",
+               "<134>1 2026-04-04T10:00:00+00:00 decky-01 ssh - login_attempt [decnet@55555 "
+               "src_ip=\"5.6.7.8\"]\n"
+               "<134>1 2026-04-04T10:05:00+00:00 decky-03 http - request [decnet@55555 "
+               "src_ip=\"5.6.7.8\"]\n"
+               "not a syslog line\n");
+    const std::string env = "DECNET_TRACING=true DECNET_OTEL_ENDPOINT=http://127.0.0.1:" +
+                            std::to_string(kCorrelateReceiverPort) +
+                            " OTEL_BSP_SCHEDULE_DELAY=200 ";
+    const auto report = capture(env + DECNET_BINARY " correlate -o json -f " + dir + "/events.log");
+    ASSERT_THAT(report, HasSubstr("decky-01"));
+    const auto spans = receiver.spans();  // the command flushed them before it exited
+    const auto ingest = named(spans, "correlation.ingest_file");
+    const auto summary = named(spans, "correlation.ingest_file.summary");
+    ASSERT_EQ(ingest.size(), 1u) << spans.size() << " spans";
+    ASSERT_EQ(summary.size(), 1u);
+    EXPECT_EQ(summary.front()["parentSpanId"], ingest.front()["spanId"]);
+    // int64 attributes arrive as JSON strings (the protobuf JSON mapping).
+    EXPECT_EQ(attribute(summary.front(), "lines_parsed"), "\"3\"");
+    EXPECT_EQ(attribute(summary.front(), "events_indexed"), "\"2\"");
+    EXPECT_EQ(attribute(summary.front(), "unique_ips"), "\"1\"");
+    EXPECT_EQ(named(spans, "correlation.report_json").size(), 1u);
 }
 
 }  // namespace
