@@ -4,8 +4,13 @@
 // with the same raw-socket client (this process, the emulators' own codecs), and the server
 // CPU each attempt cost (mariadbd's process; the postmaster with its reaped backends).
 // mysql: mysql_native_password on both; postgres: md5 on both.
+// The ceiling: this binary as a no-work mysql server (`--ceiling-server IP`: a fixed
+// greeting, read the answer, a fixed ERR, close; 4 threads on one listening socket), the
+// most any server can do for this client on these cores. Its rate shows how far a ratio
+// to mariadbd can go at all (when mariadbd is already near it, ≥ 2 is out of reach).
 // Usage: db_bench [seconds_per_round=5] [client_threads=8]
 // Last line: db_login_ratio mysql <decnet/mariadbd> postgres <decnet/postgres>
+//            ceiling <no-work/mariadbd>
 #include <arpa/inet.h>
 #include <fcntl.h>
 #include <netinet/in.h>
@@ -46,6 +51,7 @@ namespace my = decnet::honeypot::mysql;
 namespace pg = decnet::honeypot::postgres;
 constexpr const char* kDecky = "127.194.0.10";
 constexpr const char* kReal = "127.194.0.200";
+constexpr const char* kCeiling = "127.194.0.201";
 
 // A blocking loopback connection with 5 s timeouts.
 class Conn {
@@ -143,6 +149,45 @@ double rate(const std::function<bool()>& attempt, int threads, int seconds) {
     return static_cast<double>(done) / std::chrono::duration<double>(Clock::now() - start).count();
 }
 
+// The no-work mysql server: the same bytes on the wire as a refusal, nothing else done.
+[[noreturn]] void ceiling_server(const char* ip) {
+    const int listener = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    const int one = 1;
+    setsockopt(listener, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+    sockaddr_in a{};
+    a.sin_family = AF_INET;
+    a.sin_port = htons(3306);
+    inet_pton(AF_INET, ip, &a.sin_addr);
+    if (::bind(listener, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0 ||
+        ::listen(listener, 4096) != 0)
+        std::_Exit(1);
+    my::Greeting g;
+    g.version = "5.7.44";
+    g.scramble = std::string(20, 'x');
+    g.capabilities = 0xf7ff | (std::uint32_t{my::kClientPluginAuth} | my::kClientSecureConnection |
+                               my::kClientProtocol41);
+    g.charset = 0x21;
+    g.plugin = "mysql_native_password";
+    const auto greeting = my::packet(0, my::greeting_payload(g));
+    const auto refusal =
+        my::packet(2, std::string("\xff\x15\x04#28000Access denied for user 'bench'@'x'"));
+    std::vector<std::thread> threads;
+    for (int t = 0; t < 4; ++t)
+        threads.emplace_back([&] {
+            for (;;) {
+                const int fd = ::accept4(listener, nullptr, nullptr, SOCK_CLOEXEC);
+                if (fd < 0) continue;
+                char buffer[4096];
+                if (::send(fd, greeting.data(), greeting.size(), MSG_NOSIGNAL) > 0 &&
+                    ::recv(fd, buffer, sizeof buffer, 0) > 0)
+                    ::send(fd, refusal.data(), refusal.size(), MSG_NOSIGNAL);
+                ::close(fd);
+            }
+        });
+    for (auto& t : threads) t.join();
+    std::_Exit(0);
+}
+
 bool wait_until(const std::function<bool()>& ready) {
     for (int i = 0; i < 300; ++i) {
         if (ready()) return true;
@@ -159,6 +204,7 @@ int main(int argc, char** argv) {
                     postgres_failed_login(argv[2]));
         return 0;
     }
+    if (argc > 2 && std::string(argv[1]) == "--ceiling-server") ceiling_server(argv[2]);
     const int seconds = argc > 1 ? std::atoi(argv[1]) : 5;
     const int threads = argc > 2 ? std::atoi(argv[2]) : 8;
     rlimit files{65536, 65536};
@@ -219,7 +265,12 @@ int main(int argc, char** argv) {
                                 d + "/b.db", "--state-dir", d + "/state"},
                                d + "/decnet.log");
 
-    const bool up = wait_until([&] { return mysql_failed_login(kDecky); }) &&
+    const pid_t ceiling =
+        spawn({std::filesystem::canonical("/proc/self/exe").string(), "--ceiling-server", kCeiling},
+              d + "/ceiling.log");
+
+    const bool up = wait_until([&] { return mysql_failed_login(kCeiling); }) &&
+                    wait_until([&] { return mysql_failed_login(kDecky); }) &&
                     wait_until([&] { return postgres_failed_login(kDecky); }) &&
                     wait_until([&] { return mysql_failed_login(kReal); }) &&
                     wait_until([&] { return postgres_failed_login(kReal); });
@@ -227,6 +278,7 @@ int main(int argc, char** argv) {
     if (std::ifstream pidfile(d + "/pg/postmaster.pid"); pidfile) pidfile >> postmaster;
     std::printf("db_bench: %d s rounds, %d client threads\n", seconds, threads);
     double ratio[2] = {0, 0};
+    double ceiling_ratio = 0;
     if (up) {
         struct Side {
             const char* name;
@@ -258,14 +310,29 @@ int main(int argc, char** argv) {
                         sides[s].name, best_decnet, s == 0 ? "mariadbd" : "postgres", best_real,
                         cpu_decnet * 1e3, cpu_real * 1e3);
         }
+        // The ceiling, measured as the others: what a server doing nothing reaches here.
+        double best_ceiling = 0, best_maria = 0;
+        for (int round = 0; round < 2; ++round) {
+            best_ceiling = std::max(
+                best_ceiling, rate([&] { return mysql_failed_login(kCeiling); }, threads, seconds));
+            best_maria = std::max(
+                best_maria, rate([&] { return mysql_failed_login(kReal); }, threads, seconds));
+        }
+        ceiling_ratio = best_maria > 0 ? best_ceiling / best_maria : 0;
+        std::printf(
+            "mysql ceiling: a no-work server %.0f/s, mariadbd %.0f/s (the most any server can "
+            "reach here is %.2fx mariadbd)\n",
+            best_ceiling, best_maria, ceiling_ratio);
     } else {
         std::printf("db_bench: a server did not come up (logs in %s)\n", d.c_str());
     }
+    ::kill(ceiling, SIGKILL);
     ::kill(decnet, SIGTERM);
     ::kill(mariadbd, SIGTERM);
     if (postmaster > 0) ::kill(postmaster, SIGTERM);
-    for (int i = 0; i < 3; ++i) ::wait(nullptr);
+    for (int i = 0; i < 4; ++i) ::wait(nullptr);
     if (up) std::filesystem::remove_all(dir);
-    std::printf("db_login_ratio mysql %.2f postgres %.2f\n", ratio[0], ratio[1]);
+    std::printf("db_login_ratio mysql %.2f postgres %.2f ceiling %.2f\n", ratio[0], ratio[1],
+                ceiling_ratio);
     return up ? 0 : 1;
 }
