@@ -5,7 +5,7 @@ JOBS      ?= $(shell nproc)
 FUZZ_SECONDS ?= 60
 CMAKE_ARGS ?=
 
-.PHONY: all deps configure build run test bench fuzz format clean
+.PHONY: all deps configure build run test test-asan test-tsan bench fuzz format clean
 
 all: build
 
@@ -25,6 +25,28 @@ run: deps build
 test: deps build
 	@ctest --test-dir $(BUILD) --output-on-failure -j $(JOBS) --timeout 600
 
+# The whole suite under AddressSanitizer + UndefinedBehaviorSanitizer (own build dir; not
+# part of CI's budget). Any report fails the run.
+test-asan: deps
+	@cmake -S . -B build-asan -G Ninja -DDECNET_WERROR=OFF -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+	  -DCMAKE_CXX_FLAGS="-fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer" \
+	  -DCMAKE_EXE_LINKER_FLAGS="-fsanitize=address,undefined" >/dev/null
+	@ninja -C build-asan -j $(JOBS)
+	@ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:strict_string_checks=1 \
+	  UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+	  ctest --test-dir build-asan --output-on-failure -j $(JOBS) --timeout 1800
+
+# The concurrent parts (event bus, ingester, stream hub, crypto pool, runtime, intel
+# workers) under ThreadSanitizer: their unit suites.
+test-tsan: deps
+	@cmake -S . -B build-tsan -G Ninja -DDECNET_WERROR=OFF -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+	  -DCMAKE_CXX_FLAGS="-fsanitize=thread -fno-omit-frame-pointer" \
+	  -DCMAKE_EXE_LINKER_FLAGS="-fsanitize=thread" >/dev/null
+	@ninja -C build-tsan -j $(JOBS) unit_events unit_store unit_api unit_honeypot unit_intel
+	@TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1 \
+	  ctest --test-dir build-tsan --output-on-failure -j $(JOBS) --timeout 1800 \
+	  -R '^(EventBus|Ingester|IngesterTrace|StreamHubTest|StreamHttpTest|CryptoPool|Runtime[A-Za-z]*|LiveSessions|Profiler|SnifferEngine|SqliteConcurrency|SinkRunner|SyslogForwarder|SingleFlightCache|ResponseCache)\.'
+
 bench: deps
 	@scripts/install-deps.sh --bench
 	@cmake -S . -B $(BUILD) -G Ninja -DDECNET_WERROR=$(WERROR) -DDECNET_BUILD_BENCH=ON >/dev/null
@@ -42,4 +64,4 @@ format:
 	@find src tests bench -name '*.[ch]pp' | xargs clang-format -i
 
 clean:
-	rm -rf $(BUILD) build-fuzz
+	rm -rf $(BUILD) build-fuzz build-asan build-tsan
