@@ -35,7 +35,11 @@ class Session : public std::enable_shared_from_this<Session> {
           peer_(std::move(peer)),
           handler_(handler),
           limits_(limits),
-          counters_(counters) {}
+          counters_(counters) {
+        // Answers are small and each one frees the sender's window: no Nagle delay.
+        boost::system::error_code ignored;
+        socket_.set_option(tcp::no_delay(true), ignored);
+    }
 
     asio::awaitable<void> run() {
         std::string buffer;
@@ -53,8 +57,12 @@ class Session : public std::enable_shared_from_this<Session> {
                 handle(std::move(parsed.frame));
             }
             if (closing_ || !socket_.is_open()) co_return;
-            // Backpressure: no more reading while the window is full of uncommitted messages.
-            for (int guard = 0; guard < 1000000 && window_.size() >= limits_.relp_window; ++guard) {
+            // Backpressure: no more reading while the window is full of uncommitted messages
+            // or of answers the peer has not read yet.
+            for (int guard = 0;
+                 guard < 1000000 &&
+                 window_.size() + outbox_.size() + (writing_ ? 1 : 0) >= limits_.relp_window;
+                 ++guard) {
                 wake_.expires_at(asio::steady_timer::time_point::max());
                 boost::system::error_code ignored;
                 co_await wake_.async_wait(asio::redirect_error(asio::use_awaitable, ignored));
@@ -158,11 +166,15 @@ class Session : public std::enable_shared_from_this<Session> {
             return;
         }
         writing_ = true;
-        asio::async_write(socket_, asio::buffer(outbox_.front()),
+        // Everything answered so far goes in one write.
+        sending_.clear();
+        for (const auto& bytes : outbox_) sending_ += bytes;
+        outbox_.clear();
+        asio::async_write(socket_, asio::buffer(sending_),
                           [self = shared_from_this()](boost::system::error_code ec, std::size_t) {
                               self->writing_ = false;
                               if (ec) return self->close();
-                              self->outbox_.pop_front();
+                              self->wake_.cancel();
                               self->pump();
                           });
     }
@@ -184,8 +196,9 @@ class Session : public std::enable_shared_from_this<Session> {
     bool closing_ = false;  // no more frames are read or answered; closes once written
     bool writing_ = false;
     std::deque<Slot> window_;
-    std::uint64_t first_seq_ = 0;  // sequence number of window_.front()
-    std::deque<std::string> outbox_;
+    std::uint64_t first_seq_ = 0;     // sequence number of window_.front()
+    std::deque<std::string> outbox_;  // answers waiting for the write in progress
+    std::string sending_;             // the write in progress
 };
 
 }  // namespace
