@@ -46,7 +46,7 @@ class Session : public std::enable_shared_from_this<Session> {
         std::array<char, 16384> chunk{};
         asio::steady_timer idle(socket_.get_executor());
         for (;;) {
-            for (int guard = 0; guard < 100000 && !closing_; ++guard) {
+            for (int guard = 0; guard < 100000 && !closing_ && !draining_; ++guard) {
                 auto parsed = parse_relp_frame(buffer, limits_.relp_max_frame);
                 if (parsed.status == RelpParse::Status::incomplete) break;
                 if (parsed.status == RelpParse::Status::error) {
@@ -56,7 +56,7 @@ class Session : public std::enable_shared_from_this<Session> {
                 buffer.erase(0, parsed.consumed);
                 handle(std::move(parsed.frame));
             }
-            if (closing_ || !socket_.is_open()) co_return;
+            if (closing_ || draining_ || !socket_.is_open()) co_return;
             // Backpressure: no more reading while the window is full of uncommitted messages
             // or of answers the peer has not read yet.
             for (int guard = 0;
@@ -76,6 +76,12 @@ class Session : public std::enable_shared_from_this<Session> {
             const auto n = co_await socket_.async_read_some(
                 asio::buffer(chunk), asio::redirect_error(asio::use_awaitable, ec));
             idle.cancel();
+            if (ec == asio::error::eof && !closing_ && !draining_) {
+                // The peer half-closed (nc does): answer what is still being stored,
+                // then hang up. The session keeps itself alive until then.
+                stop_reading();
+                co_return;
+            }
             if (ec) {
                 close();
                 co_return;
@@ -91,6 +97,7 @@ class Session : public std::enable_shared_from_this<Session> {
         int code = 0;
         std::string answer;
         bool close_after = false;
+        bool answer_frame = true;  // false: a frame without a readable txnr gets no rsp
     };
 
     void handle(RelpFrame frame) {
@@ -134,12 +141,18 @@ class Session : public std::enable_shared_from_this<Session> {
         flush();
     }
 
+    // Stops reading; the answers owed for earlier messages still go out in order, then
+    // this one's error rsp (when its txnr was readable) and serverclose.
     void protocol_error(std::uint32_t txnr, std::string_view why) {
         ++counters_.bad_frames;
-        if (txnr != 0) answer_now(txnr, 500, "500 " + std::string(why), true);
-        queue(format_relp_frame(0, "serverclose", {}));
-        closing_ = true;
-        pump();
+        window_.push_back({txnr, 500, "500 " + std::string(why), true, txnr != 0});
+        stop_reading();
+    }
+
+    void stop_reading() {
+        draining_ = true;
+        keep_alive_ = shared_from_this();
+        flush();
     }
 
     void flush() {
@@ -147,12 +160,13 @@ class Session : public std::enable_shared_from_this<Session> {
             const Slot slot = std::move(window_.front());
             window_.pop_front();
             ++first_seq_;
-            queue(format_relp_frame(slot.txnr, "rsp", slot.answer));
+            if (slot.answer_frame) queue(format_relp_frame(slot.txnr, "rsp", slot.answer));
             if (slot.close_after) {
                 if (slot.code != 200) queue(format_relp_frame(0, "serverclose", {}));
                 closing_ = true;
             }
         }
+        if (draining_ && window_.empty()) closing_ = true;
         wake_.cancel();
         pump();
     }
@@ -184,6 +198,9 @@ class Session : public std::enable_shared_from_this<Session> {
         socket_.shutdown(tcp::socket::shutdown_both, ignored);
         socket_.close(ignored);
         wake_.cancel();
+        // Callers hold their own reference (the coroutine, a write handler or a posted
+        // acknowledgement), so this never destroys the session under them.
+        keep_alive_.reset();
     }
 
     tcp::socket socket_;
@@ -195,6 +212,8 @@ class Session : public std::enable_shared_from_this<Session> {
     bool opened_ = false;
     bool closing_ = false;  // no more frames are read or answered; closes once written
     bool writing_ = false;
+    bool draining_ = false;  // the peer stopped sending: close once every answer is out
+    std::shared_ptr<Session> keep_alive_;  // set while draining
     std::deque<Slot> window_;
     std::uint64_t first_seq_ = 0;     // sequence number of window_.front()
     std::deque<std::string> outbox_;  // answers waiting for the write in progress

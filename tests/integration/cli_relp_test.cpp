@@ -94,6 +94,34 @@ TEST(CliRelp, RsyslogOmrelpMessagesAreAllStored) {
     EXPECT_THAT(collector.out(), HasSubstr(std::to_string(kMessages) + " RELP messages"));
 }
 
+TEST(CliRelp, BadFramesAreAnsweredCountedAndAHandWrittenDialogueWorks) {
+    const auto dir = make_temp_dir();
+    BackgroundProcess collector(
+        {DECNET_BINARY, "collect", "--relp", "127.218.0.4:0", "--db", dir + "/c.db"}, dir);
+    const auto port = relp_port(collector.wait_for_output("Collector listening on"));
+    ASSERT_FALSE(port.empty()) << collector.out() << collector.err();
+    const auto relp = [&](const std::string& frames) {
+        write_file(dir + "/frames", frames);
+        return capture("timeout 5 nc -q1 127.218.0.4 " + port + " < " + dir + "/frames");
+    };
+    // A message before `open`: an error rsp for its txnr, then serverclose.
+    EXPECT_EQ(relp("1 syslog 5 hello\n"), "1 rsp 23 500 open expected first\n0 serverclose 0\n");
+    // Unframeable bytes: serverclose.
+    EXPECT_EQ(relp("GET / HTTP/1.1\r\n\r\n"), "0 serverclose 0\n");
+    EXPECT_EQ(relp("1 syslog 999999999 x"), "0 serverclose 0\n");  // over 128 KiB
+    // open, one message, close — sent at once, then half-closed (nc): every answer comes.
+    const std::string line =
+        "<134>1 2026-12-05T07:00:00+00:00 decky-x ssh - command [decnet@55555 "
+        "src_ip=\"10.21.9.9\"] id";
+    const auto answers = relp("1 open 14 relp_version=0\n2 syslog " + std::to_string(line.size()) +
+                              " " + line + "\n3 close 0\n");
+    EXPECT_THAT(answers, HasSubstr("1 rsp 58 200 OK\nrelp_version=0\n"));
+    EXPECT_THAT(answers, HasSubstr("commands=syslog\n2 rsp 6 200 OK\n3 rsp 6 200 OK\n"));
+    EXPECT_EQ(collector.stop(), 0) << collector.err();
+    EXPECT_EQ(count(*store::open_sqlite(dir + "/c.db"), "attacker:10.21.9.9"), 1);
+    EXPECT_THAT(collector.out(), HasSubstr("1 RELP messages, 3 bad RELP frames"));
+}
+
 TEST(CliRelp, CollectorKilledMidStreamLosesNothing) {
     const auto dir = make_temp_dir();
     const std::string listen = "127.218.0.2:21514";
