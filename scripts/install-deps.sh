@@ -42,6 +42,7 @@ TEST_PACKAGES=(
   python3-serial-asyncio              # pymodbus 3.0 imports it (Debian forgot the dependency)
   mosquitto-clients                   # mosquitto_sub/_pub: the real clients for the mqtt emulator
   docker.io                           # its docker CLI drives the docker_api emulator (no daemon used)
+  rsyslog rsyslog-relp                # omrelp: the real RELP sender for `decnet collect --relp`
 )
 # The dashboard's toolchain (web/: npm ci && npm run build). Checked by command, not by
 # package: a machine with another Node.js build (e.g. one that bundles npm) keeps it.

@@ -1,8 +1,10 @@
-// `decnet collect`: receive RFC 5424 / RFC 3164 syslog from remote sensors over UDP, TCP
-// and TLS and store it, deduplicating connection-lifecycle events (engine.md §7.5).
+// `decnet collect`: receive RFC 5424 / RFC 3164 syslog from remote sensors over UDP, TCP,
+// TLS and RELP and store it, deduplicating connection-lifecycle events (engine.md §7.5).
+// A RELP message is acknowledged only once its row is committed.
 #include <CLI/CLI.hpp>
 #include <cstdio>
 #include <iostream>
+#include <optional>
 #include <thread>
 
 #include "cli/command_tracing.hpp"
@@ -23,6 +25,7 @@ namespace {
 
 struct CollectOptions {
     std::string listen;
+    std::vector<std::string> relp;  // HOST:PORT, each a relp:// endpoint
     std::string db;
     std::string log_file;
     bool daemon = false;
@@ -53,8 +56,20 @@ void trace_received(store::LogRecord& row, const ParsedSyslog& parsed) {
     row.span_id = context.span_id_hex();
 }
 
+// --listen plus one relp:// entry per --relp.
+std::string listen_list(const CollectOptions& options) {
+    std::string list = options.listen;
+    for (const auto& relp : options.relp) {
+        if (!list.empty()) list += ",";
+        list += relp.starts_with("relp://") ? relp : "relp://" + relp;
+    }
+    return list;
+}
+
 int run_collect(const CollectOptions& options) {
-    auto endpoints = parse_listen_list(options.listen);
+    const auto listen = listen_list(options);
+    if (listen.empty()) throw ConfigError("collect needs --listen or --relp");
+    auto endpoints = parse_listen_list(listen);
     // Before any thread starts, so every thread inherits the blocked signal mask.
     std::atomic<SyslogListener*> active{nullptr};
     std::atomic<bool> stop_requested{false};
@@ -80,28 +95,39 @@ int run_collect(const CollectOptions& options) {
     auto limiter = LifecycleRateLimiter::from_environment();
     ParserStats parser;
 
+    // The row a received line becomes; nullopt when it is unparseable or a duplicate.
+    const auto to_row = [&](std::string_view line) -> std::optional<store::LogRecord> {
+        if (raw_log) {
+            std::fwrite(line.data(), 1, line.size(), raw_log.get());
+            std::fputc('\n', raw_log.get());
+            std::fflush(raw_log.get());
+        }
+        const auto parsed = parse_rfc5424(line, parser);
+        if (!parsed) return std::nullopt;
+        const auto& p = parsed.value();
+        if (!limiter.allow(p.attacker_ip, p.hostname, p.app, p.msgid)) return std::nullopt;
+        auto row = store::to_log_record(p, line);
+        if (telemetry::tracing_enabled()) trace_received(row, p);
+        return row;
+    };
     SyslogListener listener(
         std::move(endpoints),
         [&](std::string_view line, std::string_view) {
-            if (raw_log) {
-                std::fwrite(line.data(), 1, line.size(), raw_log.get());
-                std::fputc('\n', raw_log.get());
-                std::fflush(raw_log.get());
-            }
-            const auto parsed = parse_rfc5424(line, parser);
-            if (!parsed) return;
-            const auto& p = parsed.value();
-            if (!limiter.allow(p.attacker_ip, p.hostname, p.app, p.msgid)) return;
-            auto row = store::to_log_record(p, line);
-            if (telemetry::tracing_enabled()) trace_received(row, p);
-            queue.push(std::move(row));
+            if (auto row = to_row(line)) queue.push(std::move(*row));
         },
         options.tls);
+    // RELP: "rsp 200 OK" only once the row's batch is committed (the queue's writer calls
+    // back); lines that store nothing are answered at once, a full queue with an error.
+    listener.set_reliable_handler([&](std::string_view line, std::string_view, SyslogAck ack) {
+        auto row = to_row(line);
+        if (!row) return ack(true);
+        if (!queue.push(std::move(*row), [ack] { ack(true); })) ack(false);
+    });
     listener.start();
     active = &listener;
     if (stop_requested) listener.stop();
     const auto ports = listener.bound_ports();
-    auto requested = parse_listen_list(options.listen);
+    auto requested = parse_listen_list(listen);
     std::cout << "Collector listening on";
     for (std::size_t i = 0; i < requested.size(); ++i) {
         requested[i].port = ports[i];
@@ -109,24 +135,31 @@ int run_collect(const CollectOptions& options) {
     }
     std::cout << std::endl;
     listener.run();
-    queue.stop();
+    queue.stop();  // before the listener goes: its last acknowledgements post to its io
 
     const auto stats = listener.stats();
     const auto stored = ingester.stats();
     std::cout << "Collector stopped: " << stats.lines << " lines received, " << stored.stored
               << " stored, " << parser.rejected_total() << " unparseable, " << limiter.dropped()
               << " lifecycle duplicates, " << queue.dropped() << " dropped (queue full), "
-              << stats.oversized << " oversized" << std::endl;
+              << stats.oversized << " oversized";
+    if (stats.relp_messages || stats.relp_bad_frames)
+        std::cout << ", " << stats.relp_messages << " RELP messages, " << stats.relp_bad_frames
+                  << " bad RELP frames, " << stats.relp_nacked << " RELP not acknowledged";
+    std::cout << std::endl;
     return kExitOk;
 }
 
 }  // namespace
 
 void add_collect_command(CLI::App& app, int& exit_code) {
-    auto* cmd = app.add_subcommand("collect", "Receive syslog (udp/tcp/tls) and ingest it");
+    auto* cmd = app.add_subcommand("collect", "Receive syslog (udp/tcp/tls/relp) and ingest it");
     auto o = std::make_shared<CollectOptions>();
-    cmd->add_option("--listen", o->listen, "Comma list of udp://H:P, tcp://H:P, tls://H:P")
-        ->required();
+    cmd->add_option("--listen", o->listen,
+                    "Comma list of udp://H:P, tcp://H:P, tls://H:P, relp://H:P");
+    cmd->add_option("--relp", o->relp,
+                    "Also listen for RELP on HOST:PORT (repeatable); each message is "
+                    "acknowledged only after its row is committed");
     cmd->add_option("--db", o->db, "SQLite database path (default $DECNET_DB_PATH or ./decnet.db)");
     cmd->add_option("--log-file,-f", o->log_file, "Also append every received line to this file");
     cmd->add_option("--tls-cert", o->tls.cert_file, "Server certificate chain (PEM) for tls://");

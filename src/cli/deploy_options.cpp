@@ -88,7 +88,8 @@ std::shared_ptr<DeployFlags> add_deploy_flags(CLI::App& cmd) {
                    "netns bridge mode: bridge to attach to (default decnet0, created with the "
                    "gateway address unless it exists)");
     cmd.add_option("--log-file", o.log_file, "Also write RFC 5424 events to this file");
-    cmd.add_option("--log-target", o.log_target, "Forward events to [udp|tcp|tls://]host:port");
+    cmd.add_option("--log-target", o.log_target,
+                   "Forward events to [udp|tcp|tls|relp://]host:port");
     cmd.add_option("--mutate-interval", o.mutate_interval,
                    "Minutes between service rotations (default: INI value, else 30)");
     cmd.add_option("--seed", o.seed, "Seed for random choices, for reproducible plans");

@@ -169,7 +169,7 @@ DeployMode parse_deploy_mode(const std::string& text) {
 
 void validate_log_target(const std::string& target) {
     std::string rest = target;
-    for (const char* scheme : {"udp://", "tcp://", "tls://"})
+    for (const char* scheme : {"udp://", "tcp://", "tls://", "relp://"})
         if (rest.rfind(scheme, 0) == 0) rest = rest.substr(std::string(scheme).size());
     const auto colon = rest.rfind(':');
     const auto port = colon == std::string::npos ? std::string{} : rest.substr(colon + 1);

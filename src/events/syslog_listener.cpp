@@ -9,6 +9,7 @@
 #include <charconv>
 
 #include "core/error.hpp"
+#include "events/relp_session.hpp"
 
 namespace decnet {
 namespace asio = boost::asio;
@@ -25,6 +26,8 @@ std::string_view protocol_name(ListenEndpoint::Protocol p) {
             return "tcp";
         case ListenEndpoint::Protocol::tls:
             return "tls";
+        case ListenEndpoint::Protocol::relp:
+            return "relp";
     }
     return "udp";
 }
@@ -62,7 +65,8 @@ std::vector<ListenEndpoint> parse_listen_list(std::string_view text) {
         if (item.empty()) continue;
         const auto bad = [&](const std::string& why) {
             return ConfigError("invalid --listen entry '" + std::string(item) + "': " + why +
-                               " (expected udp://HOST:PORT, tcp://HOST:PORT or tls://HOST:PORT)");
+                               " (expected udp://HOST:PORT, tcp://HOST:PORT, tls://HOST:PORT or "
+                               "relp://HOST:PORT)");
         };
         ListenEndpoint ep;
         const auto scheme_end = item.find("://");
@@ -74,6 +78,8 @@ std::vector<ListenEndpoint> parse_listen_list(std::string_view text) {
             ep.protocol = ListenEndpoint::Protocol::tcp;
         else if (scheme == "tls")
             ep.protocol = ListenEndpoint::Protocol::tls;
+        else if (scheme == "relp")
+            ep.protocol = ListenEndpoint::Protocol::relp;
         else
             throw bad("unknown scheme");
         auto rest = item.substr(scheme_end + 3);
@@ -95,13 +101,14 @@ std::vector<ListenEndpoint> parse_listen_list(std::string_view text) {
         out.push_back(std::move(ep));
     }
     if (out.empty())
-        throw ConfigError("--listen needs at least one udp://, tcp:// or tls:// endpoint");
+        throw ConfigError("--listen needs at least one udp://, tcp://, tls:// or relp:// endpoint");
     return out;
 }
 
 struct SyslogListener::Impl {
     std::vector<ListenEndpoint> endpoints;
     SyslogLineHandler handler;
+    SyslogReliableHandler reliable_handler;
     SyslogTlsOptions tls_options;
     SyslogListenerLimits limits;
     asio::io_context io{1};
@@ -110,7 +117,7 @@ struct SyslogListener::Impl {
     std::vector<std::unique_ptr<tcp::acceptor>> acceptors;
     std::vector<std::uint16_t> ports;
     std::atomic<std::uint64_t> lines{0}, oversized{0}, connections{0}, refused{0}, tls_failures{0},
-        framing_errors{0};
+        framing_errors{0}, relp_messages{0}, relp_bad_frames{0}, relp_nacked{0};
     std::atomic<std::size_t> open_connections{0};
 
     void deliver(std::string_view line, const std::string& peer) {
@@ -204,7 +211,7 @@ struct SyslogListener::Impl {
         }
     }
 
-    asio::awaitable<void> serve_connection(tcp::socket socket, bool use_tls) {
+    asio::awaitable<void> serve_connection(tcp::socket socket, ListenEndpoint::Protocol protocol) {
         struct Slot {
             std::atomic<std::size_t>& open;
             ~Slot() { --open; }
@@ -213,7 +220,12 @@ struct SyslogListener::Impl {
         const auto remote = socket.remote_endpoint(ec);
         const std::string peer =
             ec ? "unknown" : remote.address().to_string() + ":" + std::to_string(remote.port());
-        if (!use_tls) {
+        if (protocol == ListenEndpoint::Protocol::relp) {
+            co_await serve_relp(std::move(socket), peer, reliable_handler, limits,
+                                {relp_messages, relp_bad_frames, relp_nacked});
+            co_return;
+        }
+        if (protocol != ListenEndpoint::Protocol::tls) {
             co_await read_frames(socket, peer);
             co_return;
         }
@@ -233,7 +245,7 @@ struct SyslogListener::Impl {
         co_await read_frames(stream, peer);
     }
 
-    asio::awaitable<void> accept_loop(tcp::acceptor& acceptor, bool use_tls) {
+    asio::awaitable<void> accept_loop(tcp::acceptor& acceptor, ListenEndpoint::Protocol protocol) {
         for (;;) {
             boost::system::error_code ec;
             tcp::socket socket =
@@ -246,7 +258,7 @@ struct SyslogListener::Impl {
             }
             ++open_connections;
             ++connections;
-            asio::co_spawn(io, serve_connection(std::move(socket), use_tls), asio::detached);
+            asio::co_spawn(io, serve_connection(std::move(socket), protocol), asio::detached);
         }
     }
 
@@ -310,7 +322,18 @@ SyslogListener::SyslogListener(std::vector<ListenEndpoint> endpoints, SyslogLine
 
 SyslogListener::~SyslogListener() = default;
 
+void SyslogListener::set_reliable_handler(SyslogReliableHandler handler) {
+    impl_->reliable_handler = std::move(handler);
+}
+
 void SyslogListener::start() {
+    if (!impl_->reliable_handler) {
+        impl_->reliable_handler = [this](std::string_view line, std::string_view peer,
+                                         const SyslogAck& ack) {
+            impl_->deliver(line, std::string(peer));
+            ack(true);
+        };
+    }
     for (const auto& ep : impl_->endpoints) impl_->bind(ep);
     for (auto& socket : impl_->udp_sockets)
         asio::co_spawn(impl_->io, impl_->serve_udp(*socket), asio::detached);
@@ -318,9 +341,7 @@ void SyslogListener::start() {
     for (const auto& ep : impl_->endpoints) {
         if (ep.protocol == ListenEndpoint::Protocol::udp) continue;
         auto& acceptor = *impl_->acceptors[acceptor_index++];
-        asio::co_spawn(impl_->io,
-                       impl_->accept_loop(acceptor, ep.protocol == ListenEndpoint::Protocol::tls),
-                       asio::detached);
+        asio::co_spawn(impl_->io, impl_->accept_loop(acceptor, ep.protocol), asio::detached);
     }
 }
 
@@ -337,8 +358,10 @@ std::vector<std::uint16_t> SyslogListener::bound_ports() const {
 }
 
 SyslogListenerStats SyslogListener::stats() const {
-    return {impl_->lines.load(),   impl_->oversized.load(),    impl_->connections.load(),
-            impl_->refused.load(), impl_->tls_failures.load(), impl_->framing_errors.load()};
+    return {
+        impl_->lines.load(),         impl_->oversized.load(),       impl_->connections.load(),
+        impl_->refused.load(),       impl_->tls_failures.load(),    impl_->framing_errors.load(),
+        impl_->relp_messages.load(), impl_->relp_bad_frames.load(), impl_->relp_nacked.load()};
 }
 
 }  // namespace decnet

@@ -8,10 +8,11 @@ namespace decnet {
 
 namespace {
 
-constexpr std::array<std::pair<std::string_view, LogTransport>, 3> kSchemes = {{
+constexpr std::array<std::pair<std::string_view, LogTransport>, 4> kSchemes = {{
     {"udp://", LogTransport::udp},
     {"tcp://", LogTransport::tcp},
     {"tls://", LogTransport::tls},
+    {"relp://", LogTransport::relp},
 }};
 
 std::optional<std::uint16_t> parse_port(std::string_view digits) {
@@ -43,6 +44,8 @@ std::string_view to_string(LogTransport transport) {
             return "tcp";
         case LogTransport::tls:
             return "tls";
+        case LogTransport::relp:
+            return "relp";
     }
     return "udp";
 }

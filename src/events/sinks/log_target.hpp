@@ -1,5 +1,5 @@
 // LogTarget: where the syslog forwarder sends events, from `--log-target`
-// `[udp|tcp|tls://]host:port` (engine.md §7.9 parsing, extended with a scheme).
+// `[udp|tcp|tls|relp://]host:port` (engine.md §7.9 parsing, extended with a scheme).
 #pragma once
 
 #include <cstdint>
@@ -9,7 +9,7 @@
 
 namespace decnet {
 
-enum class LogTransport : std::uint8_t { udp, tcp, tls };
+enum class LogTransport : std::uint8_t { udp, tcp, tls, relp };
 std::string_view to_string(LogTransport transport);
 
 struct LogTarget {

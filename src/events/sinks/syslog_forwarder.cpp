@@ -9,6 +9,7 @@
 
 #include "events/rfc5424.hpp"
 #include "events/sinks/failure_log.hpp"
+#include "events/sinks/relp_client.hpp"
 #include "events/sinks/syslog_spool.hpp"
 #include "events/sinks/syslog_transport.hpp"
 #include "events/utf8.hpp"
@@ -34,6 +35,7 @@ std::size_t utf8_prefix(std::string_view text, std::size_t limit) {
 struct SyslogForwarder::Impl {
     const SyslogForwarderOptions options;
     std::unique_ptr<SyslogTransport> transport;
+    std::optional<RelpClient> relp;  // relp:// targets: the session on top of the transport
     std::optional<SyslogSpool> spool;
     SinkCounters counters;
     FailureLog link_log;         // connect / send failures
@@ -56,6 +58,8 @@ struct SyslogForwarder::Impl {
           spool_full_log("syslog forwarder " + options.target.to_string()),
           spool_error_log("syslog forwarder " + options.target.to_string()),
           backoff(options.backoff_initial) {
+        if (options.target.transport == LogTransport::relp)
+            relp.emplace(*transport, options.relp_window, options.io_timeout);
         if (!options.spool_dir.empty()) {
             spool.emplace(SyslogSpool::Options{options.spool_dir, options.spool_max_bytes,
                                                options.spool_segment_bytes});
@@ -75,8 +79,9 @@ struct SyslogForwarder::Impl {
     void format(const Event& event) {
         std::string& line = messages.emplace_back();
         append_rfc5424_traced(line, event);  // the collector continues the trace
-        const std::size_t limit =
-            transport->is_stream() ? SyslogSpool::kMaxMessage : options.max_datagram;
+        const std::size_t limit = relp                     ? options.relp_max_message
+                                  : transport->is_stream() ? SyslogSpool::kMaxMessage
+                                                           : options.max_datagram;
         if (line.size() > limit) {
             line.resize(utf8_prefix(line, limit));
             counters.truncated.fetch_add(1, std::memory_order_relaxed);
@@ -89,7 +94,12 @@ struct SyslogForwarder::Impl {
         if (connected) return true;
         const auto now = Clock::now();
         if (now < next_attempt) return false;
-        if (const auto error = transport->connect(); !error.empty()) {
+        auto error = transport->connect();
+        if (error.empty() && relp) {
+            error = relp->open();
+            if (!error.empty()) transport->close();
+        }
+        if (!error.empty()) {
             counters.errors.fetch_add(1, std::memory_order_relaxed);
             link_log.failed(error);
             schedule_retry();
@@ -126,7 +136,9 @@ struct SyslogForwarder::Impl {
     // Sends messages in order; returns how many got out whole. A failure drops the
     // connection; the caller keeps the rest.
     std::size_t send_all(std::span<const std::string> batch) {
-        std::size_t done = transport->is_stream() ? send_frames(batch) : send_datagrams(batch);
+        std::size_t done = relp                     ? send_relp(batch)
+                           : transport->is_stream() ? send_frames(batch)
+                                                    : send_datagrams(batch);
         if (done > 0) backoff = options.backoff_initial;  // the link works again
         return done;
     }
@@ -140,6 +152,15 @@ struct SyslogForwarder::Impl {
             }
         }
         return batch.size();
+    }
+
+    // RELP: only what the collector acknowledged counts as sent; the rest stays (in the
+    // spool) and goes again after the reconnect.
+    std::size_t send_relp(std::span<const std::string> batch) {
+        std::string error;
+        const std::size_t done = relp->send(batch, error);
+        if (!error.empty()) connection_lost(error);
+        return done;
     }
 
     // RFC 6587 octet counting: "LEN SP MSG", several frames per send.
@@ -282,6 +303,7 @@ void SyslogForwarder::poll() {
 
 // Nothing is held in memory between calls (sent or spooled), so closing only hangs up.
 void SyslogForwarder::close() {
+    if (impl_->relp && impl_->connected) impl_->relp->close();
     impl_->transport->close();
     impl_->connected = false;
     impl_->counters.connected.store(false, std::memory_order_relaxed);

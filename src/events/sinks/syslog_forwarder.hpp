@@ -1,6 +1,7 @@
 // SyslogForwarder: sends every event as an RFC 5424 line to a remote collector over UDP
-// (RFC 5426), TCP (RFC 6587 octet counting) or TLS (RFC 5425), reconnecting with
-// exponential backoff and keeping what it cannot send in a bounded on-disk spool.
+// (RFC 5426), TCP (RFC 6587 octet counting), TLS (RFC 5425) or RELP (acknowledged per
+// message), reconnecting with exponential backoff and keeping what it cannot send (over
+// RELP: what the collector has not acknowledged) in a bounded on-disk spool.
 //
 // Threading: it is an EventSink, so it runs on a SinkRunner thread fed by its own bus
 // Subscription — runner.start(bus.subscribe("syslog"), make_unique<SyslogForwarder>(o)).
@@ -50,6 +51,10 @@ struct SyslogForwarderOptions {
     // UDP: longer lines are cut (at a UTF-8 boundary) to this many bytes and counted.
     // 8 KiB passes loopback and jumbo-less LANs (fragmented) and every syslogd we know.
     std::size_t max_datagram = 8192;
+    // RELP: longer lines are cut to this (the collector refuses bigger frames) and
+    // at most relp_window messages are in flight unacknowledged.
+    std::size_t relp_max_message = 128 * 1024;
+    std::size_t relp_window = 128;
     // Bytes of spool replayed per write_batch()/poll() call, so stop() stays responsive.
     std::size_t replay_chunk_bytes = 256 * 1024;
 };

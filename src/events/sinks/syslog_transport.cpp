@@ -133,6 +133,22 @@ class SocketTransport : public SyslogTransport {
         return sent == bytes.size() ? std::string() : "send: stalled";
     }
 
+    std::string receive(std::string& into, Clock::time_point deadline) override {
+        char buffer[16384];
+        for (int guard = 0; guard < 1000; ++guard) {
+            const ssize_t n = ::recv(fd_, buffer, sizeof buffer, MSG_DONTWAIT);
+            if (n > 0) {
+                into.append(buffer, static_cast<std::size_t>(n));
+                return {};
+            }
+            if (n == 0) return "connection closed by peer";
+            if (errno == EINTR) continue;
+            if (errno != EAGAIN && errno != EWOULDBLOCK) return "recv: " + errno_text(errno);
+            if (!wait_ready(fd_, POLLIN, deadline)) return "recv: timed out";
+        }
+        return "recv: stalled";
+    }
+
     bool peer_closed() override {
         if (type_ != SOCK_STREAM) return fd_ < 0;
         pollfd pfd{fd_, POLLIN, 0};
@@ -264,6 +280,22 @@ class TlsTransport final : public SocketTransport {
         return sent == bytes.size() ? std::string() : "TLS send: stalled";
     }
 
+    std::string receive(std::string& into, Clock::time_point deadline) override {
+        ERR_clear_error();
+        char buffer[16384];
+        for (int guard = 0; guard < 1000; ++guard) {
+            const int n = SSL_read(ssl_.get(), buffer, sizeof buffer);
+            if (n > 0) {
+                into.append(buffer, static_cast<std::size_t>(n));
+                return {};
+            }
+            const int code = SSL_get_error(ssl_.get(), n);
+            if (code == SSL_ERROR_ZERO_RETURN) return "connection closed by peer";
+            if (!wait_for(code, deadline)) return "TLS recv: " + openssl_errors();
+        }
+        return "TLS recv: stalled";
+    }
+
     // Readable can mean TLS 1.3 session tickets, so read records until none is left.
     bool peer_closed() override {
         if (!ssl_) return true;
@@ -331,6 +363,7 @@ std::unique_ptr<SyslogTransport> make_syslog_transport(const SyslogForwarderOpti
         case LogTransport::udp:
             return std::make_unique<SocketTransport>(options, SOCK_DGRAM);
         case LogTransport::tcp:
+        case LogTransport::relp:  // RELP's frames travel on a plain TCP stream
             return std::make_unique<SocketTransport>(options, SOCK_STREAM);
         case LogTransport::tls:
             return std::make_unique<TlsTransport>(options);

@@ -13,7 +13,7 @@ RecordQueue::~RecordQueue() {
     stop();
 }
 
-bool RecordQueue::push(LogRecord row) {
+bool RecordQueue::push(LogRecord row, Stored stored) {
     {
         const std::lock_guard lock(mutex_);
         if (pending_.size() >= capacity_ || stopping_) {
@@ -21,6 +21,7 @@ bool RecordQueue::push(LogRecord row) {
             return false;
         }
         pending_.push_back(std::move(row));
+        callbacks_.push_back(std::move(stored));
         if (pending_.size() < options_.max_batch) return true;
     }
     ready_.notify_one();
@@ -39,6 +40,7 @@ void RecordQueue::stop() {
 
 void RecordQueue::drain() {
     std::vector<LogRecord> batch;
+    std::vector<Stored> callbacks;
     for (;;) {
         {
             std::unique_lock lock(mutex_);
@@ -46,6 +48,7 @@ void RecordQueue::drain() {
             ready_.wait_for(lock, options_.max_wait,
                             [&] { return stopping_ || pending_.size() >= options_.max_batch; });
             batch.swap(pending_);
+            callbacks.swap(callbacks_);
             if (batch.empty() && stopping_) return;
         }
         for (std::size_t i = 0; i < batch.size(); i += options_.max_batch) {
@@ -53,8 +56,11 @@ void RecordQueue::drain() {
             std::vector<LogRecord> chunk(std::make_move_iterator(batch.begin() + i),
                                          std::make_move_iterator(batch.begin() + end));
             ingester_.store(chunk, source_);
+            for (std::size_t j = i; j < end; ++j)
+                if (callbacks[j]) callbacks[j]();
         }
         batch.clear();
+        callbacks.clear();
     }
 }
 

@@ -17,6 +17,9 @@ TEST(LogTarget, Schemes) {
     EXPECT_EQ(parse_log_target("tcp://logstash.internal:9600")->transport, LogTransport::tcp);
     EXPECT_EQ(parse_log_target("tls://logs.example.org:6514")->host, "logs.example.org");
     EXPECT_EQ(parse_log_target("udp://10.0.0.1:514")->port, 514);
+    EXPECT_EQ(*parse_log_target("relp://10.0.0.1:2514"),
+              (LogTarget{LogTransport::relp, "10.0.0.1", 2514}));
+    EXPECT_EQ(parse_log_target("relp://[::1]:2514")->to_string(), "relp://[::1]:2514");
 }
 
 TEST(LogTarget, SplitsAtTheLastColonAndAcceptsBrackets) {
