@@ -50,8 +50,8 @@ struct Document {
     // The first element named `name`, or nullptr.
     const Value* find(std::string_view name) const;
     Document& add(std::string name, Value value);
-    bool empty() const { return elements.empty(); }
-    std::size_t size() const { return elements.size(); }
+    bool empty() const;  // defined below, once Element is complete
+    std::size_t size() const;
 };
 
 struct Value {
@@ -95,6 +95,13 @@ struct Element {
     std::string name;
     Value value;
 };
+
+inline bool Document::empty() const {
+    return elements.empty();
+}
+inline std::size_t Document::size() const {
+    return elements.size();
+}
 
 struct Limits {
     std::size_t max_size = 16 * 1024 * 1024 + 16 * 1024;  // mongod's BSONObjMaxInternalSize

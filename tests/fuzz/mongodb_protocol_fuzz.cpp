@@ -26,7 +26,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     limits.max_depth = 32;
     limits.max_elements = 4096;
     (void)mg::parse_header(input);
-    for (const auto parsed : {mg::parse_op_msg(input, limits), mg::parse_op_query(input, limits)}) {
+    for (const auto& parsed :
+         {mg::parse_op_msg(input, limits), mg::parse_op_query(input, limits)}) {
         if (!parsed.command) continue;
         mg::Connection connection{1, "203.0.113.7:40000", false, {}, {}};
         const auto outcome = mg::run_command(server, connection, *parsed.command, 0);

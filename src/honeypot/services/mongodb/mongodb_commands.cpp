@@ -377,7 +377,8 @@ Document aggregate(const Server& server, const Command& cmd, const std::string& 
     if (pipeline && pipeline->is_array()) {
         for (const auto* stage : pipeline->items()) {
             if (!stage->is_document() || stage->document.empty()) continue;
-            const auto& [op, arg] = stage->document.elements.front();
+            const auto& op = stage->document.elements.front().name;
+            const auto& arg = stage->document.elements.front().value;
             if (op == "$match" && arg.is_document()) {
                 std::erase_if(docs, [&](const Document& d) { return !matches(d, arg.document); });
             } else if (op == "$skip" || op == "$limit") {
