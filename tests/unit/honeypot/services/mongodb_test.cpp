@@ -390,6 +390,23 @@ TEST(MongodbDialogue, SpeculativeAuthenticateInsideHello) {
     EXPECT_EQ(r.doc.elements.back().name, "ok");
 }
 
+// A driver's monitor sends an awaitable hello (topologyVersion, maxAwaitTimeMS): mongod
+// answers when the topology changes or the time is up, so the monitor does not spin.
+TEST(MongodbDialogue, AwaitableHelloWaitsMaxAwaitTime) {
+    Dialogue d("mongodb");
+    ASSERT_TRUE(d.send(op_msg(1, cmd("hello", Value::i32(1)))));
+    const auto first = read_reply(d);
+    auto awaitable = cmd("hello", Value::i32(1));
+    awaitable.add("topologyVersion", *first.doc.find("topologyVersion"))
+        .add("maxAwaitTimeMS", Value::i64(400));
+    const auto start = std::chrono::steady_clock::now();
+    ASSERT_TRUE(d.send(op_msg(2, awaitable, {}, mg::kExhaustAllowed)));
+    const auto r = read_reply(d);
+    EXPECT_GE(std::chrono::steady_clock::now() - start, std::chrono::milliseconds(350));
+    EXPECT_EQ(r.header.response_to, 2);
+    EXPECT_EQ(r.flags, 0u);  // no moreToCome: the driver asks again
+}
+
 TEST(MongodbDialogue, BadInputIsAnsweredOrEndsTheSession) {
     {
         Dialogue d("mongodb");
