@@ -271,11 +271,13 @@ TEST(CliDatabases, NmapNamesMongodbAndTheVersionItCanRead) {
     ASSERT_THAT(up.wait_for_output("decnet is up"), HasSubstr("127.213.0.12:27017/tcp"))
         << up.err();
     // nmap's probe is OP_QUERY serverStatus: 4.4 answers it with its version. 5.1 and later
-    // refuse OP_QUERY commands other than the handshake (code 352), so against them nmap, as
-    // against the real server, runs through its other probes (over a minute) and prints
-    // "mongod?" with a fingerprint: only the 4.4 decky is scanned here.
-    const auto scan = capture("timeout 30 nmap -n -sV -Pn -p 27017 127.213.0.12 2>&1");
+    // refuse OP_QUERY commands other than the handshake (code 352); nmap's HTTP probe then gets
+    // mongod's "It looks like you are trying to access MongoDB over HTTP" page, as from the real
+    // server.
+    const auto scan = capture("timeout 40 nmap -n -sV -Pn -p 27017 127.213.0.12 127.213.0.10 2>&1");
     EXPECT_THAT(scan, ContainsRegex("27017/tcp +open +mongodb +MongoDB 4\\.4\\.29")) << scan;
+    EXPECT_THAT(scan, ContainsRegex("27017/tcp +open +mongodb +MongoDB 2\\.5\\.1 or later"))
+        << scan;
     EXPECT_EQ(up.stop(), 0) << up.err();
 }
 

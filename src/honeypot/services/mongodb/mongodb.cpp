@@ -354,6 +354,18 @@ awaitable<void> serve_mongodb(Session& s) {
     for (int i = 0; i < 100000; ++i) {
         auto head = co_await s.read_exact(16);
         if (!head) break;
+        if (head->starts_with("GET ")) {
+            // mongod's transport layer answers HTTP on the driver port, then closes.
+            s.emit(s.event("protocol_error", Severity::warning)
+                       .add("error", "HTTP request on the native driver port")
+                       .add("opcode", 0)
+                       .add("data", hex_prefix(*head, 16)));
+            co_await s.write(
+                "HTTP/1.0 200 OK\r\nConnection: close\r\nContent-Type: text/plain\r\n"
+                "Content-Length: 84\r\n\r\nIt looks like you are trying to access MongoDB over "
+                "HTTP on the native driver port.\n");
+            break;
+        }
         const auto header = mg::parse_header(*head);
         if (!mg::valid_length(header) || static_cast<std::size_t>(header.length) > kMaxRead) {
             // mongod: "recv(): message msgLen N is invalid. Min 16 Max: 48000000", then close.

@@ -421,6 +421,14 @@ TEST(MongodbDialogue, BadInputIsAnsweredOrEndsTheSession) {
     }
     {
         Dialogue d("mongodb");
+        ASSERT_TRUE(d.send("GET / HTTP/1.0\r\n\r\n"));
+        EXPECT_EQ(d.expect_closed(),
+                  "HTTP/1.0 200 OK\r\nConnection: close\r\nContent-Type: text/plain\r\n"
+                  "Content-Length: 84\r\n\r\nIt looks like you are trying to access MongoDB over "
+                  "HTTP on the native driver port.\n");
+    }
+    {
+        Dialogue d("mongodb");
         // A body whose BSON length lies: mongod's InvalidBSON, the session goes on.
         std::string lying = op_msg(8, cmd("ping", Value::i32(1)));
         lying[21] = '\x7f';
