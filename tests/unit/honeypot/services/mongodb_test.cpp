@@ -390,6 +390,23 @@ TEST(MongodbDialogue, SpeculativeAuthenticateInsideHello) {
     EXPECT_EQ(r.doc.elements.back().name, "ok");
 }
 
+// An unacknowledged write (w:0) comes with moreToCome: captured, never answered.
+TEST(MongodbDialogue, MoreToComeWriteIsCapturedWithoutAnAnswer) {
+    Dialogue d("mongodb");
+    Document note;
+    note.add("msg", Value::str("Your DB is encrypted. Send 0.01 BTC and mail restore@proton.me"));
+    ASSERT_TRUE(d.send(op_msg(1, cmd("insert", Value::str("README"), "RECOVER_DB"),
+                              {{"documents", {note}}}, mg::kMoreToCome)));
+    ASSERT_TRUE(d.send(op_msg(2, cmd("ping", Value::i32(1)))));
+    const auto r = read_reply(d);
+    EXPECT_EQ(r.header.response_to, 2);  // the insert got no reply of its own
+    const auto events = d.finish();
+    const auto& ransom = first_event(events, "ransom_note");
+    EXPECT_EQ(field(ransom, "database"), "RECOVER_DB");
+    EXPECT_EQ(field(ransom, "collection"), "README");
+    EXPECT_NE(field(ransom, "documents").find("Send 0.01 BTC"), std::string::npos);
+}
+
 // A driver's monitor sends an awaitable hello (topologyVersion, maxAwaitTimeMS): mongod
 // answers when the topology changes or the time is up, so the monitor does not spin.
 TEST(MongodbDialogue, AwaitableHelloWaitsMaxAwaitTime) {
