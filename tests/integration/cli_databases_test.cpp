@@ -2,7 +2,9 @@
 // refused with error 1045 and its password captured as a crackable hash, with and without
 // TLS; with an accepting persona it lists the bait; psql over TLS refused (SCRAM and md5
 // personas) with the hash captured, or let into \l; nmap -sV names the persona's product and
-// version. Subnets 127.191.0.0/24 to 127.194.0.0/24 belong to this file.
+// version; pymongo reads an open mongod's bait and is refused by an auth-required one, whose
+// captured SCRAM proof is checked against the password. Subnets 127.191.0.0/24 to
+// 127.194.0.0/24 and 127.213.0.0/16 belong to this file.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
@@ -146,6 +148,139 @@ TEST(CliDatabases, PsqlIsRefusedCapturedAndLetIntoTheCatalog) {
         startups,
         HasSubstr(
             R"("username":"postgres","database":"postgres","application_name":"psql","tls":"True")"));
+}
+
+// Deckies get the distros in catalogue order (debian, ubuntu22, ubuntu20): charlie's mongod is
+// the 4.4 mongodb.org ships for Ubuntu 20.04.
+constexpr const char* kMongoFleet =
+    "[general]\nnet = 127.213.0.0/24\n\n"
+    "[alpha]\nip = 127.213.0.10\nservices = mongodb\n\n"
+    "[alpha.mongodb]\nversion = 6.0.19\n\n"
+    "[bravo]\nip = 127.213.0.11\nservices = mongodb\n\n"
+    "[bravo.mongodb]\nauth = yes\n\n"
+    "[charlie]\nip = 127.213.0.12\nservices = mongodb\n";
+
+// pymongo against the open 6.0 decky (the ransom bot's session) and the auth-required one
+// (SCRAM-SHA-256, then SCRAM-SHA-1, refused). Debian's python3 (python3-pymongo), not a pyenv shim.
+constexpr const char* kPymongoScript = R"(import sys
+import pymongo
+from pymongo.errors import OperationFailure
+kw = dict(port=27017, serverSelectionTimeoutMS=8000, connectTimeoutMS=5000)
+c = pymongo.MongoClient('127.213.0.10', **kw)
+print('version', c.admin.command('buildInfo')['version'])
+print('databases', ','.join(c.list_database_names()))
+u = c.shop.users.find_one({'role': 'customer'}, {'_id': 0, 'username': 1, 'password_hash': 1})
+print('user', u['username'], u['password_hash'][:7])
+print('count', c.shop.users.count_documents({}))
+c.drop_database('shop')
+c['READ_ME_TO_RECOVER_YOUR_DATA'].README.insert_one(
+    {'content': 'All your data is backed up. You must pay 0.0059 BTC to bc1qexample'})
+c.close()
+u = pymongo.MongoClient('127.213.0.11', **kw)
+try:
+    u.list_database_names()
+except OperationFailure as e:
+    print('unauthenticated', e.code, e.details.get('errmsg'))
+u.close()
+for mechanism in ('SCRAM-SHA-256', 'SCRAM-SHA-1'):
+    a = pymongo.MongoClient('127.213.0.11', username='admin', password='Winter2025!',
+                            authMechanism=mechanism, **kw)
+    try:
+        a.admin.command('listDatabases')
+        print('let in?!')
+    except OperationFailure as e:
+        print('refused', mechanism, e.code, e.details.get('errmsg'))
+    a.close()
+)";
+
+// Cracks a captured conversation with the candidate: right when the proof matches.
+constexpr const char* kVerifyScript = R"(import base64, hashlib, hmac, sys
+hashes, user, password = sys.argv[1].split(), sys.argv[2], sys.argv[3]
+for line in hashes:
+    tag, iterations, salt, message, proof = line.split('$')[1:]
+    name = 'sha1' if tag.endswith('sha-1') else 'sha256'
+    secret = password
+    if name == 'sha1':
+        secret = hashlib.md5((user + ':mongo:' + password).encode()).hexdigest()
+    salted = hashlib.pbkdf2_hmac(name, secret.encode(), base64.b64decode(salt), int(iterations))
+    client_key = hmac.new(salted, b'Client Key', name).digest()
+    stored_key = hashlib.new(name, client_key).digest()
+    signature = hmac.new(stored_key, base64.b64decode(message), name).digest()
+    computed = bytes(a ^ b for a, b in zip(client_key, signature))
+    print(tag, 'cracked' if computed == base64.b64decode(proof) else 'wrong')
+)";
+
+TEST(CliDatabases, PymongoReadsTheOpenBaitAndIsRefusedWithItsProofCaptured) {
+    const auto dir = make_temp_dir();
+    write_file(dir + "/fleet.ini", kMongoFleet);
+    write_file(dir + "/client.py", kPymongoScript);
+    write_file(dir + "/verify.py", kVerifyScript);
+    BackgroundProcess up({DECNET_BINARY, "up", "--no-api", "--config", dir + "/fleet.ini", "--db",
+                          dir + "/g.db", "--state-dir", dir},
+                         dir);
+    ASSERT_THAT(up.wait_for_output("decnet is up"), HasSubstr("127.213.0.12:27017/tcp"))
+        << up.err();
+    const auto out = capture("timeout 25 /usr/bin/python3 " + dir + "/client.py 2>&1");
+    EXPECT_THAT(out, HasSubstr("version 6.0.19\n")) << out;
+    // The system databases and the bait (`<app>_prod` and `shop`), sorted by name.
+    EXPECT_THAT(out, ContainsRegex("databases admin,([a-z]+_prod,)?config,([a-z]+_prod,)?local,"
+                                   "([a-z]+_prod,)?shop"))
+        << out;
+    EXPECT_THAT(out, ContainsRegex("user [a-z._]+ \\$2y\\$10\\$")) << out;
+    EXPECT_THAT(out, ContainsRegex("count [0-9]+\n")) << out;
+    EXPECT_THAT(out, HasSubstr("unauthenticated 13 command listDatabases requires authentication"))
+        << out;
+    EXPECT_THAT(out, HasSubstr("refused SCRAM-SHA-256 18 Authentication failed.\n")) << out;
+    EXPECT_THAT(out, HasSubstr("refused SCRAM-SHA-1 18 Authentication failed.\n")) << out;
+    EXPECT_THAT(out, Not(HasSubstr("Traceback"))) << out;
+
+    auto repo = store::open_sqlite(dir + "/g.db");
+    wait_for_logs(*repo, "service:mongodb event:auth", 2);
+    wait_for_logs(*repo, "service:mongodb event:ransom_note", 1);
+    EXPECT_EQ(up.stop(), 0) << up.err();
+    std::string hashes;
+    for (const auto& a : stored_fields(*repo, "service:mongodb event:auth", 10)) {
+        EXPECT_THAT(a, HasSubstr(R"("username":"admin")"));
+        EXPECT_THAT(a, HasSubstr(R"("status":"failed")"));
+        const auto at = a.find(R"("password":")");
+        ASSERT_NE(at, std::string::npos) << a;
+        hashes += a.substr(at + 12, a.find('"', at + 12) - at - 12) + " ";
+    }
+    EXPECT_THAT(hashes, ContainsRegex("\\$mongodb-scram-sha-256\\$15000\\$"));
+    EXPECT_THAT(hashes, ContainsRegex("\\$mongodb-scram-sha-1\\$10000\\$"));
+    // The proof cracks with the password (and not with another).
+    const auto cracked =
+        capture("/usr/bin/python3 " + dir + "/verify.py '" + hashes + "' admin 'Winter2025!'");
+    EXPECT_THAT(cracked, HasSubstr("mongodb-scram-sha-256 cracked\n"));
+    EXPECT_THAT(cracked, HasSubstr("mongodb-scram-sha-1 cracked\n"));
+    EXPECT_THAT(
+        capture("/usr/bin/python3 " + dir + "/verify.py '" + hashes + "' admin 'Winter2024!'"),
+        Not(HasSubstr("cracked")));
+    EXPECT_THAT(stored_fields(*repo, "service:mongodb event:ransom_note", 5).at(0),
+                HasSubstr("You must pay 0.0059 BTC"));
+    EXPECT_THAT(stored_fields(*repo, "service:mongodb event:destructive", 5).at(0),
+                HasSubstr(R"("command":"dropDatabase")"));
+    EXPECT_THAT(stored_fields(*repo, "service:mongodb event:handshake", 5).at(0),
+                HasSubstr(R"("driver":"PyMongo)"));
+}
+
+TEST(CliDatabases, NmapNamesMongodbAndTheVersionItCanRead) {
+    const auto dir = make_temp_dir();
+    write_file(dir + "/fleet.ini", kMongoFleet);
+    BackgroundProcess up({DECNET_BINARY, "up", "--no-api", "--config", dir + "/fleet.ini", "--db",
+                          dir + "/n.db", "--state-dir", dir},
+                         dir);
+    ASSERT_THAT(up.wait_for_output("decnet is up"), HasSubstr("127.213.0.12:27017/tcp"))
+        << up.err();
+    // nmap's probe is OP_QUERY serverStatus: 4.4 answers it with its version. 5.1 and later
+    // refuse OP_QUERY commands other than the handshake (code 352); nmap's HTTP probe then gets
+    // mongod's "It looks like you are trying to access MongoDB over HTTP" page, as from the real
+    // server.
+    const auto scan = capture("timeout 40 nmap -n -sV -Pn -p 27017 127.213.0.12 127.213.0.10 2>&1");
+    EXPECT_THAT(scan, ContainsRegex("27017/tcp +open +mongodb +MongoDB 4\\.4\\.29")) << scan;
+    EXPECT_THAT(scan, ContainsRegex("27017/tcp +open +mongodb +MongoDB 2\\.5\\.1 or later"))
+        << scan;
+    EXPECT_EQ(up.stop(), 0) << up.err();
 }
 
 }  // namespace

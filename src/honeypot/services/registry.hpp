@@ -27,6 +27,7 @@ const ServiceModule& imap_module();
 const ServiceModule& k8s_module();
 const ServiceModule& ldap_module();
 const ServiceModule& llmnr_module();
+const ServiceModule& mongodb_module();
 const ServiceModule& mqtt_module();
 const ServiceModule& mysql_module();
 const ServiceModule& pop3_module();
