@@ -166,6 +166,13 @@ void check_decky_spec(const DeckySpec& spec, const std::vector<std::string>& cus
             throw ConfigError("[" + spec.name + "] ip=: " + e.what());
         }
     }
+    if (spec.distro) {
+        try {
+            require_distro(*spec.distro);
+        } catch (const ConfigError& e) {
+            throw ConfigError("[" + spec.name + "] distro=: " + e.what());
+        }
+    }
     if (!spec.services) return;
     try {
         validate_service_list(*spec.services, custom);
@@ -221,7 +228,8 @@ std::vector<DeckyConfig> build_deckies_from_ini(const IniConfig& ini,
             decky.name = spec.name;
             const auto distros = all_distros();
             const Distro& distro =
-                archetype
+                spec.distro ? require_distro(*spec.distro)
+                : archetype
                     ? require_distro(
                           archetype->preferred_distros[i % archetype->preferred_distros.size()])
                     : distros[i % distros.size()];

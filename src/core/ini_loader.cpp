@@ -134,7 +134,8 @@ std::size_t optional_cost(const std::optional<std::string>& text) {
 std::size_t spec_cost(const DeckySpec& spec, std::size_t name_size) {
     std::size_t cost = sizeof(DeckySpec) + name_size + optional_cost(spec.ip) +
                        optional_cost(spec.archetype) + optional_cost(spec.nmap_os) +
-                       optional_cost(spec.fs_dir) + optional_cost(spec.hostname);
+                       optional_cost(spec.fs_dir) + optional_cost(spec.hostname) +
+                       optional_cost(spec.distro);
     if (spec.services)
         for (const std::string& item : *spec.services) cost += string_cost(item);
     return cost;
@@ -327,6 +328,7 @@ class Interpreter {
         spec.mutate_interval = read_mutate_interval(section);
         spec.fs_dir = read_fs_dir(section);
         spec.hostname = read_hostname(section);
+        spec.distro = non_empty(section, "distro");
         const int amount = read_amount(section, spec);
         const std::size_t first = config_.deckies.size();
         expand(section, std::move(spec), amount);

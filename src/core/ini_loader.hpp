@@ -32,6 +32,7 @@ struct DeckySpec {
     std::optional<int> mutate_interval;   // `mutate_interval` or `mutate-interval`
     std::optional<std::string> fs_dir;    // `fs_dir` or `fs-dir`: an existing directory, absolute
     std::optional<std::string> hostname;  // decnet's: the decky's host name (RFC 1123)
+    std::optional<std::string> distro;    // decnet's: a distro slug (else by position)
     std::map<std::string, PersonaConfig> service_config;
     PersonaOrigins persona_origins;
     int line = 0;  // line of the section header

@@ -181,6 +181,22 @@ TEST(BuildDeckiesFromIni, AnOperatorHostnameReplacesTheDrawnOneAndNothingElseMov
     EXPECT_EQ(named[1].services, drawn[1].services);
 }
 
+TEST(BuildDeckiesFromIni, AnOperatorDistroIsKeptAndAnUnknownOneNamed) {
+    IniConfig ini;
+    ini.deckies = {spec("a"), spec("b")};
+    ini.deckies[1].distro = "rocky9";
+    Rng rng(3);
+    const auto built = build_deckies_from_ini(ini, lan("10.0.0.0/24", "10.0.0.1", "10.0.0.2"), rng);
+    EXPECT_EQ(built[0].distro, "debian");  // by position, as the reference
+    EXPECT_EQ(built[1].distro, "rocky9");
+    ini.deckies[1].distro = "windows95";
+    Rng again(3);
+    EXPECT_THAT(error_of([&] {
+                    build_deckies_from_ini(ini, lan("10.0.0.0/24", "10.0.0.1", "10.0.0.2"), again);
+                }),
+                ::testing::StartsWith("[b] distro=: Unknown distro 'windows95'."));
+}
+
 TEST(BuildDeckiesFromIni, ReferenceWorkedExample) {
     IniConfig ini;
     auto a = spec("a");
