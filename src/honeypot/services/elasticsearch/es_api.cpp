@@ -1184,6 +1184,13 @@ Reply handle(const Node& node, const Request& r, std::vector<Effect>& effects) {
         path.remove_prefix(slash + 1);
     }
     const bool read = r.method == "GET" || r.method == "HEAD";
+    if (r.method == "OPTIONS") {
+        // RestController answers OPTIONS itself: the path's methods, no body.
+        Reply reply;
+        reply.content_type = "text/plain; charset=UTF-8";
+        reply.headers.emplace_back("Allow", seg.empty() ? "HEAD,GET" : "HEAD,DELETE,POST,GET,PUT");
+        return reply;
+    }
     if (seg.empty()) {
         if (!read) return wrong_method(r, "HEAD, GET");
         return root(node, r);
