@@ -6,7 +6,9 @@
 
 #include <regex>
 
+#include "core/error.hpp"
 #include "honeypot/services/elasticsearch/es_indices.hpp"
+#include "honeypot/services/registry.hpp"
 #include "honeypot/world/db_bait.hpp"
 #include "support/dialogue.hpp"
 
@@ -133,6 +135,21 @@ TEST(EsSearch, BaitIndicesComeFromTheDbFacts) {
     EXPECT_EQ(es::byte_size(2048), "2kb");
 }
 
+TEST(EsPersona, BadValuesFailTheDeploy) {
+    DeckyConfig decky;
+    decky.name = "decky-01";
+    decky.hostname = "search-01";
+    decky.services = {"elasticsearch"};
+    decky.service_config["elasticsearch"] = {{"version", "9.0.0"}};
+    EXPECT_THROW(check_personas(decky), ConfigError);
+    decky.service_config["elasticsearch"] = {{"cluster_name", "a b"}};
+    EXPECT_THROW(check_personas(decky), ConfigError);
+    decky.service_config["elasticsearch"] = {{"security", "maybe"}};
+    EXPECT_THROW(check_personas(decky), ConfigError);
+    decky.service_config["elasticsearch"] = {{"version", "7.10.2"}, {"security", "on"}};
+    EXPECT_NO_THROW(check_personas(decky));
+}
+
 TEST(EsDialogue, RootDocumentAndHeadersOf717) {
     Dialogue d("elasticsearch");
     const auto root = get(d, "/");
@@ -251,6 +268,9 @@ TEST(EsDialogue, CatSearchAndErrors) {
     EXPECT_EQ(route.body, R"({"error":"no handler found for uri [/_nope/x] and method [GET]"})");
     const auto method = roundtrip(d, "DELETE / HTTP/1.1\r\nHost: x\r\n\r\n");
     EXPECT_NE(method.head.find("405 Method Not Allowed\r\nAllow: HEAD,GET\r\n"), std::string::npos);
+    const auto options = roundtrip(d, "OPTIONS /_search HTTP/1.1\r\nHost: x\r\n\r\n");
+    EXPECT_NE(options.head.find("200 OK\r\nAllow: HEAD,DELETE,POST,GET,PUT\r\n"),
+              std::string::npos);
     EXPECT_NE(get(d, "/_nodes").body.find("\"transport_address\""), std::string::npos);
     EXPECT_NE(get(d, "/_cat/health?v").body.find("elasticsearch yellow"), std::string::npos);
     EXPECT_NE(get(d, "/_mapping").body.find(R"("password_hash":{"type":"keyword"})"),
