@@ -93,7 +93,12 @@ const std::vector<ServiceInfo> kServices = {
     {"elasticsearch",
      {{9200, tcp}},
      "Elasticsearch REST API answering cluster and index recon",
-     {}},
+     // version: 6.8.23, 7.10.2, 7.17.9 or 8.13.4; security "" = on from 8.0 (docs/CLOUD_IOT.md).
+     {{"version", "ES_VERSION", "7.17.9"},
+      {"cluster_name", "ES_CLUSTER_NAME", "elasticsearch"},
+      {"security", "ES_SECURITY", ""},
+      {"accept", "ES_ACCEPT", "never"},
+      {"logins", "ES_LOGINS", "elastic:changeme,elastic:elastic"}}},
     {"ftp", {{21, tcp}}, "FTP server (vsFTPd) capturing logins, downloads and uploads", {}},
     {"http",
      {{80, tcp}, {443, tcp, true}},

@@ -11,31 +11,32 @@
 namespace decnet::honeypot {
 
 std::span<const ServiceModule* const> service_modules() {
-    static const std::array<const ServiceModule*, 24> modules = {
-        &conpot_module(),      //
+    static const std::array<const ServiceModule*, 25> modules = {
+        &conpot_module(),  //
         &docker_api_module(),  //
-        &ftp_module(),         //
-        &http_module(),        //
-        &imap_module(),        //
-        &k8s_module(),         //
-        &ldap_module(),        //
-        &llmnr_module(),       //
-        &mongodb_module(),     //
-        &mqtt_module(),        //
-        &mysql_module(),       //
-        &pop3_module(),        //
-        &postgres_module(),    //
-        &rdp_module(),         //
-        &redis_module(),       //
-        &sip_module(),         //
-        &smb_module(),         //
-        &smtp_module(),        //
+        &elasticsearch_module(),  //
+        &ftp_module(),  //
+        &http_module(),  //
+        &imap_module(),  //
+        &k8s_module(),  //
+        &ldap_module(),  //
+        &llmnr_module(),  //
+        &mongodb_module(),  //
+        &mqtt_module(),  //
+        &mysql_module(),  //
+        &pop3_module(),  //
+        &postgres_module(),  //
+        &rdp_module(),  //
+        &redis_module(),  //
+        &sip_module(),  //
+        &smb_module(),  //
+        &smtp_module(),  //
         &smtp_relay_module(),  //
-        &snmp_module(),        //
-        &ssh_module(),         //
-        &telnet_module(),      //
-        &tftp_module(),        //
-        &vnc_module(),         //
+        &snmp_module(),  //
+        &ssh_module(),  //
+        &telnet_module(),  //
+        &tftp_module(),  //
+        &vnc_module(),  //
     };
     return modules;
 }

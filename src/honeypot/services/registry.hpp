@@ -21,6 +21,7 @@ bool has_emulator(std::string_view slug);
 // Each module's registration (services/<slug>/<slug>.cpp).
 const ServiceModule& conpot_module();
 const ServiceModule& docker_api_module();
+const ServiceModule& elasticsearch_module();
 const ServiceModule& ftp_module();
 const ServiceModule& http_module();
 const ServiceModule& imap_module();
