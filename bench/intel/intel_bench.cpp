@@ -257,7 +257,7 @@ int main(int argc, char** argv) {
     std::printf("intel_bench: SQLite (WAL) in %s\n", dir.c_str());
 
     double ratio = 0;
-    {
+    if (events > 0) {  // 0: only the API part
         auto repository = store::open_sqlite((dir / "events.db").string());
         const double ingested = ingest(*repository, events);
         const double profiled = profile(*repository, events);
