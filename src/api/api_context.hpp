@@ -73,6 +73,9 @@ struct ApiContext {
     // The artifact store's directory (<state dir>/artifacts) GET /artifacts/{sha256}
     // reads; empty: no payload is downloadable.
     std::string artifact_dir{};
+    // The instance's webhook targets for GET /config (admins; secrets never included), as a
+    // JSON array; empty: alerts are not configured here.
+    std::string alerts_json{};
 };
 
 }  // namespace decnet::api

@@ -116,6 +116,7 @@ ApiService::ApiService(store::Repository& repo, ApiServiceConfig config, FleetCo
     context_->health_components = std::move(config.health);
     context_->log_feed = config.log_feed;
     context_->artifact_dir = config.artifact_dir;
+    context_->alerts_json = config.alerts_json;
     security_events_ = std::make_unique<SecurityEvents>(config.publish_event
                                                             ? std::move(config.publish_event)
                                                             : SecurityEvents::store_directly(repo),

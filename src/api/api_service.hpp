@@ -45,6 +45,9 @@ struct ApiServiceConfig {
     // Where the API's own security events go (`decnet up`: its EventBus); empty → stored
     // directly in the repository.
     std::function<void(Event)> publish_event;
+    // The webhook alert targets GET /config shows admins (a JSON array, secrets left out):
+    // `decnet up`'s alert dispatcher; empty → no "alerts" key.
+    std::string alerts_json;
     // The artifact store's directory; api_config_from_environment sets <state dir>/artifacts.
     std::string artifact_dir;
     // The built dashboard; empty → default_web_root() (DECNET_WEB_DIST, ./web/dist, or

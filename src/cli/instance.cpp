@@ -15,6 +15,7 @@
 #include "api/api_service.hpp"
 #include "api/live_fleet_control.hpp"
 #include "api/log_feed.hpp"
+#include "api/resources/resource_json.hpp"
 #include "cli/command_tracing.hpp"
 #include "cli/instance_privileges.hpp"
 #include "cli/signal_waiter.hpp"
@@ -31,6 +32,7 @@
 #include "events/sinks/event_sink.hpp"
 #include "events/sinks/file_sinks.hpp"
 #include "events/sinks/syslog_forwarder.hpp"
+#include "intel/alerts/alert_dispatcher.hpp"
 #include "intel/attack/attack_tags.hpp"
 #include "intel/prober/prober_config.hpp"
 #include "intel/prober/prober_worker.hpp"
@@ -113,7 +115,7 @@ std::vector<api::HealthComponent> instance_health(store::Ingester& ingester, Eve
 std::vector<telemetry::metrics::Collector> instance_metrics(
     store::Ingester& ingester, EventBus& bus, honeypot::Runtime& runtime,
     intel::ProfileWorker& profiler, const intel::sniffer::SnifferWorker* sniffer,
-    const intel::prober::ProberWorker* prober) {
+    const intel::prober::ProberWorker* prober, const intel::alerts::AlertDispatcher& alerts) {
     namespace m = telemetry::metrics;
     std::vector<m::Collector> collectors;
     // The governed prober, when enabled: what it sent (per probe kind), what the policy and
@@ -160,6 +162,28 @@ std::vector<telemetry::metrics::Collector> instance_metrics(
                 m::Type::gauge,
                 static_cast<double>(worker.queued > probes.targets ? worker.queued - probes.targets
                                                                    : 0));
+        });
+    // Webhook alerts, per target (docs/ALERTS.md): a receiver that is down shows as failed
+    // and dropped alerts here while the events themselves are stored as usual.
+    if (!alerts.settings().targets.empty())
+        collectors.emplace_back([&alerts](m::Scrape& scrape) {
+            auto& alerts_total =
+                scrape.family("decnet_alerts_total", "Webhook alerts by target and outcome",
+                              m::Type::counter, {"target", "outcome"});
+            auto& retries = scrape.family("decnet_alerts_retries_total",
+                                          "Webhook POSTs retried after a failed attempt",
+                                          m::Type::counter, {"target"});
+            auto& depth = scrape.family("decnet_alerts_queue_depth",
+                                        "Webhook alerts queued for a target, not yet being sent",
+                                        m::Type::gauge, {"target"});
+            for (const auto& t : alerts.stats()) {
+                scrape.add(alerts_total, {t.name, "queued"}, static_cast<double>(t.queued));
+                scrape.add(alerts_total, {t.name, "delivered"}, static_cast<double>(t.delivered));
+                scrape.add(alerts_total, {t.name, "failed"}, static_cast<double>(t.failed));
+                scrape.add(alerts_total, {t.name, "dropped"}, static_cast<double>(t.dropped));
+                scrape.add(retries, {t.name}, static_cast<double>(t.retries));
+                scrape.add(depth, {t.name}, static_cast<double>(t.depth));
+            }
         });
     // The passive sniffer, when it runs: what it saw, what it emitted, and what the kernel
     // dropped before it could (the figure an operator watches under a flood).
@@ -288,7 +312,8 @@ std::vector<telemetry::metrics::Collector> instance_metrics(
 std::unique_ptr<api::ApiService> start_api(
     const InstanceOptions& options, const engine::StatePaths& paths, store::Repository& repository,
     api::LiveFleetControl& fleet, std::vector<api::HealthComponent> health,
-    std::vector<telemetry::metrics::Collector> metrics, api::LogFeed& log_feed, EventBus& bus) {
+    std::vector<telemetry::metrics::Collector> metrics, api::LogFeed& log_feed, EventBus& bus,
+    const intel::alerts::AlertDispatcher& alerts) {
     api::ApiServiceConfig config;
     std::unique_ptr<api::ApiService> service;
     try {
@@ -298,6 +323,8 @@ std::unique_ptr<api::ApiService> start_api(
         config.health = std::move(health);
         config.metrics = std::move(metrics);
         config.log_feed = &log_feed;
+        if (!alerts.settings().targets.empty())
+            config.alerts_json = intel::alerts::alert_settings_json(alerts.settings());
         config.publish_event = [&bus](Event event) { bus.publish(std::move(event)); };
         service = std::make_unique<api::ApiService>(repository, config, &fleet);
     } catch (const std::runtime_error& e) {
@@ -360,6 +387,8 @@ int run_instance(const engine::DeploymentPlan& plan, const InstanceOptions& opti
                  const InstanceHooks& hooks) {
     // The [prober] section is checked before anything starts (docs/PROBER.md).
     const auto prober_settings = intel::prober::settings_from_config(plan.config);
+    // So is [alerts] (docs/ALERTS.md).
+    auto alert_settings = intel::alerts::alert_settings_from_config(plan.config);
     const auto paths = engine::state_paths(options.state_dir);
     engine::ensure_state_dir(paths);
     const engine::InstanceLock lock(paths.pid_file, paths.dir);
@@ -374,8 +403,16 @@ int run_instance(const engine::DeploymentPlan& plan, const InstanceOptions& opti
     // Live streams (SSE) get each committed batch pushed, with ids, from the ingester —
     // no polling. Declared before the ingester and the API so it outlives both.
     api::LogFeed log_feed;
+    // Webhook alerts: stored rows a target wants are queued for its own thread (docs/ALERTS.md).
+    intel::alerts::AlertDispatcher alerts(std::move(alert_settings),
+                                          [](const store::LogRecord& row) {
+                                              std::string body;
+                                              api::append_log_json(body, row);
+                                              return body;
+                                          });
     store::Ingester ingester(*repository, intel::attack::tagging_ingester_options());
-    ingester.set_after_commit([&log_feed](const std::vector<store::LogRecord>& rows) {
+    ingester.set_after_commit([&log_feed, &alerts](const std::vector<store::LogRecord>& rows) {
+        alerts.offer(rows);
         log_feed.publish(std::vector<store::LogRecord>(rows));
     });
     // Attacker profiles and traversals (docs/PROFILES.md), woken by each stored batch.
@@ -423,8 +460,8 @@ int run_instance(const engine::DeploymentPlan& plan, const InstanceOptions& opti
                              : start_api(options, paths, *repository, live_fleet,
                                          instance_health(ingester, bus, runtime),
                                          instance_metrics(ingester, bus, runtime, profiler.worker(),
-                                                          sniffer.get(), prober.get()),
-                                         log_feed, bus);
+                                                          sniffer.get(), prober.get(), alerts),
+                                         log_feed, bus, alerts);
         engine::drop_privileges(instance_privilege_drop(options, plan.config, paths));
         if (hooks.ready) hooks.ready(report, paths, api ? api->url() : std::string());
         stop.wait();
@@ -443,6 +480,7 @@ int run_instance(const engine::DeploymentPlan& plan, const InstanceOptions& opti
     fleet.remove_state_file();
     bus.close();
     ingest_thread.join();
+    alerts.stop();
     sinks.stop();
     const auto r = runtime.stats();
     const auto i = ingester.stats();

@@ -72,6 +72,11 @@ struct DeploymentConfig {
     // by the prober when the instance starts (docs/PROBER.md). Empty: the prober is off.
     PersonaConfig prober;
     std::map<std::string, SourceLine> prober_origins;
+    // The INI's [alerts] and [alerts.<name>] sections (docs/ALERTS.md): webhook target name
+    // ("default" for [alerts]) → its keys as written, and where ("" → the section header).
+    // Parsed and checked by the alert dispatcher when the instance starts.
+    std::map<std::string, PersonaConfig> alerts;
+    std::map<std::string, std::map<std::string, SourceLine>> alerts_origins;
 
     // Precedence (fixing the reference's D4): decky's own > global > 30 minutes.
     int effective_mutate_interval(const DeckyConfig& decky) const;

@@ -22,6 +22,7 @@ namespace {
 // continuation lines, and `services = a,\n  b` must still yield "b".
 constexpr std::string_view kWhitespace = " \t\n\r\f\v";
 constexpr std::string_view kCustomPrefix = "custom-";
+constexpr std::string_view kAlertsPrefix = "alerts.";
 constexpr std::size_t kMaxEcho = 100;
 
 // A 512 KB upload could otherwise ask for gigabytes: `amount=100` copies a section a
@@ -167,7 +168,7 @@ class ExpansionBudget {
     std::size_t used_ = 0;
 };
 
-enum class SectionKind { general, custom, persona, decky, prober };
+enum class SectionKind { general, custom, persona, decky, prober, alerts };
 
 // Reads a document in the reference's two passes: deckies and custom services in file
 // order, then persona subsections onto the deckies they name. Each decky section is checked
@@ -220,6 +221,9 @@ class Interpreter {
     static SectionKind classify(const IniSection& section) {
         if (section.name == "general") return SectionKind::general;
         if (section.name == "prober") return SectionKind::prober;
+        // Before personas: `[alerts.ssh]` names a webhook target, not decky `alerts`'s ssh.
+        if (section.name == "alerts" || section.name.starts_with(kAlertsPrefix))
+            return SectionKind::alerts;
         if (section.name.starts_with(kCustomPrefix)) return SectionKind::custom;
         if (persona_service(section.name)) return SectionKind::persona;
         return SectionKind::decky;
@@ -240,11 +244,28 @@ class Interpreter {
                     config_.prober_origins[entry.key] = SourceLine{config_.source, entry.line};
                 }
                 break;
+            case SectionKind::alerts:
+                read_alerts(section);
+                break;
             case SectionKind::decky:
                 read_decky(section);
                 break;
             case SectionKind::persona:
                 break;  // pass 2
+        }
+    }
+
+    // A webhook target's own keys ([DEFAULT] holds decky keys); checked by the dispatcher.
+    void read_alerts(const IniSection& section) {
+        const std::string name = section.name == "alerts"
+                                     ? std::string("default")
+                                     : section.name.substr(kAlertsPrefix.size());
+        auto& keys = config_.alerts[name];
+        auto& origins = config_.alerts_origins[name];
+        origins[""] = SourceLine{config_.source, section.line};
+        for (const IniEntry& entry : section.entries) {
+            keys[entry.key] = entry.value;
+            origins[entry.key] = SourceLine{config_.source, entry.line};
         }
     }
 

@@ -53,6 +53,8 @@ Response get_config(ApiContext& context, StateCache& cache, const Principal& pri
             users.push_back(std::move(row));
         }
         out["users"] = std::move(users);
+        if (!context.alerts_json.empty())
+            out["alerts"] = nlohmann::ordered_json::parse(context.alerts_json, nullptr, false);
         if (context.settings.developer_mode) out["developer_mode"] = true;
     }
     return Response::json(out.dump());

@@ -1997,6 +1997,13 @@ const std::string& openapi_document() {
      "developer_mode": {
       "type": "boolean",
       "description": "admins, developer mode only"
+     },
+     "alerts": {
+      "type": "array",
+      "items": {
+       "type": "object"
+      },
+      "description": "admins, when the instance has webhook targets ([alerts] in its INI, docs/ALERTS.md): name, url (path redacted), signed, events, services, min_severity, max_queue, retries, timeout, backoff, max_backoff, verify_tls; never the secret"
      }
     }
    },

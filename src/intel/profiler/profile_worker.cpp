@@ -10,6 +10,7 @@
 
 #include <array>
 #include <cstdio>
+#include <unordered_set>
 
 #include "intel/correlation/traversal.hpp"
 #include "store/ingest/bounty.hpp"
@@ -291,10 +292,16 @@ std::size_t ProfileWorker::catch_up(std::optional<std::int64_t> through) {
     telemetry::Span round("profiler.incremental_update", telemetry::SpanStart{.new_root = true});
     std::size_t links = 0;
     try {
-        while (total < options_.max_rows_per_round && cursor_ < limit) {
-            const auto rows = repository_.logs_after_id(cursor_, {}, options_.page_rows);
-            std::vector<Entry*> dirty;
-            std::int64_t last = cursor_;
+        // Every profile the round touched is written once, at its end, with the cursor
+        // after it: a profile seen on many pages of a backlog costs one write, not one per
+        // page (bench/intel). Until then the store holds each profile as of cursor_, which
+        // is what profile_for reads back (nothing is evicted mid-round).
+        std::vector<Entry*> dirty;  // in first-touched order
+        std::unordered_set<Entry*> dirty_set;
+        std::int64_t read_to = cursor_;
+        while (total < options_.max_rows_per_round && read_to < limit) {
+            const auto rows = repository_.logs_after_id(read_to, {}, options_.page_rows);
+            std::int64_t last = read_to;
             for (const auto& row : rows) {
                 if (row.id > limit) break;
                 last = row.id;
@@ -311,20 +318,22 @@ std::size_t ProfileWorker::catch_up(std::optional<std::int64_t> through) {
                 else
                     entry.profile.apply(row, options_.limits);
                 if (!store::extract_bounties(row).empty()) entry.refresh_bounties = true;
-                if (std::find(dirty.begin(), dirty.end(), &entry) == dirty.end())
-                    dirty.push_back(&entry);
+                if (dirty_set.insert(&entry).second) dirty.push_back(&entry);
             }
-            if (last == cursor_) break;
+            if (last == read_to) break;
+            read_to = last;
+            if (rows.size() < static_cast<std::size_t>(options_.page_rows)) break;
+        }
+        if (read_to > cursor_) {
             const auto now = store::now_timestamp();
             {
                 telemetry::Span update("profiler.update_profiles");
                 update.set_attribute("profiles", static_cast<std::int64_t>(dirty.size()));
                 for (auto* entry : dirty) write(*entry, now);
             }
-            cursor_ = last;
+            cursor_ = read_to;
             save_cursor();
             evict();
-            if (rows.size() < static_cast<std::size_t>(options_.page_rows)) break;
         }
     } catch (const store::StoreError& e) {
         // Profiles in memory may hold rows that were not written: forget them all, they

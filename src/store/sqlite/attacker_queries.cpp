@@ -193,10 +193,20 @@ std::optional<std::string> select_attacker_commands(Connection& c, const std::st
 void upsert_attacker(Connection& c, const AttackerRecord& a,
                      const std::optional<AttackerBehaviorRecord>& behavior) {
     in_transaction(c, [&] {
+        // An upsert that updates in place: INSERT OR REPLACE deleted and re-inserted the row
+        // under a new rowid, rewriting every index entry of it on every profile write.
         run(c,
-            "INSERT OR REPLACE INTO attackers (" + std::string(kAttackerColumns) +
+            "INSERT INTO attackers (" + std::string(kAttackerColumns) +
                 ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, "
-                "?17)",
+                "?17) ON CONFLICT (uuid) DO UPDATE SET ip = excluded.ip, first_seen = "
+                "excluded.first_seen, last_seen = excluded.last_seen, event_count = "
+                "excluded.event_count, service_count = excluded.service_count, decky_count = "
+                "excluded.decky_count, services = excluded.services, deckies = excluded.deckies, "
+                "traversal_path = excluded.traversal_path, is_traversal = excluded.is_traversal, "
+                "bounty_count = excluded.bounty_count, credential_count = "
+                "excluded.credential_count, fingerprints = excluded.fingerprints, commands = "
+                "excluded.commands, updated_at = excluded.updated_at, attack_techniques = "
+                "excluded.attack_techniques",
             {a.uuid, a.ip, a.first_seen, a.last_seen, a.event_count, a.service_count, a.decky_count,
              a.services, a.deckies, text_or_null(a.traversal_path), std::int64_t{a.is_traversal},
              a.bounty_count, a.credential_count, a.fingerprints, a.commands, a.updated_at,
@@ -206,10 +216,17 @@ void upsert_attacker(Connection& c, const AttackerRecord& a,
         Param hops = nullptr;
         if (b.hop_distance) hops = *b.hop_distance;
         run(c,
-            "INSERT OR REPLACE INTO attacker_behavior (attacker_uuid, os_guess, hop_distance, "
+            "INSERT INTO attacker_behavior (attacker_uuid, os_guess, hop_distance, "
             "tcp_fingerprint, retransmit_count, behavior_class, beacon_interval_s, "
             "beacon_jitter_pct, tool_guesses, timing_stats, phase_sequence, updated_at) VALUES "
-            "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+            "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12) ON CONFLICT (attacker_uuid) DO "
+            "UPDATE SET os_guess = excluded.os_guess, hop_distance = excluded.hop_distance, "
+            "tcp_fingerprint = excluded.tcp_fingerprint, retransmit_count = "
+            "excluded.retransmit_count, behavior_class = excluded.behavior_class, "
+            "beacon_interval_s = excluded.beacon_interval_s, beacon_jitter_pct = "
+            "excluded.beacon_jitter_pct, tool_guesses = excluded.tool_guesses, timing_stats = "
+            "excluded.timing_stats, phase_sequence = excluded.phase_sequence, updated_at = "
+            "excluded.updated_at",
             {a.uuid, text_or_null(b.os_guess), hops, b.tcp_fingerprint, b.retransmit_count,
              text_or_null(b.behavior_class), real_or_null(b.beacon_interval_s),
              real_or_null(b.beacon_jitter_pct), text_or_null(b.tool_guesses), b.timing_stats,

@@ -442,7 +442,13 @@ std::vector<BountyRecord> SqliteRepository::bounties(const BountyFilter& filter,
         Where where;
         add_bounty_filter(where, filter);
         std::string sql = std::string(kSelectBounties) + where.sql();
-        sql += " ORDER BY timestamp DESC, id DESC LIMIT " + where.bind(std::int64_t{limit});
+        // One attacker's rows are few: found through ix_bounty_dedup, then sorted. The unary
+        // + keeps the planner from walking ix_bounty_bounty_type (type, timestamp) through
+        // every attacker's rows to spare that sort, which made the profiler's per-attacker
+        // read O(table) (bench/intel).
+        sql += filter.attacker_ip ? " ORDER BY +timestamp DESC, id DESC LIMIT "
+                                  : " ORDER BY timestamp DESC, id DESC LIMIT ";
+        sql += where.bind(std::int64_t{limit});
         sql += " OFFSET " + where.bind(std::int64_t{std::max(offset, 0)});
         return fetch<BountyRecord>(c, sql, where.params(), read_bounty);
     });

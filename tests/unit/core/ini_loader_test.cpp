@@ -641,5 +641,22 @@ TEST(IniLoaderProber, SectionIsKeptNotADecky) {
     EXPECT_EQ(config.prober_origins.at("allow").line, 6);
 }
 
+// [alerts] and [alerts.<name>] are webhook targets (docs/ALERTS.md), never deckies or
+// personas (`ssh` is a service, yet [alerts.ssh] is a target named ssh).
+TEST(IniLoaderAlerts, SectionsAreTargetsNotDeckies) {
+    const auto config = load_ini_string(
+        "[DEFAULT]\nservices = ssh\n\n[alerts]\nurl = http://127.0.0.1:9/\n\n"
+        "[alerts.ssh]\nurl = https://hooks.example/x\nsecret = k\n\n[alpha]\nip = 127.0.0.10\n");
+    ASSERT_EQ(config.deckies.size(), 1u);
+    EXPECT_EQ(config.deckies[0].name, "alpha");
+    EXPECT_TRUE(config.deckies[0].service_config.empty());
+    ASSERT_EQ(config.alerts.size(), 2u);
+    EXPECT_EQ(config.alerts.at("default"), (PersonaConfig{{"url", "http://127.0.0.1:9/"}}));
+    EXPECT_EQ(config.alerts.at("ssh"),
+              (PersonaConfig{{"url", "https://hooks.example/x"}, {"secret", "k"}}));
+    EXPECT_EQ(config.alerts_origins.at("ssh").at("").line, 7);
+    EXPECT_EQ(config.alerts_origins.at("ssh").at("secret").line, 9);
+}
+
 }  // namespace
 }  // namespace decnet

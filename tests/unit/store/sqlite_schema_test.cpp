@@ -84,6 +84,11 @@ TEST(SqliteSchema, IndexNamesFollowTheSpec) {
                       "ix_attacker_behavior_updated_at", "ix_dead_letters_received_at",
                       "ix_bounty_dedup"}));
     EXPECT_THAT(index_columns(c, "ix_logs_timestamp"), ElementsAre("timestamp"));
+    // Migration 8: the attacker list's three orderings are each one index scan.
+    EXPECT_THAT(index_columns(c, "ix_attackers_last_seen"), ElementsAre("last_seen", "uuid"));
+    EXPECT_THAT(index_columns(c, "ix_attackers_active"), ElementsAre("event_count", "uuid"));
+    EXPECT_THAT(index_columns(c, "ix_attackers_traversals"),
+                ElementsAre("is_traversal", "last_seen", "uuid"));
     EXPECT_THAT(index_columns(c, "ix_logs_service"), ElementsAre("service", "timestamp"));
     EXPECT_THAT(index_columns(c, "ix_bounty_dedup"),
                 ElementsAre("attacker_ip", "bounty_type", "payload_hash"));
