@@ -22,6 +22,7 @@ TEST_PACKAGES=(
   redis-server                        # nmap scan test: the real Redis it compares the decky with
   mariadb-server mariadb-client       # a private MariaDB for the MySQL backend tests; the mysql emulator's client
   postgresql-client                   # psql: the real client for the postgres emulator
+  freetds-bin                         # tsql: the real client for the mssql emulator
   telnet                              # the real client for the telnet emulator test
   nmap                                # netns mode test: SYN scan from the attacker namespace
   snmp tftp-hpa                       # the real clients for the snmp and tftp emulators

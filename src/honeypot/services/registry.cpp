@@ -11,7 +11,7 @@
 namespace decnet::honeypot {
 
 std::span<const ServiceModule* const> service_modules() {
-    static const std::array<const ServiceModule*, 23> modules = {
+    static const std::array<const ServiceModule*, 24> modules = {
         &conpot_module(),      //
         &docker_api_module(),  //
         &ftp_module(),         //
@@ -21,6 +21,7 @@ std::span<const ServiceModule* const> service_modules() {
         &ldap_module(),        //
         &llmnr_module(),       //
         &mqtt_module(),        //
+        &mssql_module(),       //
         &mysql_module(),       //
         &pop3_module(),        //
         &postgres_module(),    //

@@ -16,7 +16,7 @@ const ARCHETYPES = [
   "windows-workstation", "printer", "iot-device", "industrial-control", "monitoring-node", "voip-server", "deaddeck",
 ];
 const SERVICES = [
-  "conpot", "docker_api", "ftp", "http", "imap", "k8s", "ldap", "llmnr", "mqtt", "mysql", "pop3", "postgres",
+  "conpot", "docker_api", "ftp", "http", "imap", "k8s", "ldap", "llmnr", "mqtt", "mssql", "mysql", "pop3", "postgres",
   "rdp", "redis", "sip", "smb", "smtp", "smtp_relay", "snmp", "ssh", "telnet", "tftp", "vnc",
 ];
 
