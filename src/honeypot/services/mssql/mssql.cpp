@@ -348,6 +348,23 @@ awaitable<void> serve_mssql(Session& s) {
     const bool tls = encryption != tds::kEncryptNotSup && client_tls;
     if (tls) {
         const bool started = co_await channel.start_tls();
+        if (auto plain = channel.take_plain_login()) {
+            // SQL Server reads it as a broken handshake and hangs up; the password is kept.
+            if (const auto early = tds::parse_login7(plain->payload))
+                s.emit(s.event("auth", Severity::warning)
+                           .credential(early->username, early->password)
+                           .add("credential_type", "cleartext")
+                           .add("hostname", early->hostname)
+                           .add("app_name", early->app_name)
+                           .add("server_name", early->server_name)
+                           .add("library", early->library)
+                           .add("database", early->database.empty() ? "master" : early->database)
+                           .add("tds_version", tds::tds_version_name(early->tds_version))
+                           .add("tls", Event::python_bool(false))
+                           .add("status", "failed"));
+            end();
+            co_return;
+        }
         if (!started) {
             if (!channel.error().empty())
                 s.emit(s.event("tls_error", Severity::warning)

@@ -198,6 +198,12 @@ awaitable<bool> TdsChannel::start_tls() {
         auto head = co_await session_.read_exact(kHeaderSize);
         if (!head) co_return false;
         const auto header = parse_header(*head);
+        if (round == 0 && header && header->type == kLogin7 && header->length > kHeaderSize &&
+            header->length <= kMaxPacket && (header->status & kStatusEom)) {
+            auto body = co_await session_.read_exact(header->length - kHeaderSize);
+            if (body) plain_login_ = Request{kLogin7, std::move(*body)};
+            co_return false;
+        }
         if (!header || header->type != kPrelogin || header->length > kMaxPacket) {
             error_ = "expected a TLS handshake in a PRELOGIN packet";
             co_return false;

@@ -12,6 +12,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 
 namespace decnet::honeypot {
 
@@ -41,6 +42,9 @@ class TdsChannel {
     // The server side of the TLS handshake, its records wrapped in PRELOGIN packets. False
     // when it failed (error() says why; "" when the peer just left).
     boost::asio::awaitable<bool> start_tls();
+    // A client that skipped the handshake and sent its LOGIN7 in clear (a bot that ignored the
+    // server's ENCRYPT_OFF): that message, once start_tls() has returned false over it.
+    std::optional<Request> take_plain_login() { return std::exchange(plain_login_, {}); }
     // Back to plain TDS (login-only encryption); the TLS session is dropped without a word.
     void stop_tls();
     bool tls() const { return tls_ != nullptr; }
@@ -58,6 +62,7 @@ class TdsChannel {
     Session& session_;
     std::unique_ptr<Tls> tls_;
     std::string plain_;  // decrypted bytes not read yet
+    std::optional<Request> plain_login_;
     std::string error_;
 };
 

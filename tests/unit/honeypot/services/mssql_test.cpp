@@ -5,6 +5,9 @@
 // login let in by the persona's list running batches, packets split at every byte, lying
 // lengths and out-of-order messages ending the session.
 #include <gtest/gtest.h>
+#include <openssl/ssl.h>
+
+#include <memory>
 
 #include "honeypot/services/mssql/mssql_sql.hpp"
 #include "honeypot/services/mssql/tds_protocol.hpp"
@@ -280,6 +283,103 @@ TEST(MssqlDialogue, AcceptedLoginSplitAtEveryByteRunsBatches) {
     EXPECT_EQ(field(first_event(events, "exploit"), "query"), "EXEC xp_cmdshell 'whoami'");
 }
 
+// The client side of TLS inside TDS over memory BIOs: handshake records in PRELOGIN packets,
+// then bare records.
+class TdsTlsClient {
+  public:
+    explicit TdsTlsClient(Dialogue& d) : d_(d), ctx_(SSL_CTX_new(TLS_client_method())) {
+        ssl_ = SSL_new(ctx_);
+        in_ = BIO_new(BIO_s_mem());
+        out_ = BIO_new(BIO_s_mem());
+        SSL_set_bio(ssl_, in_, out_);
+        SSL_set_connect_state(ssl_);
+    }
+    ~TdsTlsClient() {
+        SSL_free(ssl_);
+        SSL_CTX_free(ctx_);
+    }
+    bool handshake() {
+        for (int round = 0; round < 10; ++round) {
+            const int r = SSL_do_handshake(ssl_);
+            const auto bytes = drain();
+            if (!bytes.empty() && !d_.send(tds::packets(tds::kPrelogin, bytes))) return false;
+            if (r == 1) return true;
+            if (SSL_get_error(ssl_, r) != SSL_ERROR_WANT_READ) return false;
+            const auto answer = read_message(d_);
+            if (answer.empty()) return false;
+            BIO_write(in_, answer.data(), static_cast<int>(answer.size()));
+        }
+        return false;
+    }
+    bool send(std::string_view plain) {
+        SSL_write(ssl_, plain.data(), static_cast<int>(plain.size()));
+        return d_.send(drain());
+    }
+    // One TDS message's payload, decrypted.
+    std::string read() {
+        std::string plain;
+        for (int i = 0; i < 50; ++i) {
+            char chunk[4096];
+            int n = 0;
+            while ((n = SSL_read(ssl_, chunk, sizeof chunk)) > 0) plain.append(chunk, n);
+            if (plain.size() >= 8) {
+                const auto h = tds::parse_header(plain);
+                if (h && plain.size() >= h->length && (h->status & tds::kStatusEom))
+                    return plain.substr(8, h->length - 8);
+            }
+            const auto raw = d_.read_for(std::chrono::milliseconds(100));
+            BIO_write(in_, raw.data(), static_cast<int>(raw.size()));
+        }
+        return {};
+    }
+    std::string version() const { return SSL_get_version(ssl_); }
+
+  private:
+    std::string drain() {
+        std::string bytes;
+        char chunk[4096];
+        int n = 0;
+        while ((n = BIO_read(out_, chunk, sizeof chunk)) > 0) bytes.append(chunk, n);
+        return bytes;
+    }
+    Dialogue& d_;
+    SSL_CTX* ctx_;
+    SSL* ssl_ = nullptr;
+    BIO* in_ = nullptr;
+    BIO* out_ = nullptr;
+};
+
+TEST(MssqlDialogue, TlsInsideTdsForTheLoginOnlyOrTheWholeSession) {
+    {
+        // ENCRYPT_OFF both ways: the LOGIN7 over TLS, the answer in clear.
+        Dialogue d("mssql", DialogueOptions{.hostname = "sql01"});
+        ASSERT_TRUE(d.send(prelogin(tds::kEncryptOff)));
+        EXPECT_EQ(tds::parse_prelogin(read_message(d))->encryption, tds::kEncryptOff);
+        TdsTlsClient tls(d);
+        ASSERT_TRUE(tls.handshake());
+        EXPECT_EQ(tls.version(), "TLSv1.2");
+        ASSERT_TRUE(tls.send(tds::packets(tds::kLogin7, login7({}))));
+        EXPECT_NE(read_message(d).find(u16("Login failed for user 'sa'.")), std::string::npos);
+        const auto events = d.finish();
+        EXPECT_EQ(field(first_event(events, "auth"), "password"), "secret");
+        EXPECT_EQ(field(first_event(events, "auth"), "tls"), "True");
+    }
+    {
+        // A persona that requires encryption: all of it over TLS.
+        Dialogue d("mssql",
+                   DialogueOptions{.persona = {{"encryption", "required"}, {"accept", "any"}}});
+        ASSERT_TRUE(d.send(prelogin(tds::kEncryptOff)));
+        EXPECT_EQ(tds::parse_prelogin(read_message(d))->encryption, tds::kEncryptReq);
+        TdsTlsClient tls(d);
+        ASSERT_TRUE(tls.handshake());
+        ASSERT_TRUE(tls.send(tds::packets(tds::kLogin7, login7({}))));
+        EXPECT_NE(tls.read().find("\xad"s), std::string::npos);  // LOGINACK
+        ASSERT_TRUE(tls.send(batch("SELECT SYSTEM_USER")));
+        EXPECT_NE(tls.read().find(u16("sa")), std::string::npos);
+        EXPECT_EQ(field(first_event(d.finish(), "auth"), "status"), "success");
+    }
+}
+
 TEST(MssqlDialogue, LyingLengthsAndOutOfOrderMessagesEndTheSession) {
     {
         Dialogue d("mssql");
@@ -294,6 +394,17 @@ TEST(MssqlDialogue, LyingLengthsAndOutOfOrderMessagesEndTheSession) {
         d.expect_closed();
         EXPECT_EQ(field(first_event(d.finish(), "protocol_error"), "error"),
                   "packet length 65535 over 32767");
+    }
+    {
+        // A bot that ignores ENCRYPT_OFF and sends its LOGIN7 in clear: kept, then a hang-up.
+        Dialogue d("mssql");
+        ASSERT_TRUE(d.send(prelogin(tds::kEncryptOff)));
+        (void)read_message(d);
+        ASSERT_TRUE(d.send(tds::packets(tds::kLogin7, login7({}))));
+        d.expect_closed();
+        const auto events = d.finish();
+        EXPECT_EQ(field(first_event(events, "auth"), "password"), "secret");
+        EXPECT_EQ(field(first_event(events, "auth"), "tls"), "False");
     }
     {
         Dialogue d("mssql");  // LOGIN7 before PRELOGIN
