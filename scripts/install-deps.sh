@@ -23,6 +23,7 @@ TEST_PACKAGES=(
   mariadb-server mariadb-client       # a private MariaDB for the MySQL backend tests; the mysql emulator's client
   postgresql-client                   # psql: the real client for the postgres emulator
   python3-pymongo                     # pymongo: the real client for the mongodb emulator
+  freetds-bin                         # tsql: the real client for the mssql emulator
   telnet                              # the real client for the telnet emulator test
   nmap                                # netns mode test: SYN scan from the attacker namespace
   snmp tftp-hpa                       # the real clients for the snmp and tftp emulators

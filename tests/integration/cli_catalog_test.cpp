@@ -52,7 +52,7 @@ TEST(CliCatalog, ServicesJson) {
     }
     EXPECT_EQ(per_decky, 27);
     // What `up` can serve today; the rest is listed as planned.
-    EXPECT_EQ(emulated, (std::set<std::string>{"conpot", "docker_api", "elasticsearch", "ftp", "http", "imap", "k8s", "ldap", "llmnr", "mongodb", "mqtt", "mysql", "pop3", "postgres", "rdp", "redis", "sip", "smb", "smtp", "smtp_relay", "snmp", "ssh", "telnet", "tftp", "vnc"}));
+    EXPECT_EQ(emulated, (std::set<std::string>{"conpot", "docker_api", "elasticsearch", "ftp", "http", "imap", "k8s", "ldap", "llmnr", "mongodb", "mqtt", "mssql", "mysql", "pop3", "postgres", "rdp", "redis", "sip", "smb", "smtp", "smtp_relay", "snmp", "ssh", "telnet", "tftp", "vnc"}));
 }
 
 // The dashboard's deploy form offers exactly the emulated services (it has no catalogue

@@ -3,8 +3,10 @@
 // TLS; with an accepting persona it lists the bait; psql over TLS refused (SCRAM and md5
 // personas) with the hash captured, or let into \l; nmap -sV names the persona's product and
 // version; pymongo reads an open mongod's bait and is refused by an auth-required one, whose
-// captured SCRAM proof is checked against the password. Subnets 127.191.0.0/24 to
-// 127.194.0.0/24 and 127.213.0.0/16 belong to this file.
+// captured SCRAM proof is checked against the password; tsql (FreeTDS) refused by the mssql
+// emulator with 18456 and its password captured in clear, let in to run batches, over
+// login-only and full TLS inside TDS. Subnets 127.191.0.0/24 to 127.194.0.0/24, 127.212.0.0/16
+// and 127.213.0.0/16 belong to this file.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
@@ -281,6 +283,97 @@ TEST(CliDatabases, NmapNamesMongodbAndTheVersionItCanRead) {
     EXPECT_THAT(scan, ContainsRegex("27017/tcp +open +mongodb +MongoDB 2\\.5\\.1 or later"))
         << scan;
     EXPECT_EQ(up.stop(), 0) << up.err();
+
+constexpr const char* kMssqlFleet =
+    "[general]\nnet = 127.212.0.0/24\n\n"
+    "[alpha]\nip = 127.212.0.10\nnmap_os = windows\nservices = mssql\n\n"
+    "[bravo]\nip = 127.212.0.11\nnmap_os = windows\nservices = mssql\n\n"
+    "[bravo.mssql]\nversion = 2017\naccept = list\nlogins = sa:Summer2024!\n\n"
+    "[charlie]\nip = 127.212.0.12\nservices = mssql\n\n"
+    "[charlie.mssql]\nencryption = required\naccept = any\n";
+
+TEST(CliDatabases, TsqlIsRefusedWith18456CapturedAndLetIntoBatches) {
+    const auto dir = make_temp_dir();
+    write_file(dir + "/fleet.ini", kMssqlFleet);
+    // FreeTDS asking for full encryption (TDS 7.4), for the persona that requires it.
+    write_file(dir + "/freetds.conf",
+               "[global]\n\ttds version = 7.4\n[charlie]\n\thost = 127.212.0.12\n\tport = "
+               "1433\n\tencryption = require\n");
+    BackgroundProcess up({DECNET_BINARY, "up", "--no-api", "--config", dir + "/fleet.ini", "--db",
+                          dir + "/s.db", "--state-dir", dir},
+                         dir);
+    ASSERT_THAT(up.wait_for_output("decnet is up"), HasSubstr("127.212.0.12:1433/tcp")) << up.err();
+    // nmap -sV waits on its NULL probe first: it runs beside the clients below.
+    capture("(timeout 60 nmap -n -sV -Pn -p 1433 127.212.0.10 127.212.0.11 > " + dir +
+            "/scan.txt 2>&1 &)");
+    const auto tsql = [&dir](const std::string& target, const std::string& user,
+                             const std::string& password, const std::string& sql) {
+        return capture("printf '" + sql + "\\ngo\\nexit\\n' | FREETDSCONF=" + dir +
+                       "/freetds.conf timeout 20 tsql " + target + " -U " + user + " -P '" +
+                       password + "' 2>&1");
+    };
+    // Refused as SQL Server refuses (FreeTDS's default: the login encrypted, TLS inside TDS).
+    const auto refused = tsql("-H 127.212.0.10 -p 1433", "sa", "secret", "SELECT 1");
+    EXPECT_THAT(refused, HasSubstr("Msg 18456 (severity 14, state 1)")) << refused;
+    EXPECT_THAT(refused, HasSubstr("Login failed for user 'sa'.")) << refused;
+    // The persona's own password: SQL Server 2017's banner and the bait.
+    const auto version = tsql("-H 127.212.0.11 -p 1433", "sa", "Summer2024!",
+                              "SELECT @@VERSION\\ngo\\nSELECT name FROM sys.databases\\ngo\\n"
+                              "EXEC xp_cmdshell \\047whoami\\047");
+    EXPECT_THAT(version, HasSubstr("Microsoft SQL Server 2017 (RTM) - 14.0.1000.169 (X64)"))
+        << version;
+    EXPECT_THAT(version, HasSubstr("on Windows Server 2016 Standard 10.0 <X64>")) << version;
+    EXPECT_THAT(version, HasSubstr("msdb")) << version;
+    EXPECT_THAT(version, HasSubstr("Msg 15281")) << version;
+    // Full encryption on a Linux decky (the third of a fleet runs Ubuntu 20.04) that requires it.
+    const auto linux = tsql("-S charlie", "app", "anything", "SELECT @@VERSION, DB_NAME()");
+    EXPECT_THAT(linux, HasSubstr("Developer Edition (64-bit) on Linux (Ubuntu 20.04.6 LTS)"))
+        << linux;
+    EXPECT_THAT(linux, Not(HasSubstr("Msg "))) << linux;
+
+    // impacket (TDS 7.1): an integrated login's NTLM response captured, a SQL login let in.
+    write_file(dir + "/tds.py",
+               "import sys\nfrom impacket import tds\n"
+               "ms = tds.MSSQL(sys.argv[1], 1433)\nms.connect()\n"
+               "ok = ms.login(None, sys.argv[2], sys.argv[3], 'CORP', None, sys.argv[4] == 'w')\n"
+               "print('ok' if ok else 'refused')\n"
+               "if ok:\n    ms.sql_query('SELECT SYSTEM_USER AS who, DB_NAME() AS db')\n"
+               "    print(ms.rows)\n");
+    EXPECT_EQ(
+        capture("timeout 20 /usr/bin/python3 " + dir + "/tds.py 127.212.0.10 alice Passw0rd w"),
+        "refused\n");
+    EXPECT_THAT(capture("timeout 20 /usr/bin/python3 " + dir +
+                        "/tds.py 127.212.0.11 sa Summer2024! s 2>&1"),
+                HasSubstr("ok\n[{'who': 'sa', 'db': 'master'}]"));
+
+    // nmap's ms-sql-s probe reads the PRELOGIN version.
+    const auto scan = capture("timeout 40 sh -c 'until grep -q \"Nmap done\" " + dir +
+                              "/scan.txt; do sleep 0.2; done'; cat " + dir + "/scan.txt");
+    EXPECT_THAT(scan, ContainsRegex("1433/tcp +open +ms-sql-s +Microsoft SQL Server 2019 "
+                                    "15\\.00\\.2000"))
+        << scan;
+    EXPECT_THAT(scan, ContainsRegex("1433/tcp +open +ms-sql-s +Microsoft SQL Server 2017 "
+                                    "14\\.00\\.1000"))
+        << scan;
+
+    auto repo = store::open_sqlite(dir + "/s.db");
+    wait_for_logs(*repo, "service:mssql event:exploit", 1);
+    EXPECT_EQ(up.stop(), 0) << up.err();
+    std::string all;
+    for (const auto& a : stored_fields(*repo, "service:mssql event:auth", 50)) all += a + "\n";
+    EXPECT_THAT(
+        all,
+        ContainsRegex(
+            R"("username":"sa","password":"secret","credential_type":"cleartext".*"tls":"True","status":"failed","tls_version":"TLSv1.2")"))
+        << all;
+    EXPECT_THAT(all, HasSubstr(R"("username":"app","password":"anything")")) << all;
+    EXPECT_THAT(
+        all,
+        ContainsRegex(
+            R"("username":"alice","password":"alice::CORP:[0-9a-f]{16}:[0-9a-f]{32}:[0-9a-f]+","credential_type":"netntlmv2","hashcat_mode":"5600")"))
+        << all;
+    EXPECT_THAT(stored_fields(*repo, "service:mssql event:exploit", 5).at(0),
+                HasSubstr("xp_cmdshell"));
 }
 
 }  // namespace

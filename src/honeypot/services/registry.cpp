@@ -11,7 +11,7 @@
 namespace decnet::honeypot {
 
 std::span<const ServiceModule* const> service_modules() {
-    static const std::array<const ServiceModule*, 25> modules = {
+    static const std::array<const ServiceModule*, 26> modules = {
         &conpot_module(),  //
         &docker_api_module(),  //
         &elasticsearch_module(),  //
@@ -23,6 +23,7 @@ std::span<const ServiceModule* const> service_modules() {
         &llmnr_module(),  //
         &mongodb_module(),  //
         &mqtt_module(),  //
+        &mssql_module(),  //
         &mysql_module(),  //
         &pop3_module(),  //
         &postgres_module(),  //

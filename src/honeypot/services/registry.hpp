@@ -30,6 +30,7 @@ const ServiceModule& ldap_module();
 const ServiceModule& llmnr_module();
 const ServiceModule& mongodb_module();
 const ServiceModule& mqtt_module();
+const ServiceModule& mssql_module();
 const ServiceModule& mysql_module();
 const ServiceModule& pop3_module();
 const ServiceModule& postgres_module();

@@ -16,8 +16,8 @@ const ARCHETYPES = [
   "windows-workstation", "printer", "iot-device", "industrial-control", "monitoring-node", "voip-server", "deaddeck",
 ];
 const SERVICES = [
-  "conpot", "docker_api", "elasticsearch", "ftp", "http", "imap", "k8s", "ldap", "llmnr", "mongodb", "mqtt", "mysql", "pop3",
-  "postgres", "rdp", "redis", "sip", "smb", "smtp", "smtp_relay", "snmp", "ssh", "telnet", "tftp", "vnc",
+  "conpot", "docker_api", "elasticsearch", "ftp", "http", "imap", "k8s", "ldap", "llmnr", "mongodb", "mqtt", "mssql",
+  "mysql", "pop3", "postgres", "rdp", "redis", "sip", "smb", "smtp", "smtp_relay", "snmp", "ssh", "telnet", "tftp", "vnc",
 ];
 
 export function Fleet() {

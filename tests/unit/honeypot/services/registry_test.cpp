@@ -34,7 +34,7 @@ TEST(ServiceRegistry, EveryModuleIsACatalogueServiceWithAHandlerPerTransport) {
         // Keys a module reads must be catalogue keys (their defaults and docs live there).
         EXPECT_EQ(has_emulator(module->slug), true);
     }
-    EXPECT_FALSE(has_emulator("mssql"));
+    EXPECT_FALSE(has_emulator("https"));
     EXPECT_EQ(find_module("nope"), nullptr);
 }
 
