@@ -267,6 +267,25 @@ void attack_tags(Connection& c) {
         c.exec("ALTER TABLE attackers ADD COLUMN attack_techniques TEXT NOT NULL DEFAULT '{}'");
 }
 
+// --- version 8: identities (intel/identity, docs/INTEL.md) ---
+
+// Written as a whole by the identity linker. `members` repeats identity_members as a
+// JSON list so a page of identities is one query; identity_members answers "which
+// identity is this IP in" by its primary key.
+void identities(Connection& c) {
+    c.exec(
+        "CREATE TABLE IF NOT EXISTS identities ("
+        "id VARCHAR NOT NULL PRIMARY KEY, confidence REAL NOT NULL, "
+        "member_count INTEGER NOT NULL, members TEXT NOT NULL, evidence TEXT NOT NULL, "
+        "first_seen DATETIME NOT NULL, last_seen DATETIME NOT NULL, "
+        "updated_at DATETIME NOT NULL);"
+        "CREATE INDEX IF NOT EXISTS ix_identities_last_seen ON identities (last_seen);"
+        "CREATE TABLE IF NOT EXISTS identity_members ("
+        "ip VARCHAR NOT NULL PRIMARY KEY, identity_id VARCHAR NOT NULL);"
+        "CREATE INDEX IF NOT EXISTS ix_identity_members_identity_id "
+        "ON identity_members (identity_id);");
+}
+
 constexpr std::array kMigrations{
     Migration{1, "reference schema (api.md 5.2)", reference_schema},
     Migration{2, "logs.trace_id and logs.span_id", trace_columns},
@@ -275,6 +294,7 @@ constexpr std::array kMigrations{
     Migration{5, "free-text search index (FTS5 trigram)", search_index},
     Migration{6, "bounty dedup by payload hash, fewer bounty indexes", bounty_payload_hash},
     Migration{7, "logs.tags and attackers.attack_techniques (ATT&CK)", attack_tags},
+    Migration{8, "identities and identity_members", identities},
 };
 
 void ensure_version_table(Connection& c) {
