@@ -2,7 +2,6 @@
 // The scoring is explained in docs/INTEL.md; the weights live here, in one table.
 #include "intel/identity/identity_linker.hpp"
 
-#include <spdlog/spdlog.h>
 
 #include <algorithm>
 #include <cmath>
@@ -203,7 +202,11 @@ std::vector<store::IdentityRecord> link_identities(
             for (std::size_t j = i + 1; j < holders.size(); ++j) {
                 const auto a = std::min(holders[i], holders[j]);
                 const auto b = std::max(holders[i], holders[j]);
-                pairs[{a, b}].values.push_back(v);
+                const auto it = pairs.find({a, b});
+                if (it != pairs.end())
+                    it->second.values.push_back(v);
+                else if (pairs.size() < options.max_pairs)
+                    pairs[{a, b}].values.push_back(v);
             }
     }
     // Each IP's list of uncommon credentials, compared whole.

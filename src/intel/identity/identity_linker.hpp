@@ -28,6 +28,7 @@ struct IdentityOptions {
     std::size_t max_members = 256;
     std::size_t max_credentials_per_ip = 256;
     std::size_t max_value_bytes = 512;  // longer evidence values are cut
+    std::size_t max_pairs = 1000000;    // candidate IP pairs scored per recomputation
 };
 
 // One piece of evidence an IP showed, from one bounty row.
