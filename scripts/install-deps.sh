@@ -29,6 +29,7 @@ TEST_PACKAGES=(
   snmp tftp-hpa                       # the real clients for the snmp and tftp emulators
   prometheus                          # promtool check metrics validates GET /metrics
   python3-yaml                        # compose export test parses the YAML back
+  python3-jsonschema                  # the export test checks the STIX bundle against its schema
   openssh-server openssh-client       # ssh tests: the real client, and sshd to compare HASSH/speed
   sshpass ssh-audit                   # password logins from tests; the ssh fingerprinting judge
   smbclient python3-impacket          # the real clients for the smb emulator (impacket: rdp too)

@@ -49,6 +49,7 @@ int run(int argc, char** argv) {
     add_replay_command(app, exit_code);
     add_correlate_command(app, exit_code);
     add_profiler_command(app, exit_code);
+    add_export_command(app, exit_code);
     add_sniffer_command(app, exit_code);
     add_probe_command(app, exit_code);
     add_reference_commands(app, exit_code);

@@ -40,6 +40,7 @@ void add_ingest_command(CLI::App& app, int& exit_code);
 void add_replay_command(CLI::App& app, int& exit_code);
 void add_correlate_command(CLI::App& app, int& exit_code);
 void add_profiler_command(CLI::App& app, int& exit_code);
+void add_export_command(CLI::App& app, int& exit_code);
 void add_sniffer_command(CLI::App& app, int& exit_code);
 void add_probe_command(CLI::App& app, int& exit_code);
 // redeploy, web, db-reset: the reference's other

@@ -54,9 +54,11 @@ int run_profiler(const ProfilerOptions& options) {
             rows += n;
             if (n == 0) break;
         }
+        worker.link_identities(true);
         const auto s = worker.stats();
         std::cout << "decnet profiler: " << rows << " rows, " << s.profiles_written
-                  << " profiles written, cursor at log id " << s.cursor << "." << std::endl;
+                  << " profiles written, cursor at log id " << s.cursor << ", " << s.identities
+                  << " identities." << std::endl;
         return s.errors == 0 ? kExitOk : kExitError;
     }
     intel::ProfilerThread profiler(*repository, worker_options);

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "store/attacker_records.hpp"
+#include "store/identity_records.hpp"
 #include "store/user_records.hpp"
 
 namespace decnet::store {
@@ -86,6 +87,11 @@ struct LogStats {
     std::int64_t unique_attackers = 0;  // distinct attacker_ip in logs, "Unknown" included
 };
 
+class StoreError : public std::runtime_error {
+  public:
+    using std::runtime_error::runtime_error;
+};
+
 class Repository {
   public:
     virtual ~Repository() = default;
@@ -143,6 +149,28 @@ class Repository {
     virtual void upsert_attacker(const AttackerRecord& attacker,
                                  const std::optional<AttackerBehaviorRecord>& behavior) = 0;
 
+    // --- identities (written by the identity linker; docs/INTEL.md) ---
+    // Bounty rows with id > after_id, id ASC (the linker reads them all in pages).
+    // The defaults serve test doubles; both backends override every one of these.
+    virtual std::vector<BountyRecord> bounties_after_id(std::int64_t /*after_id*/, int /*limit*/) {
+        return {};
+    }
+    // Replaces every identity and membership in one transaction.
+    virtual void replace_identities(const std::vector<IdentityRecord>& /*identities*/) {
+        throw StoreError("this store keeps no identities");
+    }
+    // last_seen DESC, id DESC.
+    virtual std::vector<IdentityRecord> identities(int /*limit*/, int /*offset*/) { return {}; }
+    virtual std::int64_t count_identities() { return 0; }
+    virtual std::optional<IdentityRecord> identity(const std::string& /*id*/) {
+        return std::nullopt;
+    }
+    // (ip, identity id) for those of these IPs that belong to an identity.
+    virtual std::vector<std::pair<std::string, std::string>> identity_ids_by_ip(
+        const std::vector<std::string>& /*ips*/) {
+        return {};
+    }
+
     // --- users (api.md §6.6; the API's only writes besides state) ---
     virtual std::optional<UserRecord> get_user_by_username(const std::string& username) = 0;
     virtual std::optional<UserRecord> get_user_by_uuid(const std::string& uuid) = 0;
@@ -168,11 +196,6 @@ class Repository {
     // the API's exact response cache keys on it. Read it *before* the reads it labels.
     // nullopt: this store cannot tell, and nothing may be cached on it.
     virtual std::optional<std::uint64_t> data_version() { return std::nullopt; }
-};
-
-class StoreError : public std::runtime_error {
-  public:
-    using std::runtime_error::runtime_error;
 };
 
 // Opens (creating if needed) and migrates a SQLite database: WAL, synchronous=NORMAL,

@@ -120,6 +120,28 @@ class TracedRepository final : public Repository {
     bool delete_user(const std::string& uuid) override {
         return traced("db.delete_user", [&] { return inner_->delete_user(uuid); });
     }
+    std::vector<BountyRecord> bounties_after_id(std::int64_t after_id, int limit) override {
+        return traced("db.bounties_after_id",
+                      [&] { return inner_->bounties_after_id(after_id, limit); });
+    }
+    void replace_identities(const std::vector<IdentityRecord>& identities) override {
+        traced(
+            "db.replace_identities", [&] { inner_->replace_identities(identities); },
+            identities.size());
+    }
+    std::vector<IdentityRecord> identities(int limit, int offset) override {
+        return traced("db.identities", [&] { return inner_->identities(limit, offset); });
+    }
+    std::int64_t count_identities() override {
+        return traced("db.count_identities", [&] { return inner_->count_identities(); });
+    }
+    std::optional<IdentityRecord> identity(const std::string& id) override {
+        return traced("db.identity", [&] { return inner_->identity(id); });
+    }
+    std::vector<std::pair<std::string, std::string>> identity_ids_by_ip(
+        const std::vector<std::string>& ips) override {
+        return traced("db.identity_ids_by_ip", [&] { return inner_->identity_ids_by_ip(ips); });
+    }
     PurgeCounts purge_data() override {
         return traced("db.purge_data", [&] { return inner_->purge_data(); });
     }

@@ -115,7 +115,7 @@ TEST(CliSurface, VersionAndHelpOnEveryVerb) {
     EXPECT_THAT(v.out, ::testing::StartsWith("decnet "));
     for (const char* verb : {"services", "archetypes", "distros", "deploy", "up", "status",
                              "teardown", "mutate", "api", "collect", "ingest", "replay", "redeploy",
-                             "probe", "correlate", "web", "profiler", "sniffer", "db-reset"}) {
+                             "probe", "correlate", "web", "profiler", "export", "sniffer", "db-reset"}) {
         const auto r = run_decnet({verb, "--help"});
         EXPECT_EQ(r.exit_code, 0) << verb;
         EXPECT_THAT(r.out, HasSubstr(verb)) << verb;

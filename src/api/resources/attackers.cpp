@@ -47,9 +47,15 @@ Response list_attackers(ApiContext& context, ReadCaches& caches, const Request& 
     if (!ips.empty())
         for (const auto& [ip, behavior] : repo.attacker_behaviors_by_ip(ips))
             behavior_by_ip[ip] = behavior_json(behavior);
+    std::map<std::string, std::string> identity_by_ip;
+    if (!ips.empty())
+        for (auto& [ip, id] : repo.identity_ids_by_ip(ips)) identity_by_ip[ip] = std::move(id);
     ordered data = ordered::array();
     for (const auto& row : rows) {
         ordered item = attacker_json(row);
+        const auto identity = identity_by_ip.find(row.ip);
+        item["identity_id"] =
+            identity == identity_by_ip.end() ? ordered(nullptr) : ordered(identity->second);
         const auto it = behavior_by_ip.find(row.ip);
         item["behavior"] = it == behavior_by_ip.end() ? ordered(nullptr) : it->second;
         data.push_back(std::move(item));
@@ -122,6 +128,8 @@ Response attacker_detail(ApiContext& context, const Request& request) {
     const auto row = context.repo.attacker(uuid);
     if (!row) attacker_not_found();
     ordered item = attacker_json(*row);
+    const auto identity = context.repo.identity_ids_by_ip({row->ip});
+    item["identity_id"] = identity.empty() ? ordered(nullptr) : ordered(identity.front().second);
     const auto behavior = context.repo.attacker_behavior(uuid);
     item["behavior"] = behavior ? behavior_json(*behavior) : ordered(nullptr);
     item["fingerprint_sightings"] = fingerprint_sightings(context.repo, row->ip);

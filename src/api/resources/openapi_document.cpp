@@ -972,6 +972,106 @@ const std::string& openapi_document() {
     ]
    }
   },
+  "/api/v1/identities": {
+   "get": {
+    "summary": "Identities: attacker IPs linked by shared evidence",
+    "tags": [
+     "identities"
+    ],
+    "responses": {
+     "200": {
+      "description": "OK",
+      "content": {
+       "application/json": {
+        "schema": {
+         "type": "object",
+         "required": [
+          "total",
+          "limit",
+          "offset",
+          "data"
+         ],
+         "properties": {
+          "total": {
+           "type": "integer"
+          },
+          "limit": {
+           "type": "integer"
+          },
+          "offset": {
+           "type": "integer"
+          },
+          "data": {
+           "type": "array",
+           "items": {
+            "$ref": "#/components/schemas/Identity"
+           }
+          }
+         }
+        }
+       }
+      }
+     },
+     "401": {
+      "$ref": "#/components/responses/Error401"
+     },
+     "403": {
+      "$ref": "#/components/responses/Error403"
+     },
+     "422": {
+      "$ref": "#/components/responses/Error422"
+     }
+    },
+    "parameters": [
+     {
+      "$ref": "#/components/parameters/query_limit"
+     },
+     {
+      "$ref": "#/components/parameters/query_offset"
+     }
+    ]
+   }
+  },
+  "/api/v1/identities/{id}": {
+   "get": {
+    "summary": "One identity with its members and evidence",
+    "tags": [
+     "identities"
+    ],
+    "responses": {
+     "200": {
+      "description": "OK",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/IdentityDetail"
+        }
+       }
+      }
+     },
+     "401": {
+      "$ref": "#/components/responses/Error401"
+     },
+     "403": {
+      "$ref": "#/components/responses/Error403"
+     },
+     "404": {
+      "$ref": "#/components/responses/Error404"
+     }
+    },
+    "parameters": [
+     {
+      "name": "id",
+      "in": "path",
+      "required": true,
+      "description": "identity id (UUID)",
+      "schema": {
+       "type": "string"
+      }
+     }
+    ]
+   }
+  },
   "/api/v1/stats": {
    "get": {
     "summary": "Totals",
@@ -1787,6 +1887,126 @@ const std::string& openapi_document() {
      }
     }
    },
+   "IdentityEvidence": {
+    "type": "object",
+    "properties": {
+     "kind": {
+      "type": "string",
+      "enum": [
+       "artifact",
+       "credential_set",
+       "credential",
+       "ssh_client",
+       "ja4"
+      ]
+     },
+     "value": {
+      "type": "string",
+      "description": "sha256; the credential list (user:password, ...); user:password; HASSH and SSH client version; JA4"
+     },
+     "weight": {
+      "type": "number"
+     },
+     "ips": {
+      "type": "array",
+      "items": {
+       "type": "string"
+      }
+     }
+    }
+   },
+   "Identity": {
+    "type": "object",
+    "properties": {
+     "id": {
+      "type": "string"
+     },
+     "confidence": {
+      "type": "number",
+      "description": "0..1: the weakest link holding the members together (docs/INTEL.md)"
+     },
+     "member_count": {
+      "type": "integer"
+     },
+     "members": {
+      "type": "array",
+      "items": {
+       "type": "string"
+      }
+     },
+     "first_seen": {
+      "type": "string"
+     },
+     "last_seen": {
+      "type": "string"
+     },
+     "evidence": {
+      "type": "array",
+      "items": {
+       "$ref": "#/components/schemas/IdentityEvidence"
+      }
+     },
+     "updated_at": {
+      "type": "string"
+     }
+    }
+   },
+   "IdentityDetail": {
+    "type": "object",
+    "properties": {
+     "id": {
+      "type": "string"
+     },
+     "confidence": {
+      "type": "number"
+     },
+     "member_count": {
+      "type": "integer"
+     },
+     "members": {
+      "type": "array",
+      "items": {
+       "type": "object",
+       "properties": {
+        "ip": {
+         "type": "string"
+        },
+        "attacker_uuid": {
+         "type": "string",
+         "nullable": true
+        },
+        "first_seen": {
+         "type": "string",
+         "nullable": true
+        },
+        "last_seen": {
+         "type": "string",
+         "nullable": true
+        },
+        "event_count": {
+         "type": "integer",
+         "nullable": true
+        }
+       }
+      }
+     },
+     "first_seen": {
+      "type": "string"
+     },
+     "last_seen": {
+      "type": "string"
+     },
+     "evidence": {
+      "type": "array",
+      "items": {
+       "$ref": "#/components/schemas/IdentityEvidence"
+      }
+     },
+     "updated_at": {
+      "type": "string"
+     }
+    }
+   },
    "Attacker": {
     "type": "object",
     "additionalProperties": true,
@@ -1851,6 +2071,11 @@ const std::string& openapi_document() {
       "items": {
        "$ref": "#/components/schemas/Command"
       }
+     },
+     "identity_id": {
+      "type": "string",
+      "nullable": true,
+      "description": "the identity this IP belongs to (decnet's addition); null when linked to none"
      },
      "fingerprint_sightings": {
       "type": "array",

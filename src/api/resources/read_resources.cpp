@@ -43,8 +43,9 @@ ReadCaches& read_caches(ApiContext& context) {
 
 std::vector<Route> read_resource_routes(ApiContext& context) {
     std::vector<Route> routes;
-    for (auto&& build : {log_routes, histogram_routes, bounty_routes, artifact_routes,
-                         recording_routes, decky_routes, attacker_routes, stats_routes})
+    for (auto&& build :
+         {log_routes, histogram_routes, bounty_routes, artifact_routes, recording_routes,
+          decky_routes, attacker_routes, stats_routes, identity_routes})
         for (auto& route : build(context)) routes.push_back(std::move(route));
     for (auto& route : routes) put_behind_exact_cache(route, context);
     return routes;

@@ -25,6 +25,7 @@ std::vector<Route> recording_routes(ApiContext& context);  // GET /recordings/{s
 std::vector<Route> decky_routes(ApiContext& context);      // /deckies, deploy, mutate, interval
 std::vector<Route> attacker_routes(ApiContext& context);   // /attackers, detail, commands
 std::vector<Route> stats_routes(ApiContext& context);      // GET /stats
+std::vector<Route> identity_routes(ApiContext& context);   // /identities, /identities/{id}
 
 // The data of /stats and of /logs/histogram, uncached (the SSE stream's frames).
 std::string stats_json(ApiContext& context);

@@ -160,6 +160,7 @@ void ProfileWorker::run() {
             std::lock_guard lock(mutex_);
             if (stopping_) break;
         }
+        link_identities();
     }
     catch_up();  // what was stored before the stop
 }
@@ -317,7 +318,10 @@ std::size_t ProfileWorker::catch_up(std::optional<std::int64_t> through) {
                     entry.profile.apply_intel(row);
                 else
                     entry.profile.apply(row, options_.limits);
-                if (!store::extract_bounties(row).empty()) entry.refresh_bounties = true;
+                if (!store::extract_bounties(row).empty()) {
+                    entry.refresh_bounties = true;
+                    identities_dirty_ = true;
+                }
                 if (dirty_set.insert(&entry).second) dirty.push_back(&entry);
             }
             if (last == read_to) break;
@@ -353,6 +357,34 @@ std::size_t ProfileWorker::catch_up(std::optional<std::int64_t> through) {
     stats_.cached = lru_.size();
     stats_.cache_bytes = cache_bytes_;
     return total;
+}
+
+void ProfileWorker::link_identities(bool force) {
+    using namespace std::chrono;
+    if (options_.identity_interval.count() <= 0) return;
+    const auto now = steady_clock::now();
+    if (!force && (!identities_dirty_ ||
+                   now - identities_linked_ < std::max<steady_clock::duration>(
+                                                  options_.identity_interval, 10 * identity_cost_)))
+        return;
+    try {
+        if (!hold_lease()) return;
+        telemetry::Span span("profiler.identities", telemetry::SpanStart{.new_root = true});
+        const auto result = recompute_identities(repository_, options_.identity);
+        span.set_attributes({{"bounty_rows", static_cast<std::int64_t>(result.rows)},
+                             {"identities", static_cast<std::int64_t>(result.identities)},
+                             {"members", static_cast<std::int64_t>(result.members)}});
+        identities_dirty_ = false;
+        std::lock_guard lock(stats_mutex_);
+        ++stats_.identity_runs;
+        stats_.identities = result.identities;
+    } catch (const store::StoreError& e) {
+        spdlog::warn("profiler: identities not linked: {}", e.what());
+        std::lock_guard lock(stats_mutex_);
+        ++stats_.errors;
+    }
+    identities_linked_ = steady_clock::now();
+    identity_cost_ = identities_linked_ - now;
 }
 
 ProfileWorkerStats ProfileWorker::stats() const {

@@ -27,6 +27,7 @@
 #include <vector>
 
 #include "events/event.hpp"
+#include "intel/identity/identity_linker.hpp"
 #include "intel/profiler/attacker_profile.hpp"
 #include "store/repository.hpp"
 
@@ -51,6 +52,10 @@ struct ProfileWorkerOptions {
     std::chrono::milliseconds poll_interval{1000};
     // Where traversal_detected goes (the event bus); none: not announced.
     std::function<void(Event)> publish;
+    // Identities (intel/identity): recomputed when new bounty rows were read, at most this
+    // often (and never more often than ten times the last recomputation took); 0: never.
+    std::chrono::milliseconds identity_interval{5000};
+    IdentityOptions identity;
 };
 
 struct ProfileWorkerStats {
@@ -61,6 +66,8 @@ struct ProfileWorkerStats {
     std::uint64_t evicted = 0;
     std::uint64_t errors = 0;
     std::uint64_t waiting_for_lease = 0;  // rounds skipped: another profiler owns the store
+    std::uint64_t identity_runs = 0;      // identity recomputations
+    std::size_t identities = 0;           // identities after the last one
     std::int64_t cursor = 0;
     std::size_t cached = 0;
     std::size_t cache_bytes = 0;
@@ -90,6 +97,10 @@ class ProfileWorker {
 
     ProfileWorkerStats stats() const;
 
+    // Recomputes the identities if new bounty rows were read and the interval has passed
+    // (`force`: whenever this worker holds the store). run() calls it after each wake-up.
+    void link_identities(bool force = false);
+
   private:
     struct Entry {
         AttackerProfile profile;
@@ -112,6 +123,9 @@ class ProfileWorker {
     std::string lease_owner_;
     bool lease_held_ = false;
     std::chrono::steady_clock::time_point lease_checked_{};
+    bool identities_dirty_ = true;  // the first wake-up links what is stored
+    std::chrono::steady_clock::time_point identities_linked_{};
+    std::chrono::steady_clock::duration identity_cost_{};
 
     std::list<Entry> lru_;  // front: most recently used
     std::unordered_map<std::string, std::list<Entry>::iterator> by_ip_;

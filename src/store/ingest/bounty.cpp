@@ -140,7 +140,8 @@ bool may_have_bounty(const LogRecord& row) {
     };
     if (has("\\")) return true;
     return (has("\"username\"") && has("\"password\"")) || has("\"headers\"") ||
-           (row.event_type == "version" && has("\"client_version\""));
+           (row.event_type == "version" && has("\"client_version\"")) ||
+           (row.event_type == "client_version" && has("\"hassh\""));
 }
 
 // A decimal size as a JSON number ("1024" → 1024); anything else as it was.
@@ -186,6 +187,14 @@ std::vector<BountyRecord> extract_bounties(const LogRecord& row) {
         out.push_back(
             make(row, "fingerprint",
                  {{"fingerprint_type", "vnc_client_version"}, {"value", f["client_version"]}}));
+    // decnet's: the SSH client HASSH the ssh emulator computed from the client's KEXINIT
+    // (the same payload as the sniffer's, so a client seen by both is stored once).
+    if (row.service == "ssh" && row.event_type == "client_version" && truthy(f, "hassh"))
+        out.push_back(make(row, "fingerprint",
+                           {{"fingerprint_type", "hassh"},
+                            {"hash", value_of(f, "hassh")},
+                            {"algorithms", value_of(f, "hassh_algorithms")},
+                            {"client_version", value_of(f, "client_version")}}));
     if (row.service == "sniffer") sniffer_rules(row, f, out);
     if (row.service == "prober") prober_rules(row, f, out);
     artifact_rule(row, f, out);

@@ -46,6 +46,14 @@ class MysqlRepository final : public Repository {
     void upsert_attacker(const AttackerRecord& attacker,
                          const std::optional<AttackerBehaviorRecord>& behavior) override;
 
+    std::vector<BountyRecord> bounties_after_id(std::int64_t after_id, int limit) override;
+    void replace_identities(const std::vector<IdentityRecord>& identities) override;
+    std::vector<IdentityRecord> identities(int limit, int offset) override;
+    std::int64_t count_identities() override;
+    std::optional<IdentityRecord> identity(const std::string& id) override;
+    std::vector<std::pair<std::string, std::string>> identity_ids_by_ip(
+        const std::vector<std::string>& ips) override;
+
     std::optional<UserRecord> get_user_by_username(const std::string& username) override;
     std::optional<UserRecord> get_user_by_uuid(const std::string& uuid) override;
     std::vector<UserRecord> list_users() override;

@@ -23,6 +23,7 @@
 
 #include "store/mysql/attacker_queries.hpp"
 #include "store/mysql/filters.hpp"
+#include "store/mysql/identity_queries.hpp"
 #include "store/mysql/schema.hpp"
 #include "store/mysql/user_queries.hpp"
 #include "store/payload_hash.hpp"
@@ -453,6 +454,37 @@ void MysqlRepository::upsert_attacker(const AttackerRecord& attacker,
         upsert_attacker_rows(c, attacker, behavior);
         return 0;
     });
+}
+
+// --- identities ---
+
+std::vector<BountyRecord> MysqlRepository::bounties_after_id(std::int64_t after_id, int limit) {
+    return pool_.read([&](Connection& c) { return select_bounties_after_id(c, after_id, limit); });
+}
+
+void MysqlRepository::replace_identities(const std::vector<IdentityRecord>& identities) {
+    write_once(identities.size(), [&](Connection& c) {
+        replace_identity_rows(c, identities);
+        return 0;
+    });
+}
+
+std::vector<IdentityRecord> MysqlRepository::identities(int limit, int offset) {
+    return pool_.read([&](Connection& c) { return select_identities(c, limit, offset); });
+}
+
+std::int64_t MysqlRepository::count_identities() {
+    return pool_.read([](Connection& c) { return mysql::count_identities(c); });
+}
+
+std::optional<IdentityRecord> MysqlRepository::identity(const std::string& id) {
+    return pool_.read([&](Connection& c) { return select_identity(c, id); });
+}
+
+std::vector<std::pair<std::string, std::string>> MysqlRepository::identity_ids_by_ip(
+    const std::vector<std::string>& ips) {
+    if (ips.empty()) return {};
+    return pool_.read([&](Connection& c) { return select_identity_ids_by_ip(c, ips); });
 }
 
 // --- users: writes go through write_once, so a COMMIT lost to a dropped connection is

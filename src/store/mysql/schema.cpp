@@ -163,9 +163,24 @@ void migrate_to_3(Connection& c) {
         c.execute("ALTER TABLE attackers ADD COLUMN attack_techniques TEXT NULL");
 }
 
+// --- version 4: identities (intel/identity, docs/INTEL.md), SQLite's version 8 ---
+
+void migrate_to_4(Connection& c) {
+    create_table(c, "identities",
+                 "id VARCHAR(64) CHARACTER SET ascii NOT NULL PRIMARY KEY, "
+                 "confidence DOUBLE NOT NULL, member_count INT NOT NULL, "
+                 "members MEDIUMTEXT NOT NULL, evidence MEDIUMTEXT NOT NULL, "
+                 "first_seen DATETIME(6) NOT NULL, last_seen DATETIME(6) NOT NULL, "
+                 "updated_at DATETIME(6) NOT NULL, KEY ix_identities_last_seen (last_seen)");
+    create_table(c, "identity_members",
+                 "ip VARCHAR(255) NOT NULL PRIMARY KEY, "
+                 "identity_id VARCHAR(64) CHARACTER SET ascii NOT NULL, "
+                 "KEY ix_identity_members_identity_id (identity_id)");
+}
+
 const std::vector<std::function<void(Connection&)>>& migrations() {
     static const std::vector<std::function<void(Connection&)>> all{migrate_to_1, migrate_to_2,
-                                                                   migrate_to_3};
+                                                                   migrate_to_3, migrate_to_4};
     return all;
 }
 

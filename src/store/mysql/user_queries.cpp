@@ -88,6 +88,8 @@ PurgeCounts purge_data(Connection& c) {
     // Behaviour rows reference attackers (foreign key): they go first.
     c.change("DELETE FROM attacker_behavior");
     counts.attackers = static_cast<std::int64_t>(c.change("DELETE FROM attackers").affected);
+    c.change("DELETE FROM identity_members");
+    c.change("DELETE FROM identities");
     return counts;
 }
 

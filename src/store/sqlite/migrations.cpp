@@ -283,6 +283,25 @@ void attacker_order_indexes(Connection& c) {
         "(is_traversal, last_seen, uuid);");
 }
 
+// --- version 9: identities (intel/identity, docs/INTEL.md) ---
+
+// Written as a whole by the identity linker. `members` repeats identity_members as a
+// JSON list so a page of identities is one query; identity_members answers "which
+// identity is this IP in" by its primary key.
+void identities(Connection& c) {
+    c.exec(
+        "CREATE TABLE IF NOT EXISTS identities ("
+        "id VARCHAR NOT NULL PRIMARY KEY, confidence REAL NOT NULL, "
+        "member_count INTEGER NOT NULL, members TEXT NOT NULL, evidence TEXT NOT NULL, "
+        "first_seen DATETIME NOT NULL, last_seen DATETIME NOT NULL, "
+        "updated_at DATETIME NOT NULL);"
+        "CREATE INDEX IF NOT EXISTS ix_identities_last_seen ON identities (last_seen);"
+        "CREATE TABLE IF NOT EXISTS identity_members ("
+        "ip VARCHAR NOT NULL PRIMARY KEY, identity_id VARCHAR NOT NULL);"
+        "CREATE INDEX IF NOT EXISTS ix_identity_members_identity_id "
+        "ON identity_members (identity_id);");
+}
+
 constexpr std::array kMigrations{
     Migration{1, "reference schema (api.md 5.2)", reference_schema},
     Migration{2, "logs.trace_id and logs.span_id", trace_columns},
@@ -292,6 +311,7 @@ constexpr std::array kMigrations{
     Migration{6, "bounty dedup by payload hash, fewer bounty indexes", bounty_payload_hash},
     Migration{7, "logs.tags and attackers.attack_techniques (ATT&CK)", attack_tags},
     Migration{8, "attacker list ordering indexes", attacker_order_indexes},
+    Migration{9, "identities and identity_members", identities},
 };
 
 void ensure_version_table(Connection& c) {

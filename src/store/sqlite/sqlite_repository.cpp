@@ -7,6 +7,7 @@
 
 #include "store/payload_hash.hpp"
 #include "store/sqlite/attacker_queries.hpp"
+#include "store/sqlite/identity_queries.hpp"
 #include "store/sqlite/log_filter_sql.hpp"
 #include "store/sqlite/log_histogram.hpp"
 #include "store/sqlite/migrations.hpp"
@@ -506,6 +507,35 @@ std::optional<std::string> SqliteRepository::attacker_commands(const std::string
 void SqliteRepository::upsert_attacker(const AttackerRecord& attacker,
                                        const std::optional<AttackerBehaviorRecord>& behavior) {
     write([&](Connection& c) { sqlite::upsert_attacker(c, attacker, behavior); });
+}
+
+// --- identities ---
+
+std::vector<BountyRecord> SqliteRepository::bounties_after_id(std::int64_t after_id, int limit) {
+    return read(
+        [&](Connection& c) { return sqlite::select_bounties_after_id(c, after_id, limit); });
+}
+
+void SqliteRepository::replace_identities(const std::vector<IdentityRecord>& identities) {
+    write([&](Connection& c) { sqlite::replace_identities(c, identities); });
+}
+
+std::vector<IdentityRecord> SqliteRepository::identities(int limit, int offset) {
+    return read([&](Connection& c) { return sqlite::select_identities(c, limit, offset); });
+}
+
+std::int64_t SqliteRepository::count_identities() {
+    return read([&](Connection& c) { return sqlite::count_identities(c); });
+}
+
+std::optional<IdentityRecord> SqliteRepository::identity(const std::string& id) {
+    return read([&](Connection& c) { return sqlite::select_identity(c, id); });
+}
+
+std::vector<std::pair<std::string, std::string>> SqliteRepository::identity_ids_by_ip(
+    const std::vector<std::string>& ips) {
+    if (ips.empty()) return {};
+    return read([&](Connection& c) { return sqlite::select_identity_ids_by_ip(c, ips); });
 }
 
 // --- users ---

@@ -96,6 +96,8 @@ PurgeCounts purge_data(Connection& c) {
         counts.bounties = delete_all(c, "bounty");
         delete_all(c, "attacker_behavior");
         counts.attackers = delete_all(c, "attackers");
+        delete_all(c, "identity_members");
+        delete_all(c, "identities");
         return counts;
     });
 }

@@ -284,3 +284,41 @@ TEST_F(AttackerResources, DetailListsFingerprintSightings) {
 
 }  // namespace
 }  // namespace decnet::api::read_test
+
+namespace decnet::api::read_test {
+namespace {
+
+// GET /identities and /identities/{id} (docs/INTEL.md); attackers name their identity.
+TEST_F(AttackerResources, IdentitiesListDetailAndAttackerLinks) {
+    seed();
+    store::IdentityRecord identity;
+    identity.id = "i-1";
+    identity.confidence = 0.805;
+    identity.members = {"10.0.0.1", "10.0.0.9"};
+    identity.evidence =
+        R"([{"kind":"ssh_client","value":"h v","weight":0.35,"ips":["10.0.0.1","10.0.0.9"]}])";
+    identity.first_seen = "2026-04-01 10:00:00.000000";
+    identity.last_seen = "2026-04-09 12:00:00.000000";
+    identity.updated_at = "2026-04-09 12:00:01.000000";
+    repo_->replace_identities({identity});
+    const auto page = body(get("/api/v1/identities"));
+    EXPECT_EQ(page["total"], 1);
+    EXPECT_EQ(page["data"][0]["id"], "i-1");
+    EXPECT_EQ(page["data"][0]["member_count"], 2);
+    EXPECT_EQ(page["data"][0]["evidence"][0]["kind"], "ssh_client");
+    EXPECT_EQ(page["data"][0]["first_seen"], "2026-04-01T10:00:00");
+    EXPECT_EQ(get("/api/v1/identities", {{"limit", "0"}}).status, 422);
+    const auto detail = body(get("/api/v1/identities/{id}", {}, {{"id", "i-1"}}));
+    ASSERT_EQ(detail["members"].size(), 2u);
+    EXPECT_EQ(detail["members"][0]["attacker_uuid"], "u-1");
+    EXPECT_EQ(detail["members"][0]["last_seen"], "2026-04-09T12:00:00");
+    EXPECT_TRUE(detail["members"][1]["attacker_uuid"].is_null());  // no profile yet
+    EXPECT_EQ(get("/api/v1/identities/{id}", {}, {{"id", "nope"}}).status, 404);
+    const auto attackers = body(get(kAttackers));
+    for (const auto& a : attackers["data"])
+        EXPECT_EQ(a["identity_id"], a["uuid"] == "u-1" ? nlohmann::json("i-1") : nlohmann::json());
+    EXPECT_EQ(body(get(kAttacker, {}, {{"uuid", "u-1"}}))["identity_id"], "i-1");
+}
+
+}  // namespace
+}  // namespace decnet::api::read_test

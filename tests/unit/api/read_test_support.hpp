@@ -120,6 +120,20 @@ class CountingRepository : public store::Repository {
                          const std::optional<store::AttackerBehaviorRecord>& b) override {
         inner_.upsert_attacker(a, b);
     }
+    void replace_identities(const std::vector<store::IdentityRecord>& r) override {
+        inner_.replace_identities(r);
+    }
+    std::vector<store::IdentityRecord> identities(int l, int o) override {
+        return inner_.identities(l, o);
+    }
+    std::int64_t count_identities() override { return inner_.count_identities(); }
+    std::optional<store::IdentityRecord> identity(const std::string& id) override {
+        return inner_.identity(id);
+    }
+    std::vector<std::pair<std::string, std::string>> identity_ids_by_ip(
+        const std::vector<std::string>& ips) override {
+        return inner_.identity_ids_by_ip(ips);
+    }
     std::optional<store::UserRecord> get_user_by_username(const std::string& n) override {
         return inner_.get_user_by_username(n);
     }

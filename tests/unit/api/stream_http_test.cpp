@@ -311,8 +311,10 @@ TEST_F(StreamHttpTest, OpenApiDescribesEveryEndpoint) {
     EXPECT_EQ(doc["openapi"], "3.0.3");
     int operations = 0;
     for (const auto& [path, methods] : doc["paths"].items()) operations += methods.size();
-    // the 23 of api.md §1, the two artifact GETs, recordings, decky teardown, this document
-    EXPECT_EQ(operations, 28);
+    // the 23 of api.md §1, the two artifact GETs, recordings, decky teardown, this document,
+    // the two identity GETs
+    EXPECT_EQ(operations, 30);
+    EXPECT_TRUE(doc["paths"]["/api/v1/identities/{id}"].contains("get"));
     EXPECT_EQ(doc["components"]["securitySchemes"]["bearerAuth"]["bearerFormat"], "JWT");
     EXPECT_TRUE(doc["paths"].contains("/api/v1/config/users/{user_uuid}/reset-password"));
     EXPECT_TRUE(doc["paths"]["/api/v1/artifacts"].contains("get"));

@@ -80,7 +80,7 @@ TEST(Bounty, SnifferRules) {
         R"({"fingerprint_type":"tls_certificate","subject_cn":"x.test","issuer":"ca","self_signed":null,"not_before":null,"not_after":null,"sans":null,"sni":null})");
     // The same fields from another service are not sniffer fingerprints.
     EXPECT_TRUE(extract_bounties(row("http", "request", R"({"ja3":"abc"})")).empty());
-    // The attacker's SSH client, seen by the sniffer (the ssh module's hassh is not bounty).
+    // The attacker's SSH client, seen by the sniffer.
     b = extract_bounties(
         row("sniffer", "ssh_client_kexinit",
             R"({"hassh":"h1","hassh_algorithms":"a;b;c;d","client_version":"SSH-2.0-x"})"));
@@ -89,6 +89,15 @@ TEST(Bounty, SnifferRules) {
         b[0].payload,
         R"({"fingerprint_type":"hassh","hash":"h1","algorithms":"a;b;c;d","client_version":"SSH-2.0-x"})");
     EXPECT_TRUE(extract_bounties(row("ssh", "login", R"({"hassh":"h1"})")).empty());
+    // ... and by the ssh emulator (its client_version event): the same payload, so a client
+    // both saw is one bounty row (identities link on it: docs/INTEL.md).
+    const auto from_ssh = extract_bounties(row(
+        "ssh", "client_version",
+        R"({"client_version":"SSH-2.0-x","hassh":"h1","hassh_algorithms":"a;b;c;d","kex":"k"})"));
+    ASSERT_EQ(from_ssh.size(), 1u);
+    EXPECT_EQ(from_ssh[0].payload, b[0].payload);
+    EXPECT_TRUE(extract_bounties(row("ssh", "client_version", R"({"client_version":"SSH-2.0-x"})"))
+                    .empty());
 }
 
 TEST(Bounty, ProberRulesBelongToTheTarget) {
