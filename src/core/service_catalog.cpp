@@ -296,11 +296,18 @@ const std::vector<std::string>& per_decky_service_slugs() {
 }
 
 bool services_share_a_port(const std::vector<std::string>& services) {
+    const auto listed = [&](std::string_view slug) {
+        return std::find(services.begin(), services.end(), slug) != services.end();
+    };
     std::set<std::pair<std::uint16_t, Transport>> taken;
     for (const auto& slug : services)
         if (const auto* info = find_service(slug))
-            for (const auto& p : info->ports)
+            for (const auto& p : info->ports) {
+                // A port one service answers for another (conpot's 161) is that one's when
+                // both are on the decky: no clash.
+                if (!p.served_by.empty() && listed(p.served_by)) continue;
                 if (!taken.insert({p.port, p.transport}).second) return true;
+            }
     return false;
 }
 

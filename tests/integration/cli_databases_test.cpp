@@ -283,6 +283,7 @@ TEST(CliDatabases, NmapNamesMongodbAndTheVersionItCanRead) {
     EXPECT_THAT(scan, ContainsRegex("27017/tcp +open +mongodb +MongoDB 2\\.5\\.1 or later"))
         << scan;
     EXPECT_EQ(up.stop(), 0) << up.err();
+}
 
 constexpr const char* kMssqlFleet =
     "[general]\nnet = 127.212.0.0/24\n\n"

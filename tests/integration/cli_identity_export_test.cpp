@@ -15,6 +15,7 @@
 #include <thread>
 
 #include "integration/api_client.hpp"
+#include "integration/attacker_clients.hpp"
 #include "integration/background_process.hpp"
 #include "integration/cli_runner.hpp"
 
@@ -51,27 +52,9 @@ std::vector<std::string> up_args(const std::string& dir) {
             "18215"};
 }
 
-// One password login from `source` (the client tries exactly that password).
-void ssh_login(const std::string& source, const std::string& host, const std::string& user,
-               const std::string& password) {
-    capture("timeout 20 sshpass -p '" + password +
-            "' ssh -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null -o "
-            "LogLevel=ERROR -o ConnectTimeout=10 -o NumberOfPasswordPrompts=1 -o "
-            "PreferredAuthentications=password -o PubkeyAuthentication=no -b " +
-            source + " -l '" + user + "' " + host + " true 2>&1");
-}
-
 json identities(const std::string& token) {
     const auto [status, page] = api_call(kBase, "GET", "/identities?limit=10", token);
     return status == 200 ? page : json();
-}
-
-json attacker(const std::string& token, const std::string& ip) {
-    const auto page = api_call(kBase, "GET", "/attackers?limit=10&search=" + ip, token).second;
-    if (page.is_object())
-        for (const auto& a : page["data"])
-            if (a["ip"] == ip) return a;
-    return nullptr;
 }
 
 std::set<std::string> stix_ids(const std::string& path) {
@@ -96,18 +79,18 @@ TEST(CliIdentityExport, SharedClientAndCredentialsMakeOneIdentityAndExportsValid
         const std::string host = deckies[0]["ip"];
 
         for (const char* source : {kA, kB}) {
-            ssh_login(source, host, "root", "root");
-            ssh_login(source, host, "deploy", "Xk9!vQ2#");
-            ssh_login(source, host, "oracle", "Winter2025!");
+            ssh_password_login(source, host, "root", "root");
+            ssh_password_login(source, host, "deploy", "Xk9!vQ2#");
+            ssh_password_login(source, host, "oracle", "Winter2025!");
         }
-        ssh_login(kC, host, "root", "root");
-        ssh_login(kC, host, kHostileUser, "a,\"b");
+        ssh_password_login(kC, host, "root", "root");
+        ssh_password_login(kC, host, kHostileUser, "a,\"b");
 
         // The profiler links within seconds of the bounties being stored.
         json page;
         for (int i = 0; i < 150; ++i) {
             page = identities(token);
-            const auto c = attacker(token, kC);
+            const auto c = attacker_by_ip(kBase, token, kC);
             if (page.is_object() && page["total"] == 1 && c.is_object() &&
                 c["credential_count"] == 2)
                 break;
@@ -143,10 +126,10 @@ TEST(CliIdentityExport, SharedClientAndCredentialsMakeOneIdentityAndExportsValid
         }
         EXPECT_EQ(api_call(kBase, "GET", "/identities/nope", token).first, 404);
         EXPECT_EQ(api_call(kBase, "GET", "/identities", "").first, 401);
-        EXPECT_EQ(attacker(token, kA)["identity_id"], identity_id);
-        EXPECT_EQ(attacker(token, kB)["identity_id"], identity_id);
-        EXPECT_TRUE(attacker(token, kC)["identity_id"].is_null());
-        const auto uuid_a = attacker(token, kA)["uuid"].get<std::string>();
+        EXPECT_EQ(attacker_by_ip(kBase, token, kA)["identity_id"], identity_id);
+        EXPECT_EQ(attacker_by_ip(kBase, token, kB)["identity_id"], identity_id);
+        EXPECT_TRUE(attacker_by_ip(kBase, token, kC)["identity_id"].is_null());
+        const auto uuid_a = attacker_by_ip(kBase, token, kA)["uuid"].get<std::string>();
         EXPECT_EQ(api_call(kBase, "GET", "/attackers/" + uuid_a, token).second["identity_id"],
                   identity_id);
 

@@ -48,6 +48,8 @@ const std::map<std::string, Who>& expected_access() {
         {"GET /api/v1/attackers", Who::viewer},
         {"GET /api/v1/attackers/{uuid}", Who::viewer},
         {"GET /api/v1/attackers/{uuid}/commands", Who::viewer},
+        {"GET /api/v1/identities", Who::viewer},
+        {"GET /api/v1/identities/{id}", Who::viewer},
         {"GET /api/v1/artifacts", Who::viewer},
         {"GET /api/v1/artifacts/{sha256}", Who::admin},
         {"GET /api/v1/recordings/{sha256}", Who::viewer},
@@ -77,7 +79,8 @@ std::string concrete(std::string path) {
          std::map<std::string, std::string>{{"{uuid}", "00000000-0000-4000-8000-000000000000"},
                                             {"{user_uuid}", "00000000-0000-4000-8000-000000000000"},
                                             {"{sha256}", std::string(64, 'a')},
-                                            {"{decky_name}", "no-such-decky"}})
+                                            {"{decky_name}", "no-such-decky"},
+                                            {"{id}", "00000000-0000-5000-8000-000000000000"}})
         if (const auto at = path.find(param); at != std::string::npos)
             path.replace(at, param.size(), value);
     return path.substr(std::string("/api/v1").size());

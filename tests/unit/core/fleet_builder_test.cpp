@@ -116,6 +116,7 @@ TEST(BuildDeckies, RandomServicesNeverShareAPort) {
     // smtp and smtp_relay both listen on 25: drawn together, the decky would not start.
     EXPECT_TRUE(services_share_a_port({"smtp", "smtp_relay"}));
     EXPECT_FALSE(services_share_a_port({"smtp", "ssh", "http"}));
+    EXPECT_FALSE(services_share_a_port({"conpot", "snmp", "http"}));  // snmp and http take theirs
     for (std::uint64_t seed = 1; seed <= 20; ++seed) {
         Rng rng(seed);
         FlagFleetRequest r;

@@ -69,11 +69,11 @@ TEST(RuntimeLive, ReplaceServicesSwapsListenersAndKeepsCounters) {
     EXPECT_EQ(ping(fd), "+PONG\r\n");
     ::close(fd);
 
-    // No emulator for mssql yet: the decky keeps nothing listening, and says so.
-    const auto report = runtime.replace_services("a", {"mssql"});
+    // No emulator of its own for https yet: the decky keeps nothing listening, and says so.
+    const auto report = runtime.replace_services("a", {"https"});
     ASSERT_TRUE(report);
     EXPECT_TRUE(report->listening.empty());
-    EXPECT_THAT(report->unavailable, ::testing::ElementsAre("a/mssql"));
+    EXPECT_THAT(report->unavailable, ::testing::ElementsAre("a/https"));
     EXPECT_EQ(connect_to("127.99.12.3", 6379), -1);
 
     ASSERT_TRUE(runtime.replace_services("a", {"redis"}));
