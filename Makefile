@@ -5,7 +5,7 @@ JOBS      ?= $(shell nproc)
 FUZZ_SECONDS ?= 60
 CMAKE_ARGS ?=
 
-.PHONY: all deps configure build run test test-asan test-tsan bench fuzz format clean
+.PHONY: all deps configure build run test test-asan test-tsan bench fuzz fuzz-long format clean
 
 all: build
 
@@ -59,6 +59,10 @@ fuzz: deps
 	  -DCMAKE_CXX_FLAGS="-fsanitize=fuzzer-no-link,address,undefined" >/dev/null
 	@ninja -C build-fuzz -j $(JOBS) $$(ninja -C build-fuzz -t targets all 2>/dev/null | grep -o "^fuzz_[a-z0-9_]*" | sort -u)
 	@scripts/run-fuzzers.sh build-fuzz $(FUZZ_SECONDS)
+
+# Every fuzz target to at least 10 million executions (hours on 2 cores).
+fuzz-long:
+	@$(MAKE) --no-print-directory fuzz FUZZ_SECONDS=long
 
 format:
 	@find src tests bench -name '*.[ch]pp' | xargs clang-format -i
