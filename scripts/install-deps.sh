@@ -12,6 +12,7 @@ BUILD_PACKAGES=(
   libssl-dev libjwt-dev libcrypt-dev
   nlohmann-json3-dev libsqlite3-dev libmariadb-dev
   libssh-dev libpcap-dev zlib1g-dev
+  libmaxminddb-dev                     # offline country/ASN of attackers (.mmdb)
   libcli11-dev libspdlog-dev libfmt-dev libinih-dev
   libgtest-dev libgmock-dev libbenchmark-dev
 )
@@ -46,6 +47,7 @@ TEST_PACKAGES=(
   mosquitto-clients                   # mosquitto_sub/_pub: the real clients for the mqtt emulator
   docker.io                           # its docker CLI drives the docker_api emulator (no daemon used)
   rsyslog rsyslog-relp                # omrelp: the real RELP sender for `decnet collect --relp`
+  libmaxmind-db-writer-perl           # geoip tests write their own tiny .mmdb files
 )
 # The dashboard's toolchain (web/: npm ci && npm run build). Checked by command, not by
 # package: a machine with another Node.js build (e.g. one that bundles npm) keeps it.

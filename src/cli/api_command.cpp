@@ -13,6 +13,7 @@
 #include "cli/signal_waiter.hpp"
 #include "core/error.hpp"
 #include "core/text.hpp"
+#include "intel/geoip/geoip.hpp"
 #include "intel/profiler/profile_worker.hpp"
 #include "store/database.hpp"
 #include "telemetry/log_correlation.hpp"
@@ -77,9 +78,11 @@ int run_api(const ApiOptions& options) {
     // reference's flag). Off by default: the instance that ingests runs the profiler.
     std::unique_ptr<intel::ProfilerThread> profiler;
     if (const char* embed = std::getenv("DECNET_EMBED_PROFILER");
-        embed && ascii_lower(embed) == "true")
-        profiler =
-            std::make_unique<intel::ProfilerThread>(*repository, intel::ProfileWorkerOptions{});
+        embed && ascii_lower(embed) == "true") {
+        intel::ProfileWorkerOptions worker_options;
+        worker_options.geoip = intel::geoip::settings_from_environment();
+        profiler = std::make_unique<intel::ProfilerThread>(*repository, std::move(worker_options));
+    }
     std::unique_ptr<api::ApiService> service;
     try {
         service = std::make_unique<api::ApiService>(*repository, config);

@@ -34,6 +34,7 @@
 #include "events/sinks/syslog_forwarder.hpp"
 #include "intel/alerts/alert_dispatcher.hpp"
 #include "intel/attack/attack_tags.hpp"
+#include "intel/geoip/geoip.hpp"
 #include "intel/prober/prober_config.hpp"
 #include "intel/prober/prober_worker.hpp"
 #include "intel/profiler/profile_worker.hpp"
@@ -387,6 +388,7 @@ int run_instance(const engine::DeploymentPlan& plan, const InstanceOptions& opti
                  const InstanceHooks& hooks) {
     // The [prober] section is checked before anything starts (docs/PROBER.md).
     const auto prober_settings = intel::prober::settings_from_config(plan.config);
+    const auto geoip_settings = intel::geoip::settings_from_config(plan.config);
     // So is [alerts] (docs/ALERTS.md).
     auto alert_settings = intel::alerts::alert_settings_from_config(plan.config);
     const auto paths = engine::state_paths(options.state_dir);
@@ -417,6 +419,7 @@ int run_instance(const engine::DeploymentPlan& plan, const InstanceOptions& opti
     });
     // Attacker profiles and traversals (docs/PROFILES.md), woken by each stored batch.
     intel::ProfileWorkerOptions profiler_options;
+    profiler_options.geoip = geoip_settings;
     profiler_options.publish = [&bus](Event event) { bus.publish(std::move(event)); };
     intel::ProfilerThread profiler(*repository, std::move(profiler_options));
     ingester.set_after_store([&profiler](const std::vector<store::LogRecord>& rows) {

@@ -11,6 +11,7 @@
 #include "cli/commands.hpp"
 #include "cli/signal_waiter.hpp"
 #include "core/error.hpp"
+#include "intel/geoip/geoip.hpp"
 #include "intel/profiler/profile_worker.hpp"
 #include "store/database.hpp"
 
@@ -42,6 +43,7 @@ int run_profiler(const ProfilerOptions& options) {
         throw ConfigError(e.what());
     }
     intel::ProfileWorkerOptions worker_options;
+    worker_options.geoip = intel::geoip::settings_from_environment();
     worker_options.poll_interval =
         std::chrono::milliseconds(static_cast<std::int64_t>(options.interval * 1000));
     if (options.once) {

@@ -72,6 +72,10 @@ struct DeploymentConfig {
     // by the prober when the instance starts (docs/PROBER.md). Empty: the prober is off.
     PersonaConfig prober;
     std::map<std::string, SourceLine> prober_origins;
+    // The INI's [geoip] section (docs/PROFILES.md): country_db, asn_db — .mmdb paths read
+    // by the profiler (intel/geoip). Empty: no enrichment unless the environment names them.
+    PersonaConfig geoip;
+    std::map<std::string, SourceLine> geoip_origins;
     // The INI's [alerts] and [alerts.<name>] sections (docs/ALERTS.md): webhook target name
     // ("default" for [alerts]) → its keys as written, and where ("" → the section header).
     // Parsed and checked by the alert dispatcher when the instance starts.

@@ -168,7 +168,7 @@ class ExpansionBudget {
     std::size_t used_ = 0;
 };
 
-enum class SectionKind { general, custom, persona, decky, prober, alerts };
+enum class SectionKind { general, custom, persona, decky, prober, alerts, geoip };
 
 // Reads a document in the reference's two passes: deckies and custom services in file
 // order, then persona subsections onto the deckies they name. Each decky section is checked
@@ -221,6 +221,7 @@ class Interpreter {
     static SectionKind classify(const IniSection& section) {
         if (section.name == "general") return SectionKind::general;
         if (section.name == "prober") return SectionKind::prober;
+        if (section.name == "geoip") return SectionKind::geoip;
         // Before personas: `[alerts.ssh]` names a webhook target, not decky `alerts`'s ssh.
         if (section.name == "alerts" || section.name.starts_with(kAlertsPrefix))
             return SectionKind::alerts;
@@ -246,6 +247,13 @@ class Interpreter {
                 break;
             case SectionKind::alerts:
                 read_alerts(section);
+                break;
+            case SectionKind::geoip:
+                // Its own keys only; checked by intel/geoip when the instance starts.
+                for (const IniEntry& entry : section.entries) {
+                    config_.geoip[entry.key] = entry.value;
+                    config_.geoip_origins[entry.key] = SourceLine{config_.source, entry.line};
+                }
                 break;
             case SectionKind::decky:
                 read_decky(section);

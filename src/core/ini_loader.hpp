@@ -45,6 +45,9 @@ struct IniConfig {
     std::vector<CustomService> custom_services;
     PersonaConfig prober;  // the [prober] section's own keys (docs/PROBER.md)
     std::map<std::string, SourceLine> prober_origins;
+    // [geoip] keys as written (country_db, asn_db), checked by intel/geoip.
+    PersonaConfig geoip;
+    std::map<std::string, SourceLine> geoip_origins;
     // [alerts] ("default") and [alerts.<name>]: each webhook target's own keys (docs/ALERTS.md)
     std::map<std::string, PersonaConfig> alerts;
     std::map<std::string, std::map<std::string, SourceLine>> alerts_origins;

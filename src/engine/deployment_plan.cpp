@@ -125,6 +125,8 @@ void plan_from_ini(const DeployOptions& options, NetworkDetector& network, doubl
     config.custom_services = ini.custom_services;
     config.prober = ini.prober;
     config.prober_origins = ini.prober_origins;
+    config.geoip = ini.geoip;
+    config.geoip_origins = ini.geoip_origins;
     config.alerts = ini.alerts;
     config.alerts_origins = ini.alerts_origins;
     if (config.deckies.empty())

@@ -28,6 +28,12 @@ struct AttackerRecord {
     std::string updated_at;
     // decnet's addition: {"T1110": events, ...}, the ATT&CK techniques of its tagged events.
     std::string attack_techniques = "{}";
+    // decnet's addition: offline enrichment of `ip` (intel/geoip, docs/INTEL.md); null for
+    // private addresses, unknown ones and when no database is configured.
+    std::optional<std::string> country;       // ISO 3166-1 alpha-2
+    std::optional<std::string> country_name;  // English
+    std::optional<std::int64_t> asn;
+    std::optional<std::string> as_org;
 };
 
 struct AttackerBehaviorRecord {

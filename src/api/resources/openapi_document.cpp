@@ -2116,6 +2116,26 @@ const std::string& openapi_document() {
       },
       "description": "MITRE ATT&CK technique id to the number of this attacker's events tagged with it (decnet's addition)"
      },
+     "country": {
+      "type": "string",
+      "nullable": true,
+      "description": "ISO 3166-1 alpha-2 code of the IP from the operator's local country database ([geoip] country_db); null for private addresses, unknown ones or without a database"
+     },
+     "country_name": {
+      "type": "string",
+      "nullable": true,
+      "description": "English country name from the same database"
+     },
+     "asn": {
+      "type": "integer",
+      "nullable": true,
+      "description": "Autonomous system number from the operator's local ASN database ([geoip] asn_db)"
+     },
+     "as_org": {
+      "type": "string",
+      "nullable": true,
+      "description": "Autonomous system organisation from the same database"
+     },
      "behavior": {
       "type": "object",
       "nullable": true

@@ -182,6 +182,10 @@ ordered attacker_json(const store::AttackerRecord& a) {
         {"commands", parse_or_raw(a.commands)},
         {"updated_at", iso_timestamp(a.updated_at)},
         {"attack_techniques", techniques_json(a.attack_techniques)},
+        {"country", nullable(a.country)},
+        {"country_name", nullable(a.country_name)},
+        {"asn", a.asn ? ordered(*a.asn) : ordered(nullptr)},
+        {"as_org", nullable(a.as_org)},
     };
 }
 

@@ -176,6 +176,7 @@ AttackerProfile AttackerProfile::from_record(const store::AttackerRecord& row) {
     p.first_seen_ = row.first_seen;
     p.last_seen_ = row.last_seen;
     p.event_count_ = row.event_count;
+    p.geo_ = {row.country, row.country_name, row.asn, row.as_org};
     p.services_ = string_list(row.services);
     std::sort(p.services_.begin(), p.services_.end());
     for (auto& d : string_list(row.deckies)) p.deckies_.push_back({std::move(d), row.first_seen});
@@ -353,6 +354,10 @@ store::AttackerRecord AttackerProfile::to_record(const std::string& updated_at) 
                                 {"timestamp", c.timestamp}});
     r.commands = dump(commands);
     r.updated_at = updated_at;
+    r.country = geo_.country;
+    r.country_name = geo_.country_name;
+    r.asn = geo_.asn;
+    r.as_org = geo_.as_org;
     return r;
 }
 
@@ -442,6 +447,8 @@ std::size_t AttackerProfile::bytes() const {
     std::size_t n = sizeof(*this) + uuid_.capacity() + ip_.capacity() + first_seen_.capacity() +
                     last_seen_.capacity() + bounties_.fingerprints.capacity();
     n += times_.size() * sizeof(double);
+    for (const auto* t : {&geo_.country, &geo_.country_name, &geo_.as_org})
+        n += *t ? (*t)->capacity() : 0;
     for (const auto& t : header_tools_) n += sizeof(t) + t.capacity();
     for (const auto& v : os_votes_) n += sizeof(v) + v.first.capacity();
     for (const auto& v : ttl_votes_) n += sizeof(v) + v.first.capacity();

@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "intel/geoip/geoip.hpp"
 #include "store/repository.hpp"
 
 namespace decnet::intel {
@@ -52,6 +53,9 @@ class AttackerProfile {
         std::string fingerprints = "[]";  // JSON list of bounty objects
     };
     void set_bounties(Bounties bounties) { bounties_ = std::move(bounties); }
+    // Country and ASN of the address (intel/geoip); a stored row's are kept otherwise.
+    void set_geo(geoip::GeoInfo geo) { geo_ = std::move(geo); }
+    const geoip::GeoInfo& geo() const { return geo_; }
 
     store::AttackerRecord to_record(const std::string& updated_at) const;
     // The attacker_behavior row (intel.md §6.3): timing over the latest event times,
@@ -94,6 +98,7 @@ class AttackerProfile {
     std::deque<Command> commands_;
     std::vector<std::pair<std::string, std::int64_t>> techniques_;  // ATT&CK id → events, sorted
     Bounties bounties_;
+    geoip::GeoInfo geo_;
     std::deque<double> times_;               // latest event times, seconds
     std::vector<std::string> header_tools_;  // from request headers, detection order
     std::optional<double> recon_end_, exfil_start_;

@@ -67,7 +67,7 @@ AttackerProfile::Bounties read_bounties(store::Repository& repository, const std
 }  // namespace
 
 ProfileWorker::ProfileWorker(store::Repository& repository, ProfileWorkerOptions options)
-    : repository_(repository), options_(std::move(options)) {
+    : repository_(repository), options_(std::move(options)), geoip_(options_.geoip) {
     char host[256] = {};
     gethostname(host, sizeof host - 1);
     lease_owner_ =
@@ -198,6 +198,7 @@ ProfileWorker::Entry& ProfileWorker::profile_for(const std::string& ip) {
         // A new profile's bounties come from its rows, which are all still to be applied.
         entry.profile = AttackerProfile(new_uuid(), ip);
     }
+    if (geoip_.enabled()) entry.profile.set_geo(geoip_.lookup(ip));
     entry.bytes = entry.profile.bytes();
     cache_bytes_ += entry.bytes;
     lru_.push_front(std::move(entry));

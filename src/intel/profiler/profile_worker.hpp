@@ -56,6 +56,8 @@ struct ProfileWorkerOptions {
     // often (and never more often than ten times the last recomputation took); 0: never.
     std::chrono::milliseconds identity_interval{5000};
     IdentityOptions identity;
+    // Offline country/ASN databases (intel/geoip); empty: none, stored values are kept.
+    geoip::GeoIpSettings geoip;
 };
 
 struct ProfileWorkerStats {
@@ -118,6 +120,7 @@ class ProfileWorker {
 
     store::Repository& repository_;
     ProfileWorkerOptions options_;
+    geoip::GeoIp geoip_;  // looked up once per profile brought into the cache
     std::int64_t cursor_ = 0;
     std::int64_t previous_max_ = 0;  // standalone: the store's max id one round ago
     std::string lease_owner_;

@@ -18,7 +18,8 @@ constexpr std::size_t kMaxIpsPerQuery = 1000;
 constexpr const char* kAttackerSelect =
     "SELECT uuid, ip, first_seen, last_seen, event_count, service_count, decky_count, "
     "services, deckies, traversal_path, is_traversal, bounty_count, credential_count, "
-    "fingerprints, commands, updated_at, attack_techniques FROM attackers";
+    "fingerprints, commands, updated_at, attack_techniques, country, country_name, asn, as_org "
+    "FROM attackers";
 constexpr const char* kBehaviorColumns =
     "b.attacker_uuid, b.os_guess, b.hop_distance, b.tcp_fingerprint, b.retransmit_count, "
     "b.behavior_class, b.beacon_interval_s, b.beacon_jitter_pct, b.tool_guesses, "
@@ -50,6 +51,10 @@ AttackerRecord to_attacker(Row& row) {
     a.commands = text(row[14]);
     a.updated_at = text(row[15]);
     a.attack_techniques = text(row[16]);
+    a.country = std::move(row[17]);
+    a.country_name = std::move(row[18]);
+    if (row[19]) a.asn = integer(row[19]);
+    a.as_org = std::move(row[20]);
     return a;
 }
 
@@ -200,12 +205,17 @@ void upsert_attacker_rows(Connection& c, const AttackerRecord& a,
                                              a.fingerprints,
                                              a.commands,
                                              a.updated_at,
-                                             a.attack_techniques};
+                                             a.attack_techniques,
+                                             optional_text(a.country),
+                                             optional_text(a.country_name),
+                                             a.asn ? Value{*a.asn} : Value{nullptr},
+                                             optional_text(a.as_org)};
     c.change(
         "INSERT INTO attackers (uuid, ip, first_seen, last_seen, event_count, service_count, "
         "decky_count, services, deckies, traversal_path, is_traversal, bounty_count, "
-        "credential_count, fingerprints, commands, updated_at, attack_techniques) VALUES (?, ?, "
-        "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON DUPLICATE KEY UPDATE ip = VALUES(ip), "
+        "credential_count, fingerprints, commands, updated_at, attack_techniques, country, "
+        "country_name, asn, as_org) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+        "?, ?, ?) ON DUPLICATE KEY UPDATE ip = VALUES(ip), "
         "first_seen = "
         "VALUES(first_seen), last_seen = VALUES(last_seen), event_count = VALUES(event_count), "
         "service_count = VALUES(service_count), decky_count = VALUES(decky_count), services = "
@@ -213,7 +223,9 @@ void upsert_attacker_rows(Connection& c, const AttackerRecord& a,
         "is_traversal = VALUES(is_traversal), bounty_count = VALUES(bounty_count), "
         "credential_count = VALUES(credential_count), fingerprints = VALUES(fingerprints), "
         "commands = VALUES(commands), updated_at = VALUES(updated_at), attack_techniques = "
-        "VALUES(attack_techniques)",
+        "VALUES(attack_techniques), country = VALUES(country), country_name = "
+        "VALUES(country_name), "
+        "asn = VALUES(asn), as_org = VALUES(as_org)",
         borrow(attacker_values));
     if (!behavior) return;
     const auto& b = *behavior;

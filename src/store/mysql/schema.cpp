@@ -178,9 +178,22 @@ void migrate_to_4(Connection& c) {
                  "KEY ix_identity_members_identity_id (identity_id)");
 }
 
+// --- version 5: offline country and ASN of attackers (intel/geoip), SQLite's version 10 ---
+
+void migrate_to_5(Connection& c) {
+    if (!column_type(c, "attackers", "country"))
+        c.execute("ALTER TABLE attackers ADD COLUMN country VARCHAR(8) NULL");
+    if (!column_type(c, "attackers", "country_name"))
+        c.execute("ALTER TABLE attackers ADD COLUMN country_name VARCHAR(255) NULL");
+    if (!column_type(c, "attackers", "asn"))
+        c.execute("ALTER TABLE attackers ADD COLUMN asn BIGINT NULL");
+    if (!column_type(c, "attackers", "as_org"))
+        c.execute("ALTER TABLE attackers ADD COLUMN as_org VARCHAR(255) NULL");
+}
+
 const std::vector<std::function<void(Connection&)>>& migrations() {
-    static const std::vector<std::function<void(Connection&)>> all{migrate_to_1, migrate_to_2,
-                                                                   migrate_to_3, migrate_to_4};
+    static const std::vector<std::function<void(Connection&)>> all{
+        migrate_to_1, migrate_to_2, migrate_to_3, migrate_to_4, migrate_to_5};
     return all;
 }
 

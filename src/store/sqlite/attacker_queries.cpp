@@ -19,7 +19,7 @@ constexpr std::size_t kMaxIpsPerQuery = 1000;
 constexpr std::string_view kAttackerColumns =
     "uuid, ip, first_seen, last_seen, event_count, service_count, decky_count, services, "
     "deckies, traversal_path, is_traversal, bounty_count, credential_count, fingerprints, "
-    "commands, updated_at, attack_techniques";
+    "commands, updated_at, attack_techniques, country, country_name, asn, as_org";
 constexpr std::string_view kBehaviorColumns =
     "b.attacker_uuid, b.os_guess, b.hop_distance, b.tcp_fingerprint, b.retransmit_count, "
     "b.behavior_class, b.beacon_interval_s, b.beacon_jitter_pct, b.tool_guesses, "
@@ -44,6 +44,10 @@ AttackerRecord read_attacker(const Statement& s) {
     a.commands = s.column_text(14);
     a.updated_at = s.column_text(15);
     a.attack_techniques = s.column_text(16);
+    a.country = s.column_optional_text(17);
+    a.country_name = s.column_optional_text(18);
+    if (!s.column_is_null(19)) a.asn = s.column_int64(19);
+    a.as_org = s.column_optional_text(20);
     return a;
 }
 
@@ -198,7 +202,8 @@ void upsert_attacker(Connection& c, const AttackerRecord& a,
         run(c,
             "INSERT INTO attackers (" + std::string(kAttackerColumns) +
                 ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, "
-                "?17) ON CONFLICT (uuid) DO UPDATE SET ip = excluded.ip, first_seen = "
+                "?17, ?18, ?19, ?20, ?21) ON CONFLICT (uuid) DO UPDATE SET ip = excluded.ip, "
+                "first_seen = "
                 "excluded.first_seen, last_seen = excluded.last_seen, event_count = "
                 "excluded.event_count, service_count = excluded.service_count, decky_count = "
                 "excluded.decky_count, services = excluded.services, deckies = excluded.deckies, "
@@ -206,11 +211,29 @@ void upsert_attacker(Connection& c, const AttackerRecord& a,
                 "bounty_count = excluded.bounty_count, credential_count = "
                 "excluded.credential_count, fingerprints = excluded.fingerprints, commands = "
                 "excluded.commands, updated_at = excluded.updated_at, attack_techniques = "
-                "excluded.attack_techniques",
-            {a.uuid, a.ip, a.first_seen, a.last_seen, a.event_count, a.service_count, a.decky_count,
-             a.services, a.deckies, text_or_null(a.traversal_path), std::int64_t{a.is_traversal},
-             a.bounty_count, a.credential_count, a.fingerprints, a.commands, a.updated_at,
-             a.attack_techniques});
+                "excluded.attack_techniques, country = excluded.country, country_name = "
+                "excluded.country_name, asn = excluded.asn, as_org = excluded.as_org",
+            {a.uuid,
+             a.ip,
+             a.first_seen,
+             a.last_seen,
+             a.event_count,
+             a.service_count,
+             a.decky_count,
+             a.services,
+             a.deckies,
+             text_or_null(a.traversal_path),
+             std::int64_t{a.is_traversal},
+             a.bounty_count,
+             a.credential_count,
+             a.fingerprints,
+             a.commands,
+             a.updated_at,
+             a.attack_techniques,
+             text_or_null(a.country),
+             text_or_null(a.country_name),
+             a.asn ? Param{*a.asn} : Param{nullptr},
+             text_or_null(a.as_org)});
         if (!behavior) return;
         const auto& b = *behavior;
         Param hops = nullptr;

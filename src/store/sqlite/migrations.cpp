@@ -302,6 +302,20 @@ void identities(Connection& c) {
         "ON identity_members (identity_id);");
 }
 
+// --- version 10: offline country and ASN of attackers (intel/geoip) ---
+
+// Null until the profiler looks the address up in a configured database.
+void attacker_geoip(Connection& c) {
+    if (!column_exists(c, "attackers", "country"))
+        c.exec("ALTER TABLE attackers ADD COLUMN country VARCHAR NULL");
+    if (!column_exists(c, "attackers", "country_name"))
+        c.exec("ALTER TABLE attackers ADD COLUMN country_name VARCHAR NULL");
+    if (!column_exists(c, "attackers", "asn"))
+        c.exec("ALTER TABLE attackers ADD COLUMN asn INTEGER NULL");
+    if (!column_exists(c, "attackers", "as_org"))
+        c.exec("ALTER TABLE attackers ADD COLUMN as_org VARCHAR NULL");
+}
+
 constexpr std::array kMigrations{
     Migration{1, "reference schema (api.md 5.2)", reference_schema},
     Migration{2, "logs.trace_id and logs.span_id", trace_columns},
@@ -312,6 +326,7 @@ constexpr std::array kMigrations{
     Migration{7, "logs.tags and attackers.attack_techniques (ATT&CK)", attack_tags},
     Migration{8, "attacker list ordering indexes", attacker_order_indexes},
     Migration{9, "identities and identity_members", identities},
+    Migration{10, "attackers.country, country_name, asn, as_org (offline GeoIP)", attacker_geoip},
 };
 
 void ensure_version_table(Connection& c) {

@@ -222,6 +222,27 @@ TEST_F(AttackerResources, DetailAndNotFound) {
     EXPECT_TRUE(body(get(kAttacker, {}, {{"uuid", "u-2"}}))["behavior"].is_null());
 }
 
+TEST_F(AttackerResources, CountryAndAsnAreNullOrTheStoredValues) {
+    seed();
+    auto located =
+        attacker("u-4", "198.51.100.7", "2026-04-09 14:00:00.000000", 2, false, R"(["ssh"])");
+    located.country = "DE";
+    located.country_name = "Germany";
+    located.asn = 64500;
+    located.as_org = "Example Transit GmbH";
+    repo_->upsert_attacker(located, std::nullopt);
+    const auto detail = body(get(kAttacker, {}, {{"uuid", "u-4"}}));
+    EXPECT_EQ(detail["country"], "DE");
+    EXPECT_EQ(detail["country_name"], "Germany");
+    EXPECT_EQ(detail["asn"], 64500);
+    EXPECT_EQ(detail["as_org"], "Example Transit GmbH");
+    for (const auto& a : body(get(kAttackers))["data"]) {
+        ASSERT_TRUE(a.contains("asn"));
+        EXPECT_EQ(a["asn"].is_null(), a["uuid"] != "u-4") << a.dump();
+        EXPECT_EQ(a["country"].is_null(), a["uuid"] != "u-4") << a.dump();
+    }
+}
+
 TEST_F(AttackerResources, CommandsFilterCountAndSlice) {
     seed();
     EXPECT_EQ(get(kCommands, {}, {{"uuid", "nonexistent"}}).status, 404);

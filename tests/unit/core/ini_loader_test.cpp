@@ -641,6 +641,18 @@ TEST(IniLoaderProber, SectionIsKeptNotADecky) {
     EXPECT_EQ(config.prober_origins.at("allow").line, 6);
 }
 
+// [geoip] names the profiler's .mmdb files (docs/PROFILES.md), not a decky.
+TEST(IniLoaderGeoip, SectionIsKeptNotADecky) {
+    const auto config = load_ini_string(
+        "[DEFAULT]\nservices = ssh\n\n[geoip]\ncountry_db = /srv/c.mmdb\nasn_db = /srv/a.mmdb\n\n"
+        "[alpha]\nip = 127.0.0.10\n");
+    ASSERT_EQ(config.deckies.size(), 1u);
+    EXPECT_EQ(config.deckies[0].name, "alpha");
+    EXPECT_EQ(config.geoip,
+              (PersonaConfig{{"country_db", "/srv/c.mmdb"}, {"asn_db", "/srv/a.mmdb"}}));
+    EXPECT_EQ(config.geoip_origins.at("asn_db").line, 6);
+}
+
 // [alerts] and [alerts.<name>] are webhook targets (docs/ALERTS.md), never deckies or
 // personas (`ssh` is a service, yet [alerts.ssh] is a target named ssh).
 TEST(IniLoaderAlerts, SectionsAreTargetsNotDeckies) {

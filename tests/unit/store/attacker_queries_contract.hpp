@@ -37,9 +37,13 @@ inline void seed(Repository& repo) {
     b.updated_at = "2026-04-09 12:00:00.000000";
     repo.upsert_attacker(
         attacker("u-1", "10.0.0.1", "2026-04-09 12:00:00.000000", 5, false, R"(["ssh","ftp"])"), b);
-    repo.upsert_attacker(
-        attacker("u-2", "10.0.0.2", "2026-04-09 13:00:00.000000", 50, false, R"(["http"])"),
-        std::nullopt);
+    auto located =
+        attacker("u-2", "10.0.0.2", "2026-04-09 13:00:00.000000", 50, false, R"(["http"])");
+    located.country = "DE";
+    located.country_name = "Germany";
+    located.asn = 4294967295;  // the largest 32-bit ASN
+    located.as_org = "Example Transit GmbH";
+    repo.upsert_attacker(located, std::nullopt);
     repo.upsert_attacker(
         attacker("u-3", "192.168.0.3", "2026-04-09 11:00:00.000000", 1, true, R"(["SSH"])"),
         std::nullopt);
@@ -87,6 +91,13 @@ inline void check_attacker_queries(Repository& repo) {
     EXPECT_EQ(one->updated_at, "2026-04-09 12:00:00.500000");
     EXPECT_EQ(one->attack_techniques, R"({"T1059.004":1,"T1110":4})");
     EXPECT_FALSE(one->traversal_path);
+    EXPECT_FALSE(one->country || one->country_name || one->asn || one->as_org);
+    const auto two = repo.attacker("u-2");
+    ASSERT_TRUE(two);
+    EXPECT_EQ(two->country, "DE");
+    EXPECT_EQ(two->country_name, "Germany");
+    EXPECT_EQ(two->asn, 4294967295);
+    EXPECT_EQ(two->as_org, "Example Transit GmbH");
     EXPECT_EQ(repo.attacker("u-3")->traversal_path, "decky-01 → decky-02");
     EXPECT_EQ(repo.attacker_commands("u-1"), R"([{"service":"ssh","command":"id"}])");
 

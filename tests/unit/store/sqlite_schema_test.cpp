@@ -56,12 +56,12 @@ TEST(SqliteSchema, TablesAndColumnsOfTheSpec) {
                 ElementsAre("id", "timestamp", "decky", "service", "attacker_ip", "bounty_type",
                             "payload", "payload_hash"));
     EXPECT_THAT(columns(c, "state"), ElementsAre("key", "value"));
-    EXPECT_THAT(
-        columns(c, "attackers"),
-        ElementsAre("uuid", "ip", "first_seen", "last_seen", "event_count", "service_count",
-                    "decky_count", "services", "deckies", "traversal_path", "is_traversal",
-                    "bounty_count", "credential_count", "fingerprints", "commands", "updated_at",
-                    "attack_techniques"));  // then migration 7's ATT&CK column
+    EXPECT_THAT(columns(c, "attackers"),
+                ElementsAre("uuid", "ip", "first_seen", "last_seen", "event_count", "service_count",
+                            "decky_count", "services", "deckies", "traversal_path", "is_traversal",
+                            "bounty_count", "credential_count", "fingerprints", "commands",
+                            "updated_at", "attack_techniques", "country", "country_name", "asn",
+                            "as_org"));  // then migration 7's ATT&CK column, migration 10's GeoIP
     EXPECT_THAT(
         columns(c, "attacker_behavior"),
         ElementsAre("attacker_uuid", "os_guess", "hop_distance", "tcp_fingerprint",

@@ -79,6 +79,11 @@ export interface Attacker {
   bounty_count: number;
   credential_count: number;
   attack_techniques: Record<string, number>; // MITRE ATT&CK id → tagged events
+  // Offline GeoIP ([geoip] databases); null for private addresses or without databases.
+  country?: string | null;
+  country_name?: string | null;
+  asn?: number | null;
+  as_org?: string | null;
   fingerprints: unknown[];
   commands: Command[];
   updated_at: string;

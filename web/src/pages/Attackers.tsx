@@ -70,6 +70,11 @@ export function Attackers() {
               <tr key={a.uuid} className="clickable" onClick={() => navigate(`/attackers/${encodeURIComponent(a.uuid)}`)}>
                 <td className="ip">
                   <Link to={`/attackers/${encodeURIComponent(a.uuid)}`}>{clip(a.ip, 45)}</Link>
+                  {a.country ? (
+                    <span className="badge" title={[a.country_name, a.asn != null ? `AS${a.asn} ${a.as_org ?? ""}` : ""].filter(Boolean).join(" · ")}>
+                      {clip(a.country, 8)}
+                    </span>
+                  ) : null}
                   {a.is_traversal ? <span className="badge warn">traversal</span> : null}
                 </td>
                 <td>
@@ -219,6 +224,14 @@ export function AttackerDetail({ uuid }: { uuid: string }) {
           <dt>last seen</dt>
           <dd>
             <Time value={a.last_seen} />
+          </dd>
+          <dt>origin</dt>
+          <dd>
+            {a.country || a.asn != null
+              ? [a.country ? `${clip(a.country_name ?? a.country, 64)} (${clip(a.country, 8)})` : "", a.asn != null ? `AS${a.asn} ${clip(a.as_org ?? "", 128)}` : ""]
+                  .filter(Boolean)
+                  .join(" · ")
+              : "unknown (private address or no GeoIP database)"}
           </dd>
           <dt>deckies</dt>
           <dd>{a.traversal_path ? clip(a.traversal_path, 500) : a.deckies.length ? a.deckies.map((d) => clip(d, 64)).join(", ") : "none recorded"}</dd>
