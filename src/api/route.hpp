@@ -46,4 +46,14 @@ struct Route {
     AsyncHandler async_handler;
 };
 
+// A GET any viewer may call, answered at once (most read resources).
+inline Route viewer_get(std::string pattern, SyncHandler handler) {
+    Route route;
+    route.method = "GET";
+    route.pattern = std::move(pattern);
+    route.access = Access::kViewer;
+    route.handler = std::move(handler);
+    return route;
+}
+
 }  // namespace decnet::api

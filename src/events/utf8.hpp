@@ -1,5 +1,5 @@
 // UTF-8 validation shared by the RFC 5424 formatter (which must emit valid UTF-8) and
-// parser (which repairs what it receives). Internal to the events module.
+// parser (which repairs what it receives); also the BSON codec and JARM. Header-only.
 #pragma once
 
 #include <cstddef>

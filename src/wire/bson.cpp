@@ -7,6 +7,8 @@
 #include <cstring>
 #include <ctime>
 
+#include "events/utf8.hpp"
+
 namespace decnet::wire::bson {
 namespace {
 
@@ -279,33 +281,6 @@ void encode_into(std::string& out, const Document& d) {
     for (int i = 0; i < 4; ++i) out[start + i] = static_cast<char>((length >> (8 * i)) & 0xff);
 }
 
-// Length of the well-formed UTF-8 sequence at text[i], or 0 (Unicode Table 3-7).
-std::size_t utf8_sequence(std::string_view text, std::size_t i) {
-    const auto lead = static_cast<unsigned char>(text[i]);
-    if (lead < 0x80) return 1;
-    std::size_t length = 0;
-    unsigned char low = 0x80, high = 0xbf;
-    if (lead >= 0xc2 && lead <= 0xdf) {
-        length = 2;
-    } else if (lead >= 0xe0 && lead <= 0xef) {
-        length = 3;
-        if (lead == 0xe0) low = 0xa0;
-        if (lead == 0xed) high = 0x9f;
-    } else if (lead >= 0xf0 && lead <= 0xf4) {
-        length = 4;
-        if (lead == 0xf0) low = 0x90;
-        if (lead == 0xf4) high = 0x8f;
-    } else {
-        return 0;
-    }
-    if (text.size() - i < length) return 0;
-    const auto second = static_cast<unsigned char>(text[i + 1]);
-    if (second < low || second > high) return 0;
-    for (std::size_t k = 2; k < length; ++k)
-        if ((static_cast<unsigned char>(text[i + k]) & 0xc0) != 0x80) return 0;
-    return length;
-}
-
 std::string hex(std::string_view bytes) {
     static constexpr char kDigits[] = "0123456789abcdef";
     std::string out;
@@ -326,7 +301,7 @@ class JsonWriter {
         out_ += '"';
         for (std::size_t i = 0; i < s.size() && !full();) {
             const auto c = static_cast<unsigned char>(s[i]);
-            const auto n = utf8_sequence(s, i);
+            const auto n = utf8::sequence_length(s, i);
             if (n == 0) {
                 out_ += "\\ufffd";
                 ++i;
@@ -620,12 +595,7 @@ std::string to_json(const Document& document, std::size_t max_chars) {
 }
 
 bool valid_utf8(std::string_view text) {
-    for (std::size_t i = 0; i < text.size();) {
-        const auto n = utf8_sequence(text, i);
-        if (n == 0) return false;
-        i += n;
-    }
-    return true;
+    return utf8::valid(text);
 }
 
 }  // namespace decnet::wire::bson

@@ -162,15 +162,6 @@ Response attacker_commands(ApiContext& context, const Request& request) {
         {{"total", total}, {"limit", limit}, {"offset", offset}, {"data", std::move(page)}}));
 }
 
-Route viewer_get(std::string pattern, SyncHandler handler) {
-    Route route;
-    route.method = "GET";
-    route.pattern = std::move(pattern);
-    route.access = Access::kViewer;
-    route.handler = std::move(handler);
-    return route;
-}
-
 }  // namespace
 
 std::vector<Route> attacker_routes(ApiContext& context) {

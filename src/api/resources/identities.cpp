@@ -59,15 +59,6 @@ Response identity_detail(ApiContext& context, const Request& request) {
     return Response::json(dump_json(item));
 }
 
-Route viewer_get(std::string pattern, SyncHandler handler) {
-    Route route;
-    route.method = "GET";
-    route.pattern = std::move(pattern);
-    route.access = Access::kViewer;
-    route.handler = std::move(handler);
-    return route;
-}
-
 }  // namespace
 
 std::vector<Route> identity_routes(ApiContext& context) {

@@ -184,26 +184,6 @@ View view_of(const Node& node) {
     return v;
 }
 
-bool glob_match(std::string_view pattern, std::string_view text) {
-    std::size_t p = 0, t = 0, star = std::string_view::npos, mark = 0;
-    while (t < text.size()) {
-        if (p < pattern.size() && pattern[p] == text[t]) {
-            ++p;
-            ++t;
-        } else if (p < pattern.size() && pattern[p] == '*') {
-            star = p++;
-            mark = t;
-        } else if (star != std::string_view::npos) {
-            p = star + 1;
-            t = ++mark;
-        } else {
-            return false;
-        }
-    }
-    while (p < pattern.size() && pattern[p] == '*') ++p;
-    return p == pattern.size();
-}
-
 bool is_wildcard(std::string_view expr) {
     return expr == "_all" || expr.find('*') != std::string_view::npos;
 }
@@ -224,7 +204,7 @@ std::vector<const Index*> resolve(const View& v, std::string_view expr, std::str
         }
         if (part.find('*') != std::string_view::npos) {
             for (const auto* index : v.all)
-                if (glob_match(part, index->name) &&
+                if (glob(part, index->name, false) &&
                     std::find(out.begin(), out.end(), index) == out.end())
                     out.push_back(index);
             continue;
@@ -411,7 +391,7 @@ Reply cat_table(const Request& r, const std::vector<CatColumn>& columns,
             const auto comma = rest.find(',');
             const auto name = trim(rest.substr(0, comma));
             for (std::size_t i = 0; i < columns.size(); ++i)
-                if (columns[i].name == name || glob_match(name, columns[i].name))
+                if (columns[i].name == name || glob(name, columns[i].name, false))
                     picked.push_back(i);
             if (comma == std::string_view::npos) break;
             rest.remove_prefix(comma + 1);

@@ -500,28 +500,6 @@ class QueryParser {
 
 // ---- matching --------------------------------------------------------------------------
 
-bool glob(std::string_view pattern, std::string_view text, int budget = 10000) {
-    // '*' any run, '?' one character; iterative with backtracking to the last star.
-    std::size_t p = 0, t = 0, star = std::string_view::npos, mark = 0;
-    while (t < text.size()) {
-        if (--budget < 0) return false;
-        if (p < pattern.size() && (pattern[p] == '?' || pattern[p] == text[t])) {
-            ++p;
-            ++t;
-        } else if (p < pattern.size() && pattern[p] == '*') {
-            star = p++;
-            mark = t;
-        } else if (star != std::string_view::npos) {
-            p = star + 1;
-            t = ++mark;
-        } else {
-            return false;
-        }
-    }
-    while (p < pattern.size() && pattern[p] == '*') ++p;
-    return p == pattern.size();
-}
-
 bool field_matches(std::string_view wanted, std::string_view field) {
     if (wanted.empty() || wanted == "*" || wanted == "_all") return true;
     if (wanted.ends_with(".keyword")) wanted.remove_suffix(8);
@@ -996,6 +974,28 @@ std::optional<ScriptUse> find_script(std::string_view body) {
     }
     out->command = command_in(out->source);
     return out;
+}
+
+bool glob(std::string_view pattern, std::string_view text, bool single, int budget) {
+    // Iterative with backtracking to the last star.
+    std::size_t p = 0, t = 0, star = std::string_view::npos, mark = 0;
+    while (t < text.size()) {
+        if (--budget < 0) return false;
+        if (p < pattern.size() && ((single && pattern[p] == '?') || pattern[p] == text[t])) {
+            ++p;
+            ++t;
+        } else if (p < pattern.size() && pattern[p] == '*') {
+            star = p++;
+            mark = t;
+        } else if (star != std::string_view::npos) {
+            p = star + 1;
+            t = ++mark;
+        } else {
+            return false;
+        }
+    }
+    while (p < pattern.size() && pattern[p] == '*') ++p;
+    return p == pattern.size();
 }
 
 }  // namespace decnet::honeypot::es

@@ -142,4 +142,8 @@ std::optional<ScriptUse> find_script(std::string_view body);
 // Why a JSON body is refused, as Elasticsearch's parser says it ("" = it parses).
 std::string json_problem(std::string_view body);
 
+// `*` any run of characters, with `single` also `?` one character (query wildcards; index
+// and column patterns have only `*`); false once `budget` steps are spent.
+bool glob(std::string_view pattern, std::string_view text, bool single = true, int budget = 10000);
+
 }  // namespace decnet::honeypot::es

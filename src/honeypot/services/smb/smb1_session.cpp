@@ -28,6 +28,13 @@ constexpr std::uint8_t kSessionSetup = 0x73, kTreeConnect = 0x75, kLogoff = 0x74
 constexpr std::uint32_t kCapabilities = 0x0001e3fc;  // Windows' NT LM 0.12 capabilities
 constexpr std::uint32_t kCapExtendedSecurity = 0x80000000;
 
+// The flags2 Windows answers with: NT status and long names, the client's Unicode and
+// extended-security choices echoed.
+std::uint16_t response_flags2(std::string_view request) {
+    return static_cast<std::uint16_t>(
+        0x4001 | (smb1_flags2(request) & (kSmb1Unicode | kSmb1ExtendedSecurity)));
+}
+
 }  // namespace
 
 std::string SmbConnection::smb1_negotiate(std::string_view message,
@@ -63,14 +70,12 @@ std::string SmbConnection::smb1_negotiate(std::string_view message,
         bytes += wire::ntlm::utf16le(identity_.nb_computer);
         bytes.append(2, '\0');
     }
-    const auto flags2 = static_cast<std::uint16_t>(
-        0x4001 | (request_flags2 & (kSmb1Unicode | kSmb1ExtendedSecurity)));
+    const auto flags2 = response_flags2(message);
     return smb1_response(message, status::kSuccess, flags2, 0, words, bytes);
 }
 
 std::string SmbConnection::smb1_command_answer(std::string_view message) {
-    const auto flags2 = static_cast<std::uint16_t>(
-        0x4001 | (smb1_flags2(message) & (kSmb1Unicode | kSmb1ExtendedSecurity)));
+    const auto flags2 = response_flags2(message);
     const auto none = [&](std::uint32_t status, std::uint16_t uid) {
         return smb1_response(message, status, flags2, uid, {}, {});
     };
@@ -124,10 +129,8 @@ std::string SmbConnection::smb1_command_answer(std::string_view message) {
 
 std::string SmbConnection::smb1_session_setup(std::string_view message) {
     const auto request = parse_smb1_session_setup(message);
-    const auto request_flags2 = smb1_flags2(message);
-    const bool unicode = request_flags2 & kSmb1Unicode;
-    const auto flags2 = static_cast<std::uint16_t>(
-        0x4001 | (request_flags2 & (kSmb1Unicode | kSmb1ExtendedSecurity)));
+    const bool unicode = smb1_flags2(message) & kSmb1Unicode;
+    const auto flags2 = response_flags2(message);
     if (!request || ++smb1_legs_ > kMaxLegs) {
         s_.emit(s_.event("protocol_error", Severity::warning)
                     .add("error", "bad SMB1 session setup")
