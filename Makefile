@@ -29,6 +29,7 @@ test: deps build
 # part of CI's budget). Any report fails the run.
 test-asan: deps
 	@cmake -S . -B build-asan -G Ninja -DDECNET_WERROR=OFF -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+	  -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O1 -g1" \
 	  -DCMAKE_CXX_FLAGS="-fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer" \
 	  -DCMAKE_EXE_LINKER_FLAGS="-fsanitize=address,undefined" >/dev/null
 	@ninja -C build-asan -j $(JOBS)
@@ -40,6 +41,7 @@ test-asan: deps
 # workers) under ThreadSanitizer: their unit suites.
 test-tsan: deps
 	@cmake -S . -B build-tsan -G Ninja -DDECNET_WERROR=OFF -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+	  -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O1 -g1" \
 	  -DCMAKE_CXX_FLAGS="-fsanitize=thread -fno-omit-frame-pointer" \
 	  -DCMAKE_EXE_LINKER_FLAGS="-fsanitize=thread" >/dev/null
 	@ninja -C build-tsan -j $(JOBS) unit_events unit_store unit_api unit_honeypot unit_intel
