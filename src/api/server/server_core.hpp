@@ -33,6 +33,9 @@ struct ServerCore {
     std::mutex mutex;
     std::condition_variable drained;
     std::size_t open_sessions = 0;
+    // The thread SSE streams move to once their answer starts: a frame then never waits
+    // behind the requests queued on an I/O thread. Null: streams stay where they are.
+    struct IoThread* stream_io = nullptr;
 
     ServerCore(Router r, ServerOptions o) : router(std::move(r)), options(std::move(o)) {}
 };
