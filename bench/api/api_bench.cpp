@@ -164,16 +164,27 @@ int main() try {
         std::map<int, double> ratio;
         std::map<int, WrkResult> decnet_medians;
         for (const int connections : {100, 500}) {
-            std::vector<double> ratios, rps, p99;
+            std::vector<double> ratios, rps, p99, cpu_ratios;
             for (int pair = 0; pair < pairs; ++pair) {
                 WrkResult ours, top;
+                double ours_us = 0, top_us = 0;
+                // Server CPU µs per request: decnet's process; the replay server's threads.
+                const auto cpu_us = [](double before, double after, const WrkResult& r) {
+                    return r.at("requests") > 0 ? 1e6 * (after - before) / r.at("requests") : 0;
+                };
                 const auto run_ours = [&] {
+                    const auto before = decnet::bench::process_cpu_seconds(server.pid());
                     ours = decnet::bench::run_wrk(read_mix, connections, pair_seconds, base, token);
+                    ours_us =
+                        cpu_us(before, decnet::bench::process_cpu_seconds(server.pid()), ours);
                     print_row("decnet", connections, ours);
                 };
                 const auto run_top = [&] {
+                    const auto before = decnet::bench::threads_cpu_seconds(getpid(), "replay");
                     top = decnet::bench::run_wrk(read_mix, connections, pair_seconds, replay.base(),
                                                  token);
+                    top_us =
+                        cpu_us(before, decnet::bench::threads_cpu_seconds(getpid(), "replay"), top);
                     print_row("ceiling (no-work server)", connections, top);
                 };
                 if (pair % 2 == 0) {
@@ -186,10 +197,17 @@ int main() try {
                 ratios.push_back(top.at("rps") > 0 ? ours.at("rps") / top.at("rps") : 0);
                 rps.push_back(ours.at("rps"));
                 p99.push_back(ours.at("latency_p99_ms"));
-                std::printf("  pair %d at %d connections: decnet / ceiling %.0f%%\n", pair + 1,
-                            connections, 100 * ratios.back());
+                cpu_ratios.push_back(ours_us > 0 ? top_us / ours_us : 0);
+                std::printf(
+                    "  pair %d at %d connections: decnet / ceiling %.0f%%; server CPU per request "
+                    "%.1f us decnet, %.1f us ceiling\n",
+                    pair + 1, connections, 100 * ratios.back(), ours_us, top_us);
             }
             ratio[connections] = median(ratios);
+            // Steadier than the rates on a shared machine: what the ceiling's CPU per request
+            // is of decnet's (1 = decnet costs no more than a server that does nothing).
+            std::printf("  at %d connections: ceiling CPU / decnet CPU per request, median %.2f\n",
+                        connections, median(cpu_ratios));
             decnet_medians[connections] = {{"rps", median(rps)}, {"latency_p99_ms", median(p99)}};
         }
         std::printf(
