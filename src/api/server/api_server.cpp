@@ -1,7 +1,8 @@
 // The API server's front: the acceptor, the I/O threads (one io_context each, run by that
 // thread alone: a connection lives on the context the acceptor dealt it to, round robin,
 // so its handlers never race and need no strand; an SSE stream then moves to a thread of
-// its own), the deadline sweeps, and a graceful stop. A connection's life is in http_session.cpp.
+// its own), the deadline sweeps, and a graceful stop. A connection's life is in
+// http_session.cpp.
 #include "api/server/api_server.hpp"
 
 #include <pthread.h>

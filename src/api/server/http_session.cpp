@@ -14,12 +14,11 @@
 #include "api/server/http_session.hpp"
 
 #include <spdlog/spdlog.h>
-
 #include <time.h>
 #include <unistd.h>
+
 #include <algorithm>
 #include <array>
-
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/write.hpp>

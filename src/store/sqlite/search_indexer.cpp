@@ -2,6 +2,7 @@
 #include "store/sqlite/search_indexer.hpp"
 
 #include <spdlog/spdlog.h>
+
 #include <algorithm>
 #include <chrono>
 #include <exception>
