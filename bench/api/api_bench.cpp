@@ -126,7 +126,7 @@ void print_row(const char* name, int connections, const WrkResult& r) {
 int main() try {
     const int seconds = decnet::bench::env_int("BENCH_SECONDS", 60);
     const int port = decnet::bench::env_int("BENCH_PORT", 18900);
-    const fs::path source_dir = fs::path(__FILE__).parent_path();
+    const fs::path source_dir = decnet::bench::source_dir_of(__FILE__);
     const auto read_mix = (source_dir / "read_mix.lua").string();
     const auto login_script = (source_dir / "login.lua").string();
     if (decnet::bench::run_command("command -v wrk").empty()) {

@@ -222,7 +222,7 @@ int main() try {
     const int connections = std::clamp(decnet::bench::env_int("BENCH_CONNECTIONS", 100), 0, 2000);
     const int port = decnet::bench::env_int("BENCH_PORT", 18270);
     const int actions = seconds * rate;
-    const fs::path source_dir = fs::path(__FILE__).parent_path();
+    const fs::path source_dir = decnet::bench::source_dir_of(__FILE__);
     const auto read_mix = (source_dir / ".." / "api" / "read_mix.lua").string();
     if (connections > 0 && decnet::bench::run_command("command -v wrk").empty()) {
         std::fprintf(stderr, "sse_latency_bench: wrk is not installed (make bench installs it)\n");
