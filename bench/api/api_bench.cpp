@@ -10,7 +10,9 @@
 // Env: BENCH_SECONDS (per run, default 60), BENCH_PORT (default 18900), BENCH_DECNET_BINARY
 // (the server binary; default the build's decnet), BENCH_READ_ONLY=1 (only the read mix at
 // 100 and 500 connections and the ceiling, for quick A/B runs); BENCH_CEILING=0 skips
-// the ceiling; BENCH_LOCUST=<s>
+// the ceiling; the ceiling runs BENCH_CEILING_PAIRS (3) alternating decnet/no-work pairs of
+// BENCH_CEILING_SECONDS (10) at 100 and at 500 connections and prints
+// `api_ceiling_ratio c100 N c500 N` (median ratio of the pairs); BENCH_LOCUST=<s>
 // instead replays the reference's own Locust file for that many seconds (BENCH_LOCUST_USERS,
 // default 100) on the same seeded store and prints its aggregate (last line locust_rps …).
 // Needs wrk (make bench installs it). Last line: api_read_rps <N> p99_ms <N>
@@ -18,6 +20,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -106,6 +109,12 @@ std::map<std::string, std::string> recorded_mix(const std::string& base, const s
     return recorded;
 }
 
+double median(std::vector<double> values) {
+    std::sort(values.begin(), values.end());
+    const auto n = values.size();
+    return n == 0 ? 0 : n % 2 ? values[n / 2] : (values[n / 2 - 1] + values[n / 2]) / 2;
+}
+
 void print_row(const char* name, int connections, const WrkResult& r) {
     std::printf("  %-24s %5d %10.0f %8.0f %9.2f %9.2f %9.2f\n", name, connections, r.at("rps"),
                 r.at("non2xx"), r.at("latency_p50_ms"), r.at("latency_p99_ms"),
@@ -117,7 +126,7 @@ void print_row(const char* name, int connections, const WrkResult& r) {
 int main() try {
     const int seconds = decnet::bench::env_int("BENCH_SECONDS", 60);
     const int port = decnet::bench::env_int("BENCH_PORT", 18900);
-    const fs::path source_dir = fs::path(__FILE__).parent_path();
+    const fs::path source_dir = decnet::bench::source_dir_of(__FILE__);
     const auto read_mix = (source_dir / "read_mix.lua").string();
     const auto login_script = (source_dir / "login.lua").string();
     if (decnet::bench::run_command("command -v wrk").empty()) {
@@ -144,25 +153,81 @@ int main() try {
     const char* ceiling_env = std::getenv("BENCH_CEILING");
     const bool with_ceiling = !ceiling_env || std::string(ceiling_env) != "0";
     const auto cores = static_cast<int>(std::thread::hardware_concurrency());
-    const auto ceiling = [&](const WrkResult& read100, const WrkResult& read500) {
-        if (!with_ceiling) return;
+    const int pairs = std::clamp(decnet::bench::env_int("BENCH_CEILING_PAIRS", 3), 1, 20);
+    const int pair_seconds =
+        std::clamp(decnet::bench::env_int("BENCH_CEILING_SECONDS", 10), 2, 120);
+    // Decnet and the no-work server in alternating rounds (which one goes first alternates
+    // too), so load from other processes falls on both alike; the ratio is the median of
+    // the pairs' ratios. Returns the decnet runs' medians (rps, p99) for the headline.
+    const auto ceiling = [&]() -> std::pair<WrkResult, WrkResult> {
         const decnet::bench::ReplayServer replay(port + 5, recorded, cores);
-        const auto top100 = decnet::bench::run_wrk(read_mix, 100, seconds, replay.base(), token);
-        print_row("ceiling (no-work server)", 100, top100);
-        const auto top500 = decnet::bench::run_wrk(read_mix, 500, seconds, replay.base(), token);
-        print_row("ceiling (no-work server)", 500, top500);
-        std::printf("  decnet / ceiling: %.0f%% at 100 connections, %.0f%% at 500\n",
-                    100 * read100.at("rps") / top100.at("rps"),
-                    100 * read500.at("rps") / top500.at("rps"));
+        std::map<int, double> ratio;
+        std::map<int, WrkResult> decnet_medians;
+        for (const int connections : {100, 500}) {
+            std::vector<double> ratios, rps, p99, cpu_ratios;
+            for (int pair = 0; pair < pairs; ++pair) {
+                WrkResult ours, top;
+                double ours_us = 0, top_us = 0;
+                // Server CPU µs per request: decnet's process; the replay server's threads.
+                const auto cpu_us = [](double before, double after, const WrkResult& r) {
+                    return r.at("requests") > 0 ? 1e6 * (after - before) / r.at("requests") : 0;
+                };
+                const auto run_ours = [&] {
+                    const auto before = decnet::bench::process_cpu_seconds(server.pid());
+                    ours = decnet::bench::run_wrk(read_mix, connections, pair_seconds, base, token);
+                    ours_us =
+                        cpu_us(before, decnet::bench::process_cpu_seconds(server.pid()), ours);
+                    print_row("decnet", connections, ours);
+                };
+                const auto run_top = [&] {
+                    const auto before = decnet::bench::threads_cpu_seconds(getpid(), "replay");
+                    top = decnet::bench::run_wrk(read_mix, connections, pair_seconds, replay.base(),
+                                                 token);
+                    top_us =
+                        cpu_us(before, decnet::bench::threads_cpu_seconds(getpid(), "replay"), top);
+                    print_row("ceiling (no-work server)", connections, top);
+                };
+                if (pair % 2 == 0) {
+                    run_ours();
+                    run_top();
+                } else {
+                    run_top();
+                    run_ours();
+                }
+                ratios.push_back(top.at("rps") > 0 ? ours.at("rps") / top.at("rps") : 0);
+                rps.push_back(ours.at("rps"));
+                p99.push_back(ours.at("latency_p99_ms"));
+                cpu_ratios.push_back(ours_us > 0 ? top_us / ours_us : 0);
+                std::printf(
+                    "  pair %d at %d connections: decnet / ceiling %.0f%%; server CPU per request "
+                    "%.1f us decnet, %.1f us ceiling\n",
+                    pair + 1, connections, 100 * ratios.back(), ours_us, top_us);
+            }
+            ratio[connections] = median(ratios);
+            // Steadier than the rates on a shared machine: what the ceiling's CPU per request
+            // is of decnet's (1 = decnet costs no more than a server that does nothing).
+            std::printf("  at %d connections: ceiling CPU / decnet CPU per request, median %.2f\n",
+                        connections, median(cpu_ratios));
+            decnet_medians[connections] = {{"rps", median(rps)}, {"latency_p99_ms", median(p99)}};
+        }
+        std::printf(
+            "  decnet / ceiling (median of %d alternating pairs of %d s): %.0f%% at 100 "
+            "connections, %.0f%% at 500\n",
+            pairs, pair_seconds, 100 * ratio[100], 100 * ratio[500]);
+        std::printf("api_ceiling_ratio c100 %.2f c500 %.2f\n", ratio[100], ratio[500]);
+        return {decnet_medians[100], decnet_medians[500]};
     };
     std::printf("  %-24s %5s %10s %8s %9s %9s %9s\n", "run", "conns", "req/s", "non2xx", "p50 ms",
                 "p99 ms", "max ms");
     if (const char* only = std::getenv("BENCH_READ_ONLY"); only && *only == '1') {
-        const auto read100 = decnet::bench::run_wrk(read_mix, 100, seconds, base, token);
-        print_row("read mix", 100, read100);
-        const auto read500 = decnet::bench::run_wrk(read_mix, 500, seconds, base, token);
-        print_row("read mix", 500, read500);
-        ceiling(read100, read500);
+        // The pairs' decnet runs are the read mix runs.
+        auto [read100, read500] = with_ceiling ? ceiling() : std::pair<WrkResult, WrkResult>{};
+        if (!with_ceiling) {
+            read100 = decnet::bench::run_wrk(read_mix, 100, seconds, base, token);
+            print_row("read mix", 100, read100);
+            read500 = decnet::bench::run_wrk(read_mix, 500, seconds, base, token);
+            print_row("read mix", 500, read500);
+        }
         std::printf("api_read_rps %.0f p99_ms %.2f\n",
                     std::min(read100.at("rps"), read500.at("rps")),
                     std::max(read100.at("latency_p99_ms"), read500.at("latency_p99_ms")));
@@ -204,7 +269,7 @@ int main() try {
         "logins/s, measured %.1f (%.0f%%)\n",
         crypto_cores, share_bound, mixed_logins.at("rps"),
         share_bound > 0 ? 100 * mixed_logins.at("rps") / share_bound : 0);
-    ceiling(read100, read500);
+    if (with_ceiling) ceiling();
     const double rps = std::min(read100.at("rps"), read500.at("rps"));
     const double p99 = std::max(read100.at("latency_p99_ms"), read500.at("latency_p99_ms"));
     std::printf("api_read_rps %.0f p99_ms %.2f\n", rps, p99);

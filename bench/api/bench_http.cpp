@@ -23,6 +23,13 @@ std::filesystem::path decnet_binary() {
 
 }  // namespace
 
+std::filesystem::path source_dir_of(const char* file) {
+    const std::filesystem::path path(file);
+    if (path.is_absolute()) return path.parent_path();
+    const auto build = std::filesystem::read_symlink("/proc/self/exe").parent_path().parent_path();
+    return (build / path).lexically_normal().parent_path();
+}
+
 int env_int(const char* name, int fallback) {
     const char* value = std::getenv(name);
     return value && *value ? std::atoi(value) : fallback;

@@ -17,6 +17,10 @@ namespace decnet::bench {
 // The password the benches seed the admin with.
 inline constexpr const char* kBenchPassword = "bench-password-123";
 
+// The directory of the source file `file` (a bench's __FILE__): the compiler may give it
+// relative to the build directory, which is the bench binary's parent's parent, so it
+// resolves whatever the working directory (scripts/run-benchmarks.sh runs from the root).
+std::filesystem::path source_dir_of(const char* file);
 // An integer from the environment, `fallback` when unset or empty.
 int env_int(const char* name, int fallback);
 // The command's standard output (popen); throws when it cannot be started.

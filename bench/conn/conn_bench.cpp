@@ -1,5 +1,5 @@
 // conn_bench: connections per second against one decky (issue #4 §8): TCP connect, the
-// ftp greeting read, close — and each connection's event published on the EventBus.
+// ftp greeting read, close — and each connection's `connect` event published on the EventBus.
 // The load generator runs in this process on the same 2 cores (load_generator.hpp). Clients
 // spread over 16 source addresses (127.201.0.x) so the per-source session limit (32) is not
 // what is measured; they close with RST (SO_LINGER 0) so 300k connections leave no
@@ -7,10 +7,13 @@
 // clients, so load from other processes hits both alike; figures are per-round ratios and
 // medians, with the CPU each side spent per connection (the process's CPU time minus the
 // client threads' own).
-// Usage: conn_bench [seconds=4] [client_threads=2] [rounds=3]
+// Usage: conn_bench [seconds=3] [client_threads=2] [rounds=7]
+//   Rounds alternate which server goes first; `conn_bare_ratio` is the median of the
+//   rounds' decnet/bare rate ratios (one pair of 4 s rounds ranged 70–109 %).
 //   BENCH_CLIENT=blocking: the old blocking clients (default threads 16); BENCH_IN_FLIGHT=N
 //   connections in flight per epoll client thread (32); BENCH_BARE=0 skips the bare server
-//   (to profile decnet alone, e.g. under perf stat). Last line: conn_per_sec <median>
+//   (to profile decnet alone, e.g. under perf stat). Last lines: conn_bare_ratio <median>,
+//   conn_per_sec <median>
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <sys/resource.h>
@@ -149,16 +152,16 @@ int main(int argc, char** argv) {
     }
     if (const char* in_flight = std::getenv("BENCH_IN_FLIGHT"))
         options.in_flight = std::atoi(in_flight);
-    options.seconds = argc > 1 ? std::atoi(argv[1]) : 4;
+    options.seconds = argc > 1 ? std::atoi(argv[1]) : 3;
     if (argc > 2) options.threads = std::atoi(argv[2]);
-    const int rounds = argc > 3 ? std::atoi(argv[3]) : 3;
+    const int rounds = argc > 3 ? std::atoi(argv[3]) : 7;
     const char* bare_env = std::getenv("BENCH_BARE");
     const bool with_bare = !bare_env || std::string(bare_env) != "0";
     if (options.seconds < 1 || options.seconds > 120 || options.threads < 1 ||
-        options.threads > 256 || rounds < 1 || rounds > 20 || options.in_flight < 1 ||
+        options.threads > 256 || rounds < 1 || rounds > 40 || options.in_flight < 1 ||
         options.in_flight > 4096) {
         std::fprintf(stderr,
-                     "conn_bench: seconds 1..120, threads 1..256, rounds 1..20, "
+                     "conn_bench: seconds 1..120, threads 1..256, rounds 1..40, "
                      "BENCH_IN_FLIGHT 1..4096\n");
         return 2;
     }
@@ -177,7 +180,7 @@ int main(int argc, char** argv) {
             const bool last = !draining.load();
             events->pop_batch(batch, std::chrono::milliseconds(20));
             for (const auto& e : batch)
-                if (e->event_type == "connection") ++connection_events;
+                if (e->event_type == "connect") ++connection_events;
             if (last && batch.empty()) break;
         }
     });
@@ -208,8 +211,21 @@ int main(int argc, char** argv) {
         client_us, decnet_projected, bare_projected;
     std::uint64_t completed = 0;
     for (int r = 0; r < rounds; ++r) {
-        const auto decnet = measure([&] { return generate_load(address_of(kDeckyIp), options); });
-        const auto bare = with_bare ? bare_phase(listener, options) : Phase{};
+        // Which side goes first alternates, so a drift in the machine's load favours neither.
+        Phase decnet, bare;
+        const auto run_decnet = [&] {
+            decnet = measure([&] { return generate_load(address_of(kDeckyIp), options); });
+        };
+        const auto run_bare = [&] {
+            if (with_bare) bare = bare_phase(listener, options);
+        };
+        if (r % 2 == 0) {
+            run_decnet();
+            run_bare();
+        } else {
+            run_bare();
+            run_decnet();
+        }
         completed += decnet.load.completed;
         std::printf("round %d: decnet %.0f%% of bare\n", r + 1,
                     bare.load.rate() > 0 ? 100 * decnet.load.rate() / bare.load.rate() : 0);
@@ -250,6 +266,7 @@ int main(int argc, char** argv) {
                      static_cast<unsigned long long>(completed - connection_events.load()));
         return 1;
     }
+    if (with_bare) std::printf("conn_bare_ratio %.2f\n", median(ratios));
     std::printf("conn_per_sec %.0f\n", median(decnet_rates));
     return 0;
 }

@@ -152,7 +152,7 @@ int main() try {
     const int pairs = std::clamp(env_int("BENCH_PAIRS", 4), 1, 50);
     const int connections = std::clamp(env_int("BENCH_CONNECTIONS", 100), 1, 10000);
     const int port = env_int("BENCH_PORT", 18910);
-    const fs::path source_dir = fs::path(__FILE__).parent_path();
+    const fs::path source_dir = decnet::bench::source_dir_of(__FILE__);
     const auto read_mix = (source_dir.parent_path() / "api" / "read_mix.lua").string();
     if (decnet::bench::run_command("command -v wrk").empty()) {
         std::fprintf(stderr, "tracing_overhead_bench: wrk is not installed\n");

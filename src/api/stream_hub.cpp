@@ -144,9 +144,8 @@ class StreamClient : public StreamSource, public std::enable_shared_from_this<St
         has_work_ = true;
     }
 
-    // Worker thread. False: the client is finished (remove it).
-    bool serve(StreamHub::State& hub, bool tick, std::map<FilterKey, std::string>& histograms,
-               std::optional<std::string>& stats) {
+    // Worker thread: the logs frames owed. False: the client is finished (remove it).
+    bool serve_logs(StreamHub::State& hub, bool tick) {
         std::vector<LogFeed::Batch> batches;
         bool query = false;
         {
@@ -206,6 +205,18 @@ class StreamClient : public StreamSource, public std::enable_shared_from_this<St
                 }
             }
             if (sent) refresh_pending_ = true;
+        } catch (const std::exception& e) {
+            return fail(hub, e);
+        }
+        return true;
+    }
+
+    // Worker thread, after every client's logs frames of the pass: stats + histogram when
+    // due. False: the client is finished (remove it).
+    bool refresh(StreamHub::State& hub, bool tick, std::map<FilterKey, std::string>& histograms,
+                 std::optional<std::string>& stats) {
+        const auto& options = hub.options;
+        try {
             const auto now = Clock::now();
             const auto since = now - last_refresh_;
             const bool due = (refresh_pending_ && since >= options.min_refresh) ||
@@ -223,12 +234,7 @@ class StreamClient : public StreamSource, public std::enable_shared_from_this<St
                 refresh_pending_ = false;
             }
         } catch (const std::exception& e) {
-            // §3.3: any failure in the loop ends this stream with the error frame.
-            spdlog::debug("api: stream ended by error: {}", e.what());
-            hub.errors++;
-            sink_->write(sse_error_frame());
-            sink_->close();
-            return false;
+            return fail(hub, e);
         }
         return true;
     }
@@ -238,6 +244,15 @@ class StreamClient : public StreamSource, public std::enable_shared_from_this<St
     StreamSink& sink() { return *sink_; }
 
   private:
+    // §3.3: any failure in the loop ends this stream with the error frame.
+    bool fail(StreamHub::State& hub, const std::exception& e) {
+        spdlog::debug("api: stream ended by error: {}", e.what());
+        hub.errors++;
+        sink_->write(sse_error_frame());
+        sink_->close();
+        return false;
+    }
+
     // One `sse.emit_logs` span per logs frame for one client (tracing.md §3: links to the
     // span of every row it carries, and log_count), a new trace of its own: the frame
     // follows many sessions, and a long-lived stream must not keep one trace open.
@@ -296,14 +311,26 @@ void StreamHub::State::pass(bool tick) {
         for (auto& [raw, client] : clients)
             if (tick || client->has_work() || client->refresh_waiting()) todo.push_back(client);
     }
+    const auto finished = [&](const std::shared_ptr<StreamClient>& client) {
+        std::lock_guard lock(mutex);
+        clients.erase(client.get());
+    };
+    // Every client's new rows first: the stats and histogram queries (a scan of the
+    // window's logs) must not hold up the other clients' rows (docs/BENCHMARKS.md,
+    // sse_latency_bench).
+    std::vector<std::shared_ptr<StreamClient>> served;
+    served.reserve(todo.size());
+    for (auto& client : todo) {
+        if (client->serve_logs(*this, tick))
+            served.push_back(std::move(client));
+        else
+            finished(client);
+    }
     // Shared by every client of this pass: one stats query, one histogram per filter.
     std::optional<std::string> stats;
     std::map<FilterKey, std::string> histograms;
-    for (auto& client : todo) {
-        if (client->serve(*this, tick, histograms, stats)) continue;
-        std::lock_guard lock(mutex);
-        clients.erase(client.get());
-    }
+    for (auto& client : served)
+        if (!client->refresh(*this, tick, histograms, stats)) finished(client);
 }
 
 void StreamHub::State::run() {

@@ -1,7 +1,8 @@
 // The API server's front: the acceptor, the I/O threads (one io_context each, run by that
 // thread alone: a connection lives on the context the acceptor dealt it to, round robin,
-// so its handlers never race and need no strand), the deadline sweeps, and a graceful
-// stop. A connection's life is in http_session.cpp.
+// so its handlers never race and need no strand; an SSE stream then moves to a thread of
+// its own), the deadline sweeps, and a graceful stop. A connection's life is in
+// http_session.cpp.
 #include "api/server/api_server.hpp"
 
 #include <pthread.h>
@@ -50,6 +51,7 @@ void schedule_sweep(IoThread& io, const ServerCore& core) {
 
 struct ApiServer::Impl {
     std::vector<std::unique_ptr<IoThread>> io;  // io[0] also runs the acceptor
+    std::size_t accepting = 0;                  // io[0..accepting) get new connections
     std::size_t next_io = 0;                    // round robin, on io[0]'s thread only
     auth::AuthService& auth;
     ServerCore core;
@@ -63,11 +65,14 @@ struct ApiServer::Impl {
 
     Impl(std::vector<Route> routes, auth::AuthService& a, CorsPolicy cors,
          const ServerOptions& options)
-        : io(make_io_threads(thread_count(options))),
+        // One more than the connections' threads: the last one serves the SSE streams.
+        : io(make_io_threads(thread_count(options) + 1)),
+          accepting(io.size() - 1),
           auth(a),
           core(Router(std::move(routes), a, std::move(cors)), options),
           acceptor(io[0]->ioc),
           retry(io[0]->ioc) {
+        core.stream_io = io.back().get();
         boost::system::error_code ec;
         const auto address = net::ip::make_address(options.host, ec);
         if (ec) throw std::runtime_error("invalid listen address '" + options.host + "'");
@@ -89,7 +94,7 @@ struct ApiServer::Impl {
     // restart, a load test starting) waiting behind every request being served there.
     void accept_backlog() {
         for (int i = 0; i < 1024; ++i) {
-            auto& target = *io[next_io++ % io.size()];
+            auto& target = *io[next_io++ % accepting];
             HttpSocket socket(target.ioc);
             boost::system::error_code ec;
             acceptor.accept(socket, ec);
@@ -99,7 +104,7 @@ struct ApiServer::Impl {
     }
 
     void accept() {
-        auto& target = *io[next_io++ % io.size()];
+        auto& target = *io[next_io++ % accepting];
         acceptor.async_accept(target.ioc,
                               [this, &target](boost::system::error_code ec, HttpSocket socket) {
                                   if (core.stopping || !acceptor.is_open()) return;
@@ -137,8 +142,8 @@ void ApiServer::start() {
         net::dispatch(io->ioc.get_executor(),
                       [&io = *io, &core = impl_->core] { schedule_sweep(io, core); });
     for (auto& io : impl_->io)
-        impl_->threads.emplace_back([&ioc = io->ioc] {
-            pthread_setname_np(pthread_self(), "api-io");  // for `top -H`
+        impl_->threads.emplace_back([&ioc = io->ioc, streams = io.get() == impl_->core.stream_io] {
+            pthread_setname_np(pthread_self(), streams ? "api-stream" : "api-io");  // `top -H`
             // An exception escaping a handler must not end the thread: log and go on.
             for (;;) {
                 try {

@@ -14,6 +14,8 @@
 #include "api/server/http_session.hpp"
 
 #include <spdlog/spdlog.h>
+#include <time.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <array>
@@ -51,6 +53,15 @@ constexpr std::size_t kReadChunk = std::size_t{16} * 1024;
 constexpr Clock::time_point kNoDeadline = Clock::time_point::max();
 constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
 
+// Deadlines are checked by a sweep every 250 ms: a clock of the kernel's tick (a few ms,
+// no TSC read) is precise enough for them, and three of them are set per request.
+Clock::time_point coarse_now() {
+    timespec now{};
+    clock_gettime(CLOCK_MONOTONIC_COARSE, &now);
+    return Clock::time_point(std::chrono::seconds(now.tv_sec) +
+                             std::chrono::nanoseconds(now.tv_nsec));
+}
+
 }  // namespace
 
 class HttpSession : public std::enable_shared_from_this<HttpSession> {
@@ -58,7 +69,7 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
     HttpSession(HttpSocket&& socket, ServerCore& core, IoThread& home)
         : socket_(std::move(socket)),
           core_(core),
-          home_(home),
+          home_(&home),
           // The parser keeps an unfinished head in the buffer; past header_limit it says
           // so, and body bytes are taken out as they are parsed.
           buffer_(core.options.header_limit + 2 * kReadChunk) {
@@ -75,8 +86,8 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
 
     ~HttpSession() {
         {
-            const std::lock_guard lock(home_.mutex);
-            home_.sessions.erase(this);
+            const std::lock_guard lock(home_->mutex);
+            home_->sessions.erase(this);
         }
         const std::lock_guard lock(core_.mutex);
         if (--core_.open_sessions == 0) core_.drained.notify_all();
@@ -88,8 +99,8 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
     // On the home thread.
     void start() {
         {
-            const std::lock_guard lock(home_.mutex);
-            home_.sessions.emplace(this, weak_from_this());
+            const std::lock_guard lock(home_->mutex);
+            home_->sessions.emplace(this, weak_from_this());
         }
         await_request();
     }
@@ -113,7 +124,7 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
         parser_->body_limit(core_.options.body_limit);
         parser_->eager(true);
         idle_ = true;
-        deadline_ = Clock::now() + core_.options.idle_timeout;
+        deadline_ = coarse_now() + core_.options.idle_timeout;
         if (buffer_.size() > 0) {
             // Pipelined: the next request is already here. Posted rather than called, so
             // a burst of them cannot deepen the stack.
@@ -147,7 +158,7 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
             if (ec) return on_parse_error(ec);
             if (idle_ && parser_->is_header_done()) {
                 idle_ = false;
-                deadline_ = Clock::now() + core_.options.io_timeout;
+                deadline_ = coarse_now() + core_.options.io_timeout;
                 if (!parser_->is_done() &&
                     beast::iequals(parser_->get()[http::field::expect], "100-continue"))
                     return send_continue();
@@ -232,7 +243,7 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
         head.keep_alive = keep_alive;
         head.body_size = has_body ? body.size() : 0;
         write_response_head(head, head_);
-        deadline_ = Clock::now() + core_.options.io_timeout;
+        deadline_ = coarse_now() + core_.options.io_timeout;
         const std::array<net::const_buffer, 2> buffers{
             net::buffer(head_), has_body ? net::buffer(body) : net::const_buffer()};
         write_all(buffers, [keep_alive](HttpSession& self) { self.answered(keep_alive); });
@@ -341,6 +352,44 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
     void start_stream(Response response) {
         streaming_ = true;
         source_ = std::move(response.stream);
+        if (core_.stream_io && home_ != core_.stream_io && move_to(*core_.stream_io)) {
+            // Its frames must not wait behind the requests queued on the thread it came
+            // from (docs/BENCHMARKS.md, sse_latency_bench).
+            net::post(socket_.get_executor(),
+                      [self = shared_from_this(), response = std::move(response)]() mutable {
+                          self->write_stream_head(std::move(response));
+                      });
+            return;
+        }
+        write_stream_head(std::move(response));
+    }
+
+    // Moves the connection to `other`'s io_context and registry (on the current home's
+    // thread, with no operation pending on the socket). False, the connection unchanged,
+    // when the socket cannot be handed over.
+    bool move_to(IoThread& other) {
+        beast::error_code ec;
+        const auto protocol = socket_.local_endpoint(ec).protocol();
+        if (ec) return false;
+        const int fd = socket_.release(ec);  // also leaves this thread's epoll set
+        if (ec) return false;
+        try {
+            socket_ = HttpSocket(other.ioc, protocol, fd);
+        } catch (const boost::system::system_error&) {
+            ::close(fd);
+            return false;  // the socket is closed now: the head write fails and ends it
+        }
+        {
+            const std::lock_guard lock(home_->mutex);
+            home_->sessions.erase(this);
+        }
+        home_ = &other;
+        const std::lock_guard lock(home_->mutex);
+        home_->sessions.emplace(this, weak_from_this());
+        return true;
+    }
+
+    void write_stream_head(Response response) {
         ResponseHead head;
         head.status = response.status;
         head.content_type = response.content_type;
@@ -427,7 +476,7 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
 
     HttpSocket socket_;
     ServerCore& core_;
-    IoThread& home_;
+    IoThread* home_;  // changes once, when the connection becomes a stream
     beast::flat_buffer buffer_;
     std::size_t read_size_ = kFirstRead;
     std::optional<http::request_parser<http::string_body>> parser_;

@@ -19,6 +19,7 @@
 namespace decnet::api {
 
 class HttpSession;
+struct IoThread;
 
 // A connection's socket, bound to its thread's io_context by type: no type-erased
 // executor copied through every operation.
@@ -33,6 +34,9 @@ struct ServerCore {
     std::mutex mutex;
     std::condition_variable drained;
     std::size_t open_sessions = 0;
+    // The thread SSE streams move to once their answer starts: a frame then never waits
+    // behind the requests queued on an I/O thread. Null: streams stay where they are.
+    IoThread* stream_io = nullptr;
 
     ServerCore(Router r, ServerOptions o) : router(std::move(r)), options(std::move(o)) {}
 };

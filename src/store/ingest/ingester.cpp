@@ -78,16 +78,19 @@ void Ingester::run(Subscription& subscription) {
         const auto wait =
             pending.empty()
                 ? options_.max_wait
-                : std::chrono::duration_cast<std::chrono::milliseconds>(std::max(
-                      clock::duration::zero(), first_pending + options_.max_wait - clock::now()));
-        subscription.pop_batch(taken, wait);
+                : std::min(options_.idle_flush,
+                           std::chrono::duration_cast<std::chrono::milliseconds>(
+                               std::max(clock::duration::zero(),
+                                        first_pending + options_.max_wait - clock::now())));
+        const bool idle = subscription.pop_batch(taken, wait) == 0;
         for (const auto& event : taken) {
             if (pending.empty()) first_pending = clock::now();
             pending.push_back(to_log_record(*event));
             if (pending.size() >= options_.max_batch) flush();
         }
         taken.clear();
-        if (!pending.empty() && clock::now() - first_pending >= options_.max_wait) flush();
+        if (!pending.empty() && (idle || clock::now() - first_pending >= options_.max_wait))
+            flush();
     }
     flush();
 }

@@ -1,7 +1,7 @@
 // Ingester: the one writer of events into the store. Drains the EventBus in batches
-// (up to max_batch events or max_wait), stores each batch in one transaction, then its
-// bounties. A row the store refuses goes to dead_letters with the reason; one bad row
-// never stalls the rest (fixes the reference's QUIRK Q2).
+// (up to max_batch events or max_wait, or what came before the bus fell idle), stores each batch in
+// one transaction, then its bounties. A row the store refuses goes to dead_letters with the reason;
+// one bad row never stalls the rest (fixes the reference's QUIRK Q2).
 #pragma once
 
 #include <atomic>
@@ -18,6 +18,10 @@ namespace decnet::store {
 struct IngesterOptions {
     std::size_t max_batch = 1000;
     std::chrono::milliseconds max_wait{50};
+    // A batch is also stored once the bus has had nothing more for this long: a lone
+    // event reaches the store (and the dashboard's live stream) in milliseconds, while a
+    // steady flow still fills batches up to max_batch / max_wait.
+    std::chrono::milliseconds idle_flush{5};
     int retries = 3;  // a failing batch is retried (transient errors) before row isolation
     std::chrono::milliseconds retry_backoff{100};
     // Called on each row before it is stored (the ATT&CK tagger of intel/attack fills

@@ -3,6 +3,8 @@
 // §6.4) and bounty listing §1.5.
 #include "store/sqlite/sqlite_repository.hpp"
 
+#include <sqlite3.h>
+
 #include <algorithm>
 
 #include "store/payload_hash.hpp"
@@ -69,6 +71,9 @@ void configure_writer(Connection& c) {
 // writer checkpoints itself, which bounds the WAL as wal_autocheckpoint = 4096 did.
 constexpr int kCheckpointBackgroundPages = 512;
 constexpr int kCheckpointForegroundPages = 4096;
+
+// Pages of free-text index merging per write-lock hold (see merge_search_index).
+constexpr int kSearchMergePages = 16;
 
 void configure_reader(Connection& c) {
     configure_common(c);
@@ -206,7 +211,10 @@ SqliteRepository::SqliteRepository(const std::string& path, const SqliteOptions&
         *writer_, path, kCheckpointBackgroundPages, kCheckpointForegroundPages);
     if (options_.background_indexing)
         indexer_ = std::make_unique<sqlite::SearchIndexer>(
-            [this] { return index_pending_search(options_.index_chunk_rows); },
+            [this] {
+                const auto rows = index_pending_search(options_.index_chunk_rows);
+                return rows + (merge_search_index(kSearchMergePages) ? 1 : 0);
+            },
             [this] { return writer_busy(); });
 }
 
@@ -353,6 +361,27 @@ std::size_t SqliteRepository::index_pending_search(std::size_t max_rows) {
         progress->step();
         return added;
     });
+}
+
+bool SqliteRepository::merge_search_index(int pages) {
+    if (!has_search_index_) return false;
+    std::lock_guard lock(write_mutex_);  // lowest priority, as index_pending_search
+    Connection& c = *writer_;
+    if (!search_automerge_off_) {
+        // FTS5 merges its segments inside the transaction that added one: with a big index
+        // that held the write lock — and every batch of the ingester — for up to a second
+        // (sse_latency_bench). The merging is done here instead, a few pages per lock hold.
+        // Its crisis merge (16 segments on a level) still bounds the segments if this
+        // falls behind.
+        c.exec("INSERT INTO logs_fts (logs_fts, rank) VALUES ('automerge', 0)");
+        search_automerge_off_ = true;
+    }
+    const auto before = sqlite3_total_changes(c.handle());
+    auto merge = c.prepare("INSERT INTO logs_fts (logs_fts, rank) VALUES ('merge', ?1)");
+    merge->bind(1, static_cast<std::int64_t>(pages));
+    merge->step();
+    // FTS5: a change count below two means there was nothing left to merge.
+    return sqlite3_total_changes(c.handle()) - before >= 2;
 }
 
 std::int64_t SqliteRepository::search_index_backlog() {

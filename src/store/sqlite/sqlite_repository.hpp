@@ -100,6 +100,10 @@ class SqliteRepository final : public Repository {
     // Adds up to `max_rows` not-yet-indexed logs to the free-text index in one
     // transaction; returns how many (0 when caught up or there is no index).
     std::size_t index_pending_search(std::size_t max_rows);
+    // Merges the free-text index's segments by about `pages` pages in one write-lock
+    // hold (FTS5's own merging is turned off on first use); false when there was nothing
+    // to merge. The background indexer calls it after each chunk.
+    bool merge_search_index(int pages);
     // Logs rows not yet in the free-text index.
     std::int64_t search_index_backlog();
 
@@ -131,6 +135,7 @@ class SqliteRepository final : public Repository {
     std::atomic<std::chrono::steady_clock::rep> version_polled_{0};  // 0: never
     std::unique_ptr<sqlite::Checkpointer> checkpointer_;             // after writer_: unhooks first
     std::atomic<bool> has_search_index_{false};
+    bool search_automerge_off_ = false;               // under write_mutex_
     std::unique_ptr<sqlite::SearchIndexer> indexer_;  // last: stops before the rest goes
 };
 

@@ -84,6 +84,48 @@ TEST(Ingester, FlushesAPartialBatchAfterMaxWait) {
     writer.join();
 }
 
+// The live feed's latency: a lone event does not wait for max_wait once the bus is idle.
+TEST(Ingester, StoresALoneEventOnceTheBusFallsIdle) {
+    TempDb db;
+    EventBus bus;
+    auto sub = bus.subscribe("ingester");
+    Ingester ingester(*db.repository, {.max_batch = 1000,
+                                       .max_wait = std::chrono::milliseconds(10'000),
+                                       .idle_flush = std::chrono::milliseconds(5)});
+    std::thread writer([&] { ingester.run(*sub); });
+    const auto started = std::chrono::steady_clock::now();
+    bus.publish(credential_event(1));
+    const auto deadline = started + std::chrono::seconds(5);
+    while (db.repository->count_logs({}) == 0 && std::chrono::steady_clock::now() < deadline)
+        std::this_thread::sleep_for(std::chrono::milliseconds(2));
+    EXPECT_EQ(db.repository->count_logs({}), 1);
+    EXPECT_LT(std::chrono::steady_clock::now() - started, std::chrono::seconds(5));
+    bus.close();
+    writer.join();
+}
+
+// A steady flow (events closer together than idle_flush) still fills batches.
+TEST(Ingester, ASteadyFlowStillFormsBatches) {
+    TempDb db;
+    EventBus bus;
+    auto sub = bus.subscribe("ingester");
+    Ingester ingester(*db.repository, {.max_batch = 1000,
+                                       .max_wait = std::chrono::milliseconds(10'000),
+                                       .idle_flush = std::chrono::milliseconds(2'000)});
+    std::thread writer([&] { ingester.run(*sub); });
+    for (int i = 0; i < 50; ++i) {
+        bus.publish(credential_event(i));
+        std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    }
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+    while (db.repository->count_logs({}) < 50 && std::chrono::steady_clock::now() < deadline)
+        std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    EXPECT_EQ(db.repository->count_logs({}), 50);
+    EXPECT_EQ(ingester.stats().batches, 1u);
+    bus.close();
+    writer.join();
+}
+
 // Refuses rows whose decky is "poison", like a store that rejects one malformed row.
 class PoisonRejectingRepository : public Repository {
   public:
