@@ -351,7 +351,9 @@ int main() try {
         run_command("cut -d' ' -f1-3 /proc/loadavg").c_str());
     std::fflush(stdout);
 
-    // The load: streams first (they must see the whole run), then attacks and reads.
+    // The load: streams first (they must see the whole run), then attacks and reads. The
+    // control listener before any thread (its constructor may throw).
+    const ControlServer control(kControlIp, port + 1);
     std::atomic<bool> stop{false};
     soak::SseClients streams(sse_count, port, token);
     soak::AttackTotals attacks;
@@ -382,7 +384,6 @@ int main() try {
         long fds;
     };
     std::vector<Sample> samples;
-    const ControlServer control(kControlIp, port + 1);
     std::vector<std::vector<double>> probes_by_minute, control_by_minute;
     int logins = 0, logins_ok = 0, probe_failures = 0;
     std::pair<double, double> slowest_probe{0, 0};  // total ms, of which connect
