@@ -5,6 +5,8 @@ build=${1:-build}
 found=0
 for bench in "$build"/bench/*_bench; do
   [[ -x "$bench" ]] || continue
+  # The soak runs for ten minutes on its own: `make soak`.
+  [[ "$(basename "$bench")" == soak_bench ]] && continue
   found=1
   echo "== $(basename "$bench")"
   "$bench"

@@ -18,6 +18,7 @@ namespace decnet::testing {
 namespace {
 
 using ::testing::HasSubstr;
+using ::testing::Not;
 
 constexpr const char* kMetrics = "http://127.0.0.1:18160/metrics";
 
@@ -40,6 +41,7 @@ TEST(CliMetrics, UpServesPrometheusMetricsThatPromtoolAccepts) {
                           "DECNET_JWT_SECRET=",
                           "DECNET_METRICS_PUBLIC=",
                           "DECNET_METRICS_TOKEN=",
+                          "DECNET_SQLITE_MEMSTATUS=true",
                           DECNET_BINARY,
                           "up",
                           "-n",
@@ -72,6 +74,11 @@ TEST(CliMetrics, UpServesPrometheusMetricsThatPromtoolAccepts) {
     EXPECT_THAT(text, HasSubstr("# TYPE decnet_bus_events_published_total counter\n"));
     EXPECT_GE(sample(text, "decnet_bus_events_published_total"), 2) << text;
     EXPECT_GE(sample(text, "decnet_sessions_total"), 1) << text;
+    // The store's page caches (DECNET_SQLITE_MEMSTATUS=true; what a soak subtracts from
+    // the RSS).
+    EXPECT_GT(sample(text, "decnet_sqlite_memory_bytes"), 100000) << text;
+    EXPECT_GT(sample(text, "decnet_heap_in_use_bytes"), sample(text, "decnet_sqlite_memory_bytes"))
+        << text;
     EXPECT_EQ(sample(text, "decnet_connections_rejected_total{limit=\"decky\"}"), 0) << text;
     EXPECT_EQ(sample(text, "decnet_sessions_evicted_total"), 0) << text;
     EXPECT_GE(sample(text, "decnet_ingest_rows_total{outcome=\"stored\"}"), 2) << text;
@@ -169,6 +176,8 @@ TEST(CliMetrics, ProberCountsProbesPerKindAndWhatItsGovernanceHeldBack) {
     EXPECT_EQ(sample(text, "decnet_prober_probes_planned_total{probe=\"tls_cert\"}"), 0) << text;
     EXPECT_EQ(sample(text, "decnet_prober_fingerprints_total{probe=\"tls_cert\"}"), 1) << text;
     EXPECT_EQ(sample(text, "decnet_prober_errors_total{probe=\"tls_cert\"}"), 0) << text;
+    // Without DECNET_SQLITE_MEMSTATUS SQLite keeps no allocation statistics: no series.
+    EXPECT_THAT(text, Not(HasSubstr("decnet_sqlite_memory_bytes"))) << text;
     EXPECT_GE(sample(text, "decnet_prober_denied_total"), 1) << text;  // 127.217.1.60
     EXPECT_GE(sample(text, "decnet_prober_attackers_seen_total"), 2) << text;
     EXPECT_EQ(sample(text, "decnet_prober_queue_dropped_total"), 0) << text;

@@ -1,6 +1,8 @@
 // GET /metrics access rules and the API's collectors (docs/METRICS.md).
 #include "api/metrics/metrics_endpoint.hpp"
 
+#include <malloc.h>
+
 #include <algorithm>
 #include <cctype>
 #include <cstdlib>
@@ -9,6 +11,7 @@
 #include "api/auth/auth_service.hpp"
 #include "api/resources/read_caches.hpp"
 #include "api/stream_hub.hpp"
+#include "store/sqlite/memory.hpp"
 #include "telemetry/metrics.hpp"
 
 namespace decnet::api {
@@ -37,6 +40,12 @@ void add_cache(m::Scrape& scrape, const char* name, const auth::AuthService::Cac
 template <class Cache>
 void add_cache(m::Scrape& scrape, const char* name, const Cache& cache) {
     add_cache(scrape, name, cache.hits(), cache.misses());
+}
+
+// glibc's mallinfo2 walks the arenas under their locks: fine at scrape time.
+double heap_in_use_bytes() {
+    const auto info = mallinfo2();
+    return static_cast<double>(info.uordblks + info.hblkhd);
 }
 
 }  // namespace
@@ -108,6 +117,19 @@ void collect_api(const ApiContext& context, m::Scrape& scrape) {
         one("decnet_sse_rows_sent_total", "Log rows sent to /stream clients", m::Type::counter,
             s.rows_sent);
     }
+    // The allocator's live bytes: what the RSS holds beyond them is freed memory the
+    // allocator keeps (a graph of the RSS alone cannot tell that from a leak).
+    scrape.add(scrape.family("decnet_heap_in_use_bytes",
+                             "Bytes allocated and not freed (malloc arenas and mmapped chunks)",
+                             m::Type::gauge),
+               {}, heap_in_use_bytes());
+    // Process-wide (the API's read connections and, under `decnet up`, the ingester's);
+    // only with DECNET_SQLITE_MEMSTATUS=true.
+    if (const auto bytes = store::sqlite::memory_used())
+        scrape.add(
+            scrape.family("decnet_sqlite_memory_bytes",
+                          "Bytes SQLite holds (page caches, schemas, statements)", m::Type::gauge),
+            {}, static_cast<double>(*bytes));
 }
 
 }  // namespace decnet::api

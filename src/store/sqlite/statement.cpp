@@ -3,9 +3,12 @@
 
 #include <sqlite3.h>
 
+#include <cstdlib>
 #include <limits>
 
+#include "core/text.hpp"
 #include "store/repository.hpp"
+#include "store/sqlite/memory.hpp"
 
 namespace decnet::store::sqlite {
 namespace {
@@ -17,6 +20,19 @@ int checked_length(std::string_view text) {
     if (text.size() > static_cast<std::size_t>(std::numeric_limits<int>::max()))
         throw StoreError("sqlite: value too large to bind");
     return static_cast<int>(text.size());
+}
+
+// Allocation statistics take a process-wide mutex on every SQLite malloc, so they are off
+// unless asked for (memory_used()). Decided once, before SQLite initialises (a later
+// sqlite3_config fails harmlessly).
+bool memory_statistics() {
+    static const bool on = [] {
+        const char* asked = std::getenv("DECNET_SQLITE_MEMSTATUS");
+        const bool wanted = asked != nullptr && iequals(asked, "true");
+        sqlite3_config(SQLITE_CONFIG_MEMSTATUS, wanted ? 1 : 0);
+        return wanted;
+    }();
+    return on;
 }
 
 }  // namespace
@@ -131,10 +147,7 @@ bool Statement::column_is_null(int column) const {
 // --- Connection ---
 
 Connection::Connection(const std::string& path) {
-    // Allocation statistics take a process-wide mutex on every SQLite malloc; nothing
-    // reads them. Only possible before SQLite initialises (later calls fail harmlessly).
-    static const bool no_memstatus = sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0) == SQLITE_OK;
-    (void)no_memstatus;
+    memory_statistics();
     const int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
     if (sqlite3_open_v2(path.c_str(), &db_, flags, nullptr) != SQLITE_OK) {
         const std::string message = db_ != nullptr ? sqlite3_errmsg(db_) : "out of memory";
@@ -191,6 +204,11 @@ std::int64_t Connection::last_insert_rowid() const {
 
 std::int64_t Connection::changes() const {
     return sqlite3_changes64(db_);
+}
+
+std::optional<std::int64_t> memory_used() {
+    if (!memory_statistics()) return std::nullopt;
+    return sqlite3_memory_used();
 }
 
 }  // namespace decnet::store::sqlite
