@@ -64,6 +64,39 @@ class StopRequest {
     bool requested_ = false;
 };
 
+// SIGHUP (logrotate's postrotate): every sink reopens its file and reconnects. The signal
+// thread starts before the sinks exist and outlives them, so it reaches them only through
+// here, under a lock; a Registration points it at them for the sinks' lifetime.
+class HangupTarget {
+  public:
+    void reopen() {
+        const std::lock_guard lock(mutex_);
+        if (sinks_) sinks_->reopen();
+    }
+
+    class Registration {
+      public:
+        Registration(HangupTarget& target, SinkRunner& sinks) : target_(target) {
+            target_.set(&sinks);
+        }
+        ~Registration() { target_.set(nullptr); }
+        Registration(const Registration&) = delete;
+        Registration& operator=(const Registration&) = delete;
+
+      private:
+        HangupTarget& target_;
+    };
+
+  private:
+    void set(SinkRunner* sinks) {
+        const std::lock_guard lock(mutex_);
+        sinks_ = sinks;
+    }
+
+    std::mutex mutex_;
+    SinkRunner* sinks_ = nullptr;  // guarded by mutex_
+};
+
 void start_sinks(const DeploymentConfig& config, EventBus& bus, SinkRunner& sinks,
                  const std::string& state_dir) {
     if (config.log_file)
@@ -396,7 +429,8 @@ int run_instance(const engine::DeploymentPlan& plan, const InstanceOptions& opti
     const engine::InstanceLock lock(paths.pid_file, paths.dir);
 
     StopRequest stop;
-    SignalWaiter signals([&] { stop.request(); });
+    HangupTarget hangup;
+    SignalWaiter signals([&] { stop.request(); }, [&] { hangup.reopen(); });
     // Here, not in main: `deploy` runs this in the daemon child, after the fork.
     const CommandTracing tracing;
 
@@ -430,6 +464,7 @@ int run_instance(const engine::DeploymentPlan& plan, const InstanceOptions& opti
     auto ingest_subscription = bus.subscribe("ingester");
     std::thread ingest_thread([&] { ingester.run(*ingest_subscription); });
     SinkRunner sinks;
+    const HangupTarget::Registration reopen_on_hangup(hangup, sinks);
     honeypot::Runtime runtime(bus);
     runtime.set_state_dir(paths.dir, honeypot::artifact_limits_from_environment());
     const auto seed = plan.seed ? *plan.seed : Rng::from_entropy().next();
