@@ -26,7 +26,7 @@ test: deps build
 	@ctest --test-dir $(BUILD) --output-on-failure -j $(JOBS) --timeout 600
 
 # The fault-injection tests (tests/integration/cli_faults_test.cpp, docs/HARDENING.md) with
-# the syslog target down for FAULT_OUTAGE_SECONDS (180) instead of make test's 20 s.
+# the syslog target and MariaDB down for FAULT_OUTAGE_SECONDS (180) instead of make test's 20 s.
 FAULT_OUTAGE_SECONDS ?= 180
 faults: deps configure
 	@ninja -C $(BUILD) -j $(JOBS) decnet integration_tests
