@@ -121,9 +121,11 @@ void Ingester::store(std::vector<LogRecord>& rows, const std::string& source) {
             write.set_status(telemetry::StatusCode::error,
                              outcome == Insert::refused ? "batch refused" : "store unavailable");
     }
-    if (outcome == Insert::unavailable) {
+    if (outcome == Insert::unavailable || outcome == Insert::abandoned) {
         lost_ += rows.size();
-        spdlog::error("ingester: store unavailable; {} rows not stored", rows.size());
+        if (outcome == Insert::unavailable)
+            spdlog::error("ingester: store unavailable; {} rows not stored{}", rows.size(),
+                          abandoned_ ? " (stopping: what is still queued is not tried)" : "");
     } else if (outcome == Insert::refused) {
         span.set_attribute("isolated", true);
         isolate_bad_rows(rows, source);
@@ -156,6 +158,7 @@ void Ingester::notify_stored(const std::vector<LogRecord>& rows) {
 }
 
 Ingester::Insert Ingester::try_insert(std::vector<LogRecord>& rows) {
+    if (abandoned_) return Insert::abandoned;  // a stop must not wait out each batch
     auto backoff = options_.retry_backoff;
     for (int attempt = 0;; ++attempt) {
         try {
@@ -183,13 +186,20 @@ Ingester::Insert Ingester::try_insert(std::vector<LogRecord>& rows) {
 // run() or once the subscription is closed, so a stop is never held up by a dead server.
 bool Ingester::hold_while_unavailable(std::size_t rows, const std::string& why) {
     using clock = std::chrono::steady_clock;
-    if (feeding_ == nullptr || feeding_->closed()) return false;
+    if (feeding_ == nullptr) return false;
+    if (feeding_->closed()) {
+        abandoned_ = true;
+        return false;
+    }
     unavailable_log_.failed(why + "; holding a batch of " + std::to_string(rows) +
                             " rows and trying again (new events wait in the queue)");
     held_++;
     const auto until = clock::now() + options_.unavailable_pause;
     for (auto now = clock::now(); now < until; now = clock::now()) {
-        if (feeding_->closed()) return false;
+        if (feeding_->closed()) {
+            abandoned_ = true;
+            return false;
+        }
         std::this_thread::sleep_for(
             std::min<clock::duration>(until - now, std::chrono::milliseconds(50)));
     }

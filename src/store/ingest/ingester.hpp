@@ -66,7 +66,8 @@ class Ingester {
     void set_after_store(AfterCommit callback) { after_store_ = std::move(callback); }
 
   private:
-    enum class Insert { stored, refused, unavailable };
+    // abandoned: the store was found away while stopping; later batches are not tried.
+    enum class Insert { stored, refused, unavailable, abandoned };
 
     void notify_stored(const std::vector<LogRecord>& rows);
     void notify_committed(const std::vector<LogRecord>& rows);
@@ -82,6 +83,7 @@ class Ingester {
     std::atomic<std::uint64_t> events_{0}, stored_{0}, batches_{0}, bounties_{0}, dead_letters_{0},
         lost_{0}, retries_{0}, held_{0};
     const Subscription* feeding_ = nullptr;  // run()'s subscription (ingester thread only)
+    bool abandoned_ = false;                 // stopping with the store away (ingester thread)
     FailureLog unavailable_log_{"ingester"};
 };
 

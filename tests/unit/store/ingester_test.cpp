@@ -245,6 +245,30 @@ TEST(Ingester, HoldsTheBatchWhileTheStoreIsUnavailable) {
     EXPECT_EQ(stats.held, 6u);
 }
 
+// Stopping while the store is away: the held batch and everything still queued are
+// counted lost at once, the store tried once more at most, so the stop is not held up.
+TEST(Ingester, StoppingWithTheStoreAwayGivesUpAtOnce) {
+    TempDb db;
+    AwayRepository repo(*db.repository, 1'000'000);
+    EventBus bus;
+    auto sub = bus.subscribe("ingester");
+    Ingester ingester(repo, {.max_batch = 2,
+                             .max_wait = std::chrono::milliseconds(5),
+                             .unavailable_pause = std::chrono::milliseconds(5)});
+    for (int i = 0; i < 10; ++i) bus.publish(credential_event(i));
+    std::thread writer([&] { ingester.run(*sub); });
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+    while (ingester.stats().held < 3 && std::chrono::steady_clock::now() < deadline)
+        std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    bus.close();
+    writer.join();
+    const auto stats = ingester.stats();
+    EXPECT_EQ(stats.lost, 10u);
+    EXPECT_EQ(stats.stored, 0u);
+    EXPECT_EQ(stats.dead_letters, 0u);
+    EXPECT_LE(repo.insert_calls, static_cast<int>(stats.held) + 1);
+}
+
 // Outside run() (decnet ingest, the collector's queue) nothing waits for the store: the
 // batch is lost at once, counted, without retries or row isolation against a dead server.
 TEST(Ingester, StoreOutsideRunDoesNotWaitForAnUnavailableStore) {
