@@ -7,7 +7,7 @@ SOAK_SECONDS ?= 600
 SOAK_CONNECTIONS ?= 10000
 CMAKE_ARGS ?=
 
-.PHONY: all deps configure build run test test-asan test-tsan bench soak fuzz fuzz-long format clean
+.PHONY: all deps configure build run test faults test-asan test-tsan bench soak fuzz fuzz-long format clean
 
 all: build
 
@@ -26,6 +26,14 @@ run: deps build
 
 test: deps build
 	@ctest --test-dir $(BUILD) --output-on-failure -j $(JOBS) --timeout 600
+
+# The fault-injection tests (tests/integration/cli_faults_test.cpp, docs/HARDENING.md) with
+# the syslog target and MariaDB down for FAULT_OUTAGE_SECONDS (180) instead of make test's 20 s.
+FAULT_OUTAGE_SECONDS ?= 180
+faults: deps configure
+	@ninja -C $(BUILD) -j $(JOBS) decnet integration_tests
+	@DECNET_FAULT_OUTAGE_SECONDS=$(FAULT_OUTAGE_SECONDS) ./$(BUILD)/tests/integration_tests \
+	  --gtest_filter='CliFaults.*'
 
 # The whole suite under AddressSanitizer + UndefinedBehaviorSanitizer (own build dir; not
 # part of CI's budget). Any report fails the run.

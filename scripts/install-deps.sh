@@ -48,6 +48,7 @@ TEST_PACKAGES=(
   docker.io                           # its docker CLI drives the docker_api emulator (no daemon used)
   rsyslog rsyslog-relp                # omrelp: the real RELP sender for `decnet collect --relp`
   libmaxmind-db-writer-perl           # geoip tests write their own tiny .mmdb files
+  faketime libfaketime                # fault tests: the wall clock stepped under a running decnet
 )
 # The dashboard's toolchain (web/: npm ci && npm run build). Checked by command, not by
 # package: a machine with another Node.js build (e.g. one that bundles npm) keeps it.

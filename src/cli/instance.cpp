@@ -64,6 +64,39 @@ class StopRequest {
     bool requested_ = false;
 };
 
+// SIGHUP (logrotate's postrotate): every sink reopens its file and reconnects. The signal
+// thread starts before the sinks exist and outlives them, so it reaches them only through
+// here, under a lock; a Registration points it at them for the sinks' lifetime.
+class HangupTarget {
+  public:
+    void reopen() {
+        const std::lock_guard lock(mutex_);
+        if (sinks_) sinks_->reopen();
+    }
+
+    class Registration {
+      public:
+        Registration(HangupTarget& target, SinkRunner& sinks) : target_(target) {
+            target_.set(&sinks);
+        }
+        ~Registration() { target_.set(nullptr); }
+        Registration(const Registration&) = delete;
+        Registration& operator=(const Registration&) = delete;
+
+      private:
+        HangupTarget& target_;
+    };
+
+  private:
+    void set(SinkRunner* sinks) {
+        const std::lock_guard lock(mutex_);
+        sinks_ = sinks;
+    }
+
+    std::mutex mutex_;
+    SinkRunner* sinks_ = nullptr;  // guarded by mutex_
+};
+
 void start_sinks(const DeploymentConfig& config, EventBus& bus, SinkRunner& sinks,
                  const std::string& state_dir) {
     if (config.log_file)
@@ -116,9 +149,47 @@ std::vector<api::HealthComponent> instance_health(store::Ingester& ingester, Eve
 std::vector<telemetry::metrics::Collector> instance_metrics(
     store::Ingester& ingester, EventBus& bus, honeypot::Runtime& runtime,
     intel::ProfileWorker& profiler, const intel::sniffer::SnifferWorker* sniffer,
-    const intel::prober::ProberWorker* prober, const intel::alerts::AlertDispatcher& alerts) {
+    const intel::prober::ProberWorker* prober, const intel::alerts::AlertDispatcher& alerts,
+    const SinkRunner& sinks) {
     namespace m = telemetry::metrics;
     std::vector<m::Collector> collectors;
+    // The event sinks (--log-file, --log-target), by subscription name: what each wrote,
+    // spooled, replayed and lost, so a dead collector or a full spool disk shows.
+    collectors.emplace_back([&sinks](m::Scrape& scrape) {
+        const auto all = sinks.stats();
+        if (all.empty()) return;
+        auto& events =
+            scrape.family("decnet_sink_events_total", "Events an event sink handled, by outcome",
+                          m::Type::counter, {"sink", "outcome"});
+        auto per_sink = [&](const char* name, const char* help, m::Type type) -> auto& {
+            return scrape.family(name, help, type, {"sink"});
+        };
+        auto& errors = per_sink("decnet_sink_errors_total",
+                                "Failed opens, writes, connects and spool I/O of an event sink",
+                                m::Type::counter);
+        auto& reconnects =
+            per_sink("decnet_sink_reconnects_total",
+                     "Connections to the syslog target established again", m::Type::counter);
+        auto& reopens =
+            per_sink("decnet_sink_reopens_total", "Log files reopened (rotation, deletion, SIGHUP)",
+                     m::Type::counter);
+        auto& spool = per_sink("decnet_sink_spool_bytes",
+                               "Bytes waiting in the forwarder's on-disk spool", m::Type::gauge);
+        auto& connected = per_sink("decnet_sink_connected",
+                                   "1 while the forwarder holds a live connection", m::Type::gauge);
+        for (const auto& [name, s] : all) {
+            const std::pair<const char*, std::uint64_t> outcomes[] = {
+                {"written", s.written},   {"dropped", s.dropped},   {"spooled", s.spooled},
+                {"replayed", s.replayed}, {"filtered", s.filtered}, {"truncated", s.truncated}};
+            for (const auto& [outcome, value] : outcomes)
+                scrape.add(events, {name, outcome}, static_cast<double>(value));
+            scrape.add(errors, {name}, static_cast<double>(s.errors));
+            scrape.add(reconnects, {name}, static_cast<double>(s.reconnects));
+            scrape.add(reopens, {name}, static_cast<double>(s.reopens));
+            scrape.add(spool, {name}, static_cast<double>(s.spool_bytes));
+            scrape.add(connected, {name}, s.connected ? 1.0 : 0.0);
+        }
+    });
     // The governed prober, when enabled: what it sent (per probe kind), what the policy and
     // the governance held back, and what is waiting.
     if (prober)
@@ -396,7 +467,8 @@ int run_instance(const engine::DeploymentPlan& plan, const InstanceOptions& opti
     const engine::InstanceLock lock(paths.pid_file, paths.dir);
 
     StopRequest stop;
-    SignalWaiter signals([&] { stop.request(); });
+    HangupTarget hangup;
+    SignalWaiter signals([&] { stop.request(); }, [&] { hangup.reopen(); });
     // Here, not in main: `deploy` runs this in the daemon child, after the fork.
     const CommandTracing tracing;
 
@@ -430,6 +502,7 @@ int run_instance(const engine::DeploymentPlan& plan, const InstanceOptions& opti
     auto ingest_subscription = bus.subscribe("ingester");
     std::thread ingest_thread([&] { ingester.run(*ingest_subscription); });
     SinkRunner sinks;
+    const HangupTarget::Registration reopen_on_hangup(hangup, sinks);
     honeypot::Runtime runtime(bus);
     runtime.set_state_dir(paths.dir, honeypot::artifact_limits_from_environment());
     const auto seed = plan.seed ? *plan.seed : Rng::from_entropy().next();
@@ -458,13 +531,13 @@ int run_instance(const engine::DeploymentPlan& plan, const InstanceOptions& opti
         api::LiveFleetControl live_fleet(fleet, *repository);
         live_fleet.deckies_json();  // (cheap) proves the fleet is readable before serving
         const auto sniffer = start_sniffer(plan.config, paths, bus);
-        const auto api = options.no_api
-                             ? nullptr
-                             : start_api(options, paths, *repository, live_fleet,
-                                         instance_health(ingester, bus, runtime),
-                                         instance_metrics(ingester, bus, runtime, profiler.worker(),
-                                                          sniffer.get(), prober.get(), alerts),
-                                         log_feed, bus, alerts);
+        const auto api =
+            options.no_api ? nullptr
+                           : start_api(options, paths, *repository, live_fleet,
+                                       instance_health(ingester, bus, runtime),
+                                       instance_metrics(ingester, bus, runtime, profiler.worker(),
+                                                        sniffer.get(), prober.get(), alerts, sinks),
+                                       log_feed, bus, alerts);
         engine::drop_privileges(instance_privilege_drop(options, plan.config, paths));
         if (hooks.ready) hooks.ready(report, paths, api ? api->url() : std::string());
         stop.wait();

@@ -1,5 +1,6 @@
-// Waits for SIGINT/SIGTERM on a dedicated thread. Construct it before starting any other
-// thread: it blocks those signals in the calling thread, and threads inherit the mask.
+// Waits for SIGINT/SIGTERM (and, when asked, SIGHUP) on a dedicated thread. Construct it
+// before starting any other thread: it blocks those signals in the calling thread, and
+// threads inherit the mask.
 #pragma once
 
 #include <atomic>
@@ -12,7 +13,11 @@ namespace decnet::cli {
 
 class SignalWaiter {
   public:
-    explicit SignalWaiter(std::function<void()> on_signal);
+    // `on_signal` runs once, for the first SIGINT or SIGTERM. `on_hangup`, when given, runs
+    // for every SIGHUP before that (on the same thread; it must not block); without it
+    // SIGHUP keeps its default action.
+    explicit SignalWaiter(std::function<void()> on_signal,
+                          std::function<void()> on_hangup = nullptr);
     ~SignalWaiter();
     SignalWaiter(const SignalWaiter&) = delete;
     SignalWaiter& operator=(const SignalWaiter&) = delete;

@@ -48,7 +48,10 @@ MutationResult traced_mutation(std::string_view name, Mutate&& mutate) {
 }  // namespace
 
 double epoch_seconds() {
-    return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch())
+    using namespace std::chrono;
+    // Read once; from then on only steady_clock moves it.
+    static const auto anchor = std::pair(system_clock::now(), steady_clock::now());
+    return duration<double>(anchor.first.time_since_epoch() + (steady_clock::now() - anchor.second))
         .count();
 }
 

@@ -98,7 +98,10 @@ class Fleet {
     std::uint64_t events_written_ = 0;       // guarded by mutex_
 };
 
-// "now" as the mutator and state file count it: epoch seconds.
+// "now" as the mutator and state file count it: epoch seconds, read from the wall clock
+// once per process and then advanced by steady_clock, so a mutation interval is real time:
+// a wall clock stepped back does not stall the mutator, stepped forward does not make every
+// decky due at once (tests/integration/cli_faults_test.cpp steps it under libfaketime).
 double epoch_seconds();
 
 }  // namespace decnet::engine

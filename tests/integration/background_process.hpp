@@ -22,6 +22,8 @@ class BackgroundProcess {
     int stop(std::chrono::milliseconds timeout = std::chrono::seconds(10));
     std::string out() const;
     std::string err() const;
+    // The child's pid (to signal it: SIGHUP, SIGKILL); -1 once stopped or reaped.
+    pid_t pid() const { return pid_; }
 
   private:
     pid_t pid_ = -1;

@@ -55,7 +55,9 @@ TEST(CliMetrics, UpServesPrometheusMetricsThatPromtoolAccepts) {
                           "--state-dir",
                           dir,
                           "--api-port",
-                          "18160"},
+                          "18160",
+                          "--log-file",
+                          dir + "/events.log"},
                          dir);
     const auto out = up.wait_for_output("decnet is up", std::chrono::seconds(30));
     ASSERT_THAT(out, HasSubstr("REST API: http://127.0.0.1:18160/api/v1")) << up.err();
@@ -101,6 +103,11 @@ TEST(CliMetrics, UpServesPrometheusMetricsThatPromtoolAccepts) {
     EXPECT_THAT(text, HasSubstr("decnet_http_request_duration_seconds_count{method=\"GET\","
                                 "route=\"/api/v1/health\"}"));
     EXPECT_THAT(text, HasSubstr("decnet_spans_dropped_total 0\n"));
+    EXPECT_GE(sample(text, "decnet_sink_events_total{sink=\"log-file\",outcome=\"written\"}"), 1)
+        << text;
+    EXPECT_EQ(sample(text, "decnet_sink_events_total{sink=\"log-file\",outcome=\"dropped\"}"), 0)
+        << text;
+    EXPECT_THAT(text, HasSubstr("# TYPE decnet_sink_spool_bytes gauge\n"));
     if (geteuid() == 0) {  // the sniffer's capture needs root; without it the instance runs on
         // Its counters are published every few idle ticks of the capture loop: poll (bounded).
         for (int i = 0; i < 50 && sample(text, "decnet_sniffer_events_total") < 1; ++i) {

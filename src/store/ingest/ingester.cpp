@@ -9,6 +9,7 @@
 
 #include "store/ingest/bounty.hpp"
 #include "store/ingest/log_record.hpp"
+#include "store/store_unavailable.hpp"
 #include "telemetry/metrics.hpp"
 #include "telemetry/span.hpp"
 
@@ -70,6 +71,7 @@ void Ingester::run(Subscription& subscription) {
     pending.reserve(options_.max_batch);
     auto first_pending = clock::now();
 
+    feeding_ = &subscription;
     const auto flush = [&] {
         if (!pending.empty()) store(pending, "bus");
         pending.clear();
@@ -93,6 +95,7 @@ void Ingester::run(Subscription& subscription) {
             flush();
     }
     flush();
+    feeding_ = nullptr;
 }
 
 void Ingester::store(std::vector<LogRecord>& rows, const std::string& source) {
@@ -113,13 +116,20 @@ void Ingester::store(std::vector<LogRecord>& rows, const std::string& source) {
     metrics.ingest_batch_rows.with({}).observe(static_cast<double>(rows.size()));
     events_ += rows.size();
     batches_++;
-    bool inserted = false;
+    Insert outcome = Insert::refused;
     {
         telemetry::Span write("ingester.write");
-        inserted = try_insert(rows);
-        if (!inserted) write.set_status(telemetry::StatusCode::error, "batch refused");
+        outcome = try_insert(rows);
+        if (outcome != Insert::stored)
+            write.set_status(telemetry::StatusCode::error,
+                             outcome == Insert::refused ? "batch refused" : "store unavailable");
     }
-    if (!inserted) {
+    if (outcome == Insert::unavailable || outcome == Insert::abandoned) {
+        lost_ += rows.size();
+        if (outcome == Insert::unavailable)
+            spdlog::error("ingester: store unavailable; {} rows not stored{}", rows.size(),
+                          abandoned_ ? " (stopping: what is still queued is not tried)" : "");
+    } else if (outcome == Insert::refused) {
         span.set_attribute("isolated", true);
         isolate_bad_rows(rows, source);
     } else {
@@ -150,23 +160,53 @@ void Ingester::notify_stored(const std::vector<LogRecord>& rows) {
     }
 }
 
-bool Ingester::try_insert(std::vector<LogRecord>& rows) {
+Ingester::Insert Ingester::try_insert(std::vector<LogRecord>& rows) {
+    if (abandoned_) return Insert::abandoned;  // a stop must not wait out each batch
     auto backoff = options_.retry_backoff;
     for (int attempt = 0;; ++attempt) {
         try {
             repository_.insert_logs(rows);
-            return true;
+            unavailable_log_.recovered("the store is back; the held batch is stored");
+            return Insert::stored;
+        } catch (const StoreUnavailable& e) {
+            // Its server is away: the rows are not at fault, so no row isolation.
+            if (!hold_while_unavailable(rows.size(), e.what())) return Insert::unavailable;
+            attempt = -1;
         } catch (const StoreError& e) {
             if (attempt >= options_.retries) {
                 spdlog::warn("ingester: batch of {} rows failed after {} retries: {}", rows.size(),
                              attempt, e.what());
-                return false;
+                return Insert::refused;
             }
             retries_++;
             std::this_thread::sleep_for(backoff);
             backoff *= 4;
         }
     }
+}
+
+// Waits unavailable_pause before the same batch is tried again; false (give up) outside
+// run() or once the subscription is closed, so a stop is never held up by a dead server.
+bool Ingester::hold_while_unavailable(std::size_t rows, const std::string& why) {
+    using clock = std::chrono::steady_clock;
+    if (feeding_ == nullptr) return false;
+    if (feeding_->closed()) {
+        abandoned_ = true;
+        return false;
+    }
+    unavailable_log_.failed(why + "; holding a batch of " + std::to_string(rows) +
+                            " rows and trying again (new events wait in the queue)");
+    held_++;
+    const auto until = clock::now() + options_.unavailable_pause;
+    for (auto now = clock::now(); now < until; now = clock::now()) {
+        if (feeding_->closed()) {
+            abandoned_ = true;
+            return false;
+        }
+        std::this_thread::sleep_for(
+            std::min<clock::duration>(until - now, std::chrono::milliseconds(50)));
+    }
+    return true;
 }
 
 // The batch failed even after retries: store row by row so only the rows the store
@@ -226,7 +266,7 @@ void Ingester::extract_and_store_bounties(const std::vector<LogRecord>& rows) {
 
 IngesterStats Ingester::stats() const {
     return {events_.load(),       stored_.load(), batches_.load(), bounties_.load(),
-            dead_letters_.load(), lost_.load(),   retries_.load()};
+            dead_letters_.load(), lost_.load(),   retries_.load(), held_.load()};
 }
 
 }  // namespace decnet::store

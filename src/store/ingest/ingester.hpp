@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "events/event_bus.hpp"
+#include "events/sinks/failure_log.hpp"
 #include "store/repository.hpp"
 
 namespace decnet::store {
@@ -24,6 +25,12 @@ struct IngesterOptions {
     std::chrono::milliseconds idle_flush{5};
     int retries = 3;  // a failing batch is retried (transient errors) before row isolation
     std::chrono::milliseconds retry_backoff{100};
+    // The store unavailable (StoreUnavailable: its server is down past the backend's own
+    // reconnect budget): under run() the batch is kept and tried again after this pause,
+    // for as long as the outage lasts (new events wait in the bus queue), until the
+    // subscription closes. Otherwise, or then, the batch is counted lost in one log line:
+    // row isolation is for rows the store refuses, not for a store that is away.
+    std::chrono::milliseconds unavailable_pause{1000};
     // Called on each row before it is stored (the ATT&CK tagger of intel/attack fills
     // LogRecord::tags here: the store stays ignorant of intel).
     std::function<void(LogRecord&)> enrich = nullptr;
@@ -37,6 +44,7 @@ struct IngesterStats {
     std::uint64_t dead_letters = 0;  // rows set aside with a reason
     std::uint64_t lost = 0;          // rows neither stored nor dead-lettered
     std::uint64_t retries = 0;
+    std::uint64_t held = 0;  // batch attempts repeated while the store was unavailable
 };
 
 class Ingester {
@@ -62,9 +70,13 @@ class Ingester {
     void set_after_store(AfterCommit callback) { after_store_ = std::move(callback); }
 
   private:
+    // abandoned: the store was found away while stopping; later batches are not tried.
+    enum class Insert { stored, refused, unavailable, abandoned };
+
     void notify_stored(const std::vector<LogRecord>& rows);
     void notify_committed(const std::vector<LogRecord>& rows);
-    bool try_insert(std::vector<LogRecord>& rows);
+    Insert try_insert(std::vector<LogRecord>& rows);
+    bool hold_while_unavailable(std::size_t rows, const std::string& why);
     void isolate_bad_rows(std::vector<LogRecord>& rows, const std::string& source);
     void extract_and_store_bounties(const std::vector<LogRecord>& rows);
 
@@ -73,7 +85,10 @@ class Ingester {
     AfterCommit after_commit_;
     AfterCommit after_store_;
     std::atomic<std::uint64_t> events_{0}, stored_{0}, batches_{0}, bounties_{0}, dead_letters_{0},
-        lost_{0}, retries_{0};
+        lost_{0}, retries_{0}, held_{0};
+    const Subscription* feeding_ = nullptr;  // run()'s subscription (ingester thread only)
+    bool abandoned_ = false;                 // stopping with the store away (ingester thread)
+    FailureLog unavailable_log_{"ingester"};
 };
 
 }  // namespace decnet::store

@@ -62,13 +62,19 @@ void ConnectionPool::give_back(std::unique_ptr<Connection> connection) {
 }
 
 void ConnectionPool::note_retry(const MysqlError& error, const char* what) {
-    spdlog::warn("mysql {}: {}; reconnecting and retrying", what, error.what());
+    if (unavailable_.exchange(true)) return;
+    spdlog::warn("mysql {}: {}; reconnecting and retrying (logged again when it is back)", what,
+                 error.what());
+}
+
+void ConnectionPool::note_recovered() {
+    if (unavailable_.exchange(false)) spdlog::info("mysql: the server answers again");
 }
 
 void ConnectionPool::give_up(const MysqlError& last, const char* what) const {
-    throw StoreError(std::string("mysql ") + what + ": server unavailable for " +
-                     std::to_string(config_.reconnect_budget.count()) + " ms (" + last.what() +
-                     ")");
+    throw StoreUnavailable(std::string("mysql ") + what + ": server unavailable for " +
+                           std::to_string(config_.reconnect_budget.count()) + " ms (" +
+                           last.what() + ")");
 }
 
 }  // namespace decnet::store::mysql

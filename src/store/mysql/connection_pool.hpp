@@ -4,14 +4,17 @@
 // a lost server reconnects with backoff and runs again, within the reconnect budget.
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <condition_variable>
+#include <exception>
 #include <memory>
 #include <mutex>
 #include <string>
 #include <vector>
 
 #include "store/mysql/connection.hpp"
+#include "store/store_unavailable.hpp"
 
 namespace decnet::store::mysql {
 
@@ -64,13 +67,38 @@ class ConnectionPool {
         std::unique_ptr<Connection> connection_;
     };
 
+    // Notes a success when it ends without an exception (the server answers again).
+    class SuccessNote {
+      public:
+        explicit SuccessNote(ConnectionPool& pool)
+            : pool_(pool), exceptions_(std::uncaught_exceptions()) {}
+        ~SuccessNote() {
+            if (std::uncaught_exceptions() == exceptions_) pool_.note_success();
+        }
+        SuccessNote(const SuccessNote&) = delete;
+        SuccessNote& operator=(const SuccessNote&) = delete;
+
+      private:
+        ConnectionPool& pool_;
+        const int exceptions_;
+    };
+
     std::unique_ptr<Connection> take_reader();
     // Returns a reader to the pool; a null one frees its slot for a new connection.
     void give_back(std::unique_ptr<Connection> connection);
-    static void note_retry(const MysqlError& error, const char* what);
+    // An outage is logged once, when its first retry starts, and once when it ends: not
+    // once per retry of every reader and of the writer.
+    void note_retry(const MysqlError& error, const char* what);
+    void note_success() {
+        if (unavailable_.load(std::memory_order_relaxed)) note_recovered();
+    }
+    void note_recovered();
+    // Throws StoreUnavailable.
     [[noreturn]] void give_up(const MysqlError& last, const char* what) const;
 
     MysqlConfig config_;
+
+    std::atomic<bool> unavailable_{false};  // an outage is being retried (logged once)
 
     std::mutex write_mutex_;
     std::unique_ptr<Connection> writer_;
@@ -88,6 +116,7 @@ auto ConnectionPool::read(F&& query) -> decltype(query(std::declval<Connection&>
         try {
             ReaderLease lease(*this);
             try {
+                const SuccessNote note(*this);
                 return query(lease.connection());
             } catch (const MysqlError& error) {
                 if (error.transient()) lease.discard();
@@ -108,6 +137,7 @@ auto ConnectionPool::write(F&& attempt) -> decltype(attempt(std::declval<Connect
     for (;;) {
         try {
             if (!writer_) writer_ = std::make_unique<Connection>(config_);
+            const SuccessNote note(*this);
             return attempt(*writer_);
         } catch (const MysqlError& error) {
             if (!error.transient()) throw;

@@ -4,7 +4,11 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <set>
+#include <thread>
+
+#include "engine/fleet.hpp"
 
 namespace decnet::engine {
 namespace {
@@ -92,6 +96,22 @@ TEST(Mutator, DueFollowsDeckyThenGlobalThenDefaultInterval) {
     EXPECT_TRUE(mutation_due(config, d, 1000 + 60 * 60));
     // Test clock: a "minute" of one second.
     EXPECT_TRUE(mutation_due(config, d, 1000 + 60, 1.0));
+}
+
+// The mutator's "now" is the wall clock read once, then moved by steady_clock only: its
+// intervals are real time whatever happens to the wall clock (stepped back and forth under
+// libfaketime in tests/integration/cli_faults_test.cpp, CliFaults.ClockStepped...).
+TEST(Mutator, EpochSecondsIsTheWallClockMovedBySteadyTime) {
+    using namespace std::chrono;
+    const double wall = duration<double>(system_clock::now().time_since_epoch()).count();
+    EXPECT_NEAR(epoch_seconds(), wall, 5.0);
+    const auto offset = [] {
+        const auto steady = duration<double>(steady_clock::now().time_since_epoch()).count();
+        return epoch_seconds() - steady;
+    };
+    const double before = offset();
+    std::this_thread::sleep_for(milliseconds(30));
+    EXPECT_NEAR(offset(), before, 1e-3);
 }
 
 }  // namespace

@@ -5,8 +5,11 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <filesystem>
 #include <thread>
+
+#include "store/store_unavailable.hpp"
 
 namespace decnet::store {
 namespace {
@@ -236,6 +239,98 @@ TEST(Ingester, OneBadRowIsDeadLetteredAndTheRestStored) {
     EXPECT_EQ(stats.retries, 1u);
     EXPECT_EQ(db.repository->count_logs({}), 9);
     EXPECT_EQ(db.repository->count_dead_letters(), 1);
+}
+
+// A store whose server is away for its first `outage` batches (StoreUnavailable, as the
+// MySQL backend throws once its reconnect budget is spent).
+class AwayRepository : public PoisonRejectingRepository {
+  public:
+    AwayRepository(Repository& inner, int outage)
+        : PoisonRejectingRepository(inner), outage_(outage) {}
+    void insert_logs(std::span<LogRecord> rows) override {
+        if (outage_ > 0) {
+            --outage_;
+            ++insert_calls;
+            throw StoreUnavailable("mysql write: server unavailable for 10000 ms");
+        }
+        PoisonRejectingRepository::insert_logs(rows);
+    }
+
+  private:
+    std::atomic<int> outage_;
+};
+
+// Under run(), a batch meeting a store that is away is held and tried again until the
+// store is back: every row stored once, none isolated, dead-lettered or lost.
+TEST(Ingester, HoldsTheBatchWhileTheStoreIsUnavailable) {
+    TempDb db;
+    AwayRepository repo(*db.repository, 6);  // more than `retries`
+    EventBus bus;
+    auto sub = bus.subscribe("ingester");
+    Ingester ingester(repo, {.max_batch = 1000,
+                             .max_wait = std::chrono::milliseconds(10),
+                             .retries = 1,
+                             .retry_backoff = std::chrono::milliseconds(1),
+                             .unavailable_pause = std::chrono::milliseconds(5)});
+    std::thread writer([&] { ingester.run(*sub); });
+    for (int i = 0; i < 5; ++i) bus.publish(credential_event(i));
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+    while (db.repository->count_logs({}) < 5 && std::chrono::steady_clock::now() < deadline)
+        std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    bus.close();
+    writer.join();
+    const auto stats = ingester.stats();
+    EXPECT_EQ(db.repository->count_logs({}), 5);
+    EXPECT_EQ(stats.stored, 5u);
+    EXPECT_EQ(stats.lost, 0u);
+    EXPECT_EQ(stats.dead_letters, 0u);
+    EXPECT_EQ(stats.held, 6u);
+}
+
+// Stopping while the store is away: the held batch and everything still queued are
+// counted lost at once, the store tried once more at most, so the stop is not held up.
+TEST(Ingester, StoppingWithTheStoreAwayGivesUpAtOnce) {
+    TempDb db;
+    AwayRepository repo(*db.repository, 1'000'000);
+    EventBus bus;
+    auto sub = bus.subscribe("ingester");
+    Ingester ingester(repo, {.max_batch = 2,
+                             .max_wait = std::chrono::milliseconds(5),
+                             .unavailable_pause = std::chrono::milliseconds(5)});
+    for (int i = 0; i < 10; ++i) bus.publish(credential_event(i));
+    std::thread writer([&] { ingester.run(*sub); });
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+    while (ingester.stats().held < 3 && std::chrono::steady_clock::now() < deadline)
+        std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    bus.close();
+    writer.join();
+    const auto stats = ingester.stats();
+    EXPECT_EQ(stats.lost, 10u);
+    EXPECT_EQ(stats.stored, 0u);
+    EXPECT_EQ(stats.dead_letters, 0u);
+    EXPECT_LE(repo.insert_calls, static_cast<int>(stats.held) + 1);
+}
+
+// Outside run() (decnet ingest, the collector's queue) nothing waits for the store: the
+// batch is lost at once, counted, without retries or row isolation against a dead server.
+TEST(Ingester, StoreOutsideRunDoesNotWaitForAnUnavailableStore) {
+    TempDb db;
+    AwayRepository repo(*db.repository, 1000);
+    Ingester ingester(repo, {.retries = 3, .retry_backoff = std::chrono::milliseconds(1)});
+    std::vector<LogRecord> rows(3);
+    for (auto& r : rows) {
+        r.timestamp = now_timestamp();
+        r.decky = "decky-01";
+        r.service = "ssh";
+        r.event_type = "connect";
+        r.raw_line = "line";
+        r.fields = "{}";
+    }
+    ingester.store(rows, "test");
+    const auto stats = ingester.stats();
+    EXPECT_EQ(stats.lost, 3u);
+    EXPECT_EQ(stats.dead_letters, 0u);
+    EXPECT_EQ(repo.insert_calls, 1);
 }
 
 }  // namespace
