@@ -1,4 +1,7 @@
-// Log histogram (api.md §6.3) on SQLite, two ways to the same buckets:
+// Log histogram (api.md §6.3) on SQLite, three ways to the same buckets:
+//   * by counts — the per-minute counts of log_counts.hpp summed into buckets, for no
+//     filter, a time window and at most one decky/service/event column term: a month of
+//     minutes is read instead of the rows;
 //   * by ranges — for the dashboard's usual filters (none, a time window, column
 //     equalities): hop from one non-empty bucket to the next along the timestamp order
 //     (ix_logs_timestamp, or the (column, timestamp) indexes) and count each bucket as an
@@ -18,6 +21,7 @@
 #include <cstdio>
 #include <initializer_list>
 
+#include "store/sqlite/log_counts.hpp"
 #include "store/sqlite/log_filter_sql.hpp"
 
 namespace decnet::store::sqlite {
@@ -108,6 +112,33 @@ std::optional<std::vector<HistogramBucket>> by_ranges(Connection& c, const LogFi
     }
 }
 
+// From the per-minute counts (log_counts.hpp): each minute's count added to its bucket, the
+// same buckets by_ranges finds (a bucket is whole minutes). nullopt where by_ranges would
+// not answer either, or the counts cannot.
+std::optional<std::vector<HistogramBucket>> by_counts(Connection& c, const LogFilter& filter,
+                                                      const std::vector<SearchTerm>& terms,
+                                                      std::int64_t bucket_seconds) {
+    if (bucket_seconds % 60 != 0) return std::nullopt;
+    const auto minutes = counted_minutes(c, filter, terms);
+    if (!minutes) return std::nullopt;
+    std::vector<HistogramBucket> buckets;
+    std::int64_t current = 0;
+    for (const auto& [minute, n] : *minutes) {
+        const auto seconds = stored_time_seconds(minute + ":00");
+        if (!seconds) return std::nullopt;
+        const std::int64_t start = floor_div(*seconds, bucket_seconds) * bucket_seconds;
+        if (buckets.empty() || start != current) {
+            if (buckets.size() >= kMaxRangeBuckets) return std::nullopt;
+            auto text = format_seconds(start);
+            if (!text || !format_seconds(start + bucket_seconds)) return std::nullopt;
+            buckets.push_back({std::move(*text), 0});
+            current = start;
+        }
+        buckets.back().count += n;
+    }
+    return buckets;
+}
+
 }  // namespace
 
 std::optional<std::int64_t> stored_time_seconds(std::string_view text) {
@@ -150,8 +181,10 @@ std::vector<HistogramBucket> log_histogram(Connection& c, const LogFilter& filte
                                            const std::vector<SearchTerm>& terms,
                                            const std::optional<std::string>& index_match,
                                            std::int64_t bucket_seconds) {
-    if (only_column_terms(terms))
+    if (only_column_terms(terms)) {
+        if (auto buckets = by_counts(c, filter, terms, bucket_seconds)) return std::move(*buckets);
         if (auto buckets = by_ranges(c, filter, terms, bucket_seconds)) return std::move(*buckets);
+    }
     return by_rows(c, filter, terms, index_match, bucket_seconds);
 }
 

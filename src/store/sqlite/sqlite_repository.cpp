@@ -8,6 +8,7 @@
 #include "store/payload_hash.hpp"
 #include "store/sqlite/attacker_queries.hpp"
 #include "store/sqlite/identity_queries.hpp"
+#include "store/sqlite/log_counts.hpp"
 #include "store/sqlite/log_filter_sql.hpp"
 #include "store/sqlite/log_histogram.hpp"
 #include "store/sqlite/migrations.hpp"
@@ -269,6 +270,7 @@ void SqliteRepository::insert_logs(std::span<LogRecord> rows) {
                 ids[i] = c.last_insert_rowid();
                 insert->reset();
             }
+            sqlite::add_log_counts(c, rows, now);
         });
     });
     // Only after the commit: a rolled-back batch leaves the callers' ids untouched.
@@ -387,6 +389,7 @@ std::int64_t SqliteRepository::count_logs(const LogFilter& filter) {
     return read([&](Connection& c) {
         const auto query =
             sqlite::plan_search(c, filter, has_search_index_, options_.count_candidate_limit);
+        if (const auto counted = sqlite::counted_logs(c, filter, query.terms)) return *counted;
         Where where;
         sqlite::add_log_filter(where, filter, query.terms, query.index_match);
         return c.query_int64("SELECT COUNT(*) FROM logs" + where.sql(), where.params()).value_or(0);
@@ -429,7 +432,7 @@ LogStats SqliteRepository::log_stats() {
     return read([&](Connection& c) {
         sqlite::ReadSnapshot snapshot(c);  // both numbers from the same moment
         LogStats stats;
-        stats.total_logs = c.query_int64("SELECT COUNT(*) FROM logs").value_or(0);
+        stats.total_logs = sqlite::total_logs(c);
         stats.unique_attackers = distinct_attackers(c);
         return stats;
     });
