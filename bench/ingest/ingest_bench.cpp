@@ -142,13 +142,13 @@ void check(int rc, sqlite3* db, const char* what) {
     std::exit(1);
 }
 
-void bind(sqlite3_stmt* s, int index, const std::string& text) {
+void bind_text(sqlite3_stmt* s, int index, const std::string& text) {
     sqlite3_bind_text(s, index, text.data(), static_cast<int>(text.size()), SQLITE_STATIC);
 }
 
-void bind(sqlite3_stmt* s, int index, const std::optional<std::string>& text) {
+void bind_text(sqlite3_stmt* s, int index, const std::optional<std::string>& text) {
     if (text)
-        bind(s, index, *text);
+        bind_text(s, index, *text);
     else
         sqlite3_bind_null(s, index);
 }
@@ -209,29 +209,29 @@ Side run_c_loop(const Prepared& p, const std::string& db_path, bool print) {
         const auto end = std::min(p.logs.size(), (batch + 1) * kBatch);
         for (std::size_t i = batch * kBatch; i < end; ++i) {
             const auto& r = p.logs[i];
-            bind(log, 1, r.timestamp);
-            bind(log, 2, r.decky);
-            bind(log, 3, r.service);
-            bind(log, 4, r.event_type);
-            bind(log, 5, r.attacker_ip);
-            bind(log, 6, r.raw_line);
-            bind(log, 7, r.fields);
-            bind(log, 8, r.msg);
-            bind(log, 9, r.trace_id);
-            bind(log, 10, r.span_id);
-            bind(log, 11, r.tags);
+            bind_text(log, 1, r.timestamp);
+            bind_text(log, 2, r.decky);
+            bind_text(log, 3, r.service);
+            bind_text(log, 4, r.event_type);
+            bind_text(log, 5, r.attacker_ip);
+            bind_text(log, 6, r.raw_line);
+            bind_text(log, 7, r.fields);
+            bind_text(log, 8, r.msg);
+            bind_text(log, 9, r.trace_id);
+            bind_text(log, 10, r.span_id);
+            bind_text(log, 11, r.tags);
             check(sqlite3_step(log), db, "insert log");
             sqlite3_reset(log);
         }
         for (std::size_t k = 0; k < p.bounties[batch].size(); ++k) {
             const auto& b = p.bounties[batch][k];
-            bind(bounty, 1, b.timestamp);
-            bind(bounty, 2, b.decky);
-            bind(bounty, 3, b.service);
-            bind(bounty, 4, b.attacker_ip);
-            bind(bounty, 5, b.bounty_type);
-            bind(bounty, 6, b.payload);
-            bind(bounty, 7, p.hashes[batch][k]);
+            bind_text(bounty, 1, b.timestamp);
+            bind_text(bounty, 2, b.decky);
+            bind_text(bounty, 3, b.service);
+            bind_text(bounty, 4, b.attacker_ip);
+            bind_text(bounty, 5, b.bounty_type);
+            bind_text(bounty, 6, b.payload);
+            bind_text(bounty, 7, p.hashes[batch][k]);
             check(sqlite3_step(bounty), db, "insert bounty");
             bounties += static_cast<std::uint64_t>(sqlite3_changes(db));
             sqlite3_reset(bounty);
