@@ -108,6 +108,10 @@ constexpr std::string_view kAddCount =
     "INSERT INTO log_counts (dim, value, minute, n) VALUES (?1, ?2, ?3, ?4) "
     "ON CONFLICT (dim, value, minute) DO UPDATE SET n = n + excluded.n";
 
+constexpr std::string_view kAddAttacker =
+    "INSERT INTO log_attacker_ips (attacker_ip, n) VALUES (?1, ?2) "
+    "ON CONFLICT (attacker_ip) DO UPDATE SET n = n + excluded.n";
+
 }  // namespace
 
 std::string minute_key(std::string_view t) {
@@ -135,6 +139,15 @@ void add_log_counts(Connection& c, std::span<const LogRecord> rows, std::string_
         ++counts[{"service", row.service, minute}];
         ++counts[{"event_type", row.event_type, minute}];
     }
+    std::map<std::string_view, std::int64_t> attackers;
+    for (const auto& row : rows) ++attackers[row.attacker_ip];
+    auto add_attacker = c.prepare(std::string(kAddAttacker));
+    for (const auto& [ip, n] : attackers) {
+        add_attacker->bind_view(1, ip);
+        add_attacker->bind(2, n);
+        add_attacker->step();
+        add_attacker->reset();
+    }
     auto add = c.prepare(std::string(kAddCount));
     for (const auto& [key, n] : counts) {
         add->bind_view(1, std::get<0>(key));
@@ -159,7 +172,18 @@ void count_stored_logs(Connection& c, std::int64_t after_id, int sign) {
         add->bind(3, after_id);
         add->step();
     }
-    c.exec("DELETE FROM log_counts WHERE n = 0");
+    auto add = c.prepare(
+        "INSERT INTO log_attacker_ips (attacker_ip, n) SELECT attacker_ip, ?1 * COUNT(*) "
+        "FROM logs WHERE id > ?2 GROUP BY 1 "
+        "ON CONFLICT (attacker_ip) DO UPDATE SET n = n + excluded.n");
+    add->bind(1, std::int64_t{sign});
+    add->bind(2, after_id);
+    add->step();
+    c.exec("DELETE FROM log_counts WHERE n = 0; DELETE FROM log_attacker_ips WHERE n = 0");
+}
+
+std::int64_t distinct_attackers(Connection& c) {
+    return c.query_int64("SELECT COUNT(*) FROM log_attacker_ips").value_or(0);
 }
 
 std::int64_t total_logs(Connection& c) {

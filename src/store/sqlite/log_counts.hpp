@@ -8,6 +8,8 @@
 // ("YYYY-MM-DD HH:MM") of a canonical stored time ("YYYY-MM-DD HH:MM:SS.ffffff"), and ''
 // for any other text: while such a row exists the counts answer nothing and every question
 // goes to the rows (a database adopted from elsewhere may hold odd times).
+// Beside them, log_attacker_ips holds every attacker_ip with its row count: /stats'
+// distinct attackers is its row count (an index walk per distinct value before).
 //
 // The counts answer a filter with a time window (any text, compared as the rows' text is)
 // and at most one of `decky:`, `service:`, `event:`: the minutes wholly inside the window
@@ -42,6 +44,8 @@ void count_stored_logs(Connection& c, std::int64_t after_id = 0, int sign = 1);
 
 // Every stored row.
 std::int64_t total_logs(Connection& c);
+// Distinct attacker_ip values of the stored rows ("Unknown" included).
+std::int64_t distinct_attackers(Connection& c);
 
 // The number of rows matching `filter` (parsed `terms`), or nullopt when the counts
 // cannot answer this shape.

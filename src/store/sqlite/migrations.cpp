@@ -321,14 +321,17 @@ void attacker_geoip(Connection& c) {
 
 // Totals and the histogram at 10 M rows: a COUNT over an index range walks every entry
 // (~1 s for a month of logs); these rows hold each minute's count, overall and by decky,
-// service and event type, and insert_logs adds to them in the rows' own transaction.
+// service and event type, and insert_logs adds to them in the rows' own transaction;
+// log_attacker_ips the same for each attacker address (/stats' distinct attackers).
 // Existing rows are counted here, once. WITHOUT ROWID: the key is the only index.
 void log_counts(Connection& c) {
     c.exec(
         "CREATE TABLE IF NOT EXISTS log_counts ("
         "dim VARCHAR NOT NULL, value VARCHAR NOT NULL, minute VARCHAR NOT NULL, "
-        "n INTEGER NOT NULL, PRIMARY KEY (dim, value, minute)) WITHOUT ROWID");
-    c.exec("DELETE FROM log_counts");
+        "n INTEGER NOT NULL, PRIMARY KEY (dim, value, minute)) WITHOUT ROWID;"
+        "CREATE TABLE IF NOT EXISTS log_attacker_ips (attacker_ip VARCHAR NOT NULL, "
+        "n INTEGER NOT NULL, PRIMARY KEY (attacker_ip)) WITHOUT ROWID");
+    c.exec("DELETE FROM log_counts; DELETE FROM log_attacker_ips");
     count_stored_logs(c);
 }
 
@@ -343,7 +346,8 @@ constexpr std::array kMigrations{
     Migration{8, "attacker list ordering indexes", attacker_order_indexes},
     Migration{9, "identities and identity_members", identities},
     Migration{10, "attackers.country, country_name, asn, as_org (offline GeoIP)", attacker_geoip},
-    Migration{11, "log_counts: per-minute log counts", log_counts},
+    Migration{11, "log_counts and log_attacker_ips: per-minute and per-attacker log counts",
+              log_counts},
 };
 
 void ensure_version_table(Connection& c) {

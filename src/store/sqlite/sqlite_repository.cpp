@@ -170,21 +170,6 @@ std::string utf8_prefix(const std::string& text, std::size_t max_bytes) {
     return text.substr(0, end);
 }
 
-// COUNT(DISTINCT attacker_ip) by hopping from one value to the next along
-// ix_logs_attacker_ip: one index seek per attacker instead of a walk over every row.
-// Past kMaxAttackerHops distinct values the plain count is cheaper.
-std::int64_t distinct_attackers(Connection& c) {
-    constexpr std::int64_t kMaxAttackerHops = 20'000;
-    auto value = c.query_text("SELECT MIN(attacker_ip) FROM logs");
-    std::int64_t count = 0;
-    while (value && count < kMaxAttackerHops) {
-        ++count;
-        value = c.query_text("SELECT MIN(attacker_ip) FROM logs WHERE attacker_ip > ?1", {*value});
-    }
-    if (!value) return count;
-    return c.query_int64("SELECT COUNT(DISTINCT attacker_ip) FROM logs").value_or(0);
-}
-
 }  // namespace
 
 std::unique_ptr<Repository> open_sqlite(const std::string& path) {
@@ -433,7 +418,7 @@ LogStats SqliteRepository::log_stats() {
         sqlite::ReadSnapshot snapshot(c);  // both numbers from the same moment
         LogStats stats;
         stats.total_logs = sqlite::total_logs(c);
-        stats.unique_attackers = distinct_attackers(c);
+        stats.unique_attackers = sqlite::distinct_attackers(c);
         return stats;
     });
 }

@@ -34,6 +34,11 @@ class SqliteLogCounts : public ::testing::Test {
     std::string path = dir.file("c.db");
     std::unique_ptr<Repository> repo = open_sqlite(path, sqlite_test::manual_indexing());
 
+    std::int64_t distinct_ips() {
+        sqlite::Connection c(path);
+        return c.query_int64("SELECT COUNT(DISTINCT attacker_ip) FROM logs").value_or(-1);
+    }
+
     static LogFilter row_path(LogFilter filter) {
         filter.search = filter.search ? *filter.search + " %" : "%";
         return filter;
@@ -65,7 +70,8 @@ class SqliteLogCounts : public ::testing::Test {
             std::snprintf(micros, sizeof micros, ".%06u", static_cast<unsigned>(rng() % 999000));
             rows.push_back(log_row(sqlite::format_seconds(t).value() + micros,
                                    "decky-" + std::to_string(rng() % 3), rng() % 3 ? "ssh" : "http",
-                                   rng() % 2 ? "connect" : "command", "10.0.0.1", "line"));
+                                   rng() % 2 ? "connect" : "command",
+                                   "10.0.0." + std::to_string(rng() % 40), "line"));
         }
         return rows;
     }
@@ -78,6 +84,8 @@ TEST_F(SqliteLogCounts, TotalsAndHistogramsEqualTheRowsOwn) {
     auto second = random_rows(rng, 1500);  // a second batch adds to the same minutes
     repo->insert_logs(second);
     EXPECT_EQ(repo->log_stats().total_logs, 3000);
+    EXPECT_EQ(repo->log_stats().unique_attackers, distinct_ips());
+    EXPECT_EQ(repo->log_stats().unique_attackers, 40);
     {  // the counts do answer these shapes (the comparisons below are not row against row)
         sqlite::Connection c(path);
         LogFilter window;
@@ -141,6 +149,7 @@ TEST_F(SqliteLogCounts, OtherShapesAndOddTimesStillCountTheRows) {
     window.start_time = "2024-01-15 12:10:30";
     expect_same_answers(window);
     EXPECT_EQ(repo->log_stats().total_logs, 501);
+    EXPECT_EQ(repo->log_stats().unique_attackers, distinct_ips());
 }
 
 TEST_F(SqliteLogCounts, PurgeClearsThem) {
@@ -149,10 +158,12 @@ TEST_F(SqliteLogCounts, PurgeClearsThem) {
     repo->insert_logs(rows);
     repo->purge_data();
     EXPECT_EQ(repo->log_stats().total_logs, 0);
+    EXPECT_EQ(repo->log_stats().unique_attackers, 0);
     EXPECT_TRUE(repo->histogram({}, 15).empty());
     auto again = random_rows(rng, 50);
     repo->insert_logs(again);
     EXPECT_EQ(repo->count_logs({}), 50);
+    EXPECT_EQ(repo->log_stats().unique_attackers, distinct_ips());
     expect_same_answers({});
 }
 
@@ -169,12 +180,13 @@ TEST(SqliteLogCountsMigration, CountsExistingRowsAndTakesThemBack) {
                 "INSERT INTO logs (timestamp, decky, service, event_type, attacker_ip, "
                 "raw_line, fields) VALUES ('2024-01-15 12:0" +
                 std::to_string(i % 3) + ":00.000000', 'decky-01', '" + (i % 2 ? "ssh" : "http") +
-                "', 'login', '1.2.3.4', 'line', '{}')");
+                "', 'login', '1.2.3." + std::to_string(i) + "', 'line', '{}')");
     }
     SqliteRepository repo(path, sqlite_test::manual_indexing());
     LogFilter ssh;
     ssh.search = "service:ssh";
     EXPECT_EQ(repo.log_stats().total_logs, 30);
+    EXPECT_EQ(repo.log_stats().unique_attackers, 30);
     EXPECT_EQ(repo.count_logs(ssh), 15);
     const auto buckets = repo.histogram(ssh, 1);
     ASSERT_EQ(buckets.size(), 3u);
@@ -185,6 +197,7 @@ TEST(SqliteLogCountsMigration, CountsExistingRowsAndTakesThemBack) {
         c.exec("DELETE FROM logs WHERE id > 20");
     }
     EXPECT_EQ(repo.log_stats().total_logs, 20);
+    EXPECT_EQ(repo.log_stats().unique_attackers, 20);
     EXPECT_EQ(repo.count_logs(ssh), 10);
     LogFilter ssh_rows;
     ssh_rows.search = "service:ssh %";
