@@ -3,7 +3,7 @@
 // Then decnet against a plain C loop on the same rows (issue #21): the sqlite3 C API
 // directly, one prepared INSERT per table, 1,000 rows per transaction, on a database with
 // decnet's schema (its migrations) and decnet's PRAGMAs; rounds alternate the two sides.
-// Usage: ingest_bench [events=200000] [per_event_events=20000] [rounds=3] [--unique-ips]
+// Usage: ingest_bench [events=200000] [per_event_events=20000] [rounds=4] [--unique-ips]
 // Last line: ingest_events_per_sec <N> ingest_ratio_to_c_loop <R>
 #include <sqlite3.h>
 
@@ -279,7 +279,7 @@ int main(int argc, char** argv) {
     }
     const std::size_t events = numbers.size() > 0 ? numbers[0] : 200000;
     const std::size_t per_event = numbers.size() > 1 ? numbers[1] : 20000;
-    const std::size_t rounds = std::max<std::size_t>(1, numbers.size() > 2 ? numbers[2] : 3);
+    const std::size_t rounds = std::max<std::size_t>(1, numbers.size() > 2 ? numbers[2] : 4);
     const auto dir = std::filesystem::temp_directory_path() / "decnet-ingest-bench";
     std::filesystem::create_directories(dir);
     std::printf("ingest_bench: bus -> ingester -> SQLite (WAL, synchronous=NORMAL) in %s\n",

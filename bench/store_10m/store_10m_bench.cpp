@@ -46,7 +46,9 @@
 #include "store/ingest/log_record.hpp"
 #include "store/payload_hash.hpp"
 #include "store/repository.hpp"
+#include "store/sqlite/log_counts.hpp"
 #include "store/sqlite/sqlite_repository.hpp"
+#include "store/sqlite/statement.hpp"
 
 namespace {
 
@@ -188,6 +190,13 @@ void build_rows(const std::string& path, std::size_t rows) {
     sqlite3_finalize(bounty);
     exec(db, "PRAGMA journal_mode = WAL; ANALYZE;");
     sqlite3_close(db);
+    // The rows went around insert_logs: count them as migration 11 counts existing rows.
+    store::sqlite::Connection c(path);
+    store::sqlite::in_transaction(c, [&] {
+        c.exec("DELETE FROM log_counts; DELETE FROM log_attacker_ips");
+        store::sqlite::count_stored_logs(c);
+    });
+    std::printf("  counted, %.0f s\n", seconds_since(start));
 }
 
 // Fills the free-text index through the store (resumable: the index keeps its progress),
@@ -250,16 +259,17 @@ double ingest(const std::string& path, const std::vector<EventPtr>& events) {
     return static_cast<double>(events.size()) / seconds;
 }
 
-// Rows above the marks go (the cached store stays at its size for the next run).
+// Rows above the marks go (the cached store stays at its size for the next run), their
+// per-minute counts first.
 void delete_above(const std::string& path, std::int64_t log_id, std::int64_t bounty_id) {
-    sqlite3* db = nullptr;
-    check(sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READWRITE, nullptr), db, "open");
-    exec(db, "PRAGMA busy_timeout = 30000");
-    exec(db, ("DELETE FROM logs WHERE id > " + std::to_string(log_id) +
-              "; DELETE FROM bounty WHERE id > " + std::to_string(bounty_id) +
-              "; PRAGMA wal_checkpoint(TRUNCATE);")
-                 .c_str());
-    sqlite3_close(db);
+    store::sqlite::Connection c(path);
+    c.exec("PRAGMA busy_timeout = 30000");
+    store::sqlite::in_transaction(c, [&] {
+        store::sqlite::count_stored_logs(c, log_id, -1);
+        c.exec("DELETE FROM logs WHERE id > " + std::to_string(log_id) +
+               "; DELETE FROM bounty WHERE id > " + std::to_string(bounty_id));
+    });
+    c.exec("PRAGMA wal_checkpoint(TRUNCATE)");
 }
 
 double ingest_ratio(const std::string& full, const std::filesystem::path& dir, std::size_t count,
@@ -360,7 +370,10 @@ Latency measure(Client& client, const std::string& target, int requests, std::st
     std::vector<double> ms;
     const char* join = target.find('?') == std::string::npos ? "?" : "&";
     static int serial = 0;
+    const auto began = clock_type::now();
     for (int i = 0; i < requests; ++i) {
+        // Bounded in time too: at least 20 samples, then stop after 20 s.
+        if (i >= 20 && seconds_since(began) > 20) break;
         const auto start = clock_type::now();
         auto response =
             client.send(http::verb::get, target + join + "bench=" + std::to_string(++serial));
@@ -422,13 +435,21 @@ ReadFigures read_latencies(const std::string& path, const std::filesystem::path&
         {"logs service:http + one day",
          "/api/v1/logs?limit=50&search=service:http&start_time=" + day_from + "&end_time=" + day_to,
          0},
-        {"logs search 10.0.7.21 (substring)", "/api/v1/logs?limit=50&search=10.0.7.21", 0},
-        {"logs search formLogin (substring)", "/api/v1/logs?limit=50&search=formLogin", 0},
+        {"logs search 10.0.7.21 (substring)", "/api/v1/logs?limit=50&search=10.0.7.21", 2},
+        {"logs search formLogin (substring)", "/api/v1/logs?limit=50&search=formLogin", 2},
         {"logs page 20 (offset 1000)", "/api/v1/logs?limit=50&offset=1000&" + everything, 0},
         {"histogram default (15 min, all)", "/api/v1/logs/histogram?" + everything, 1},
         {"histogram service:ssh", "/api/v1/logs/histogram?search=service:ssh", 1},
         {"histogram decky:decky-3, 60 min",
          "/api/v1/logs/histogram?search=decky:decky-3&interval_minutes=60", 1},
+        {"histogram one day, 30 min (dashboard 24h)",
+         "/api/v1/logs/histogram?interval_minutes=30&start_time=" + day_from +
+             "&end_time=" + day_to,
+         1},
+        {"histogram last hour, 1 min (overview)",
+         "/api/v1/logs/histogram?interval_minutes=1&start_time=" +
+             query_time(now - std::chrono::hours(1)),
+         1},
         {"histogram one day, 5 min",
          "/api/v1/logs/histogram?interval_minutes=5&start_time=" + day_from + "&end_time=" + day_to,
          1},
@@ -440,11 +461,26 @@ ReadFigures read_latencies(const std::string& path, const std::filesystem::path&
         std::string body;
         measure(client, view.target, 2, &body);  // warm the page cache
         const auto latency = measure(client, view.target, requests, &body);
-        std::printf("  GET %-38s p50 %8.2f ms  p99 %8.2f ms  max %8.2f ms  (%zu bytes)\n",
-                    view.name, latency.p50, latency.p99, latency.max, body.size());
+        std::printf("  GET %-38s p50 %8.2f ms  p99 %8.2f ms  max %8.2f ms  (%zu bytes)%s\n",
+                    view.name, latency.p50, latency.p99, latency.max, body.size(),
+                    view.group == 2 ? "  (not in headline)" : "");
         std::fflush(stdout);
-        auto& headline = view.group == 0 ? figures.logs : figures.histogram;
-        headline = std::max(headline, latency.p99);
+        if (view.group == 0) figures.logs = std::max(figures.logs, latency.p99);
+        if (view.group == 1) figures.histogram = std::max(figures.histogram, latency.p99);
+    }
+    // The substring searches' floor in plain SQL: what the count costs without the
+    // free-text index (the sqlite3 CLI's query, on the same file and page cache).
+    for (const char* needle : {"10.0.7.21", "formLogin"}) {
+        sqlite3* db = nullptr;
+        check(sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READONLY, nullptr), db, "open");
+        const std::string like = std::string("'%") + needle + "%'";
+        const auto start = clock_type::now();
+        const auto n = query_int(db, "SELECT COUNT(*) FROM logs WHERE raw_line LIKE " + like +
+                                         " OR decky LIKE " + like + " OR service LIKE " + like +
+                                         " OR attacker_ip LIKE " + like);
+        std::printf("  plain SQL count of '%s' (LIKE scan, no index): %lld rows in %.0f ms\n",
+                    needle, static_cast<long long>(n), seconds_since(start) * 1000);
+        sqlite3_close(db);
     }
     // /stats: a miss is Repository::log_stats(); the HTTP answer is mostly the 5 s cache.
     std::vector<double> ms;

@@ -1,14 +1,15 @@
-// Per-minute log counts: kept by insert_logs, read for totals and the histogram.
+// Quarter-hour log counts: kept by insert_logs, read for totals and the histogram.
 //
 // Why the window arithmetic is exact: canonical times of one minute P all lie between
 // P + ":00.000000" and P + ":59.999999" as text, and time filters compare text. So a
-// minute is wholly inside `timestamp >= S` when P + ":00.000000" >= S, which for a 16-char
-// P is `P >= S` when S has at most 16 characters, else `P > S16`, or `P >= S16` when
-// ":00.000000" >= the rest of S (S16: S's first 16 characters). Likewise for the end. The
-// only minutes partly inside are S16 and E16, counted from the rows.
+// quarter from minute Q to minute L is wholly inside `timestamp >= S` when
+// Q + ":00.000000" >= S, which for 16-char keys is `Q >= S` when S has at most 16
+// characters, else `Q > S16`, or `Q >= S16` when ":00.000000" >= the rest of S (S16: S's
+// first 16 characters); and inside `timestamp <= E` when L + ":59.999999" <= E, likewise.
+// Quarters are ordered and disjoint, so the whole ones form one run from Qa to Lb: every
+// other matching row is before Qa (in the quarter S cuts) or after Lb (the one E cuts).
 #include "store/sqlite/log_counts.hpp"
 
-#include <algorithm>
 #include <map>
 #include <tuple>
 
@@ -39,74 +40,91 @@ std::optional<Dimension> dimension_of(const std::vector<SearchTerm>& terms) {
     return Dimension{term.name, term.value};
 }
 
-// A window end the rows compare as text. `timestamp` has NUMERIC affinity, so a bound
-// value that reads as a number would be compared as one: only date-like text is taken.
 bool date_like(const std::optional<std::string>& bound) {
-    return !bound || (bound->size() >= 5 && is_digit((*bound)[0]) && is_digit((*bound)[1]) &&
-                      is_digit((*bound)[2]) && is_digit((*bound)[3]) && (*bound)[4] == '-');
+    return !bound || compared_as_text(*bound);
 }
 
-// The counts' WHERE for the minutes wholly inside the filter's window, and the minutes
-// its ends cut.
-struct Window {
-    Where where;
-    std::vector<std::string> partial;
-};
-
-std::optional<Window> window_of(Connection& c, const LogFilter& filter,
-                                const std::vector<SearchTerm>& terms) {
+// The counts' WHERE for the quarters wholly inside the filter's window.
+std::optional<Where> whole_quarters(Connection& c, const LogFilter& filter,
+                                    const std::vector<SearchTerm>& terms) {
     const auto dimension = dimension_of(terms);
     if (!dimension || !date_like(filter.start_time) || !date_like(filter.end_time))
         return std::nullopt;
-    // A row whose time is not canonical has no minute: the counts cannot place it.
-    if (c.query_int64("SELECT 1 FROM log_counts WHERE dim = '' AND value = '' AND minute = ''"))
+    // A row whose time is not canonical has no quarter: the counts cannot place it.
+    if (c.query_int64("SELECT 1 FROM log_counts WHERE dim = '' AND value = '' AND quarter = ''"))
         return std::nullopt;
-    Window w;
-    w.where.require("dim = " + w.where.bind(dimension->dim));
-    w.where.require("value = " + w.where.bind(dimension->value));
+    Where w;
+    w.require("dim = " + w.bind(dimension->dim));
+    w.require("value = " + w.bind(dimension->value));
     if (const auto& s = filter.start_time) {
-        if (s->size() <= 16) {
-            w.where.require("minute >= " + w.where.bind(*s));
-        } else {
-            const auto minute = s->substr(0, 16);
-            const bool whole = kMinuteStart >= std::string_view(*s).substr(16);
-            w.where.require((whole ? "minute >= " : "minute > ") + w.where.bind(minute));
-            if (!whole) w.partial.push_back(minute);
-        }
+        if (s->size() <= 16)
+            w.require("quarter >= " + w.bind(*s));
+        else
+            w.require(
+                (kMinuteStart >= std::string_view(*s).substr(16) ? "quarter >= " : "quarter > ") +
+                w.bind(s->substr(0, 16)));
     }
     if (const auto& e = filter.end_time) {
-        if (e->size() <= 16) {
-            w.where.require("minute < " + w.where.bind(*e));
-        } else {
-            const auto minute = e->substr(0, 16);
-            const bool whole = kMinuteEnd <= std::string_view(*e).substr(16);
-            w.where.require((whole ? "minute <= " : "minute < ") + w.where.bind(minute));
-            if (!whole && (w.partial.empty() || w.partial.front() != minute))
-                w.partial.push_back(minute);
+        std::string op = "< ";
+        std::string bound = *e;
+        if (e->size() > 16) {
+            op = kMinuteEnd <= std::string_view(*e).substr(16) ? "<= " : "< ";
+            bound = e->substr(0, 16);
         }
+        const auto p = w.bind(bound);
+        // On `quarter` too (quarter <= last), so the key range ends where the window does.
+        w.require("last " + op + p + " AND quarter " + op + p);
     }
     return w;
 }
 
-// The rows of `minute` matching the whole filter, counted one by one (a minute's worth).
-std::int64_t rows_in_minute(Connection& c, const LogFilter& filter,
-                            const std::vector<SearchTerm>& terms, const std::string& minute) {
+// The matching rows outside the whole quarters: before the first (`op` "<", `edge`
+// Qa + ":00.000000") or after the last (">", Lb + ":59.999999"). Count and earliest time.
+// The window is tested on each row (`+timestamp`) and the index range is the window's
+// own end on the far side and `edge`: SQLite takes one bound per side for a range, and with
+// the window's start and the edge both lower bounds it could walk the whole window.
+std::pair<std::int64_t, std::string> rows_beyond(Connection& c, const LogFilter& filter,
+                                                 const std::vector<SearchTerm>& terms,
+                                                 const char* op, const std::string& edge) {
+    Where where;
+    LogFilter rest = filter;
+    rest.start_time.reset();
+    rest.end_time.reset();
+    add_log_filter(where, rest, terms, std::nullopt);
+    const bool before = std::string_view(op) == "<";
+    if (filter.start_time)
+        where.require((before ? "timestamp >= " : "+timestamp >= ") +
+                      where.bind(*filter.start_time));
+    if (filter.end_time)
+        where.require((before ? "+timestamp <= " : "timestamp <= ") + where.bind(*filter.end_time));
+    where.require(std::string("timestamp ") + op + " " + where.bind(edge));
+    auto statement = c.prepare("SELECT COUNT(*), MIN(timestamp) FROM logs" + where.sql());
+    statement->bind_all(where.params());
+    if (!statement->step()) return {0, {}};
+    return {statement->column_int64(0), statement->column_text(1)};
+}
+
+std::int64_t all_rows(Connection& c, const LogFilter& filter,
+                      const std::vector<SearchTerm>& terms) {
     Where where;
     add_log_filter(where, filter, terms, std::nullopt);
-    where.require("timestamp >= " + where.bind(minute + ":"));
-    where.require("timestamp < " + where.bind(minute + ";"));  // ';' follows ':'
     return c.query_int64("SELECT COUNT(*) FROM logs" + where.sql(), where.params()).value_or(0);
 }
 
-// The SQL form of minute_key(), for counting stored rows.
-constexpr std::string_view kMinuteSql =
-    "CASE WHEN length(timestamp) = 26 AND timestamp GLOB "
-    "'[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9] [0-9][0-9]:[0-9][0-9]:[0-5][0-9].[0-9][0-9][0-9]"
-    "[0-9][0-9][0-9]' THEN substr(timestamp, 1, 16) ELSE '' END";
+// The SQL forms of quarter_key(), for counting stored rows.
+constexpr std::string_view kCanonicalSql =
+    "length(timestamp) = 26 AND timestamp GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9] "
+    "[0-9][0-9]:[0-5][0-9]:[0-5][0-9].[0-9][0-9][0-9][0-9][0-9][0-9]'";
+constexpr std::string_view kQuarterStartSql =
+    "substr(timestamp, 1, 14) || printf('%02d', CAST(substr(timestamp, 15, 2) AS INTEGER) / 15 "
+    "* 15)";
+constexpr std::string_view kQuarterLastSql =
+    "substr(timestamp, 1, 14) || printf('%02d', CAST(substr(timestamp, 15, 2) AS INTEGER) / 15 "
+    "* 15 + 14)";
 
 constexpr std::string_view kAddCount =
-    "INSERT INTO log_counts (dim, value, minute, n) VALUES (?1, ?2, ?3, ?4) "
-    "ON CONFLICT (dim, value, minute) DO UPDATE SET n = n + excluded.n";
+    "INSERT INTO log_counts (dim, value, quarter, last, n) VALUES (?1, ?2, ?3, ?4, ?5) "
+    "ON CONFLICT (dim, value, quarter) DO UPDATE SET n = n + excluded.n";
 
 constexpr std::string_view kAddAttacker =
     "INSERT INTO log_attacker_ips (attacker_ip, n) VALUES (?1, ?2) "
@@ -114,33 +132,62 @@ constexpr std::string_view kAddAttacker =
 
 }  // namespace
 
+bool compared_as_text(std::string_view b) {
+    return b.size() >= 5 && is_digit(b[0]) && is_digit(b[1]) && is_digit(b[2]) && is_digit(b[3]) &&
+           b[4] == '-';
+}
+
 std::string minute_key(std::string_view t) {
     constexpr std::string_view shape = "0000-00-00 00:00:00.000000";
     if (t.size() != shape.size()) return {};
     for (std::size_t i = 0; i < shape.size(); ++i)
         if (shape[i] == '0' ? !is_digit(t[i]) : t[i] != shape[i]) return {};
-    if (t[17] > '5') return {};  // seconds 00-59: the minute's texts stay between its ends
+    // Minutes and seconds 00-59: a minute's texts stay between its ends, a quarter's
+    // minutes are two digits.
+    if (t[14] > '5' || t[17] > '5') return {};
     return std::string(t.substr(0, 16));
 }
 
+std::pair<std::string, std::string> quarter_key(std::string_view timestamp) {
+    const auto minute = minute_key(timestamp);
+    if (minute.empty()) return {};
+    const int first = ((minute[14] - '0') * 10 + (minute[15] - '0')) / 15 * 15;
+    const auto with_minute = [&](int m) {
+        return minute.substr(0, 14) + static_cast<char>('0' + m / 10) +
+               static_cast<char>('0' + m % 10);
+    };
+    return {with_minute(first), with_minute(first + 14)};
+}
+
 void add_log_counts(Connection& c, std::span<const LogRecord> rows, std::string_view now) {
-    // A batch spans a minute or two: a few dozen keys for a thousand rows.
-    std::map<std::tuple<std::string_view, std::string_view, std::string>, std::int64_t> counts;
+    // A batch spans a quarter or two: a few dozen keys for a thousand rows.
+    using Quarter = std::pair<std::string, std::string>;
+    std::map<std::tuple<std::string_view, std::string_view, Quarter>, std::int64_t> counts;
+    std::map<std::string_view, std::int64_t> attackers;
     std::string previous_time;
-    std::string minute;
+    Quarter quarter;
     for (const auto& row : rows) {
         const std::string_view time = row.timestamp.empty() ? now : row.timestamp;
         if (time != previous_time) {
             previous_time = time;
-            minute = minute_key(time);
+            quarter = quarter_key(time);
         }
-        ++counts[{"", "", minute}];
-        ++counts[{"decky", row.decky, minute}];
-        ++counts[{"service", row.service, minute}];
-        ++counts[{"event_type", row.event_type, minute}];
+        ++counts[{"", "", quarter}];
+        ++counts[{"decky", row.decky, quarter}];
+        ++counts[{"service", row.service, quarter}];
+        ++counts[{"event_type", row.event_type, quarter}];
+        ++attackers[row.attacker_ip];
     }
-    std::map<std::string_view, std::int64_t> attackers;
-    for (const auto& row : rows) ++attackers[row.attacker_ip];
+    auto add = c.prepare(std::string(kAddCount));
+    for (const auto& [key, n] : counts) {
+        add->bind_view(1, std::get<0>(key));
+        add->bind_view(2, std::get<1>(key));
+        add->bind_view(3, std::string_view(std::get<2>(key).first));
+        add->bind_view(4, std::string_view(std::get<2>(key).second));
+        add->bind(5, n);
+        add->step();
+        add->reset();
+    }
     auto add_attacker = c.prepare(std::string(kAddAttacker));
     for (const auto& [ip, n] : attackers) {
         add_attacker->bind_view(1, ip);
@@ -148,25 +195,20 @@ void add_log_counts(Connection& c, std::span<const LogRecord> rows, std::string_
         add_attacker->step();
         add_attacker->reset();
     }
-    auto add = c.prepare(std::string(kAddCount));
-    for (const auto& [key, n] : counts) {
-        add->bind_view(1, std::get<0>(key));
-        add->bind_view(2, std::get<1>(key));
-        add->bind_view(3, std::string_view(std::get<2>(key)));
-        add->bind(4, n);
-        add->step();
-        add->reset();
-    }
 }
 
 void count_stored_logs(Connection& c, std::int64_t after_id, int sign) {
-    const std::string minute(kMinuteSql);
+    const std::string canonical(kCanonicalSql);
+    const std::string quarter =
+        "CASE WHEN " + canonical + " THEN " + std::string(kQuarterStartSql) + " ELSE '' END";
+    const std::string last =
+        "CASE WHEN " + canonical + " THEN " + std::string(kQuarterLastSql) + " ELSE '' END";
     for (const char* column : {"", "decky", "service", "event_type"}) {
         const std::string value = *column ? column : "''";
-        auto add = c.prepare("INSERT INTO log_counts (dim, value, minute, n) SELECT ?1, " + value +
-                             ", " + minute +
+        auto add = c.prepare("INSERT INTO log_counts (dim, value, quarter, last, n) SELECT ?1, " +
+                             value + ", " + quarter + ", " + last +
                              ", ?2 * COUNT(*) FROM logs WHERE id > ?3 GROUP BY 2, 3 "
-                             "ON CONFLICT (dim, value, minute) DO UPDATE SET n = n + excluded.n");
+                             "ON CONFLICT (dim, value, quarter) DO UPDATE SET n = n + excluded.n");
         add->bind(1, std::string_view(column));
         add->bind(2, std::int64_t{sign});
         add->bind(3, after_id);
@@ -182,47 +224,61 @@ void count_stored_logs(Connection& c, std::int64_t after_id, int sign) {
     c.exec("DELETE FROM log_counts WHERE n = 0; DELETE FROM log_attacker_ips WHERE n = 0");
 }
 
-std::int64_t distinct_attackers(Connection& c) {
-    return c.query_int64("SELECT COUNT(*) FROM log_attacker_ips").value_or(0);
-}
-
 std::int64_t total_logs(Connection& c) {
     return c.query_int64("SELECT SUM(n) FROM log_counts WHERE dim = '' AND value = ''").value_or(0);
 }
 
+std::int64_t distinct_attackers(Connection& c) {
+    return c.query_int64("SELECT COUNT(*) FROM log_attacker_ips").value_or(0);
+}
+
 std::optional<std::int64_t> counted_logs(Connection& c, const LogFilter& filter,
                                          const std::vector<SearchTerm>& terms) {
-    ReadSnapshot snapshot(c);  // the counts and the cut minutes' rows from one moment
-    const auto w = window_of(c, filter, terms);
+    ReadSnapshot snapshot(c);  // the counts and the cut quarters' rows from one moment
+    const auto w = whole_quarters(c, filter, terms);
     if (!w) return std::nullopt;
-    std::int64_t total =
-        c.query_int64("SELECT SUM(n) FROM log_counts" + w->where.sql(), w->where.params())
-            .value_or(0);
-    for (const auto& minute : w->partial) total += rows_in_minute(c, filter, terms, minute);
+    std::int64_t total = 0;
+    std::string first, last;
+    {
+        auto statement =
+            c.prepare("SELECT SUM(n), MIN(quarter), MAX(last) FROM log_counts" + w->sql());
+        statement->bind_all(w->params());
+        if (statement->step() && !statement->column_is_null(0)) {
+            total = statement->column_int64(0);
+            first = statement->column_text(1) + std::string(kMinuteStart);
+            last = statement->column_text(2) + std::string(kMinuteEnd);
+        }
+    }
+    if (first.empty()) return all_rows(c, filter, terms);  // no whole quarter: few rows
+    total += rows_beyond(c, filter, terms, "<", first).first;
+    total += rows_beyond(c, filter, terms, ">", last).first;
     return total;
 }
 
-std::optional<std::vector<std::pair<std::string, std::int64_t>>> counted_minutes(
-    Connection& c, const LogFilter& filter, const std::vector<SearchTerm>& terms) {
+std::optional<QuarterCounts> counted_quarters(Connection& c, const LogFilter& filter,
+                                              const std::vector<SearchTerm>& terms) {
     ReadSnapshot snapshot(c);
-    const auto w = window_of(c, filter, terms);
+    const auto w = whole_quarters(c, filter, terms);
     if (!w) return std::nullopt;
-    auto statement =
-        c.prepare("SELECT minute, n FROM log_counts" + w->where.sql() + " ORDER BY minute");
-    statement->bind_all(w->where.params());
-    std::vector<std::pair<std::string, std::int64_t>> out;
-    while (statement->step())
-        if (const auto n = statement->column_int64(1); n > 0)
-            out.emplace_back(statement->column_text(0), n);
-    // The cut minutes are never among the counted ones: each goes in at its place.
-    for (const auto& minute : w->partial)
-        if (const auto n = rows_in_minute(c, filter, terms, minute); n > 0) {
-            const auto at = std::lower_bound(
-                out.begin(), out.end(), minute,
-                [](const auto& entry, const std::string& key) { return entry.first < key; });
-            out.emplace(at, minute, n);
+    QuarterCounts counts;
+    std::string last;
+    {
+        auto statement =
+            c.prepare("SELECT quarter, last, n FROM log_counts" + w->sql() + " ORDER BY quarter");
+        statement->bind_all(w->params());
+        while (statement->step()) {
+            counts.quarters.emplace_back(statement->column_text(0), statement->column_int64(2));
+            last = statement->column_text(1);
         }
-    return out;
+    }
+    if (counts.quarters.empty()) return std::nullopt;
+    for (auto [op, edge] :
+         {std::pair{"<", counts.quarters.front().first + std::string(kMinuteStart)},
+          std::pair{">", last + std::string(kMinuteEnd)}}) {
+        auto [n, time] = rows_beyond(c, filter, terms, op, edge);
+        if (n > 0) counts.cut.emplace_back(std::move(time), n);
+    }
+    return counts;
 }
 
 }  // namespace decnet::store::sqlite

@@ -1,20 +1,21 @@
-// Per-minute row counts of `logs` (migration 11), written by insert_logs in the rows' own
-// transaction. /stats' total, the totals of /logs and the histogram read them instead of
-// counting index entries: at 10 M rows a COUNT over an index range takes about a second,
-// the sum over a month of minutes a few milliseconds (bench/store_10m).
+// Row counts of `logs` per quarter hour (migration 11), written by insert_logs in the
+// rows' own transaction. /stats' total, the totals of /logs and the histogram read them
+// instead of counting index entries: at 10 M rows a COUNT over an index range takes about
+// a second, the sum over a month of quarters a millisecond (bench/store_10m).
 //
-// One row per (dim, value, minute): dim '' counts every row (value ''); 'decky', 'service'
-// and 'event_type' count by that column's value. `minute` is the first 16 characters
-// ("YYYY-MM-DD HH:MM") of a canonical stored time ("YYYY-MM-DD HH:MM:SS.ffffff"), and ''
-// for any other text: while such a row exists the counts answer nothing and every question
+// One row per (dim, value, quarter): dim '' counts every row (value ''); 'decky',
+// 'service' and 'event_type' count by that column's value. `quarter` is the first minute
+// ("YYYY-MM-DD HH:MM", MM 00/15/30/45) and `last` the last minute (MM 14/29/44/59) of the
+// quarter hour of a canonical stored time ("YYYY-MM-DD HH:MM:SS.ffffff"); both are '' for
+// any other text, and while such a row exists the counts answer nothing and every question
 // goes to the rows (a database adopted from elsewhere may hold odd times).
-// Beside them, log_attacker_ips holds every attacker_ip with its row count: /stats'
-// distinct attackers is its row count (an index walk per distinct value before).
 //
 // The counts answer a filter with a time window (any text, compared as the rows' text is)
-// and at most one of `decky:`, `service:`, `event:`: the minutes wholly inside the window
-// come from the counts, the one or two minutes the window's ends cut are counted from
-// the rows, so the answer is the rows' own, exactly.
+// and at most one of `decky:`, `service:`, `event:`: the quarters wholly inside the window
+// come from the counts, the rows of the one or two quarters its ends cut are counted
+// themselves (an index range of a quarter hour's rows), so the answer is the rows' own.
+// Beside them, log_attacker_ips holds every attacker_ip with its row count: /stats'
+// distinct attackers is its row count (an index seek per distinct value before).
 #pragma once
 
 #include <cstdint>
@@ -31,8 +32,14 @@
 
 namespace decnet::store::sqlite {
 
-// The `minute` key of a stored time: its first 16 characters when canonical, else "".
+// Whether the rows compare `bound` as text: `timestamp` has NUMERIC affinity, so a
+// bound that reads as a number is compared as one. True for date-like text ("YYYY-...").
+bool compared_as_text(std::string_view bound);
+
+// The minute ("YYYY-MM-DD HH:MM") of a canonical stored time, else "".
 std::string minute_key(std::string_view timestamp);
+// The first and last minute of the quarter hour of a canonical stored time, else "", "".
+std::pair<std::string, std::string> quarter_key(std::string_view timestamp);
 
 // Adds the rows' counts; call inside the write transaction that inserts them. `now` is
 // the time stored for rows without one (as insert_logs does).
@@ -52,9 +59,15 @@ std::int64_t distinct_attackers(Connection& c);
 std::optional<std::int64_t> counted_logs(Connection& c, const LogFilter& filter,
                                          const std::vector<SearchTerm>& terms);
 
-// The matching rows' count per minute ("YYYY-MM-DD HH:MM", ascending, none zero), or
-// nullopt as above (the histogram sums them into its buckets).
-std::optional<std::vector<std::pair<std::string, std::int64_t>>> counted_minutes(
-    Connection& c, const LogFilter& filter, const std::vector<SearchTerm>& terms);
+// The matching rows, for the histogram: the quarters wholly inside the window with their
+// counts (first minute, ascending), and for each quarter the window's ends cut, the
+// earliest matching row's time and the quarter's matching rows. nullopt as above, and when
+// no whole quarter has rows (the rows are then few: those of at most two quarters).
+struct QuarterCounts {
+    std::vector<std::pair<std::string, std::int64_t>> quarters;
+    std::vector<std::pair<std::string, std::int64_t>> cut;
+};
+std::optional<QuarterCounts> counted_quarters(Connection& c, const LogFilter& filter,
+                                              const std::vector<SearchTerm>& terms);
 
 }  // namespace decnet::store::sqlite

@@ -317,21 +317,22 @@ void attacker_geoip(Connection& c) {
         c.exec("ALTER TABLE attackers ADD COLUMN as_org VARCHAR NULL");
 }
 
-// --- version 11: per-minute log counts (store/sqlite/log_counts.hpp) ---
+// --- version 11: quarter-hour log counts (store/sqlite/log_counts.hpp) ---
 
 // Totals and the histogram at 10 M rows: a COUNT over an index range walks every entry
-// (~1 s for a month of logs); these rows hold each minute's count, overall and by decky,
-// service and event type, and insert_logs adds to them in the rows' own transaction;
-// log_attacker_ips the same for each attacker address (/stats' distinct attackers).
+// (~1 s for a month of logs); log_counts holds each quarter hour's count, overall and by
+// decky, service and event type, log_attacker_ips each attacker address's (/stats'
+// distinct attackers), and insert_logs adds to both in the rows' own transaction.
 // Existing rows are counted here, once. WITHOUT ROWID: the key is the only index.
 void log_counts(Connection& c) {
     c.exec(
         "CREATE TABLE IF NOT EXISTS log_counts ("
-        "dim VARCHAR NOT NULL, value VARCHAR NOT NULL, minute VARCHAR NOT NULL, "
-        "n INTEGER NOT NULL, PRIMARY KEY (dim, value, minute)) WITHOUT ROWID;"
+        "dim VARCHAR NOT NULL, value VARCHAR NOT NULL, quarter VARCHAR NOT NULL, "
+        "last VARCHAR NOT NULL, n INTEGER NOT NULL, PRIMARY KEY (dim, value, quarter)) "
+        "WITHOUT ROWID;"
         "CREATE TABLE IF NOT EXISTS log_attacker_ips (attacker_ip VARCHAR NOT NULL, "
-        "n INTEGER NOT NULL, PRIMARY KEY (attacker_ip)) WITHOUT ROWID");
-    c.exec("DELETE FROM log_counts; DELETE FROM log_attacker_ips");
+        "n INTEGER NOT NULL, PRIMARY KEY (attacker_ip)) WITHOUT ROWID;"
+        "DELETE FROM log_counts; DELETE FROM log_attacker_ips;");
     count_stored_logs(c);
 }
 
