@@ -320,10 +320,11 @@ void attacker_geoip(Connection& c) {
 // --- version 11: quarter-hour log counts (store/sqlite/log_counts.hpp) ---
 
 // Totals and the histogram at 10 M rows: a COUNT over an index range walks every entry
-// (~1 s for a month of logs); log_counts holds each quarter hour's count, overall and by
-// decky, service and event type, log_attacker_ips each attacker address's (/stats'
-// distinct attackers), and insert_logs adds to both in the rows' own transaction.
-// Existing rows are counted here, once. WITHOUT ROWID: the key is the only index.
+// (1.1-1.4 s for a month of logs, bench/store_10m); log_counts holds each quarter hour's
+// count, overall and by decky, service and event type, log_attacker_ips each attacker
+// address's (/stats' distinct attackers), and insert_logs adds to both in the rows' own
+// transaction. Existing rows are counted here, once. WITHOUT ROWID: the key is the only
+// index.
 void log_counts(Connection& c) {
     c.exec(
         "CREATE TABLE IF NOT EXISTS log_counts ("
