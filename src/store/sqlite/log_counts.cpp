@@ -1,13 +1,13 @@
-// Quarter-hour log counts: kept by insert_logs, read for totals and the histogram.
+// Five-minute log counts: kept by insert_logs, read for totals and the histogram.
 //
 // Why the window arithmetic is exact: canonical times of one minute P all lie between
 // P + ":00.000000" and P + ":59.999999" as text, and time filters compare text. So a
-// quarter from minute Q to minute L is wholly inside `timestamp >= S` when
+// slot from minute Q to minute L is wholly inside `timestamp >= S` when
 // Q + ":00.000000" >= S, which for 16-char keys is `Q >= S` when S has at most 16
 // characters, else `Q > S16`, or `Q >= S16` when ":00.000000" >= the rest of S (S16: S's
 // first 16 characters); and inside `timestamp <= E` when L + ":59.999999" <= E, likewise.
-// Quarters are ordered and disjoint, so the whole ones form one run from Qa to Lb: every
-// other matching row is before Qa (in the quarter S cuts) or after Lb (the one E cuts).
+// Slots are ordered and disjoint, so the whole ones form one run from Qa to Lb: every
+// other matching row is before Qa (in the slot S cuts) or after Lb (the one E cuts).
 #include "store/sqlite/log_counts.hpp"
 
 #include <map>
@@ -44,25 +44,24 @@ bool date_like(const std::optional<std::string>& bound) {
     return !bound || compared_as_text(*bound);
 }
 
-// The counts' WHERE for the quarters wholly inside the filter's window.
-std::optional<Where> whole_quarters(Connection& c, const LogFilter& filter,
-                                    const std::vector<SearchTerm>& terms) {
+// The counts' WHERE for the slots wholly inside the filter's window.
+std::optional<Where> whole_slots(Connection& c, const LogFilter& filter,
+                                 const std::vector<SearchTerm>& terms) {
     const auto dimension = dimension_of(terms);
     if (!dimension || !date_like(filter.start_time) || !date_like(filter.end_time))
         return std::nullopt;
-    // A row whose time is not canonical has no quarter: the counts cannot place it.
-    if (c.query_int64("SELECT 1 FROM log_counts WHERE dim = '' AND value = '' AND quarter = ''"))
+    // A row whose time is not canonical has no slot: the counts cannot place it.
+    if (c.query_int64("SELECT 1 FROM log_counts WHERE dim = '' AND value = '' AND slot = ''"))
         return std::nullopt;
     Where w;
     w.require("dim = " + w.bind(dimension->dim));
     w.require("value = " + w.bind(dimension->value));
     if (const auto& s = filter.start_time) {
         if (s->size() <= 16)
-            w.require("quarter >= " + w.bind(*s));
+            w.require("slot >= " + w.bind(*s));
         else
-            w.require(
-                (kMinuteStart >= std::string_view(*s).substr(16) ? "quarter >= " : "quarter > ") +
-                w.bind(s->substr(0, 16)));
+            w.require((kMinuteStart >= std::string_view(*s).substr(16) ? "slot >= " : "slot > ") +
+                      w.bind(s->substr(0, 16)));
     }
     if (const auto& e = filter.end_time) {
         std::string op = "< ";
@@ -72,13 +71,13 @@ std::optional<Where> whole_quarters(Connection& c, const LogFilter& filter,
             bound = e->substr(0, 16);
         }
         const auto p = w.bind(bound);
-        // On `quarter` too (quarter <= last), so the key range ends where the window does.
-        w.require("last " + op + p + " AND quarter " + op + p);
+        // On `slot` too (slot <= last), so the key range ends where the window does.
+        w.require("last " + op + p + " AND slot " + op + p);
     }
     return w;
 }
 
-// The matching rows outside the whole quarters: before the first (`op` "<", `edge`
+// The matching rows outside the whole slots: before the first (`op` "<", `edge`
 // Qa + ":00.000000") or after the last (">", Lb + ":59.999999"). Count and earliest time.
 // The window is tested on each row (`+timestamp`) and the index range is the window's
 // own end on the far side and `edge`: SQLite takes one bound per side for a range, and with
@@ -111,20 +110,20 @@ std::int64_t all_rows(Connection& c, const LogFilter& filter,
     return c.query_int64("SELECT COUNT(*) FROM logs" + where.sql(), where.params()).value_or(0);
 }
 
-// The SQL forms of quarter_key(), for counting stored rows.
+// The SQL forms of slot_key(), for counting stored rows.
 constexpr std::string_view kCanonicalSql =
     "length(timestamp) = 26 AND timestamp GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9] "
     "[0-9][0-9]:[0-5][0-9]:[0-5][0-9].[0-9][0-9][0-9][0-9][0-9][0-9]'";
-constexpr std::string_view kQuarterStartSql =
-    "substr(timestamp, 1, 14) || printf('%02d', CAST(substr(timestamp, 15, 2) AS INTEGER) / 15 "
-    "* 15)";
-constexpr std::string_view kQuarterLastSql =
-    "substr(timestamp, 1, 14) || printf('%02d', CAST(substr(timestamp, 15, 2) AS INTEGER) / 15 "
-    "* 15 + 14)";
+constexpr std::string_view kSlotStartSql =
+    "substr(timestamp, 1, 14) || printf('%02d', CAST(substr(timestamp, 15, 2) AS INTEGER) / 5 "
+    "* 5)";
+constexpr std::string_view kSlotLastSql =
+    "substr(timestamp, 1, 14) || printf('%02d', CAST(substr(timestamp, 15, 2) AS INTEGER) / 5 "
+    "* 5 + 4)";
 
 constexpr std::string_view kAddCount =
-    "INSERT INTO log_counts (dim, value, quarter, last, n) VALUES (?1, ?2, ?3, ?4, ?5) "
-    "ON CONFLICT (dim, value, quarter) DO UPDATE SET n = n + excluded.n";
+    "INSERT INTO log_counts (dim, value, slot, last, n) VALUES (?1, ?2, ?3, ?4, ?5) "
+    "ON CONFLICT (dim, value, slot) DO UPDATE SET n = n + excluded.n";
 
 constexpr std::string_view kAddAttacker =
     "INSERT INTO log_attacker_ips (attacker_ip, n) VALUES (?1, ?2) "
@@ -142,40 +141,40 @@ std::string minute_key(std::string_view t) {
     if (t.size() != shape.size()) return {};
     for (std::size_t i = 0; i < shape.size(); ++i)
         if (shape[i] == '0' ? !is_digit(t[i]) : t[i] != shape[i]) return {};
-    // Minutes and seconds 00-59: a minute's texts stay between its ends, a quarter's
+    // Minutes and seconds 00-59: a minute's texts stay between its ends, a slot's
     // minutes are two digits.
     if (t[14] > '5' || t[17] > '5') return {};
     return std::string(t.substr(0, 16));
 }
 
-std::pair<std::string, std::string> quarter_key(std::string_view timestamp) {
+std::pair<std::string, std::string> slot_key(std::string_view timestamp) {
     const auto minute = minute_key(timestamp);
     if (minute.empty()) return {};
-    const int first = ((minute[14] - '0') * 10 + (minute[15] - '0')) / 15 * 15;
+    const int first = ((minute[14] - '0') * 10 + (minute[15] - '0')) / 5 * 5;
     const auto with_minute = [&](int m) {
         return minute.substr(0, 14) + static_cast<char>('0' + m / 10) +
                static_cast<char>('0' + m % 10);
     };
-    return {with_minute(first), with_minute(first + 14)};
+    return {with_minute(first), with_minute(first + 4)};
 }
 
 void add_log_counts(Connection& c, std::span<const LogRecord> rows, std::string_view now) {
-    // A batch spans a quarter or two: a few dozen keys for a thousand rows.
-    using Quarter = std::pair<std::string, std::string>;
-    std::map<std::tuple<std::string_view, std::string_view, Quarter>, std::int64_t> counts;
+    // A batch spans a slot or two: a few dozen keys for a thousand rows.
+    using Slot = std::pair<std::string, std::string>;
+    std::map<std::tuple<std::string_view, std::string_view, Slot>, std::int64_t> counts;
     std::map<std::string_view, std::int64_t> attackers;
     std::string previous_time;
-    Quarter quarter;
+    Slot slot;
     for (const auto& row : rows) {
         const std::string_view time = row.timestamp.empty() ? now : row.timestamp;
         if (time != previous_time) {
             previous_time = time;
-            quarter = quarter_key(time);
+            slot = slot_key(time);
         }
-        ++counts[{"", "", quarter}];
-        ++counts[{"decky", row.decky, quarter}];
-        ++counts[{"service", row.service, quarter}];
-        ++counts[{"event_type", row.event_type, quarter}];
+        ++counts[{"", "", slot}];
+        ++counts[{"decky", row.decky, slot}];
+        ++counts[{"service", row.service, slot}];
+        ++counts[{"event_type", row.event_type, slot}];
         ++attackers[row.attacker_ip];
     }
     auto add = c.prepare(std::string(kAddCount));
@@ -199,16 +198,16 @@ void add_log_counts(Connection& c, std::span<const LogRecord> rows, std::string_
 
 void count_stored_logs(Connection& c, std::int64_t after_id, int sign) {
     const std::string canonical(kCanonicalSql);
-    const std::string quarter =
-        "CASE WHEN " + canonical + " THEN " + std::string(kQuarterStartSql) + " ELSE '' END";
+    const std::string slot =
+        "CASE WHEN " + canonical + " THEN " + std::string(kSlotStartSql) + " ELSE '' END";
     const std::string last =
-        "CASE WHEN " + canonical + " THEN " + std::string(kQuarterLastSql) + " ELSE '' END";
+        "CASE WHEN " + canonical + " THEN " + std::string(kSlotLastSql) + " ELSE '' END";
     for (const char* column : {"", "decky", "service", "event_type"}) {
         const std::string value = *column ? column : "''";
-        auto add = c.prepare("INSERT INTO log_counts (dim, value, quarter, last, n) SELECT ?1, " +
-                             value + ", " + quarter + ", " + last +
+        auto add = c.prepare("INSERT INTO log_counts (dim, value, slot, last, n) SELECT ?1, " +
+                             value + ", " + slot + ", " + last +
                              ", ?2 * COUNT(*) FROM logs WHERE id > ?3 GROUP BY 2, 3 "
-                             "ON CONFLICT (dim, value, quarter) DO UPDATE SET n = n + excluded.n");
+                             "ON CONFLICT (dim, value, slot) DO UPDATE SET n = n + excluded.n");
         add->bind(1, std::string_view(column));
         add->bind(2, std::int64_t{sign});
         add->bind(3, after_id);
@@ -234,14 +233,14 @@ std::int64_t distinct_attackers(Connection& c) {
 
 std::optional<std::int64_t> counted_logs(Connection& c, const LogFilter& filter,
                                          const std::vector<SearchTerm>& terms) {
-    ReadSnapshot snapshot(c);  // the counts and the cut quarters' rows from one moment
-    const auto w = whole_quarters(c, filter, terms);
+    ReadSnapshot snapshot(c);  // the counts and the cut slots' rows from one moment
+    const auto w = whole_slots(c, filter, terms);
     if (!w) return std::nullopt;
     std::int64_t total = 0;
     std::string first, last;
     {
         auto statement =
-            c.prepare("SELECT SUM(n), MIN(quarter), MAX(last) FROM log_counts" + w->sql());
+            c.prepare("SELECT SUM(n), MIN(slot), MAX(last) FROM log_counts" + w->sql());
         statement->bind_all(w->params());
         if (statement->step() && !statement->column_is_null(0)) {
             total = statement->column_int64(0);
@@ -249,32 +248,31 @@ std::optional<std::int64_t> counted_logs(Connection& c, const LogFilter& filter,
             last = statement->column_text(2) + std::string(kMinuteEnd);
         }
     }
-    if (first.empty()) return all_rows(c, filter, terms);  // no whole quarter: few rows
+    if (first.empty()) return all_rows(c, filter, terms);  // no whole slot: few rows
     total += rows_beyond(c, filter, terms, "<", first).first;
     total += rows_beyond(c, filter, terms, ">", last).first;
     return total;
 }
 
-std::optional<QuarterCounts> counted_quarters(Connection& c, const LogFilter& filter,
-                                              const std::vector<SearchTerm>& terms) {
+std::optional<SlotCounts> counted_slots(Connection& c, const LogFilter& filter,
+                                        const std::vector<SearchTerm>& terms) {
     ReadSnapshot snapshot(c);
-    const auto w = whole_quarters(c, filter, terms);
+    const auto w = whole_slots(c, filter, terms);
     if (!w) return std::nullopt;
-    QuarterCounts counts;
+    SlotCounts counts;
     std::string last;
     {
         auto statement =
-            c.prepare("SELECT quarter, last, n FROM log_counts" + w->sql() + " ORDER BY quarter");
+            c.prepare("SELECT slot, last, n FROM log_counts" + w->sql() + " ORDER BY slot");
         statement->bind_all(w->params());
         while (statement->step()) {
-            counts.quarters.emplace_back(statement->column_text(0), statement->column_int64(2));
+            counts.slots.emplace_back(statement->column_text(0), statement->column_int64(2));
             last = statement->column_text(1);
         }
     }
-    if (counts.quarters.empty()) return std::nullopt;
-    for (auto [op, edge] :
-         {std::pair{"<", counts.quarters.front().first + std::string(kMinuteStart)},
-          std::pair{">", last + std::string(kMinuteEnd)}}) {
+    if (counts.slots.empty()) return std::nullopt;
+    for (auto [op, edge] : {std::pair{"<", counts.slots.front().first + std::string(kMinuteStart)},
+                            std::pair{">", last + std::string(kMinuteEnd)}}) {
         auto [n, time] = rows_beyond(c, filter, terms, op, edge);
         if (n > 0) counts.cut.emplace_back(std::move(time), n);
     }

@@ -1,7 +1,7 @@
 // Log histogram (api.md §6.3) on SQLite, three ways to the same buckets:
-//   * by counts — the quarter-hour counts of log_counts.hpp summed into buckets of whole
-//     quarters (15, 30, 60 ... minutes), for no filter, a time window and at most one
-//     decky/service/event column term: a month of quarters is read instead of the rows;
+//   * by counts — the five-minute counts of log_counts.hpp summed into buckets of whole
+//     slots (5, 15, 30, 60 ... minutes), for no filter, a time window and at most one
+//     decky/service/event column term: a month of slots is read instead of the rows;
 //   * by ranges — for the dashboard's usual filters (none, a time window, column
 //     equalities): hop from one non-empty bucket to the next along the timestamp order
 //     (ix_logs_timestamp, or the (column, timestamp) indexes) and count each bucket as an
@@ -134,15 +134,15 @@ std::optional<std::vector<HistogramBucket>> by_ranges(Connection& c, const LogFi
     }
 }
 
-// From the quarter-hour counts (log_counts.hpp) when a bucket is whole quarters: each
-// quarter's count added to its bucket, and the rows of the quarters the window cuts to
+// From the five-minute counts (log_counts.hpp) when a bucket is whole slots: each
+// slot's count added to its bucket, and the rows of the slots the window cuts to
 // theirs; the same buckets by_ranges finds. nullopt where by_ranges would not answer
 // either, or the counts cannot.
 std::optional<std::vector<HistogramBucket>> by_counts(Connection& c, const LogFilter& filter,
                                                       const std::vector<SearchTerm>& terms,
                                                       std::int64_t bucket_seconds) {
-    if (bucket_seconds % 900 != 0) return std::nullopt;
-    const auto counts = counted_quarters(c, filter, terms);
+    if (bucket_seconds % 300 != 0) return std::nullopt;
+    const auto counts = counted_slots(c, filter, terms);
     if (!counts) return std::nullopt;
     std::map<std::int64_t, std::int64_t> by_start;
     const auto add = [&](const std::string& time, std::int64_t n) {
@@ -151,9 +151,9 @@ std::optional<std::vector<HistogramBucket>> by_counts(Connection& c, const LogFi
         by_start[floor_div(*seconds, bucket_seconds) * bucket_seconds] += n;
         return true;
     };
-    for (const auto& [quarter, n] : counts->quarters)
-        if (!add(quarter + ":00", n)) return std::nullopt;
-    for (const auto& [time, n] : counts->cut)  // a cut quarter lies in one bucket
+    for (const auto& [slot, n] : counts->slots)
+        if (!add(slot + ":00", n)) return std::nullopt;
+    for (const auto& [time, n] : counts->cut)  // a cut slot lies in one bucket
         if (!add(time, n)) return std::nullopt;
     if (by_start.size() > kMaxRangeBuckets) return std::nullopt;
     std::vector<HistogramBucket> buckets;

@@ -317,10 +317,10 @@ void attacker_geoip(Connection& c) {
         c.exec("ALTER TABLE attackers ADD COLUMN as_org VARCHAR NULL");
 }
 
-// --- version 11: quarter-hour log counts (store/sqlite/log_counts.hpp) ---
+// --- version 11: five-minute log counts (store/sqlite/log_counts.hpp) ---
 
 // Totals and the histogram at 10 M rows: a COUNT over an index range walks every entry
-// (1.1-1.4 s for a month of logs, bench/store_10m); log_counts holds each quarter hour's
+// (1.1-1.4 s for a month of logs, bench/store_10m); log_counts holds each five-minute slot's
 // count, overall and by decky, service and event type, log_attacker_ips each attacker
 // address's (/stats' distinct attackers), and insert_logs adds to both in the rows' own
 // transaction. Existing rows are counted here, once. WITHOUT ROWID: the key is the only
@@ -328,8 +328,8 @@ void attacker_geoip(Connection& c) {
 void log_counts(Connection& c) {
     c.exec(
         "CREATE TABLE IF NOT EXISTS log_counts ("
-        "dim VARCHAR NOT NULL, value VARCHAR NOT NULL, quarter VARCHAR NOT NULL, "
-        "last VARCHAR NOT NULL, n INTEGER NOT NULL, PRIMARY KEY (dim, value, quarter)) "
+        "dim VARCHAR NOT NULL, value VARCHAR NOT NULL, slot VARCHAR NOT NULL, "
+        "last VARCHAR NOT NULL, n INTEGER NOT NULL, PRIMARY KEY (dim, value, slot)) "
         "WITHOUT ROWID;"
         "CREATE TABLE IF NOT EXISTS log_attacker_ips (attacker_ip VARCHAR NOT NULL, "
         "n INTEGER NOT NULL, PRIMARY KEY (attacker_ip)) WITHOUT ROWID;"

@@ -1,4 +1,4 @@
-// The quarter-hour log counts (migration 11) give the rows' own answers: totals and
+// The five-minute log counts (migration 11) give the rows' own answers: totals and
 // histograms read from them equal those counted row by row (a substring term that
 // matches every row, "%", forces the row path), for every window shape.
 #include "store/sqlite/log_counts.hpp"
@@ -29,18 +29,14 @@ TEST(LogCounts, MinuteKeyOfCanonicalTimesOnly) {
     EXPECT_EQ(minute_key(""), "");
 }
 
-TEST(LogCounts, QuarterKeyIsTheQuarterHoursFirstAndLastMinute) {
-    using sqlite::quarter_key;
+TEST(LogCounts, SlotKeyIsTheFiveMinuteSlotsFirstAndLastMinute) {
+    using sqlite::slot_key;
     using Key = std::pair<std::string, std::string>;
-    EXPECT_EQ(quarter_key("2024-01-15 12:00:00.000000"),
-              Key("2024-01-15 12:00", "2024-01-15 12:14"));
-    EXPECT_EQ(quarter_key("2024-01-15 12:14:59.999999"),
-              Key("2024-01-15 12:00", "2024-01-15 12:14"));
-    EXPECT_EQ(quarter_key("2024-01-15 12:15:00.000000"),
-              Key("2024-01-15 12:15", "2024-01-15 12:29"));
-    EXPECT_EQ(quarter_key("2024-01-15 23:59:07.000001"),
-              Key("2024-01-15 23:45", "2024-01-15 23:59"));
-    EXPECT_EQ(quarter_key("2024-01-15 12:20:00"), Key());
+    EXPECT_EQ(slot_key("2024-01-15 12:00:00.000000"), Key("2024-01-15 12:00", "2024-01-15 12:04"));
+    EXPECT_EQ(slot_key("2024-01-15 12:04:59.999999"), Key("2024-01-15 12:00", "2024-01-15 12:04"));
+    EXPECT_EQ(slot_key("2024-01-15 12:15:00.000000"), Key("2024-01-15 12:15", "2024-01-15 12:19"));
+    EXPECT_EQ(slot_key("2024-01-15 23:59:07.000001"), Key("2024-01-15 23:55", "2024-01-15 23:59"));
+    EXPECT_EQ(slot_key("2024-01-15 12:20:00"), Key());
 }
 
 class SqliteLogCounts : public ::testing::Test {
@@ -64,7 +60,7 @@ class SqliteLogCounts : public ::testing::Test {
                            " start=" + filter.start_time.value_or("-") +
                            " end=" + filter.end_time.value_or("-");
         EXPECT_EQ(repo->count_logs(filter), repo->count_logs(row_path(filter))) << where;
-        for (int interval : {1, 15, 30, 45, 60, 1440}) {
+        for (int interval : {1, 5, 7, 15, 30, 45, 60, 1440}) {
             const auto counted = repo->histogram(filter, interval);
             const auto rows = repo->histogram(row_path(filter), interval);
             ASSERT_EQ(counted.size(), rows.size()) << where << " interval " << interval;
@@ -107,7 +103,7 @@ TEST_F(SqliteLogCounts, TotalsAndHistogramsEqualTheRowsOwn) {
         window.start_time = "2024-01-15 12:40:30";
         window.end_time = "2024-01-15 13:10";
         EXPECT_TRUE(sqlite::counted_logs(c, window, parse_search("service:ssh")));
-        EXPECT_TRUE(sqlite::counted_quarters(c, window, {}));
+        EXPECT_TRUE(sqlite::counted_slots(c, window, {}));
         EXPECT_FALSE(sqlite::counted_logs(c, window, parse_search("service:ssh decky:decky-1")));
         EXPECT_FALSE(sqlite::counted_logs(c, window, parse_search("attacker:10.0.0.1")));
     }
