@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
 # Runs every benchmark binary under BUILD/bench; each prints its figure as its last line.
+# store_10m_bench builds a 10M-row store once (~10 min, ~6 GB in BUILD/bench/store_10m/).
 set -euo pipefail
 build=${1:-build}
 found=0

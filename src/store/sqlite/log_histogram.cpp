@@ -1,4 +1,7 @@
-// Log histogram (api.md §6.3) on SQLite, two ways to the same buckets:
+// Log histogram (api.md §6.3) on SQLite, three ways to the same buckets:
+//   * by counts — the five-minute counts of log_counts.hpp summed into buckets of whole
+//     slots (5, 15, 30, 60 ... minutes), for no filter, a time window and at most one
+//     decky/service/event column term: a month of slots is read instead of the rows;
 //   * by ranges — for the dashboard's usual filters (none, a time window, column
 //     equalities): hop from one non-empty bucket to the next along the timestamp order
 //     (ix_logs_timestamp, or the (column, timestamp) indexes) and count each bucket as an
@@ -17,7 +20,9 @@
 #include <chrono>
 #include <cstdio>
 #include <initializer_list>
+#include <map>
 
+#include "store/sqlite/log_counts.hpp"
 #include "store/sqlite/log_filter_sql.hpp"
 
 namespace decnet::store::sqlite {
@@ -69,15 +74,28 @@ std::vector<HistogramBucket> by_rows(Connection& c, const LogFilter& filter,
 }
 
 // The filter's WHERE plus `extra` conditions on placeholders bound last (filled per hop).
+// With `window_checked` the filter's own time window is tested on each row (`+timestamp`
+// is no index bound) so the hop's bounds are the index range: SQLite takes one lower and
+// one upper bound for a range, and with the window's it walked the whole window per hop.
 struct HopQuery {
     std::string sql;
     std::vector<Param> params;
 };
 
 HopQuery hop_query(const std::string& select, const LogFilter& filter,
-                   const std::vector<SearchTerm>& terms, std::initializer_list<const char*> extra) {
+                   const std::vector<SearchTerm>& terms, std::initializer_list<const char*> extra,
+                   bool window_checked) {
     Where where;
-    add_log_filter(where, filter, terms, std::nullopt);
+    LogFilter rest = filter;
+    if (window_checked) {
+        rest.start_time.reset();
+        rest.end_time.reset();
+    }
+    add_log_filter(where, rest, terms, std::nullopt);
+    if (window_checked && filter.start_time)
+        where.require("+timestamp >= " + where.bind(*filter.start_time));
+    if (window_checked && filter.end_time)
+        where.require("+timestamp <= " + where.bind(*filter.end_time));
     for (const char* op : extra) where.require(std::string("timestamp ") + op + where.bind(""));
     return {select + where.sql(), where.params()};
 }
@@ -86,10 +104,18 @@ HopQuery hop_query(const std::string& select, const LogFilter& filter,
 std::optional<std::vector<HistogramBucket>> by_ranges(Connection& c, const LogFilter& filter,
                                                       const std::vector<SearchTerm>& terms,
                                                       std::int64_t bucket_seconds) {
-    auto next = hop_query("SELECT MIN(timestamp) FROM logs", filter, terms, {" >= "});
-    auto count = hop_query("SELECT COUNT(*) FROM logs", filter, terms, {" >= ", " < "});
+    // A start the rows compare as text is where the hops begin (the cursor is then never
+    // below it); any other start stays a condition of its own.
+    const bool text_start = filter.start_time && compared_as_text(*filter.start_time);
+    LogFilter after_start = filter;
+    if (text_start) after_start.start_time.reset();
+    auto next = hop_query("SELECT MIN(timestamp) FROM logs", after_start, terms, {" >= "}, false);
+    const bool text_window = compared_as_text(filter.start_time.value_or("0000-")) &&
+                             compared_as_text(filter.end_time.value_or("0000-"));
+    auto count =
+        hop_query("SELECT COUNT(*) FROM logs", filter, terms, {" >= ", " < "}, text_window);
     std::vector<HistogramBucket> buckets;
-    std::string cursor;  // "" sorts before every timestamp
+    std::string cursor = text_start ? *filter.start_time : "";  // "" sorts before every time
     while (true) {
         next.params.back() = cursor;
         const auto first = c.query_text(next.sql, next.params);
@@ -106,6 +132,38 @@ std::optional<std::vector<HistogramBucket>> by_ranges(Connection& c, const LogFi
         if (n > 0) buckets.push_back({std::move(*start_text), n});
         cursor = std::move(*end_text);
     }
+}
+
+// From the five-minute counts (log_counts.hpp) when a bucket is whole slots: each
+// slot's count added to its bucket, and the rows of the slots the window cuts to
+// theirs; the same buckets by_ranges finds. nullopt where by_ranges would not answer
+// either, or the counts cannot.
+std::optional<std::vector<HistogramBucket>> by_counts(Connection& c, const LogFilter& filter,
+                                                      const std::vector<SearchTerm>& terms,
+                                                      std::int64_t bucket_seconds) {
+    if (bucket_seconds % 300 != 0) return std::nullopt;
+    const auto counts = counted_slots(c, filter, terms);
+    if (!counts) return std::nullopt;
+    std::map<std::int64_t, std::int64_t> by_start;
+    const auto add = [&](const std::string& time, std::int64_t n) {
+        const auto seconds = stored_time_seconds(time);
+        if (!seconds) return false;
+        by_start[floor_div(*seconds, bucket_seconds) * bucket_seconds] += n;
+        return true;
+    };
+    for (const auto& [slot, n] : counts->slots)
+        if (!add(slot + ":00", n)) return std::nullopt;
+    for (const auto& [time, n] : counts->cut)  // a cut slot lies in one bucket
+        if (!add(time, n)) return std::nullopt;
+    if (by_start.size() > kMaxRangeBuckets) return std::nullopt;
+    std::vector<HistogramBucket> buckets;
+    buckets.reserve(by_start.size());
+    for (const auto& [start, n] : by_start) {
+        auto text = format_seconds(start);
+        if (!text || !format_seconds(start + bucket_seconds)) return std::nullopt;
+        buckets.push_back({std::move(*text), n});
+    }
+    return buckets;
 }
 
 }  // namespace
@@ -150,8 +208,10 @@ std::vector<HistogramBucket> log_histogram(Connection& c, const LogFilter& filte
                                            const std::vector<SearchTerm>& terms,
                                            const std::optional<std::string>& index_match,
                                            std::int64_t bucket_seconds) {
-    if (only_column_terms(terms))
+    if (only_column_terms(terms)) {
+        if (auto buckets = by_counts(c, filter, terms, bucket_seconds)) return std::move(*buckets);
         if (auto buckets = by_ranges(c, filter, terms, bucket_seconds)) return std::move(*buckets);
+    }
     return by_rows(c, filter, terms, index_match, bucket_seconds);
 }
 

@@ -10,6 +10,7 @@
 #include "store/payload_hash.hpp"
 #include "store/sqlite/attacker_queries.hpp"
 #include "store/sqlite/identity_queries.hpp"
+#include "store/sqlite/log_counts.hpp"
 #include "store/sqlite/log_filter_sql.hpp"
 #include "store/sqlite/log_histogram.hpp"
 #include "store/sqlite/migrations.hpp"
@@ -174,21 +175,6 @@ std::string utf8_prefix(const std::string& text, std::size_t max_bytes) {
     return text.substr(0, end);
 }
 
-// COUNT(DISTINCT attacker_ip) by hopping from one value to the next along
-// ix_logs_attacker_ip: one index seek per attacker instead of a walk over every row.
-// Past kMaxAttackerHops distinct values the plain count is cheaper.
-std::int64_t distinct_attackers(Connection& c) {
-    constexpr std::int64_t kMaxAttackerHops = 20'000;
-    auto value = c.query_text("SELECT MIN(attacker_ip) FROM logs");
-    std::int64_t count = 0;
-    while (value && count < kMaxAttackerHops) {
-        ++count;
-        value = c.query_text("SELECT MIN(attacker_ip) FROM logs WHERE attacker_ip > ?1", {*value});
-    }
-    if (!value) return count;
-    return c.query_int64("SELECT COUNT(DISTINCT attacker_ip) FROM logs").value_or(0);
-}
-
 }  // namespace
 
 std::unique_ptr<Repository> open_sqlite(const std::string& path) {
@@ -277,6 +263,7 @@ void SqliteRepository::insert_logs(std::span<LogRecord> rows) {
                 ids[i] = c.last_insert_rowid();
                 insert->reset();
             }
+            sqlite::add_log_counts(c, rows, now);
         });
     });
     // Only after the commit: a rolled-back batch leaves the callers' ids untouched.
@@ -416,6 +403,7 @@ std::int64_t SqliteRepository::count_logs(const LogFilter& filter) {
     return read([&](Connection& c) {
         const auto query =
             sqlite::plan_search(c, filter, has_search_index_, options_.count_candidate_limit);
+        if (const auto counted = sqlite::counted_logs(c, filter, query.terms)) return *counted;
         Where where;
         sqlite::add_log_filter(where, filter, query.terms, query.index_match);
         return c.query_int64("SELECT COUNT(*) FROM logs" + where.sql(), where.params()).value_or(0);
@@ -458,8 +446,8 @@ LogStats SqliteRepository::log_stats() {
     return read([&](Connection& c) {
         sqlite::ReadSnapshot snapshot(c);  // both numbers from the same moment
         LogStats stats;
-        stats.total_logs = c.query_int64("SELECT COUNT(*) FROM logs").value_or(0);
-        stats.unique_attackers = distinct_attackers(c);
+        stats.total_logs = sqlite::total_logs(c);
+        stats.unique_attackers = sqlite::distinct_attackers(c);
         return stats;
     });
 }

@@ -93,6 +93,8 @@ PurgeCounts purge_data(Connection& c) {
         // The free-text index has external content: its entries must go with the rows.
         // Ids are AUTOINCREMENT, so the indexer's progress mark stays valid.
         if (has_search_index(c)) c.exec("INSERT INTO logs_fts (logs_fts) VALUES ('delete-all')");
+        delete_all(c, "log_counts");
+        delete_all(c, "log_attacker_ips");
         counts.bounties = delete_all(c, "bounty");
         delete_all(c, "attacker_behavior");
         counts.attackers = delete_all(c, "attackers");
