@@ -35,8 +35,10 @@ def parses(target):
             text.append(line[2:].strip())
     words = " ".join(text)
     words = re.sub(r"^libFuzzer target(:| for)\s*", "", words)
-    sentence = re.split(r"(?<=[a-z)])[:.] ", words, maxsplit=1)[0]
-    return sentence.replace("|", "/")
+    sentence = re.split(r"(?<=[a-z)])[:.] | — | must never| never crash", words, maxsplit=1)[0]
+    if sentence.count("(") > sentence.count(")"):
+        sentence = sentence[:sentence.rindex("(")]
+    return sentence.strip(" ,").replace("|", "/")
 
 
 def human(n):
