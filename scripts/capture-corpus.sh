@@ -146,9 +146,8 @@ printf 'ls\npwd\nget /etc/hostname %s/h\nput %s/fleet.ini /tmp/f.ini\nbye\n' "$w
 run 20 sshpass -p admin scp "${ssh_opts[@]}" "$work/fleet.ini" root@$lin:/tmp/
 # What sftp and scp send inside the channel is encrypted on the wire: the same clients talk
 # to OpenSSH's own sftp-server and `scp -t`/`-f` over pipes, their input teed into seeds of
-# tests/corpus/ssh_channel, for a target that runs an ssh channel's program behind a fake
-# connection (first byte: the program — 0 shell, 1 exec, 2 sftp, 3 scp -t, 4 scp -f; 0x10: a
-# pty). That target and dialogue_ssh/dialogue_telnet need the shell in the fuzz library.
+# fuzz_ssh_channel (first byte: the program — 0 shell, 1 exec, 2 sftp, 3 scp -t, 4 scp -f;
+# 0x10: a pty — as tests/fuzz/ssh_channel_fuzz.cpp reads it).
 mkdir -p "$work/channel/remote"
 cp "$work/fleet.ini" "$work/channel/remote/"
 printf '#!/bin/sh\nprintf "\\002" >"%s/channel/sftp.in"\ntee -a "%s/channel/sftp.in" | /usr/lib/openssh/sftp-server -d "%s/channel/remote"\n' \
@@ -392,7 +391,7 @@ add_lines() {  # add_lines TARGET FILE [N]: its first N distinct lines, one seed
 }
 while IFS= read -r line; do printf '%s' "$line" >"$work/line"; add shell_parser "$work/line"; done \
   <"$work/shell-lines.txt"
-# ssh_channel: the shell (selector 0x10: with a pty) and exec (1) with the same lines.
+# fuzz_ssh_channel: the shell (selector 0x10: with a pty) and exec (1) with the same lines.
 { printf '\020'; cat "$work/shell-lines.txt"; printf 'exit\n'; } >"$work/line"; add ssh_channel "$work/line"
 while IFS= read -r line; do printf '\001%s\n' "$line" >"$work/line"; add ssh_channel "$work/line"; done \
   < <(head -n 6 "$work/shell-lines.txt")
