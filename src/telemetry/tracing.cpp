@@ -213,10 +213,11 @@ bool start_tracing(TracingConfig config) {
     settings.resource.push_back(Attribute{"process.pid", std::int64_t{::getpid()}});
     if (auto host = host_name(); !host.empty())
         settings.resource.push_back(Attribute{"host.name", std::move(host)});
-    for (auto& [key, value] : config.resource_attributes) {
-        auto same = [&](const Attribute& a) { return a.key == key; };
+    for (const auto& attribute : config.resource_attributes) {
+        const auto& key = attribute.first;  // captured below: no structured binding (clang 14)
+        auto same = [&key](const Attribute& a) { return a.key == key; };
         std::erase_if(settings.resource, same);
-        settings.resource.push_back(Attribute{key, value});
+        settings.resource.push_back(Attribute{key, attribute.second});
     }
 
     detail::g_sampler = config.sampler;

@@ -369,7 +369,11 @@ awaitable<bool> on_subscribe(Session& s, Shared& sh, std::string_view body, bool
     }
     std::vector<std::string> filters;
     std::vector<std::uint8_t> codes;
-    for (const auto& [filter, qos] : sub->filters) {
+    for (const auto& entry : sub->filters) {
+        // Named, not a structured binding: the lambdas below capture it (clang 14, which
+        // builds the fuzz targets, cannot capture a structured binding).
+        const auto& filter = entry.first;
+        const auto qos = entry.second;
         filters.push_back(filter.substr(0, kLogged));
         if (unsubscribe) {
             std::erase_if(sh.subscriptions,
