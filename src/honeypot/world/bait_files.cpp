@@ -363,10 +363,7 @@ void add_shares(FakeFilesystem& fs, const BaitContext& b) {
                 at(file));
     fs.add_file("/srv/samba/Public/README.txt",
                 "Shared drive. Please do not store passwords here.\n-- IT\n", at(file));
-    // An .xlsx is a ZIP: its first bytes are enough for `file` and a curious attacker.
-    fs.add_file("/srv/samba/Finance/q3.xlsx",
-                std::string("PK\x03\x04\x14\x00\x06\x00\x08\x00\x00\x00!\x00", 16) +
-                    "[Content_Types].xmlQ3 revenue by region" + std::string(64, '\0'),
+    fs.add_file("/srv/samba/Finance/q3.xlsx", xlsx_stub("Q3 revenue by region"),
                 {file.mode, file.uid, file.gid, b.activity});
 }
 
@@ -403,6 +400,35 @@ void add_service_configs(FakeFilesystem& fs, const BaitContext& b) {
                     {0600, 0, 0, between(b, rng)});
     std::string cron = "# m h  dom mon dow   command\n30 2 * * * /root/scripts/backup.sh\n";
     fs.add_file("/var/spool/cron/crontabs/root", cron, {0600, 0, 0, between(b, rng)});
+}
+
+std::string xlsx_stub(std::string_view text) {
+    std::string out;
+    const auto u16 = [&out](unsigned v) {
+        out.push_back(static_cast<char>(v & 0xFF));
+        out.push_back(static_cast<char>(v >> 8));
+    };
+    // One 30-byte local file header per member, in the order Excel writes them.
+    const auto member = [&](std::string_view name) {
+        out.append("PK\x03\x04", 4);
+        u16(20);               // version needed: 2.0
+        u16(0x0006);           // flags as Excel writes them
+        u16(8);                // deflate
+        u16(0);                // time
+        u16(0x0021);           // date: 1980-01-01, what Excel stores for its members
+        out.append(12, '\0');  // CRC-32 and sizes: zero, only the start of the file is there
+        u16(static_cast<unsigned>(name.size()));
+        u16(0);  // no extra field
+        out += name;
+    };
+    member("[Content_Types].xml");
+    out += text;
+    out.append(16, '\0');
+    member("_rels/.rels");
+    out.append(16, '\0');
+    member("xl/workbook.xml");
+    out.append(32, '\0');
+    return out;
 }
 
 }  // namespace decnet::honeypot

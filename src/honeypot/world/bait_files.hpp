@@ -40,4 +40,9 @@ void add_tftp_root(FakeFilesystem& fs, const BaitContext& bait);
 void add_shares(FakeFilesystem& fs, const BaitContext& bait);           // file servers
 void add_service_configs(FakeFilesystem& fs, const BaitContext& bait);  // per archetype
 
+// A spreadsheet's first bytes: an .xlsx is a ZIP whose members start [Content_Types].xml,
+// _rels/.rels, xl/...; their local file headers, the first member starting with `text`, are
+// enough for `file` ("Microsoft Excel 2007+") and a curious attacker's `head`.
+std::string xlsx_stub(std::string_view text);
+
 }  // namespace decnet::honeypot

@@ -79,12 +79,6 @@ void add_profile(FakeFilesystem& fs, const std::string& user, const std::string&
         {0644, 0, 0, when});
 }
 
-// A spreadsheet's first bytes (an .xlsx is a ZIP): enough for `file` and a curious attacker.
-std::string xlsx_stub(std::string_view sheet) {
-    return std::string("PK\x03\x04\x14\x00\x06\x00\x08\x00\x00\x00!\x00", 16) +
-           "[Content_Types].xml" + std::string(sheet) + std::string(64, '\0');
-}
-
 // A file server's shares (C:\Shares\<name>): what smb offers besides the $ shares.
 void add_file_shares(FakeFilesystem& fs, const std::string& user, const BaitContext& b) {
     const std::string year = std::to_string(1970 + b.activity / 31556952);
