@@ -131,8 +131,11 @@ asio::awaitable<Exchange> get(Stream& stream, const FetchRequest& request, const
                                      asio::redirect_error(asio::use_awaitable, ec));
     // Beast 1.74 compares an announced Content-Length with body_limit wrongly (only chunked
     // and read-to-close bodies are checked): refuse an oversized announcement here.
-    const auto announced = parser.content_length();
-    if (!ec && announced && *announced > max_bytes) ec = http::error::body_limit;
+    // (Only once the header is complete: content_length() asserts that it is.)
+    if (!ec && parser.is_header_done()) {
+        const auto announced = parser.content_length();
+        if (announced && *announced > max_bytes) ec = http::error::body_limit;
+    }
     if (!ec)
         co_await http::async_read(stream, buffer, parser,
                                   asio::redirect_error(asio::use_awaitable, ec));
