@@ -91,7 +91,8 @@ TEST(EsSearch, QueriesOverDocuments) {
     EXPECT_EQ(result.error->type, "parsing_exception");
     EXPECT_EQ(result.error->reason, "unknown query [filtered]");
     EXPECT_EQ(result.error->cause_type, "named_object_not_found_exception");
-    params.body = std::string(200, '[') + std::string(200, ']');
+    const std::string nested = std::string(200, '[') + std::string(200, ']');
+    params.body = nested;  // a view: the string must outlive the search
     result = es::search(indices, params);
     ASSERT_TRUE(result.error);
     params.body = "{\"query\":{\"match\":{\"name\":\"\xff\xfe\"}}}";
