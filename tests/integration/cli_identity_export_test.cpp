@@ -59,7 +59,8 @@ json identities(const std::string& token) {
 
 std::set<std::string> stix_ids(const std::string& path) {
     std::set<std::string> ids;
-    for (const auto& o : json::parse(read_file(path))["objects"]) ids.insert(o["id"]);
+    const auto bundle = json::parse(read_file(path));  // kept: the loop walks a part of it
+    for (const auto& o : bundle["objects"]) ids.insert(o["id"]);
     return ids;
 }
 

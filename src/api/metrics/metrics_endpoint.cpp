@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cctype>
 #include <cstdlib>
+#include <optional>
 
 #include "api/api_context.hpp"
 #include "api/auth/auth_service.hpp"
@@ -42,9 +43,12 @@ void add_cache(m::Scrape& scrape, const char* name, const Cache& cache) {
     add_cache(scrape, name, cache.hits(), cache.misses());
 }
 
-// glibc's mallinfo2 walks the arenas under their locks: fine at scrape time.
-double heap_in_use_bytes() {
+// glibc's mallinfo2 walks the arenas under their locks: fine at scrape time. Another
+// allocator in front of glibc's (AddressSanitizer's, a preloaded one) leaves it all zero:
+// nothing to report then, rather than a false 0.
+std::optional<double> heap_in_use_bytes() {
     const auto info = mallinfo2();
+    if (info.arena == 0 && info.hblkhd == 0) return std::nullopt;
     return static_cast<double>(info.uordblks + info.hblkhd);
 }
 
@@ -119,10 +123,11 @@ void collect_api(const ApiContext& context, m::Scrape& scrape) {
     }
     // The allocator's live bytes: what the RSS holds beyond them is freed memory the
     // allocator keeps (a graph of the RSS alone cannot tell that from a leak).
-    scrape.add(scrape.family("decnet_heap_in_use_bytes",
-                             "Bytes allocated and not freed (malloc arenas and mmapped chunks)",
-                             m::Type::gauge),
-               {}, heap_in_use_bytes());
+    if (const auto heap = heap_in_use_bytes())
+        scrape.add(scrape.family("decnet_heap_in_use_bytes",
+                                 "Bytes allocated and not freed (malloc arenas and mmapped chunks)",
+                                 m::Type::gauge),
+                   {}, *heap);
     // Process-wide (the API's read connections and, under `decnet up`, the ingester's);
     // only with DECNET_SQLITE_MEMSTATUS=true.
     if (const auto bytes = store::sqlite::memory_used())
