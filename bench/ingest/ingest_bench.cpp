@@ -19,6 +19,7 @@
 #include <thread>
 #include <vector>
 
+#include "../support/plain_inserts.hpp"
 #include "../support/traffic.hpp"
 #include "events/event_bus.hpp"
 #include "store/ingest/bounty.hpp"
@@ -187,20 +188,8 @@ Side run_c_loop(const Prepared& p, const std::string& db_path, bool print) {
           db, "pragmas");
     sqlite3_stmt* log = nullptr;
     sqlite3_stmt* bounty = nullptr;
-    check(sqlite3_prepare_v2(db,
-                             "INSERT INTO logs (timestamp, decky, service, event_type, "
-                             "attacker_ip, raw_line, fields, msg, trace_id, span_id, tags) "
-                             "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                             -1, &log, nullptr),
-          db, "prepare");
-    check(sqlite3_prepare_v2(
-              db,
-              "INSERT INTO bounty (timestamp, decky, service, attacker_ip, bounty_type, payload, "
-              "payload_hash) SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7 WHERE NOT EXISTS (SELECT 1 FROM "
-              "bounty WHERE bounty_type = ?5 AND attacker_ip = ?4 AND payload_hash = ?7 AND "
-              "payload = ?6)",
-              -1, &bounty, nullptr),
-          db, "prepare");
+    check(sqlite3_prepare_v2(db, bench::kPlainLogInsert, -1, &log, nullptr), db, "prepare");
+    check(sqlite3_prepare_v2(db, bench::kPlainBountyInsert, -1, &bounty, nullptr), db, "prepare");
     const auto start = clock_type::now();
     const double cpu_start = process_cpu_us();
     std::uint64_t bounties = 0;

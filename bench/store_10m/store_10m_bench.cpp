@@ -39,6 +39,7 @@
 #include <thread>
 #include <vector>
 
+#include "../support/plain_inserts.hpp"
 #include "../support/traffic.hpp"
 #include "api/api_service.hpp"
 #include "events/event_bus.hpp"
@@ -129,20 +130,8 @@ void build_rows(const std::string& path, std::size_t rows) {
          "PRAGMA foreign_keys = OFF;");
     sqlite3_stmt* log = nullptr;
     sqlite3_stmt* bounty = nullptr;
-    check(sqlite3_prepare_v2(db,
-                             "INSERT INTO logs (timestamp, decky, service, event_type, "
-                             "attacker_ip, raw_line, fields, msg, trace_id, span_id, tags) "
-                             "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                             -1, &log, nullptr),
-          db, "prepare");
-    check(sqlite3_prepare_v2(
-              db,
-              "INSERT INTO bounty (timestamp, decky, service, attacker_ip, bounty_type, payload, "
-              "payload_hash) SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7 WHERE NOT EXISTS (SELECT 1 FROM "
-              "bounty WHERE bounty_type = ?5 AND attacker_ip = ?4 AND payload_hash = ?7 AND "
-              "payload = ?6)",
-              -1, &bounty, nullptr),
-          db, "prepare");
+    check(sqlite3_prepare_v2(db, bench::kPlainLogInsert, -1, &log, nullptr), db, "prepare");
+    check(sqlite3_prepare_v2(db, bench::kPlainBountyInsert, -1, &bounty, nullptr), db, "prepare");
     bench::Traffic traffic(false);
     const auto end = std::chrono::time_point_cast<std::chrono::microseconds>(event_now());
     const auto first = end - std::chrono::duration_cast<std::chrono::microseconds>(kSpan);
