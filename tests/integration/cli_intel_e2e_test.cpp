@@ -100,7 +100,8 @@ TEST(CliIntelE2e, TwoSourcesThreeDeckiesProfilesTraversalIdentityWebhookAndStix)
                                    kA + " " + kRedis + " 6379");
         EXPECT_THAT(redis, HasSubstr("+OK"));
 
-        // Profiles, traversal and identity settle within seconds.
+        // Profiles, traversal and identity settle within seconds. The identity row and the
+        // attacker's link to it are written by separate rounds, so wait for both.
         json a, b, ids;
         for (int i = 0; i < 200; ++i) {
             a = attacker_by_ip(kBase, token, kA);
@@ -108,7 +109,7 @@ TEST(CliIntelE2e, TwoSourcesThreeDeckiesProfilesTraversalIdentityWebhookAndStix)
             ids = api_call(kBase, "GET", "/identities?limit=10", token).second;
             if (a.is_object() && b.is_object() && a["decky_count"] == 3 &&
                 a["credential_count"] >= 4 && ids.is_object() && ids["total"] == 1 &&
-                a["behavior"].is_object())
+                a["behavior"].is_object() && a["identity_id"].is_string())
                 break;
             std::this_thread::sleep_for(100ms);
         }
