@@ -14,6 +14,7 @@
 #include "api/server/static_site.hpp"
 #include "api/validation.hpp"
 #include "engine/network_detect.hpp"
+#include "store/repository.hpp"
 #include "telemetry/metrics.hpp"
 
 namespace decnet::api {
@@ -150,6 +151,7 @@ ApiService::ApiService(store::Repository& repo, ApiServiceConfig config, FleetCo
             return Response::json(openapi_document());
         return site->serve(request);
     };
+    config.server.data_version = [&repo] { return repo.data_version(); };
     config.server.host = config.settings.host;
     config.server.port = static_cast<unsigned short>(config.settings.port);
     server_ = std::make_unique<ApiServer>(all_routes(*context_), *auth_,

@@ -3,7 +3,10 @@
 // a socket. The server (api/server/) converts Beast messages to and from these.
 #pragma once
 
+#include <atomic>
+#include <chrono>
 #include <cstddef>
+#include <cstdint>
 #include <map>
 #include <memory>
 #include <optional>
@@ -13,6 +16,10 @@
 #include <vector>
 
 namespace decnet::api {
+
+// A route's metric series (api/server/router.cpp); answers the server repeats without
+// routing them again are still counted there.
+struct RouteMetrics;
 
 struct Request {
     std::string method;  // "GET", "POST", ...
@@ -68,6 +75,22 @@ struct Response {
     // Set: `body` is ignored and the server sends a chunked body fed by this source, on a
     // connection that is not reused afterwards.
     std::shared_ptr<StreamSource> stream{};
+
+    // Set on an answer that the same request from the same caller would get again, byte
+    // for byte, as long as the store's data version is still `data_version` and until
+    // `expires`: the exact ResponseCache tags what it holds, the router shortens
+    // `expires` to the caller's token lifetime and names the route. The server then
+    // answers such repeats on its I/O thread without routing them (server/fast_answers).
+    struct Reuse {
+        std::uint64_t data_version = 0;
+        std::chrono::steady_clock::time_point expires{};
+        RouteMetrics* metrics = nullptr;
+        // Set: also only while this counter (a cache's invalidations, kept alive as long
+        // as the routes) still reads `changes_seen`.
+        const std::atomic<std::uint64_t>* changes = nullptr;
+        std::uint64_t changes_seen = 0;
+    };
+    std::optional<Reuse> reuse{};
 
     // 200 application/json with an already-serialised body.
     static Response json(std::string body, int status = 200);

@@ -36,8 +36,11 @@ Response ResponseCache::get(const std::string& key, std::uint64_t version, Clock
             ++hits_;
             lru_.splice(lru_.begin(), lru_, it->second.lru);
             const auto response = it->second.response;
+            const Response::Reuse reuse{version, it->second.expires};
             lock.unlock();
-            return *response;  // copies the head; the body is a shared pointer
+            Response hit = *response;  // copies the head; the body is a shared pointer
+            hit.reuse = reuse;
+            return hit;
         }
         erase(it);
     }
@@ -76,8 +79,9 @@ Response ResponseCache::get(const std::string& key, std::uint64_t version, Clock
     // Kept only if no newer version arrived meanwhile (drop_all() forgot the flight then).
     if (auto it = flights_.find(key); it != flights_.end() && it->second == flight) {
         flights_.erase(it);
-        if (response && response->status == 200 && response->text().size() <= limits_.max_body)
-            keep(key, *response, age);
+        if (response && response->status == 200 && response->text().size() <= limits_.max_body &&
+            keep(key, *response, age))
+            response->reuse = Response::Reuse{version, Clock::now() + age};
     }
     rendered_.notify_all();
     lock.unlock();
@@ -85,9 +89,9 @@ Response ResponseCache::get(const std::string& key, std::uint64_t version, Clock
     return std::move(*response);
 }
 
-void ResponseCache::keep(const std::string& key, Response response, Clock::duration max_age) {
+bool ResponseCache::keep(const std::string& key, Response response, Clock::duration max_age) {
     const std::size_t size = key.size() + response.text().size() + response.content_type.size();
-    if (size > limits_.max_bytes || limits_.max_entries == 0) return;
+    if (size > limits_.max_bytes || limits_.max_entries == 0) return false;
     while (!lru_.empty() &&
            (entries_.size() >= limits_.max_entries || bytes_ + size > limits_.max_bytes))
         erase(entries_.find(lru_.back()));
@@ -102,6 +106,7 @@ void ResponseCache::keep(const std::string& key, Response response, Clock::durat
     entry.lru = lru_.begin();
     entries_.insert_or_assign(key, std::move(entry));
     bytes_ += size;
+    return true;
 }
 
 void ResponseCache::erase(std::unordered_map<std::string, Entry>::iterator it) {

@@ -37,7 +37,8 @@ class ResponseCache {
     // The response for `key` rendered at `version`: cached, or `render` run once for all
     // concurrent callers. Only 200 answers are kept; an exception reaches every waiter and
     // is not kept. A version older than the newest seen is rendered and not kept. A hit's
-    // body is shared (Response::shared_body), not copied.
+    // body is shared (Response::shared_body), not copied. What the cache holds comes
+    // back tagged with Response::reuse (its version and expiry).
     Response get(const std::string& key, std::uint64_t version, Clock::duration max_age,
                  const std::function<Response()>& render);
 
@@ -62,7 +63,8 @@ class ResponseCache {
 
     void drop_all();  // holding mutex_
     void erase(std::unordered_map<std::string, Entry>::iterator it);
-    void keep(const std::string& key, Response response, Clock::duration max_age);
+    // False when the answer is too big to keep.
+    bool keep(const std::string& key, Response response, Clock::duration max_age);
 
     const ResponseCacheLimits limits_;
     mutable std::mutex mutex_;

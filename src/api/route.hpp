@@ -5,6 +5,7 @@
 #pragma once
 
 #include <functional>
+#include <optional>
 #include <string>
 
 #include "api/http_message.hpp"
@@ -25,6 +26,8 @@ struct Principal {
     std::string username;
     std::string role;  // "admin" | "viewer"
     bool must_change_password = false;
+    // The token's exp claim (Unix seconds), when it has one.
+    std::optional<double> token_expires;
     bool is_admin() const { return role == "admin"; }
 };
 

@@ -12,6 +12,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <utility>
 
 namespace decnet::api {
 
@@ -24,6 +25,13 @@ class SingleFlightCache {
 
     // The cached value when fresh; else runs `load` once for all concurrent callers.
     Value get(const Key& key, const std::function<Value()>& load) {
+        return get_until(key, load).first;
+    }
+
+    // The same, with the time until which the value stays cached (a caller that waited
+    // for another's load gets the load's end plus the TTL).
+    std::pair<Value, Clock::time_point> get_until(const Key& key,
+                                                  const std::function<Value()>& load) {
         std::unique_lock lock(mutex_);
         for (;;) {
             auto it = entries_.find(key);
@@ -33,11 +41,11 @@ class SingleFlightCache {
                 auto flight = entry.flight;
                 loaded_.wait(lock, [&] { return flight->done; });
                 if (flight->error) std::rethrow_exception(flight->error);
-                return *flight->value;
+                return {*flight->value, flight->expires};
             }
             if (Clock::now() < entry.expires) {
                 ++hits_;
-                return *entry.value;
+                return {*entry.value, entry.expires};
             }
             break;
         }
@@ -57,6 +65,7 @@ class SingleFlightCache {
         lock.lock();
         flight->done = true;
         flight->error = error;
+        flight->expires = Clock::now() + ttl_;
         if (value) flight->value = *value;
         auto it = entries_.find(key);
         // An invalidate() during the load erased the entry: answer the caller, keep nothing.
@@ -66,13 +75,13 @@ class SingleFlightCache {
             } else {
                 it->second.loading = false;
                 it->second.value = *value;
-                it->second.expires = Clock::now() + ttl_;
+                it->second.expires = flight->expires;
                 it->second.flight.reset();
             }
         }
         loaded_.notify_all();
         if (error) std::rethrow_exception(error);
-        return *value;
+        return {std::move(*value), flight->expires};
     }
 
     void invalidate(const Key& key) {
@@ -97,6 +106,7 @@ class SingleFlightCache {
         bool done = false;
         std::exception_ptr error;
         std::optional<Value> value;
+        Clock::time_point expires{};
     };
     struct Entry {
         bool loading = false;

@@ -64,11 +64,12 @@ Principal AuthService::authenticate(const Request& request, Access access) {
     auto token = bearer_token(request);
     if (!token && access == Access::kStreamToken) token = request.query_param("token");
     if (!token) unauthorized();
-    auto uuid = verified_uuid(*token);
-    if (!uuid) unauthorized();
-    if (access == Access::kTokenOnly) return Principal{*uuid, {}, {}, false};
+    auto verified = verified_token(*token);
+    if (!verified) unauthorized();
+    if (access == Access::kTokenOnly)
+        return Principal{verified->uuid, {}, {}, false, verified->expires};
 
-    const auto user = user_by_uuid(*uuid);  // exactly one lookup per request (§2.3)
+    const auto user = user_by_uuid(verified->uuid);  // exactly one lookup per request (§2.3)
     const bool known_role = user && (user->role == "admin" || user->role == "viewer");
     if (access == Access::kStreamToken) {
         // §2.3: the stream answers 403 for a vanished user and skips the must-change check.
@@ -79,10 +80,11 @@ Principal AuthService::authenticate(const Request& request, Access access) {
         if (!known_role || (access == Access::kAdmin && user->role != "admin"))
             forbidden(kForbiddenDetail);
     }
-    return Principal{user->uuid, user->username, user->role, user->must_change_password};
+    return Principal{user->uuid, user->username, user->role, user->must_change_password,
+                     verified->expires};
 }
 
-std::optional<std::string> AuthService::verified_uuid(const std::string& token) {
+std::optional<VerifiedToken> AuthService::verified_token(const std::string& token) {
     const auto now = unix_now();
     const auto live = [&](const VerifiedToken& t) {
         return !t.expires || static_cast<double>(now) < *t.expires;  // as JwtCodec checks
@@ -90,7 +92,7 @@ std::optional<std::string> AuthService::verified_uuid(const std::string& token) 
     {
         std::lock_guard lock(tokens_mutex_);
         if (auto it = verified_tokens_.find(token); it != verified_tokens_.end()) {
-            if (live(it->second)) return it->second.uuid;
+            if (live(it->second)) return it->second;
             verified_tokens_.erase(it);
         }
     }
@@ -101,7 +103,7 @@ std::optional<std::string> AuthService::verified_uuid(const std::string& token) 
     // than track recency on this hot path.
     if (verified_tokens_.size() >= kMaxVerifiedTokens) verified_tokens_.clear();
     verified_tokens_.emplace(token, *verified);
-    return std::move(verified->uuid);
+    return verified;
 }
 
 std::optional<AuthService::User> AuthService::user_by_uuid(const std::string& uuid) {

@@ -89,10 +89,11 @@ class AuthService {
     int bcrypt_cost() const { return settings_.bcrypt_cost; }
 
   private:
-    // The uuid of a token that verifies, remembered until its exp: the HMAC and the JSON
-    // parsing then run once per token instead of once per request. Only valid tokens are
-    // kept (the secret never changes while running), at most kMaxVerifiedTokens of them.
-    std::optional<std::string> verified_uuid(const std::string& token);
+    // The uuid and exp of a token that verifies, remembered until its exp: the HMAC and
+    // the JSON parsing then run once per token instead of once per request. Only valid
+    // tokens are kept (the secret never changes while running), at most
+    // kMaxVerifiedTokens of them.
+    std::optional<VerifiedToken> verified_token(const std::string& token);
     static constexpr std::size_t kMaxVerifiedTokens = 4096;
 
     store::Repository& repo_;

@@ -13,6 +13,7 @@
 #include "api/resources/resource_json.hpp"
 #include "api/validation.hpp"
 #include "core/ini_parser.hpp"
+#include "store/repository.hpp"
 
 namespace decnet::api {
 namespace {
@@ -30,8 +31,19 @@ Response internal_validation_error() {
 }
 
 Response list_deckies(ApiContext& context, ReadCaches& caches) {
+    // Read before the body: a change after them makes the answer's repeats stop.
+    const auto version = context.repo.data_version();
+    const auto changes = caches.fleet_changes.load(std::memory_order_acquire);
     try {
-        return Response::json(caches.deckies.get(0, [&] { return fleet(context).deckies_json(); }));
+        auto [body, until] =
+            caches.deckies.get_until(0, [&] { return fleet(context).deckies_json(); });
+        auto response = Response::json(std::move(body));
+        // Repeatable as long as this TTL cache would answer the same body, and no longer
+        // than a commit or a change of the fleet.
+        if (version)
+            response.reuse =
+                Response::Reuse{*version, until, nullptr, &caches.fleet_changes, changes};
+        return response;
     } catch (const DeploymentStateError&) {
         return internal_validation_error();
     }
@@ -78,7 +90,7 @@ Response deploy(ApiContext& context, ReadCaches& caches, const Request& request)
     } catch (const DeploymentStateError&) {
         return internal_validation_error();
     }
-    caches.deckies.clear();
+    caches.fleet_changed();
     return Response::message("Deckies deployed successfully");
 }
 
@@ -101,7 +113,7 @@ Response mutate(ApiContext& context, ReadCaches& caches, const Request& request)
         mutated = false;
     }
     if (!mutated) throw ApiError{404, "Decky " + name + " not found or failed to mutate", {}};
-    caches.deckies.clear();
+    caches.fleet_changed();
     return Response::message("Successfully mutated " + name);
 }
 
@@ -127,7 +139,7 @@ Response set_interval(ApiContext& context, ReadCaches& caches, const Request& re
         case FleetControl::IntervalResult::updated:
             break;
     }
-    caches.deckies.clear();
+    caches.fleet_changed();
     return Response::message("Mutation interval updated");
 }
 
@@ -148,7 +160,7 @@ Response teardown(ApiContext& context, ReadCaches& caches, const Request& reques
         case FleetControl::TeardownResult::removed:
             break;
     }
-    caches.deckies.clear();
+    caches.fleet_changed();
     return Response::message("Decky " + name + " torn down");
 }
 

@@ -4,6 +4,7 @@
 // process. TTLs and limits are settable for tests.
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <optional>
@@ -51,6 +52,14 @@ struct ReadCaches {
     Versioned<std::string> bounty_default;        // /bounty, no filters, 50, 0
     Versioned<std::string> histogram_default;     // no filters, 15 minutes
     SingleFlightCache<int, std::string> deckies;  // whole /deckies body
+    // Counts the times the fleet changed through the API and `deckies` was dropped: a
+    // repeated /deckies answer (Response::reuse) holds only while it stands still.
+    std::atomic<std::uint64_t> fleet_changes{0};
+
+    void fleet_changed() {
+        deckies.clear();
+        fleet_changes.fetch_add(1, std::memory_order_release);
+    }
 
     void clear() {
         responses.clear();
@@ -59,7 +68,7 @@ struct ReadCaches {
         attackers_total.clear();
         bounty_default.clear();
         histogram_default.clear();
-        deckies.clear();
+        fleet_changed();
     }
 };
 

@@ -36,7 +36,13 @@ std::vector<Route> stats_routes(ApiContext& context) {
     route.pattern = "/api/v1/stats";
     route.access = Access::kViewer;
     route.handler = [&context, caches](const Request&, const Principal&) {
-        return Response::json(caches->stats.get(0, [&] { return stats_body(context); }));
+        const auto version = context.repo.data_version();  // before the body
+        auto [body, until] = caches->stats.get_until(0, [&] { return stats_body(context); });
+        auto response = Response::json(std::move(body));
+        // Repeatable while this TTL cache would answer the same body, and no longer than
+        // the next commit.
+        if (version) response.reuse = Response::Reuse{*version, until};
+        return response;
     };
     return {std::move(route)};
 }

@@ -6,6 +6,7 @@
 
 #include <chrono>
 #include <cstddef>
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -37,6 +38,10 @@ struct ServerOptions {
     // Asked first for every path outside /api (the dashboard's files, /openapi.json in
     // developer mode); nullopt lets the router answer. Runs on an I/O thread.
     std::function<std::optional<Response>(const Request&)> outside_api{};
+    // The store's data version (Repository::data_version). Set: an answer the router
+    // marks reusable (Response::reuse) is repeated by the I/O thread to the same request
+    // from the same caller while the version holds (server/fast_answers.hpp).
+    std::function<std::optional<std::uint64_t>()> data_version{};
 };
 
 class ApiServer {

@@ -31,10 +31,14 @@
 #include <cstdio>
 #include <deque>
 #include <optional>
+#include <utility>
 #include <vector>
 
+#include "api/server/fast_answers.hpp"
 #include "api/server/request_conversion.hpp"
 #include "api/server/response_head.hpp"
+#include "api/server/router.hpp"
+#include "telemetry/span.hpp"
 
 namespace decnet::api {
 
@@ -197,6 +201,7 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
         auto message = parser_->release();
         keep_alive_ = message.keep_alive();
         version_ = message.version() == 10 ? 10 : 11;
+        if (answered_again(message)) return;
         auto request = to_request(std::move(message), peer_);
         // The handler's time is not the client's: a deadline starts again with the answer.
         deadline_ = kNoDeadline;
@@ -215,6 +220,55 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
         core_.router.handle(std::move(request), std::move(reply));
     }
 
+    // The fast path (fast_answers.hpp): a GET this thread answered before, for the same
+    // caller, at the store's current data version. True when it was answered; otherwise
+    // the request's key is remembered so that send() can keep a reusable answer.
+    bool answered_again(const http::request<http::string_body>& message) {
+        fast_pending_ = false;
+        if (!core_.options.data_version || message.method() != http::verb::get || version_ != 11 ||
+            !keep_alive_ || core_.stopping || !message.body().empty())
+            return false;
+        const std::string_view target(message.target().data(), message.target().size());
+        if (!target.starts_with("/api/")) return false;  // the dashboard, /metrics
+        // CORS headers and trace context make an answer the caller's own.
+        if (message.find(http::field::origin) != message.end() || telemetry::tracing_enabled())
+            return false;
+        const auto version = core_.options.data_version();
+        if (!version) return false;
+        const auto started = Clock::now();
+        const auto authorization = message[http::field::authorization];
+        FastAnswers::make_key(target, {authorization.data(), authorization.size()}, fast_key_);
+        auto answer = home_->fast.find(fast_key_, started, *version);
+        if (!answer) {
+            fast_pending_ = true;
+            return false;
+        }
+        count_repeated_answer(*answer->metrics,
+                              std::chrono::duration<double>(Clock::now() - started).count());
+        prepared_ = std::move(answer);
+        deadline_ = coarse_now() + core_.options.io_timeout;
+        const std::array<net::const_buffer, 2> buffers{net::buffer(prepared_->head),
+                                                       net::buffer(*prepared_->body)};
+        write_all(buffers, [](HttpSession& self) { self.answered(true); });
+        return true;
+    }
+
+    // After send() wrote the head of an answer the router marked reusable.
+    void keep_for_repeats(const Response& response, bool keep_alive) {
+        if (!std::exchange(fast_pending_, false) || !response.reuse || !response.reuse->metrics ||
+            !shared_body_ || response.status != 200 || !keep_alive)
+            return;
+        auto answer = std::make_shared<PreparedAnswer>();
+        answer->head = head_;
+        answer->body = shared_body_;
+        answer->data_version = response.reuse->data_version;
+        answer->expires = response.reuse->expires;
+        answer->metrics = response.reuse->metrics;
+        answer->changes = response.reuse->changes;
+        answer->changes_seen = response.reuse->changes_seen;
+        home_->fast.keep(fast_key_, std::move(answer));
+    }
+
     std::optional<Response> guarded_outside(const Request& request) {
         std::optional<Response> answer;
         auto failure = guarded([&] {
@@ -231,6 +285,9 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
         if (closed_) return;
         if (response.stream) return start_stream(std::move(response));
         const bool keep_alive = keep_alive_ && !core_.stopping;
+        // An answer that may be repeated is kept whole: its body is shared from here on.
+        if (fast_pending_ && response.reuse && !response.shared_body)
+            response.shared_body = std::make_shared<const std::string>(std::move(response.body));
         shared_body_ = std::move(response.shared_body);
         if (!shared_body_) owned_body_ = std::move(response.body);
         const std::string& body = shared_body_ ? *shared_body_ : owned_body_;
@@ -243,6 +300,7 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
         head.keep_alive = keep_alive;
         head.body_size = has_body ? body.size() : 0;
         write_response_head(head, head_);
+        keep_for_repeats(response, keep_alive);
         deadline_ = coarse_now() + core_.options.io_timeout;
         const std::array<net::const_buffer, 2> buffers{
             net::buffer(head_), has_body ? net::buffer(body) : net::const_buffer()};
@@ -275,6 +333,7 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
 
     void answered(bool keep_alive) {
         shared_body_.reset();
+        prepared_.reset();
         // A big answer's buffer is not worth keeping for the next one.
         if (owned_body_.capacity() > std::size_t{64} * 1024) owned_body_ = std::string();
         owned_body_.clear();
@@ -490,6 +549,11 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
     std::string head_;
     std::string owned_body_;
     std::shared_ptr<const std::string> shared_body_;
+    std::shared_ptr<const PreparedAnswer> prepared_;  // a repeated answer being written
+    // The fast path's key of the request being handled, and whether send() may keep its
+    // answer under it.
+    std::string fast_key_;
+    bool fast_pending_ = false;
     // Streamed responses (on the session's thread only).
     bool streaming_ = false;
     bool stream_done_ = false;

@@ -156,8 +156,24 @@ Reply observed(Reply reply, RouteMetrics& metrics) {
         metrics.latency.observe(
             std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
         metrics.answered(response.status).inc();
+        if (response.reuse) response.reuse->metrics = &metrics;
         reply(std::move(response));
     };
+}
+
+// A repeat may be answered no later than the caller's token allows.
+void bound_by_token(Response::Reuse& reuse, const Principal& principal) {
+    if (!principal.token_expires) return;
+    const auto unix_now =
+        std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
+    const auto left = std::chrono::duration<double>(*principal.token_expires - unix_now);
+    if (left.count() <= 0) {
+        reuse.expires = std::chrono::steady_clock::time_point::min();
+        return;
+    }
+    const auto until = std::chrono::steady_clock::now() +
+                       std::chrono::duration_cast<std::chrono::steady_clock::duration>(left);
+    reuse.expires = std::min(reuse.expires, until);
 }
 
 // Runs `call`; a std::exception it throws is recorded on the request's span first.
@@ -212,6 +228,11 @@ auto recording_exceptions(RequestSpan* span, Call&& call) -> decltype(call()) {
     }
 }
 }  // namespace
+
+void count_repeated_answer(RouteMetrics& metrics, double seconds) {
+    metrics.latency.observe(seconds);
+    metrics.answered(200).inc();
+}
 
 std::string route_span_name(std::string_view method, std::string_view pattern) {
     struct Known {
@@ -358,6 +379,7 @@ void Router::handle(Request request, Reply reply) const {
         answer = [inner = std::move(answer), origin = *origin](Response response) {
             response.with_header("Access-Control-Allow-Origin", origin)
                 .with_header("Vary", "Origin");
+            response.reuse.reset();  // its headers depend on the Origin
             inner(std::move(response));
         };
     }
@@ -479,9 +501,17 @@ void Router::run(const Route& route, const Request& request, const Reply& reply,
         return;
     }
     if (route.handler) {
-        reply(guarded([&] {
+        auto response = guarded([&] {
             return recording_exceptions(span, [&] { return route.handler(request, principal); });
-        }));
+        });
+        if (response.reuse) {
+            // A traced answer carries its own traceresponse: never repeated.
+            if (span)
+                response.reuse.reset();
+            else
+                bound_by_token(*response.reuse, principal);
+        }
+        reply(std::move(response));
         return;
     }
     // Exactly once, even if the handler both replies and then throws.

@@ -62,6 +62,10 @@ class Router {
     CorsPolicy cors_;
 };
 
+// Counts a 200 the server answered again from its fast path (server/fast_answers.hpp)
+// as the router counts the answers it routes: same series, same latency histogram.
+void count_repeated_answer(RouteMetrics& metrics, double seconds);
+
 // The span name of a route: the reference's handler span names (api.get_logs…,
 // tracing.md §3.1) for its 23 endpoints, "api.<method>_<path>" for any other.
 std::string route_span_name(std::string_view method, std::string_view pattern);

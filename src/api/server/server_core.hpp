@@ -15,6 +15,7 @@
 #include <unordered_map>
 
 #include "api/server/api_server.hpp"
+#include "api/server/fast_answers.hpp"
 
 namespace decnet::api {
 
@@ -52,6 +53,8 @@ struct IoThread {
     // (a session may be freed on another thread, hence the lock and the weak pointers).
     std::mutex mutex;
     std::unordered_map<HttpSession*, std::weak_ptr<HttpSession>> sessions;
+    // Answers this thread may repeat (its sessions only, so no lock).
+    FastAnswers fast;
 };
 
 }  // namespace decnet::api

@@ -5,15 +5,19 @@
 #include <stdio.h>
 
 #include <array>
+#include <chrono>
 #include <fstream>
 #include <nlohmann/json.hpp>
+#include <thread>
 
 #include "api/api_context.hpp"
 #include "api/auth/auth_service.hpp"
 #include "api/db_fleet_control.hpp"
+#include "api/resources/read_caches.hpp"
 #include "api/resources/read_resources.hpp"
 #include "api/server/api_server.hpp"
 #include "api_test_support.hpp"
+#include "telemetry/metrics.hpp"
 #include "unit/api/read_test_support.hpp"
 
 namespace decnet::api {
@@ -31,7 +35,8 @@ struct CurlResult {
 
 class ReadHttpTest : public ::testing::Test {
   protected:
-    ReadHttpTest()
+    // As `decnet api` runs it: repeated GETs take the fast path (server/fast_answers).
+    explicit ReadHttpTest(std::size_t threads = 2)
         : auth_(*store_.repo, testing::cheap_settings()),
           fleet_(*store_.repo, network_),
           context_{*store_.repo, {}} {
@@ -43,7 +48,8 @@ class ReadHttpTest : public ::testing::Test {
         viewer_token_ = auth_.jwt().issue(viewer.uuid);
         context_.fleet = &fleet_;
         ServerOptions options;
-        options.threads = 2;
+        options.threads = threads;
+        options.data_version = [repo = store_.repo.get()] { return repo->data_version(); };
         for (unsigned short port = kFirstPort; !server_ && port <= kLastPort; ++port) {
             options.port = port;
             try {
@@ -63,9 +69,10 @@ class ReadHttpTest : public ::testing::Test {
     }
 
     // curl with the token (if any), a method, an optional JSON body; path already encoded.
+    // `extra`: more curl options (-i for the head, -H for a header).
     CurlResult curl(const std::string& method, const std::string& path, const std::string& token,
-                    const std::string& body = {}) {
-        std::string command = "curl -s -o - -w '\\n%{http_code}' -X " + method;
+                    const std::string& body = {}, const std::string& extra = {}) {
+        std::string command = "curl -s -o - -w '\\n%{http_code}' -X " + method + " " + extra;
         if (!token.empty()) command += " -H 'Authorization: Bearer " + token + "'";
         if (!body.empty()) command += " -H 'Content-Type: application/json' --data-binary @- ";
         command += " 'http://127.0.0.1:" + std::to_string(port_) + path + "'";
@@ -230,6 +237,93 @@ TEST_F(ReadHttpTest, ViewerListsArtifactsOnlyAdminDownloads) {
               std::string::npos)
         << head;
     EXPECT_NE(head.find("X-Content-Type-Options: nosniff\r\n"), std::string::npos) << head;
+}
+
+// The fast path on one I/O thread, so every repeat meets the answer its thread kept.
+class FastAnswersHttpTest : public ReadHttpTest {
+  protected:
+    FastAnswersHttpTest() : ReadHttpTest(1) {}
+
+    std::uint64_t answered(const char* route) {
+        return telemetry::metrics::standard().http_requests.with({"GET", route, "200"}).value();
+    }
+};
+
+TEST_F(FastAnswersHttpTest, ARepeatIsTheSameBytesCountedWithoutRoutingIt) {
+    const auto before = answered("/api/v1/logs");
+    const auto first = curl("GET", "/api/v1/logs?limit=5", viewer_token_, {}, "-i");
+    ASSERT_EQ(first.status, 200) << first.body;
+    const auto& responses = context_.read_caches->responses;
+    const auto hits = responses.hits();
+    for (int i = 0; i < 3; ++i)
+        EXPECT_EQ(curl("GET", "/api/v1/logs?limit=5", viewer_token_, {}, "-i").body, first.body);
+    // Answered by the I/O thread: the router's cache was not asked again, the metrics were.
+    EXPECT_EQ(responses.hits(), hits);
+    EXPECT_EQ(answered("/api/v1/logs"), before + 4);
+}
+
+TEST_F(FastAnswersHttpTest, ACommitEndsTheRepeats) {
+    for (int i = 0; i < 2; ++i) ASSERT_EQ(curl("GET", "/api/v1/logs", viewer_token_).status, 200);
+    std::vector<store::LogRecord> rows{
+        read_test::log_row("2026-01-01T00:00:00Z", "ssh", "10.0.0.9", "x")};
+    store_.repo->insert_logs(rows);
+    // The rows at once (the total may lag by the TTL of its §7 cache, as without repeats).
+    EXPECT_EQ(nlohmann::json::parse(curl("GET", "/api/v1/logs", viewer_token_).body)["data"].size(),
+              1u);
+}
+
+TEST_F(FastAnswersHttpTest, EveryOtherCallerIsCheckedAgain) {
+    for (int i = 0; i < 2; ++i) ASSERT_EQ(curl("GET", "/api/v1/logs", viewer_token_).status, 200);
+    EXPECT_EQ(curl("GET", "/api/v1/logs", "").status, 401);
+    EXPECT_EQ(curl("GET", "/api/v1/logs", viewer_token_ + "x").status, 401);
+    // Another valid caller is its own key, checked as such.
+    EXPECT_EQ(curl("GET", "/api/v1/logs", admin_token_).status, 200);
+    EXPECT_EQ(curl("GET", "/api/v1/logs", viewer_token_).status, 200);
+}
+
+TEST_F(FastAnswersHttpTest, ATokenThatExpiresIsRefusedOnTheNextRepeat) {
+    const auto user = store_.repo->get_user_by_username("viewer");
+    ASSERT_TRUE(user);
+    const auto lifetime = auth_.jwt().lifetime().count();
+    const auto token = auth_.jwt().issue(user->uuid, auth::unix_now() - lifetime + 1);
+    ASSERT_EQ(curl("GET", "/api/v1/bounty", token).status, 200);
+    EXPECT_EQ(curl("GET", "/api/v1/bounty", token).status, 200);
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(3);
+    int status = 200;
+    while (status == 200 && std::chrono::steady_clock::now() < deadline) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+        status = curl("GET", "/api/v1/bounty", token).status;
+    }
+    EXPECT_EQ(status, 401);
+}
+
+TEST_F(FastAnswersHttpTest, AnOriginStillGetsItsCorsHeaders) {
+    for (int i = 0; i < 2; ++i)
+        ASSERT_EQ(curl("GET", "/api/v1/deckies", viewer_token_, {}, "-i").status, 200);
+    const auto r =
+        curl("GET", "/api/v1/deckies", viewer_token_, {}, "-i -H 'Origin: http://localhost:8080'");
+    EXPECT_NE(r.body.find("Access-Control-Allow-Origin: http://localhost:8080"), std::string::npos)
+        << r.body;
+    // And the answer without an Origin afterwards carries none.
+    EXPECT_EQ(curl("GET", "/api/v1/deckies", viewer_token_, {}, "-i")
+                  .body.find("Access-Control-Allow-Origin"),
+              std::string::npos);
+}
+
+TEST_F(FastAnswersHttpTest, AFleetChangeEndsTheDeckiesRepeats) {
+    ASSERT_EQ(curl("POST", "/api/v1/deckies/deploy", admin_token_,
+                   R"({"ini_content":"[decky-01]\nservices = ssh"})")
+                  .status,
+              200);
+    for (int i = 0; i < 2; ++i)
+        ASSERT_EQ(curl("GET", "/api/v1/deckies", viewer_token_).status, 200);
+    ASSERT_EQ(curl("PUT", "/api/v1/deckies/decky-01/mutate-interval", admin_token_,
+                   R"({"mutate_interval":"2d"})")
+                  .status,
+              200);
+    EXPECT_EQ(nlohmann::json::parse(
+                  curl("GET", "/api/v1/deckies", viewer_token_).body)[0]["mutate_interval"],
+              2880);
 }
 
 }  // namespace

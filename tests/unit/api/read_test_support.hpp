@@ -230,7 +230,7 @@ class ReadApiTest : public ::testing::Test {
         request.path_params = std::move(path_params);
         request.body = std::move(body);
         if (!request.body.empty()) request.headers["content-type"] = "application/json";
-        Principal admin{"uuid-admin", "admin", "admin", false};
+        Principal admin{"uuid-admin", "admin", "admin", false, std::nullopt};
         try {
             auto response = r.handler(request, admin);
             // What the server sends: a cached body is shared, the tests read `body`.
