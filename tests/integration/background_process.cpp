@@ -15,11 +15,18 @@ namespace decnet::testing {
 
 BackgroundProcess::BackgroundProcess(const std::vector<std::string>& argv, const std::string& dir)
     : out_path_(dir + "/.bg-stdout"), err_path_(dir + "/.bg-stderr") {
+    // Emptied here, not in the child: a process started again in the same directory must
+    // not have its predecessor's "decnet is up" found by wait_for_output() before it has
+    // even started (it raced under ASan's slower start-up).
+    for (const auto& path : {out_path_, err_path_}) {
+        const int fd = open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+        if (fd >= 0) close(fd);
+    }
     pid_ = fork();
     if (pid_ < 0) throw std::runtime_error("fork failed");
     if (pid_ == 0) {
-        const int out = open(out_path_.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-        const int err = open(err_path_.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+        const int out = open(out_path_.c_str(), O_WRONLY | O_CREAT, 0644);
+        const int err = open(err_path_.c_str(), O_WRONLY | O_CREAT, 0644);
         dup2(out, 1);
         dup2(err, 2);
         if (chdir(dir.c_str()) != 0) _exit(126);
