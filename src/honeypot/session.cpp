@@ -94,7 +94,8 @@ Session::Session(asio::ip::tcp::socket socket, const asio::ip::tcp::endpoint& pe
     : socket_(std::move(socket)),
       context_(context),
       limits_(limits),
-      peer_ip_(peer.address().to_string()),
+      // The runtime formatted the address once already, for the per-source table.
+      peer_ip_(live ? live->source() : peer.address().to_string()),
       peer_port_(peer.port()),
       deadline_(std::chrono::steady_clock::now() + limits.max_session_time),
       live_(live),
