@@ -57,7 +57,7 @@ test-tsan: deps
 	@ninja -C build-tsan -j $(JOBS) unit_events unit_store unit_api unit_honeypot unit_intel
 	@TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1 \
 	  ctest --test-dir build-tsan --output-on-failure -j $(JOBS) --timeout 1800 \
-	  -R '^(EventBus|Ingester|IngesterTrace|StreamHubTest|StreamHttpTest|CryptoPool|Runtime[A-Za-z]*|LiveSessions|Profiler|SnifferEngine|SqliteConcurrency|SinkRunner|SyslogForwarder|SingleFlightCache|ResponseCache|FastAnswers|FastAnswersHttpTest|ReadHttpTest)\.'
+	  -R '^(EventBus|Ingester|IngesterTrace|StreamHubTest|StreamHttpTest|CryptoPool|Runtime[A-Za-z]*|LiveSessions|Profiler|SnifferEngine|SqliteConcurrency|SinkRunner|SyslogForwarder|SingleFlightCache|ResponseCache|FastAnswers|FastAnswersHttpTest|ReadHttpTest|ArtifactStoreTest)\.'
 
 bench: deps
 	@scripts/install-deps.sh --bench

@@ -411,13 +411,16 @@ void ArtifactCapture::drop(const char* reason) {
 // Gives back the capture's reservation and removes its part file (if it has one).
 void ArtifactCapture::release() {
     if (!shared_) return;
-    const std::lock_guard lock(shared_->mutex);
+    // Ours may be the last reference (the store is gone): it must outlive the lock on
+    // its mutex, so it is dropped after the guard (ThreadSanitizer found the unlock of a
+    // freed mutex).
+    const auto shared = std::move(shared_);
+    const std::lock_guard lock(shared->mutex);
     if (reserved_ > 0) {
-        shared_->release(reserved_);
-        if (!shared_->stopping) shared_->push({Job::Kind::abort, id_, {}, {}, 0});
+        shared->release(reserved_);
+        if (!shared->stopping) shared->push({Job::Kind::abort, id_, {}, {}, 0});
         reserved_ = 0;
     }
-    shared_.reset();
 }
 
 CapturedArtifact ArtifactCapture::finish() {
@@ -433,16 +436,16 @@ CapturedArtifact ArtifactCapture::finish() {
     a.mime = guess_mime(head_);
     a.first_bytes = first_bytes_hex(head_);
     if (shared_) {
-        const std::lock_guard lock(shared_->mutex);
-        if (!shared_->stopping) {
-            shared_->push({Job::Kind::commit, id_, {}, a.sha256, reserved_});
+        const auto shared = std::move(shared_);  // outlives the lock (see release())
+        const std::lock_guard lock(shared->mutex);
+        if (!shared->stopping) {
+            shared->push({Job::Kind::commit, id_, {}, a.sha256, reserved_});
             a.stored = true;
         } else {
-            shared_->release(reserved_);
+            shared->release(reserved_);
             drop_reason_ = "no_store";
         }
         reserved_ = 0;
-        shared_.reset();
     } else if (drop_reason_.empty()) {
         drop_reason_ = "no_store";
     }
