@@ -75,10 +75,12 @@ soak: deps
 	@ninja -C $(BUILD) -j $(JOBS) decnet soak_bench
 	@SOAK_SECONDS=$(SOAK_SECONDS) SOAK_CONNECTIONS=$(SOAK_CONNECTIONS) $(BUILD)/bench/soak_bench
 
+# UBSan's `function` check is left out: Debian's clang 14 cannot emit it for some
+# coroutines ("Cannot represent a difference across sections", src/events/relp_session.cpp).
 fuzz: deps
 	@cmake -S . -B build-fuzz -G Ninja -DCMAKE_CXX_COMPILER=clang++ -DDECNET_BUILD_FUZZ=ON \
 	  -DDECNET_BUILD_TESTS=OFF -DCMAKE_BUILD_TYPE=Release \
-	  -DCMAKE_CXX_FLAGS="-fsanitize=fuzzer-no-link,address,undefined" >/dev/null
+	  -DCMAKE_CXX_FLAGS="-fsanitize=fuzzer-no-link,address,undefined -fno-sanitize=function" >/dev/null
 	@ninja -C build-fuzz -j $(JOBS) $$(ninja -C build-fuzz -t targets all 2>/dev/null | grep -o "^fuzz_[a-z0-9_]*" | sort -u)
 	@scripts/run-fuzzers.sh build-fuzz $(FUZZ_SECONDS)
 
