@@ -12,6 +12,8 @@
 #include <stdexcept>
 #include <thread>
 
+#include "../support/child_process.hpp"
+
 namespace decnet::bench {
 namespace {
 
@@ -175,12 +177,7 @@ ApiServer::ApiServer(const std::string& db, int port, const std::filesystem::pat
 }
 
 ApiServer::~ApiServer() {
-    if (pid_ <= 0) return;
-    kill(pid_, SIGTERM);
-    for (int i = 0; i < 100 && waitpid(pid_, nullptr, WNOHANG) == 0; ++i)
-        std::this_thread::sleep_for(std::chrono::milliseconds(100));
-    kill(pid_, SIGKILL);
-    waitpid(pid_, nullptr, 0);
+    bench::stop(pid_, std::chrono::seconds(10));
 }
 
 }  // namespace decnet::bench

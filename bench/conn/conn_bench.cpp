@@ -35,6 +35,8 @@
 #include "honeypot/runtime.hpp"
 #include "load_generator.hpp"
 
+#include "../support/ipv4.hpp"
+
 namespace {
 
 using namespace decnet;
@@ -52,14 +54,6 @@ double process_cpu_seconds() {
         return static_cast<double>(t.tv_sec) + static_cast<double>(t.tv_usec) / 1e6;
     };
     return seconds(usage.ru_utime) + seconds(usage.ru_stime);
-}
-
-sockaddr_in address_of(const char* ip) {
-    sockaddr_in address{};
-    address.sin_family = AF_INET;
-    address.sin_port = htons(kPort);
-    inet_pton(AF_INET, ip, &address.sin_addr);
-    return address;
 }
 
 // One phase's figures: the rate and the CPU µs per completed connection on each side.
@@ -105,7 +99,8 @@ Phase bare_phase(int listener, const LoadOptions& options) {
             close(fd);
         }
     });
-    const auto phase = measure([&] { return generate_load(address_of(kBareIp), options); });
+    const auto phase =
+        measure([&] { return generate_load(bench::ipv4_address(kBareIp, kPort), options); });
     serving = false;
     server.join();
     return phase;
@@ -117,7 +112,7 @@ int bare_listener() {
     setsockopt(listener, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
     const timeval timeout{0, 200'000};  // accept() returns so the server sees `serving`
     setsockopt(listener, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
-    const auto address = address_of(kBareIp);
+    const auto address = bench::ipv4_address(kBareIp, kPort);
     if (bind(listener, reinterpret_cast<const sockaddr*>(&address), sizeof address) != 0 ||
         listen(listener, 4096) != 0) {
         close(listener);
@@ -214,7 +209,8 @@ int main(int argc, char** argv) {
         // Which side goes first alternates, so a drift in the machine's load favours neither.
         Phase decnet, bare;
         const auto run_decnet = [&] {
-            decnet = measure([&] { return generate_load(address_of(kDeckyIp), options); });
+            decnet = measure(
+                [&] { return generate_load(bench::ipv4_address(kDeckyIp, kPort), options); });
         };
         const auto run_bare = [&] {
             if (with_bare) bare = bare_phase(listener, options);

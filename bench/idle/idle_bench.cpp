@@ -25,6 +25,8 @@
 #include "events/event_bus.hpp"
 #include "honeypot/runtime.hpp"
 
+#include "../support/ipv4.hpp"
+
 namespace {
 
 using namespace decnet;
@@ -47,14 +49,6 @@ long rss_kb() {
     return 0;
 }
 
-sockaddr_in address_of(const std::string& ip, int port) {
-    sockaddr_in address{};
-    address.sin_family = AF_INET;
-    address.sin_port = htons(static_cast<std::uint16_t>(port));
-    inet_pton(AF_INET, ip.c_str(), &address.sin_addr);
-    return address;
-}
-
 std::string decky_ip(int i) {
     return "127.122.0." + std::to_string(10 + i);
 }
@@ -70,9 +64,9 @@ std::string decky_ip(int i) {
     for (int i = 0; i < count; ++i) {
         const int fd = socket(AF_INET, SOCK_STREAM, 0);
         if (fd < 0) break;
-        const auto source = address_of(
+        const auto source = bench::ipv4_address(
             "127.202." + std::to_string(i / 25 / 250) + "." + std::to_string(1 + i / 25 % 250), 0);
-        const auto target = address_of(decky_ip(i % kDeckies), 6379);
+        const auto target = bench::ipv4_address(decky_ip(i % kDeckies), 6379);
         if (bind(fd, reinterpret_cast<const sockaddr*>(&source), sizeof source) != 0 ||
             connect(fd, reinterpret_cast<const sockaddr*>(&target), sizeof target) != 0) {
             close(fd);
@@ -88,7 +82,7 @@ std::string decky_ip(int i) {
 double probe_ms() {
     const auto start = clock_type::now();
     const int fd = socket(AF_INET, SOCK_STREAM, 0);
-    const auto target = address_of(kProbeIp, 21);
+    const auto target = bench::ipv4_address(kProbeIp, 21);
     char buffer[256];
     if (connect(fd, reinterpret_cast<const sockaddr*>(&target), sizeof target) != 0 ||
         recv(fd, buffer, sizeof buffer, 0) <= 0) {

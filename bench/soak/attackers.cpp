@@ -1,5 +1,7 @@
 #include "attackers.hpp"
 
+#include "../support/ipv4.hpp"
+
 #include <arpa/inet.h>
 #include <fcntl.h>
 #include <libssh/libssh.h>
@@ -22,14 +24,6 @@ namespace {
 using Clock = std::chrono::steady_clock;
 using namespace std::chrono_literals;
 
-sockaddr_in address_of(const std::string& ip, int port) {
-    sockaddr_in address{};
-    address.sin_family = AF_INET;
-    address.sin_port = htons(static_cast<std::uint16_t>(port));
-    inet_pton(AF_INET, ip.c_str(), &address.sin_addr);
-    return address;
-}
-
 int remaining_ms(Clock::time_point deadline, int cap_ms) {
     const auto left =
         std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
@@ -42,7 +36,7 @@ class Socket {
     Socket(const std::string& source, Clock::time_point deadline, int type = SOCK_STREAM)
         : deadline_(deadline) {
         fd_ = ::socket(AF_INET, type | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-        const auto from = address_of(source, 0);
+        const auto from = bench::ipv4_address(source, 0);
         if (fd_ >= 0 && ::bind(fd_, reinterpret_cast<const sockaddr*>(&from), sizeof from) != 0) {
             ::close(fd_);
             fd_ = -1;
@@ -56,7 +50,7 @@ class Socket {
 
     bool connect(const std::string& ip, int port) {
         if (fd_ < 0) return false;
-        const auto to = address_of(ip, port);
+        const auto to = bench::ipv4_address(ip, port);
         if (::connect(fd_, reinterpret_cast<const sockaddr*>(&to), sizeof to) == 0) return true;
         if (errno != EINPROGRESS) return false;
         if (!wait(POLLOUT, 3000)) return false;
@@ -101,7 +95,7 @@ class Socket {
     }
 
     bool datagram(const std::string& ip, int port, const std::string& payload) {
-        const auto to = address_of(ip, port);
+        const auto to = bench::ipv4_address(ip, port);
         if (fd_ < 0) return false;
         if (::sendto(fd_, payload.data(), payload.size(), 0, reinterpret_cast<const sockaddr*>(&to),
                      sizeof to) != static_cast<ssize_t>(payload.size()))

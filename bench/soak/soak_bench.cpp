@@ -50,6 +50,8 @@
 #include <vector>
 
 #include "../api/bench_http.hpp"
+#include "../support/child_process.hpp"
+#include "../support/ipv4.hpp"
 #include "attackers.hpp"
 #include "sse_clients.hpp"
 
@@ -152,17 +154,7 @@ pid_t start_decnet(const fs::path& dir, int port) {
 
 // SIGTERM, then SIGKILL after 30 s; the exit status (-signal when killed).
 int stop_decnet(pid_t pid) {
-    if (pid <= 0) return 0;
-    kill(pid, SIGTERM);
-    int status = 0;
-    for (int i = 0; i < 300; ++i) {
-        if (waitpid(pid, &status, WNOHANG) == pid)
-            return WIFEXITED(status) ? WEXITSTATUS(status) : -WTERMSIG(status);
-        std::this_thread::sleep_for(100ms);
-    }
-    kill(pid, SIGKILL);
-    waitpid(pid, &status, 0);
-    return -SIGKILL;
+    return decnet::bench::stop(pid, std::chrono::seconds(30));
 }
 
 long rss_kb(pid_t pid) {
@@ -187,20 +179,12 @@ std::map<std::string, double> scrape(int port) {
         run_command("curl -s --max-time 5 http://127.0.0.1:" + std::to_string(port) + "/metrics"));
 }
 
-sockaddr_in address_of(const char* ip, int port) {
-    sockaddr_in address{};
-    address.sin_family = AF_INET;
-    address.sin_port = htons(static_cast<std::uint16_t>(port));
-    inet_pton(AF_INET, ip, &address.sin_addr);
-    return address;
-}
-
 // TCP connect + the banner of ip:port, in ms (1e9 when it failed); the connect alone in
 // `connect_ms` (about 1,000 ms there is a dropped SYN retransmitted, not a slow answer).
 double probe_ms(const char* ip, int port, double* connect_ms = nullptr) {
     const auto start = Clock::now();
     const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    const auto target = address_of(ip, port);
+    const auto target = decnet::bench::ipv4_address(ip, port);
     timeval timeout{2, 0};
     setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
     setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &timeout, sizeof timeout);
@@ -223,7 +207,7 @@ class ControlServer {
         fd_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
         const int one = 1;
         setsockopt(fd_, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
-        const auto address = address_of(ip, port);
+        const auto address = decnet::bench::ipv4_address(ip, port);
         if (::bind(fd_, reinterpret_cast<const sockaddr*>(&address), sizeof address) != 0 ||
             ::listen(fd_, 16) != 0) {
             ::close(fd_);

@@ -37,6 +37,7 @@
 
 #include "../api/bench_http.hpp"
 #include "../api/seed.hpp"
+#include "../support/child_process.hpp"
 
 namespace {
 
@@ -89,14 +90,7 @@ class Instance {
         }
         throw std::runtime_error("decnet up did not come up in 60 s; see " + log.string());
     }
-    ~Instance() {
-        if (pid_ <= 0) return;
-        kill(pid_, SIGTERM);
-        for (int i = 0; i < 100 && waitpid(pid_, nullptr, WNOHANG) == 0; ++i)
-            std::this_thread::sleep_for(std::chrono::milliseconds(100));
-        kill(pid_, SIGKILL);
-        waitpid(pid_, nullptr, 0);
-    }
+    ~Instance() { decnet::bench::stop(pid_, std::chrono::seconds(10)); }
     Instance(const Instance&) = delete;
     Instance& operator=(const Instance&) = delete;
 

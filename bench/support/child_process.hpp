@@ -4,13 +4,17 @@
 #pragma once
 
 #include <fcntl.h>
+#include <signal.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
+#include <chrono>
 #include <cstdio>
 #include <fstream>
 #include <iterator>
 #include <sstream>
 #include <string>
+#include <thread>
 #include <vector>
 
 namespace decnet::bench {
@@ -40,6 +44,23 @@ inline pid_t spawn(const std::vector<std::string>& argv, const std::string& log)
         _exit(127);
     }
     return pid;
+}
+
+// SIGTERM, then SIGKILL once `grace` has passed; the exit status (-signal when killed by
+// one). A pid <= 0 is nothing to stop (0).
+inline int stop(pid_t pid, std::chrono::seconds grace) {
+    if (pid <= 0) return 0;
+    kill(pid, SIGTERM);
+    int status = 0;
+    const auto deadline = std::chrono::steady_clock::now() + grace;
+    while (std::chrono::steady_clock::now() < deadline) {
+        if (waitpid(pid, &status, WNOHANG) == pid)
+            return WIFEXITED(status) ? WEXITSTATUS(status) : -WTERMSIG(status);
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    kill(pid, SIGKILL);
+    waitpid(pid, &status, 0);
+    return -SIGKILL;
 }
 
 // utime + stime in seconds, plus the reaped children's (a forking server's connections).

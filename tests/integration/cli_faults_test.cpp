@@ -98,18 +98,6 @@ std::vector<int> markers_of(const std::vector<std::string>& messages, const std:
     return out;
 }
 
-std::vector<std::string> lines_of(const std::string& text) {
-    std::vector<std::string> lines;
-    std::size_t start = 0;
-    while (start < text.size()) {
-        auto end = text.find('\n', start);
-        if (end == std::string::npos) end = text.size();
-        lines.push_back(text.substr(start, end - start));
-        start = end + 1;
-    }
-    return lines;
-}
-
 std::vector<int> markers_in(const std::string& text, const std::string& tag) {
     return markers_of(lines_of(text), tag);
 }

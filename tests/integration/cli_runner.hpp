@@ -20,6 +20,10 @@ CliResult run_decnet(const std::vector<std::string>& args, const std::vector<std
 // Runs a shell command (a real client) and returns its stdout.
 std::string capture(const std::string& command);
 
+// The lines of `text`, without their newlines (a last line without one is kept; inner
+// empty lines too).
+std::vector<std::string> lines_of(const std::string& text);
+
 std::string read_file(const std::string& path);
 void write_file(const std::string& path, const std::string& text);
 std::string make_temp_dir();

@@ -28,11 +28,11 @@ bool have(const char* tool) {
     return capture(std::string("command -v ") + tool + " >/dev/null 2>&1 && echo yes") == "yes\n";
 }
 
-std::vector<std::string> lines_of(const std::string& text) {
+// Its non-empty lines (tshark and the sniffer end with one newline, or print nothing).
+std::vector<std::string> nonempty_lines(const std::string& text) {
     std::vector<std::string> out;
-    std::istringstream in(text);
-    for (std::string line; std::getline(in, line);)
-        if (!line.empty()) out.push_back(line);
+    for (auto& line : lines_of(text))
+        if (!line.empty()) out.push_back(std::move(line));
     return out;
 }
 
@@ -50,8 +50,8 @@ std::set<std::string> values(const std::vector<std::string>& lines, const std::s
 
 std::set<std::string> tshark_values(const std::string& pcap, const std::string& field) {
     std::set<std::string> out;
-    for (const auto& line : lines_of(capture("tshark -r " + pcap + " -Y '" + field +
-                                             "' -T fields -e " + field + " 2>/dev/null")))
+    for (const auto& line : nonempty_lines(capture("tshark -r " + pcap + " -Y '" + field +
+                                                   "' -T fields -e " + field + " 2>/dev/null")))
         out.insert(line);
     return out;
 }
@@ -102,7 +102,7 @@ TEST(CliSniffer, FingerprintsOfRealClientsMatchTsharkAndReadReplaysThem) {
     https.stop();
     up.stop();
 
-    const auto live = lines_of(sniffer.out());
+    const auto live = nonempty_lines(sniffer.out());
     ASSERT_FALSE(live.empty()) << sniffer.err();
     if (std::getenv("SNIFFER_TEST_VERBOSE")) std::cerr << "capture in " << dir << "\n";
     // JA3 / JA3S / HASSH / HASSHServer as tshark computes them from the same frames.
@@ -129,7 +129,7 @@ TEST(CliSniffer, FingerprintsOfRealClientsMatchTsharkAndReadReplaysThem) {
     // Offline: the same events, byte for byte (capture times, not wall clock).
     const auto offline = run_decnet({"sniffer", "--read", pcap, "--decky", "decky-01=127.203.1.1"});
     ASSERT_EQ(offline.exit_code, 0) << offline.err;
-    EXPECT_EQ(lines_of(offline.out), live);
+    EXPECT_EQ(nonempty_lines(offline.out), live);
 
     // A capture cut in the middle of a record: the frames before the cut, and a warning.
     capture("head -c $(( $(stat -c %s " + pcap + ") - 20 )) " + pcap + " > " + dir + "/cut.pcap");
@@ -137,7 +137,7 @@ TEST(CliSniffer, FingerprintsOfRealClientsMatchTsharkAndReadReplaysThem) {
         run_decnet({"sniffer", "--read", dir + "/cut.pcap", "--decky", "decky-01=127.203.1.1"});
     EXPECT_EQ(cut.exit_code, 0) << cut.err;
     EXPECT_THAT(cut.err, HasSubstr("truncated"));
-    EXPECT_FALSE(lines_of(cut.out).empty());
+    EXPECT_FALSE(nonempty_lines(cut.out).empty());
 }
 
 TEST(CliSniffer, BadInputIsReported) {
