@@ -46,10 +46,10 @@ void use_netns_networks(InstanceHooks& hooks, const engine::DeployOptions& optio
         // The runtime keeps the opener; the raw pointer stays valid because the object
         // returned below outlives the runtime's listeners (instance.cpp).
         const engine::netns::DeckyNetworks* raw = networks.get();
-        runtime.set_socket_opener(
-            [raw](const DeckyConfig& decky, std::uint16_t port, Transport transport) {
-                return raw->open_listener(decky, port, transport);
-            });
+        runtime.set_socket_opener([raw](const DeckyConfig& decky, std::uint16_t port,
+                                        Transport transport, std::size_t copies) {
+            return raw->open_listeners(decky, port, transport, copies);
+        });
         return std::shared_ptr<engine::DeckyNetworking>(networks);
     };
 }

@@ -2,7 +2,6 @@
 // the live changes (add/remove a decky, swap its services) made from other threads.
 #include "honeypot/runtime.hpp"
 
-#include <fcntl.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <unistd.h>
@@ -21,6 +20,7 @@
 #include "core/os_profiles.hpp"
 #include "core/service_catalog.hpp"
 #include "events/event_bus.hpp"
+#include "honeypot/accepted_socket.hpp"
 #include "honeypot/live_sessions.hpp"
 #include "honeypot/services/registry.hpp"
 #include "honeypot/session.hpp"
@@ -60,11 +60,6 @@ struct DeckyCounters {
     std::atomic<std::uint64_t> events{0};
 };
 
-// One listening socket, watched by every I/O thread: acceptors[i] holds a dup() of the
-// same fd on thread i's io_context, so the kernel hands each connection to whichever
-// thread accepts first and its session runs on that thread (no cross-thread wake-up per
-// connection). Each acceptor is closed by posting to its own (single-threaded)
-// io_context; sessions keep the listener alive through shared_ptr.
 // decnet_service_sessions_active{decky,service} (docs/METRICS.md): the one per-service
 // figure the scrape-time collectors cannot derive from DeckyCounters.
 telemetry::metrics::GaugeFamily& service_sessions_active() {
@@ -74,12 +69,18 @@ telemetry::metrics::GaugeFamily& service_sessions_active() {
     return family;
 }
 
+// One listening socket per I/O thread, all bound to the same address in one SO_REUSEPORT
+// group: acceptors[i] is thread i's, the kernel hands each connection to one of them, and
+// its session runs on that thread. A single socket shared by every thread would wake all
+// of them for each connection, all but one to find nothing to accept. Each acceptor is
+// closed by posting to its own (single-threaded) io_context; sessions keep the listener
+// alive through shared_ptr.
 struct Listener {
     ListenerInfo info;
     PersonaConfig persona;
     ServiceContext context;
     StreamHandler handler = nullptr;
-    SessionLimits limits;  // the runtime's, as the module adjusts them
+    SessionLimits limits;                             // the runtime's, as the module adjusts them
     std::shared_ptr<const ServiceSettings> settings;  // context.settings points into it
     bool tls = false;  // the port speaks TLS: start it before the handler runs
     std::shared_ptr<DeckyCounters> counters;
@@ -212,72 +213,91 @@ struct Runtime::Impl {
         --sessions_active;
     }
 
+    // Takes one connection: the limits first, then its session on this thread.
+    void start_session(const std::shared_ptr<Listener>& listener, asio::io_context& io,
+                       tcp::socket socket, const tcp::endpoint& remote) {
+        if (listener->counters->sessions.load() >= limits.max_sessions_per_decky) {
+            ++rejected_decky;
+            return;
+        }
+        // A source at its limit gets its longest-idle session closed for this one: a
+        // scanner run after run still sees every service answer.
+        auto admission = sources.admit(remote.address().to_string(), io.get_executor());
+        if (!admission.session) {
+            ++rejected_source;
+            return;
+        }
+        if (admission.evicted) ++evicted_source;
+        ++listener->counters->sessions;
+        ++sessions_total;
+        ++sessions_active;
+        listener->active_sessions->add(1);
+        // Decremented when the session's coroutine has finished, however it ended.
+        asio::co_spawn(
+            io, run_session(listener, std::move(socket), remote, std::move(admission.session)),
+            [gauge = listener->active_sessions](const std::exception_ptr&) { gauge->add(-1); });
+    }
+
+    // Waits until the listening socket is readable, then drains its backlog with accept4()
+    // (accepted_socket.hpp: two system calls fewer per connection than async_accept). The
+    // socket is watched edge-triggered, so the loop only waits after accept4() said the
+    // backlog is empty; after a full batch it yields to the thread's other work and goes on
+    // accepting, and after running out of descriptors it retries on a timer.
     asio::awaitable<void> accept_loop(std::shared_ptr<Listener> listener, std::size_t index) {
+        constexpr int kBatch = 32;
+        constexpr auto kOutOfResourcesPause = std::chrono::milliseconds(100);
         auto& acceptor = *listener->acceptors[index];
         auto& io = *io_contexts[index];
-        for (;;) {
-            boost::system::error_code ec;
-            tcp::socket socket(io);
-            // accept() fills in the peer, so no getpeername() per connection.
-            tcp::endpoint remote;
-            co_await acceptor.async_accept(socket, remote,
-                                           asio::redirect_error(asio::use_awaitable, ec));
-            if (ec == asio::error::operation_aborted || !acceptor.is_open()) co_return;
-            if (ec) continue;
-            if (listener->counters->sessions.load() >= limits.max_sessions_per_decky) {
-                ++rejected_decky;
-                continue;
-            }
-            // A source at its limit gets its longest-idle session closed for this one: a
-            // scanner run after run still sees every service answer.
-            auto admission = sources.admit(remote.address().to_string(), io.get_executor());
-            if (!admission.session) {
-                ++rejected_source;
-                continue;
-            }
-            if (admission.evicted) ++evicted_source;
-            ++listener->counters->sessions;
-            ++sessions_total;
-            ++sessions_active;
-            listener->active_sessions->add(1);
-            // Decremented when the session's coroutine has finished, however it ended.
-            asio::co_spawn(
-                io, run_session(listener, std::move(socket), remote, std::move(admission.session)),
-                [gauge = listener->active_sessions](const std::exception_ptr&) { gauge->add(-1); });
-        }
-    }
-
-    // netns mode: the opener made the socket (bound and listening inside the decky's
-    // namespace); the acceptor adopts it and gets the same per-socket OS options.
-    void adopt_opened_socket(Listener& listener, const DeckyConfig& decky, std::uint16_t port) {
-        const int fd = socket_opener(decky, port, Transport::tcp);
         boost::system::error_code ec;
-        listener.acceptors[0]->assign(tcp::v4(), fd, ec);
-        if (ec) {
-            ::close(fd);
-            throw ConfigError(decky.name + ": cannot adopt the socket for " + decky.ip + ":" +
-                              std::to_string(port) + "/tcp: " + ec.message());
-        }
-        apply_os_profile(*listener.acceptors[0], os_profile(decky.nmap_os));
-    }
-
-    // The other threads' acceptors share acceptors[0]'s bound socket through dup(), so a
-    // port is bound exactly once (conflicts are detected as before) and closes when the
-    // last copy does.
-    void share_with_threads(Listener& listener, const DeckyConfig& decky, std::uint16_t port) {
-        for (std::size_t i = 1; i < io_contexts.size(); ++i) {
-            const int fd = ::fcntl(listener.acceptors[0]->native_handle(), F_DUPFD_CLOEXEC, 0);
-            boost::system::error_code ec;
-            if (fd < 0)
-                ec.assign(errno, boost::system::system_category());
-            else
-                listener.acceptors[i]->assign(tcp::v4(), fd, ec);
-            if (ec) {
-                if (fd >= 0) ::close(fd);
-                throw ConfigError(decky.name + ": cannot share the socket for " + decky.ip + ":" +
-                                  std::to_string(port) + "/tcp: " + ec.message());
+        acceptor.non_blocking(true, ec);
+        bool backlog_empty = false;  // unknown at first: connections may already be queued
+        for (;;) {
+            if (backlog_empty) {
+                co_await acceptor.async_wait(tcp::acceptor::wait_read,
+                                             asio::redirect_error(asio::use_awaitable, ec));
+            } else {
+                co_await asio::post(io, asio::redirect_error(asio::use_awaitable, ec));
+            }
+            if (ec == asio::error::operation_aborted || !acceptor.is_open()) co_return;
+            backlog_empty = false;
+            for (int taken = 0; taken < kBatch; ++taken) {
+                // accept4() fills in the peer, so no getpeername() per connection.
+                tcp::endpoint remote;
+                auto socket = accept_pending(acceptor.native_handle(), io, remote, ec);
+                if (socket) {
+                    start_session(listener, io, std::move(*socket), remote);
+                    continue;
+                }
+                if (ec == asio::error::would_block) {
+                    backlog_empty = true;
+                    break;
+                }
+                if (affects_one_connection(ec)) continue;
+                asio::steady_timer pause(io, kOutOfResourcesPause);
+                co_await pause.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+                break;
             }
         }
+    }
+
+    // netns mode: the opener made the sockets (bound and listening inside the decky's
+    // namespace, one per I/O thread in a SO_REUSEPORT group); the acceptors adopt them and
+    // get the same per-socket OS options.
+    void adopt_opened_sockets(Listener& listener, const DeckyConfig& decky, std::uint16_t port) {
+        auto fds = socket_opener(decky, port, Transport::tcp, listener.acceptors.size());
+        boost::system::error_code ec;
+        if (fds.size() != listener.acceptors.size()) ec = asio::error::invalid_argument;
+        for (std::size_t i = 0; i < fds.size() && !ec; ++i) {
+            listener.acceptors[i]->assign(tcp::v4(), fds[i], ec);
+            if (!ec) fds[i] = -1;  // the acceptor owns it now
+        }
+        for (const int fd : fds)
+            if (fd >= 0) ::close(fd);
+        if (ec)
+            throw ConfigError(decky.name + ": cannot adopt the sockets for " + decky.ip + ":" +
+                              std::to_string(port) + "/tcp: " + ec.message());
+        for (auto& acceptor : listener.acceptors)
+            apply_os_profile(*acceptor, os_profile(decky.nmap_os));
     }
 
     std::shared_ptr<Listener> bind_listener(const DeckyConfig& decky, const DeckyEntry& entry,
@@ -317,22 +337,39 @@ struct Runtime::Impl {
         listener->context.tls = listener->tls_identity.get();
 
         if (socket_opener) {
-            adopt_opened_socket(*listener, decky, port.port);
-            share_with_threads(*listener, decky, port.port);
+            adopt_opened_sockets(*listener, decky, port.port);
             return listener;
         }
         const tcp::endpoint where(asio::ip::make_address_v4(decky.ip), port.port);
-        auto& acceptor = *listener->acceptors[0];
-        boost::system::error_code ec;
-        acceptor.open(where.protocol(), ec);
-        if (!ec) acceptor.set_option(tcp::acceptor::reuse_address(true), ec);
-        if (!ec) apply_os_profile(acceptor, os_profile(decky.nmap_os));
-        if (!ec) acceptor.bind(where, ec);
-        if (!ec) acceptor.listen(asio::socket_base::max_listen_connections, ec);
-        if (ec)
+        const auto fail = [&](const boost::system::error_code& ec) {
             throw ConfigError(decky.name + ": cannot listen on " + decky.ip + ":" +
                               std::to_string(port.port) + "/tcp (" + slug + "): " + ec.message());
-        share_with_threads(*listener, decky, port.port);
+        };
+        const bool group = listener->acceptors.size() > 1;
+        boost::system::error_code ec;
+        // A reuseport group would let another socket with SO_REUSEPORT (same user) share the
+        // port unnoticed: a plain bind first proves nobody else listens there.
+        if (group) {
+            tcp::acceptor probe(*io_contexts[0]);
+            probe.open(where.protocol(), ec);
+            if (!ec) probe.set_option(tcp::acceptor::reuse_address(true), ec);
+            if (!ec) probe.bind(where, ec);
+            if (ec) fail(ec);
+        }
+        for (auto& acceptor : listener->acceptors) {
+            acceptor->open(where.protocol(), ec);
+            if (!ec) acceptor->set_option(tcp::acceptor::reuse_address(true), ec);
+            if (!ec && group) {
+                const int on = 1;
+                if (setsockopt(acceptor->native_handle(), SOL_SOCKET, SO_REUSEPORT, &on,
+                               sizeof on) != 0)
+                    ec.assign(errno, boost::system::system_category());
+            }
+            if (!ec) apply_os_profile(*acceptor, os_profile(decky.nmap_os));
+            if (!ec) acceptor->bind(where, ec);
+            if (!ec) acceptor->listen(asio::socket_base::max_listen_connections, ec);
+            if (ec) fail(ec);
+        }
         return listener;
     }
 
@@ -366,7 +403,8 @@ struct Runtime::Impl {
             std::tuple<std::shared_ptr<DeckyCounters>, std::shared_ptr<const DeckyWorld>,
                        std::shared_ptr<const ServiceSettings>>>(entry.counters, entry.world,
                                                                 std::move(settings));
-        const int fd = socket_opener ? socket_opener(decky, port.port, Transport::udp) : -1;
+        const int fd =
+            socket_opener ? socket_opener(decky, port.port, Transport::udp, 1).at(0) : -1;
         auto& io = *io_contexts[next_udp_thread++ % io_contexts.size()];
         listener->udp = std::make_shared<UdpListener>(
             io, decky.name, decky.ip, port.port, os_profile(decky.nmap_os).ttl, fd, context,

@@ -54,11 +54,13 @@ struct DeckyRuntimeInfo {
     std::uint64_t sessions_active = 0;
 };
 
-// Opens and binds a socket for `decky` on `port` (listening, for TCP) and returns its fd,
-// which the runtime then owns (netns mode opens it inside the decky's network namespace).
-// Throws ConfigError naming the decky and port.
-using SocketOpener =
-    std::function<int(const DeckyConfig& decky, std::uint16_t port, Transport transport)>;
+// Opens and binds `copies` sockets for `decky` on `port` (listening, for TCP) and returns
+// their fds, which the runtime then owns (netns mode opens them inside the decky's network
+// namespace). More than one: all in one SO_REUSEPORT group, one per I/O thread, so the
+// kernel hands each connection to one thread's socket. Throws ConfigError naming the decky
+// and port.
+using SocketOpener = std::function<std::vector<int>(const DeckyConfig& decky, std::uint16_t port,
+                                                    Transport transport, std::size_t copies)>;
 
 class Runtime {
   public:

@@ -226,14 +226,14 @@ std::optional<DeckyNetwork> DeckyNetworks::find(std::string_view decky) const {
     return *it;
 }
 
-int DeckyNetworks::open_listener(const DeckyConfig& decky, std::uint16_t port,
-                                 Transport transport) const {
+std::vector<int> DeckyNetworks::open_listeners(const DeckyConfig& decky, std::uint16_t port,
+                                               Transport transport, std::size_t copies) const {
     const auto net = find(decky.name);
     if (!net) throw ConfigError(decky.name + ": it has no network namespace");
     try {
-        return open_socket_in_namespace(
+        return open_sockets_in_namespace(
             net->namespace_name, decky.ip, port,
-            transport == Transport::udp ? SocketKind::udp : SocketKind::tcp);
+            transport == Transport::udp ? SocketKind::udp : SocketKind::tcp, copies);
     } catch (const ConfigError& e) {
         throw ConfigError(decky.name + ": " + e.what());
     }

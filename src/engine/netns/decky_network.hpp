@@ -72,10 +72,12 @@ class DeckyNetworks final : public DeckyNetworking {
 
     std::vector<DeckyNetwork> deckies() const;
     std::optional<DeckyNetwork> find(std::string_view decky) const;
-    // A socket bound (and for TCP listening) on the decky's address inside its namespace;
-    // the fd is for Runtime's socket opener. Throws ConfigError naming the decky and port.
-    int open_listener(const DeckyConfig& decky, std::uint16_t port,
-                      Transport transport = Transport::tcp) const;
+    // Sockets bound (and for TCP listening) on the decky's address inside its namespace,
+    // `copies` of them in one SO_REUSEPORT group; the fds are for Runtime's socket opener.
+    // Throws ConfigError naming the decky and port.
+    std::vector<int> open_listeners(const DeckyConfig& decky, std::uint16_t port,
+                                    Transport transport = Transport::tcp,
+                                    std::size_t copies = 1) const;
 
   private:
     DeckyNetworks(const NetnsOptions& options, const std::string& record);

@@ -97,6 +97,49 @@ TEST(RuntimeLive, AddingATakenNameOrPortFailsCleanly) {
     runtime.stop();
 }
 
+// With two I/O threads a port is two sockets in one SO_REUSEPORT group, which would
+// silently join any other SO_REUSEPORT socket of the same user on that port: both a second
+// decky on the address and a stranger's socket must still be refused.
+TEST(RuntimeLive, APortTakenByAnyoneFailsWithEveryThreadListening) {
+    EventBus bus;
+    Runtime runtime(bus, {}, 2);
+    runtime.start();
+    runtime.add_decky(redis_decky("a", "127.99.12.7"));
+    EXPECT_THROW(runtime.add_decky(redis_decky("b", "127.99.12.7")), ConfigError);
+
+    const int stranger = ::socket(AF_INET, SOCK_STREAM, 0);
+    const int on = 1;
+    ASSERT_EQ(setsockopt(stranger, SOL_SOCKET, SO_REUSEPORT, &on, sizeof on), 0);
+    sockaddr_in address{};
+    address.sin_family = AF_INET;
+    address.sin_port = htons(6379);
+    inet_pton(AF_INET, "127.99.12.8", &address.sin_addr);
+    ASSERT_EQ(::bind(stranger, reinterpret_cast<sockaddr*>(&address), sizeof address), 0);
+    ASSERT_EQ(::listen(stranger, 8), 0);
+    EXPECT_THROW(runtime.add_decky(redis_decky("c", "127.99.12.8")), ConfigError);
+    ::close(stranger);
+    runtime.add_decky(redis_decky("c", "127.99.12.8"));  // free again: taken at once
+    EXPECT_EQ(runtime.deckies().size(), 2u);
+    runtime.stop();
+}
+
+// The kernel spreads connections over the group by address and port: every thread's
+// socket must be accepting, or some of these would hang unanswered.
+TEST(RuntimeLive, EveryThreadsSocketIsAnswered) {
+    EventBus bus;
+    Runtime runtime(bus, {}, 2);
+    runtime.start();
+    runtime.add_decky(redis_decky("a", "127.99.12.9"));
+    int answered = 0;
+    for (int i = 0; i < 64; ++i) {
+        const int fd = connect_to("127.99.12.9", 6379);
+        if (fd >= 0 && ping(fd) == "+PONG\r\n") ++answered;
+        if (fd >= 0) ::close(fd);
+    }
+    EXPECT_EQ(answered, 64);
+    runtime.stop();
+}
+
 // The session ends on the client's FIN and closes without shutdown(): the client still
 // reads a clean end of stream (FIN), not a reset, and the session is released.
 TEST(RuntimeLive, HalfClosedClientGetsAFinWhenTheSessionEnds) {
