@@ -2,6 +2,7 @@
 // TLS and RELP and store it, deduplicating connection-lifecycle events (engine.md §7.5).
 // A RELP message is acknowledged only once its row is committed.
 #include <CLI/CLI.hpp>
+#include <chrono>
 #include <cstdio>
 #include <iostream>
 #include <optional>
@@ -13,6 +14,7 @@
 #include "core/error.hpp"
 #include "events/lifecycle_rate_limiter.hpp"
 #include "events/rfc5424.hpp"
+#include "events/sinks/append_file.hpp"
 #include "events/syslog_listener.hpp"
 #include "intel/attack/attack_tags.hpp"
 #include "store/database.hpp"
@@ -73,10 +75,21 @@ int run_collect(const CollectOptions& options) {
     // Before any thread starts, so every thread inherits the blocked signal mask.
     std::atomic<SyslogListener*> active{nullptr};
     std::atomic<bool> stop_requested{false};
-    SignalWaiter stop([&] {
-        stop_requested = true;
-        if (auto* l = active.load()) l->stop();
-    });
+    // The raw --log-file survives logrotate: it is reopened when its path names another
+    // file (checked once a second) and at once on SIGHUP (logrotate's postrotate), which
+    // must not end the collector.
+    std::unique_ptr<AppendFile> raw_log;
+    if (!options.log_file.empty())
+        raw_log = std::make_unique<AppendFile>(
+            options.log_file, AppendFile::Options{.check_interval = std::chrono::seconds(1)});
+    SignalWaiter stop(
+        [&] {
+            stop_requested = true;
+            if (auto* l = active.load()) l->stop();
+        },
+        [&] {
+            if (raw_log) raw_log->request_reopen();
+        });
     const CommandTracing tracing;  // after the signal mask, before the threads that trace
     std::unique_ptr<store::Repository> repository;
     try {
@@ -85,22 +98,31 @@ int run_collect(const CollectOptions& options) {
     } catch (const store::StoreError& e) {
         throw ConfigError(e.what());
     }
-    std::unique_ptr<FILE, decltype(&fclose)> raw_log(nullptr, &fclose);
-    if (!options.log_file.empty()) {
-        raw_log.reset(std::fopen(options.log_file.c_str(), "a"));
-        if (!raw_log) throw ConfigError("cannot open --log-file " + options.log_file);
+    if (raw_log) {
+        if (const auto error = raw_log->append({}))
+            throw ConfigError("cannot open --log-file " + options.log_file + ": " +
+                              error.message());
     }
     store::Ingester ingester(*repository, intel::attack::tagging_ingester_options());
     store::RecordQueue queue(ingester, "collect");
     auto limiter = LifecycleRateLimiter::from_environment();
     ParserStats parser;
 
+    bool raw_log_failed = false;  // on the listener's thread, like every write
     // The row a received line becomes; nullopt when it is unparseable or a duplicate.
     const auto to_row = [&](std::string_view line) -> std::optional<store::LogRecord> {
         if (raw_log) {
-            std::fwrite(line.data(), 1, line.size(), raw_log.get());
-            std::fputc('\n', raw_log.get());
-            std::fflush(raw_log.get());
+            std::string record;
+            record.reserve(line.size() + 1);
+            record.append(line).push_back('\n');
+            // Said once per outage (a full disk would otherwise print a line per event);
+            // the rows are stored either way.
+            const auto error = raw_log->append(record);
+            if (error && !raw_log_failed)
+                std::cerr << "collect: cannot write --log-file " << options.log_file << ": "
+                          << error.message() << "; received lines are stored but not logged"
+                          << std::endl;
+            raw_log_failed = static_cast<bool>(error);
         }
         const auto parsed = parse_rfc5424(line, parser);
         if (!parsed) return std::nullopt;

@@ -3,6 +3,8 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <csignal>
+#include <cstdio>
 #include <regex>
 #include <thread>
 
@@ -117,6 +119,39 @@ TEST_F(CliCollect, LifecycleDuplicatesAreDroppedForTheDatabaseOnly) {
     EXPECT_EQ(store::open_sqlite(dir + "/c.db")->count_logs({}), 1);
     const auto raw = read_file(dir + "/raw.log");
     EXPECT_EQ(std::count(raw.begin(), raw.end(), '\n'), 5);
+}
+
+// logrotate moves the raw log away and sends SIGHUP: the collector keeps running and
+// writes the next lines to a new file at the old path.
+TEST_F(CliCollect, RawLogIsReopenedOnSighupAfterRotation) {
+    BackgroundProcess collector({DECNET_BINARY, "collect", "--listen", "udp://127.0.0.1:0", "--db",
+                                 dir + "/c.db", "--log-file", dir + "/raw.log"},
+                                dir);
+    const auto ports = listening_ports(collector.wait_for_output("Collector listening on"));
+    ASSERT_EQ(ports.size(), 1u);
+    const auto send = [&](const std::string& text) {
+        sh("logger --rfc5424 -n 127.0.0.1 -P " + std::to_string(ports[0]) +
+           " -d -t ftp --msgid command " + text);
+    };
+    const auto wait_for_rows = [&](std::int64_t n) {
+        auto repo = store::open_sqlite(dir + "/c.db");
+        const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+        while (repo->count_logs({}) < n && std::chrono::steady_clock::now() < deadline)
+            std::this_thread::sleep_for(std::chrono::milliseconds(50));
+        return repo->count_logs({});
+    };
+    send("before-rotation");
+    ASSERT_EQ(wait_for_rows(1), 1);
+    ASSERT_EQ(std::rename((dir + "/raw.log").c_str(), (dir + "/raw.log.1").c_str()), 0);
+    ASSERT_EQ(::kill(collector.pid(), SIGHUP), 0);
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    send("after-rotation");
+    EXPECT_EQ(wait_for_rows(2), 2);
+    EXPECT_EQ(collector.stop(), 0) << collector.err();  // SIGHUP did not end it
+    EXPECT_THAT(read_file(dir + "/raw.log.1"), HasSubstr("before-rotation"));
+    const auto current = read_file(dir + "/raw.log");
+    EXPECT_THAT(current, HasSubstr("after-rotation"));
+    EXPECT_THAT(current, ::testing::Not(HasSubstr("before-rotation")));
 }
 
 TEST_F(CliCollect, BadListenSpecsAndPortsInUse) {

@@ -119,20 +119,24 @@ void SyslogSpool::load_position() {
     }
 }
 
-// Best effort: a lost position only means the head segment's delivered part is sent
-// again after a restart.
+// Written beside and renamed over the old one, so a kill at any moment leaves either
+// the old position or the new one, never an empty file (which would send the head
+// segment's delivered part a second time). Best effort: a failed save only means that.
 void SyslogSpool::save_position() {
     const auto path = options_.directory / kPositionFile;
     if (segments_.empty()) {
         ::unlink(path.c_str());
         return;
     }
-    const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+    auto next = path;
+    next += ".next";
+    const int fd = ::open(next.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
     if (fd < 0) return;
     const std::string text =
         std::to_string(segments_.front().seq) + " " + std::to_string(read_offset_) + "\n";
-    [[maybe_unused]] const auto written = ::write(fd, text.data(), text.size());
+    const bool written = ::write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size());
     ::close(fd);
+    if (!written || ::rename(next.c_str(), path.c_str()) != 0) ::unlink(next.c_str());
 }
 
 std::filesystem::path SyslogSpool::segment_path(std::uint64_t seq) const {

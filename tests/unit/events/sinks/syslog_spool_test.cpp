@@ -74,10 +74,29 @@ TEST(SyslogSpool, ARestartResumesAfterWhatWasDelivered) {
         ASSERT_EQ(batch.size(), 3u);
         spool.consume(2);  // the third was not delivered
     }
+    // The position is replaced by rename(), so no half-written copy is left behind.
+    EXPECT_TRUE(std::filesystem::exists(dir / "replay.pos"));
+    EXPECT_FALSE(std::filesystem::exists(dir / "replay.pos.next"));
     SyslogSpool again({dir.path(), 1 << 20, 1 << 20});
     EXPECT_FALSE(again.empty());
     again.append(numbered(10, 2));  // new messages queue behind the old ones
     EXPECT_EQ(drain(again), numbered(2, 10));
+}
+
+// A kill between writing the next position and renaming it leaves the old position and
+// a stray file, which the next start ignores.
+TEST(SyslogSpool, AStrayNextPositionIsIgnored) {
+    TempDir dir;
+    {
+        SyslogSpool spool({dir.path(), 1 << 20, 1 << 20});
+        spool.append(numbered(0, 5));
+        std::vector<std::string> batch;
+        ASSERT_FALSE(spool.peek(batch, 20));
+        spool.consume(1);
+    }
+    std::ofstream(dir / "replay.pos.next").flush();  // as a kill after open(O_TRUNC) leaves it
+    SyslogSpool again({dir.path(), 1 << 20, 1 << 20});
+    EXPECT_EQ(drain(again), numbered(1, 4));
 }
 
 TEST(SyslogSpool, TornSegmentTailIsSkippedAndCounted) {
