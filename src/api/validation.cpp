@@ -135,6 +135,12 @@ std::string developer_body_issue(std::string_view body, bool json_content_type) 
             reason = e.what();
             if (const auto colon = reason.rfind(": "); colon != std::string::npos)
                 reason = reason.substr(colon + 2);
+        } catch (const json::exception& e) {
+            // Well-formed but unrepresentable (a number such as 1e999999 overflows): still
+            // the client's bad body, a 422, never the router's 500.
+            reason = e.what();
+            if (const auto space = reason.find("] "); space != std::string::npos)
+                reason = reason.substr(space + 2);
         }
         issue["type"] = "json_invalid";
         issue["loc"] = json::array({"body", position});

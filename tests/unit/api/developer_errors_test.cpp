@@ -1,5 +1,6 @@
 // Developer mode's 422 bodies (api.md §0.3): the framework's error list with type, loc,
 // msg, input and ctx, while production keeps its one-line texts.
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include <future>
@@ -115,6 +116,14 @@ TEST_F(DeveloperErrors, MalformedAndNonJsonBodies) {
     EXPECT_EQ(issue["loc"].at(0), "body");
     EXPECT_TRUE(issue["loc"].at(1).is_number_integer());
     EXPECT_EQ(issue["msg"], "JSON decode error");
+
+    // Found by fuzz_api_auth: a number too large for a double is well-formed JSON that the
+    // parser refuses with another exception type; it was the router's 500.
+    r = call("POST", "/api/v1/people", "30e99339999");
+    ASSERT_EQ(r.status, 422) << r.body;
+    issue = json::parse(r.body)["detail"].at(0);
+    EXPECT_EQ(issue["type"], "json_invalid");
+    EXPECT_THAT(issue["ctx"]["error"].get<std::string>(), ::testing::HasSubstr("number overflow"));
 
     r = call("POST", "/api/v1/people", "name=x", "application/x-www-form-urlencoded");
     ASSERT_EQ(r.status, 422);
