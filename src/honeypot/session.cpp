@@ -6,8 +6,11 @@
 
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/ssl.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
+
+#include <algorithm>
 
 #include "core/service_catalog.hpp"
 #include "events/event_bus.hpp"
@@ -142,6 +145,21 @@ std::uint16_t Session::local_port() const {
 
 bool Session::open() const {
     return socket_.is_open() && !failed_;
+}
+
+std::chrono::milliseconds Session::wait_budget(std::chrono::milliseconds wanted) const {
+    if (limits_.instant_waits) return std::chrono::milliseconds::zero();
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+        deadline_ - std::chrono::steady_clock::now());
+    return std::clamp(left, std::chrono::milliseconds::zero(), wanted);
+}
+
+asio::awaitable<void> Session::pause(std::chrono::milliseconds wanted) {
+    const auto budget = wait_budget(wanted);
+    if (budget <= std::chrono::milliseconds::zero()) co_return;
+    asio::steady_timer timer(socket_.get_executor(), budget);
+    boost::system::error_code ec;
+    co_await timer.async_wait(asio::redirect_error(asio::use_awaitable, ec));
 }
 
 void Session::close() {

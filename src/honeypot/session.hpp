@@ -8,6 +8,7 @@
 #include <boost/asio/steady_timer.hpp>
 
 #include <atomic>
+#include <chrono>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -100,6 +101,15 @@ class Session {
     boost::asio::awaitable<std::optional<std::string>> read_some();
     // False when the peer is gone.
     boost::asio::awaitable<bool> write(std::string_view data);
+
+    // How long the emulator may wait for something now (a product's own delay, a side
+    // channel such as FTP's data connection): `wanted`, cut to what is left of the
+    // session's time, so a waiting session still ends at its deadline; zero under
+    // limits.instant_waits.
+    std::chrono::milliseconds wait_budget(std::chrono::milliseconds wanted) const;
+    // Waits wait_budget(wanted): the real product's pauses (login's failure delay, a
+    // progress tick), on this session's executor.
+    boost::asio::awaitable<void> pause(std::chrono::milliseconds wanted);
 
     // TLS from here on (STARTTLS, or an implicit-TLS port before its first byte): the server
     // handshake on the live connection with the service's certificate (the decky's unless the

@@ -15,6 +15,10 @@ struct SessionLimits {
     std::chrono::seconds max_session_time{600};  // total lifetime
     std::size_t max_bytes_in = 1024 * 1024;      // per session, received
     std::size_t max_line = 8 * 1024;             // a single protocol line/frame
+    // Emulators' own waits (Session::pause, Session::wait_budget: login's failure delay,
+    // mongod's awaited hello, a pull's progress, FTP's wait for a data connection) end at
+    // once. For fuzzing, where waiting is all such an input would cost; never in service.
+    bool instant_waits = false;
 };
 
 }  // namespace decnet::honeypot

@@ -70,6 +70,9 @@ struct Bench {
         if (module->session_limits) limits = module->session_limits(limits);
         limits.idle_timeout = std::min(limits.idle_timeout, std::chrono::seconds(1));
         limits.max_session_time = std::min(limits.max_session_time, std::chrono::seconds(2));
+        // The product's own pauses (mongod's awaited hello, a pull's progress, login's
+        // failure delay, FTP's wait for a data connection) would be all an input costs.
+        limits.instant_waits = true;
     }
 };
 

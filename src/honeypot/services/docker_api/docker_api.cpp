@@ -5,9 +5,6 @@
 // `request` event; what an attacker tries to run (image, command, env, binds: `-v /:/host`
 // is the classic escape) is a `container_create`/`exec_create` event; pulled images and
 // uploaded tar contexts are kept (artifacts).
-#include <boost/asio/redirect_error.hpp>
-#include <boost/asio/steady_timer.hpp>
-#include <boost/asio/use_awaitable.hpp>
 
 #include <openssl/rand.h>
 #include <nlohmann/json.hpp>
@@ -122,13 +119,6 @@ std::string reply_empty(const Session& s, const ApiRequest& request, int code) {
 std::string page_not_found(const ApiRequest& request) {
     return go_response(request, 404, {{"Content-Type", "application/json"}},
                        "{\"message\":\"page not found\"}\n");
-}
-
-awaitable<void> sleep_ms(Session& s, int ms) {
-    boost::asio::steady_timer timer(s.executor());
-    timer.expires_after(std::chrono::milliseconds(ms));
-    boost::system::error_code ec;
-    co_await timer.async_wait(boost::asio::redirect_error(boost::asio::use_awaitable, ec));
 }
 
 // The head of a streamed (chunked) answer; chunk() frames each piece.
@@ -614,7 +604,7 @@ awaitable<void> pull_image(Session& s, const ApiRequest& request, const std::str
     lines.push_back(json{{"status", "Digest: sha256:" + stable_hex(7, image)}}.dump());
     lines.push_back(json{{"status", "Status: Downloaded newer image for " + image}}.dump());
     for (const auto& line : lines) {
-        co_await sleep_ms(s, 40);
+        co_await s.pause(std::chrono::milliseconds(40));
         const std::string piece = chunk(request, line + "\r\n");
         if (!co_await s.write(piece)) co_return;
     }

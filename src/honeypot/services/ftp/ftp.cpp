@@ -266,7 +266,7 @@ class FtpSession {
     // the operation completed must not touch a socket that is already gone.
     awaitable<std::shared_ptr<tcp::socket>> accept_data() {
         const auto acceptor = std::move(passive_);
-        asio::steady_timer timer(s_.executor(), kDataTimeout);
+        asio::steady_timer timer(s_.executor(), s_.wait_budget(kDataTimeout));
         timer.async_wait([weak = std::weak_ptr(acceptor)](boost::system::error_code ec) {
             boost::system::error_code ignored;
             if (const auto a = weak.lock(); a && !ec) a->cancel(ignored);
@@ -347,7 +347,7 @@ class FtpSession {
         ArtifactCapture capture(s_.context().artifacts);
         char chunk[16384];
         for (;;) {
-            asio::steady_timer timer(s_.executor(), kDataTimeout);
+            asio::steady_timer timer(s_.executor(), s_.wait_budget(kDataTimeout));
             timer.async_wait([weak = std::weak_ptr(data)](boost::system::error_code ec) {
                 boost::system::error_code ignored;
                 if (const auto d = weak.lock(); d && !ec) d->cancel(ignored);

@@ -10,10 +10,6 @@
 #include <openssl/evp.h>
 #include <openssl/rand.h>
 
-#include <boost/asio/redirect_error.hpp>
-#include <boost/asio/steady_timer.hpp>
-#include <boost/asio/use_awaitable.hpp>
-
 #include <array>
 #include <atomic>
 #include <chrono>
@@ -337,12 +333,6 @@ std::string arguments(const Document& body) {
     return wire::bson::to_json(logged, 1024);
 }
 
-awaitable<void> pause(Session& s, std::int64_t ms) {
-    boost::asio::steady_timer timer(s.executor(), std::chrono::milliseconds(ms));
-    boost::system::error_code ec;
-    co_await timer.async_wait(boost::asio::redirect_error(boost::asio::use_awaitable, ec));
-}
-
 awaitable<void> serve_mongodb(Session& s) {
     const auto& settings = s.context().settings_as<MongodbSettings>();
     s.emit(s.event("connect"));
@@ -464,7 +454,7 @@ awaitable<void> serve_mongodb(Session& s) {
         }
         // moreToCome: the client wants no answer (an unacknowledged write).
         if (!legacy && (command.flags & mg::kMoreToCome)) continue;
-        if (outcome.await_ms > 0) co_await pause(s, outcome.await_ms);
+        if (outcome.await_ms > 0) co_await s.pause(std::chrono::milliseconds(outcome.await_ms));
         std::string out;
         if (legacy && command.legacy_find && outcome.reply.empty()) {
             // 4.4's OP_QUERY on a collection: the documents themselves.

@@ -1,8 +1,6 @@
 #include "honeypot/services/ssh/connection.hpp"
 
-#include <boost/asio/redirect_error.hpp>
 #include <boost/asio/steady_timer.hpp>
-#include <boost/asio/use_awaitable.hpp>
 
 #include <chrono>
 #include <ctime>
@@ -184,12 +182,6 @@ class Connection final : public ChannelHost {
         return it == channels_.end() ? nullptr : it->second.get();
     }
 
-    awaitable<void> pause(std::chrono::steady_clock::duration d) {
-        boost::asio::steady_timer timer(s_.executor(), d);
-        boost::system::error_code ec;
-        co_await timer.async_wait(boost::asio::redirect_error(boost::asio::use_awaitable, ec));
-    }
-
     // ---- user authentication (RFC 4252) ---------------------------------------------------
 
     awaitable<bool> authenticate() {
@@ -284,7 +276,7 @@ class Connection final : public ChannelHost {
                     .credential(printable(user), printable(password, 1024))
                     .add("method", std::string(method))
                     .add("status", ok ? "success" : "failed"));
-        if (!ok) co_await pause(cfg_.auth_delay);
+        if (!ok) co_await s_.pause(cfg_.auth_delay);
         co_return ok;
     }
 

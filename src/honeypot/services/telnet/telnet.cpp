@@ -5,9 +5,6 @@
 // giving its size), the distro's banner and motd. Unlike the reference it logs the
 // attacker's address, every password tried and every command (§1.6).
 #include <boost/asio/awaitable.hpp>
-#include <boost/asio/redirect_error.hpp>
-#include <boost/asio/steady_timer.hpp>
-#include <boost/asio/use_awaitable.hpp>
 
 #include <algorithm>
 #include <array>
@@ -260,12 +257,6 @@ std::string motd(const DeckyWorld* world, const FsOverlay& fs) {
     return out;
 }
 
-awaitable<void> pause(Session& s, std::chrono::steady_clock::duration d) {
-    boost::asio::steady_timer timer(s.executor(), d);
-    boost::system::error_code ec;
-    co_await timer.async_wait(boost::asio::redirect_error(boost::asio::use_awaitable, ec));
-}
-
 // /bin/login: the account let in by the persona's accept policy, or nullopt after
 // kMaxLoginFailures or when the peer leaves.
 awaitable<std::optional<std::string>> login(Session& s, LineEditor& in, const std::string& host) {
@@ -286,7 +277,7 @@ awaitable<std::optional<std::string>> login(Session& s, LineEditor& in, const st
         if (!co_await s.write("\r\n")) co_return std::nullopt;
         if (ok) co_return name;
         ++failures;
-        co_await pause(s, kFailureDelay);  // login's anti-brute-force delay
+        co_await s.pause(kFailureDelay);  // login's anti-brute-force delay
         if (!co_await s.write("Login incorrect\r\n")) co_return std::nullopt;
     }
     co_return std::nullopt;
