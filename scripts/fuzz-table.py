@@ -6,6 +6,8 @@ The first file is the short run (`make fuzz FUZZ_SECONDS=N`); later ones are lon
 (`make fuzz-long`, or one target at a time with FUZZ_TARGETS), whose executions fill the
 "long run" column (10M marks a target that reached ten million). What each target parses
 is the first sentence of its harness's header comment (tests/fuzz/<name>_fuzz.cpp).
+"Findings fixed" counts the rows of docs/fuzz-runs/findings.tsv for the target (what a run
+found, and the regression test that keeps it fixed).
 """
 import csv
 import os
@@ -41,6 +43,16 @@ def parses(target):
     return sentence.strip(" ,").replace("|", "/")
 
 
+def findings():
+    path = os.path.join(ROOT, "docs", "fuzz-runs", "findings.tsv")
+    counts = {}
+    if os.path.exists(path):
+        with open(path, newline="") as f:
+            for r in csv.DictReader(f, delimiter="\t"):
+                counts[r["target"]] = counts.get(r["target"], 0) + 1
+    return counts
+
+
 def human(n):
     n = int(n)
     if n >= 1_000_000:
@@ -57,8 +69,9 @@ def main():
     long = {}
     for path in sys.argv[2:]:
         long.update(rows(path))
-    print("| target | parses | seeds | executions (short run) | long run | result |")
-    print("|---|---|---|---|---|---|")
+    fixed = findings()
+    print("| target | parses | seeds | executions (short run) | long run | result | findings fixed |")
+    print("|---|---|---|---|---|---|---|")
     for target in sorted(set(short) | set(long)):
         s = short.get(target, {})
         l = long.get(target)
@@ -69,7 +82,8 @@ def main():
         result = l["result"] if l and l["result"] != "ok" else s.get("result", "")
         execs = f"{human(s['executions'])} in {s['seconds']}s" if s else ""
         seeds = (s or l)["seed_files"]
-        print(f"| `{target}` | {parses(target)} | {seeds} | {execs} | {long_cell} | {result} |")
+        found = fixed.get(target, "")
+        print(f"| `{target}` | {parses(target)} | {seeds} | {execs} | {long_cell} | {result} | {found} |")
 
 
 if __name__ == "__main__":

@@ -30,9 +30,15 @@ for target in "$build"/fuzz/fuzz_*; do
     limit=(-max_total_time="$seconds")
     echo "fuzz: $name for ${seconds}s"
   fi
+  # A whole emulator shows libFuzzer 60-90k features per input, and the entropic schedule's
+  # per-input table of rare features then costs 50-70 % of the time: without it these
+  # targets ran 16-20x more inputs and reached more features in the same 15 s (telnet
+  # 6 -> 96 exec/s, docker_api 15 -> 306). The parser targets run alike either way.
+  schedule=()
+  [[ "$name" == fuzz_dialogue_* ]] && schedule=(-entropic=0)
   started=$(date +%s)
   result=ok
-  if ! "$target" "${limit[@]}" -max_len=70000 -timeout=30 -print_final_stats=1 \
+  if ! "$target" "${limit[@]}" "${schedule[@]}" -max_len=70000 -timeout=30 -print_final_stats=1 \
       -artifact_prefix="$work/" "$work" "$corpus" >"$work/log" 2>&1; then
     result=crash
     grep -q "ERROR: libFuzzer: timeout" "$work/log" && result=timeout
