@@ -252,12 +252,12 @@ struct Runtime::Impl {
         acceptor.non_blocking(true, ec);
         bool backlog_empty = false;  // unknown at first: connections may already be queued
         for (;;) {
-            if (backlog_empty) {
+            ec = {};
+            if (backlog_empty)
                 co_await acceptor.async_wait(tcp::acceptor::wait_read,
                                              asio::redirect_error(asio::use_awaitable, ec));
-            } else {
-                co_await asio::post(io, asio::redirect_error(asio::use_awaitable, ec));
-            }
+            else
+                co_await asio::post(io, asio::use_awaitable);
             if (ec == asio::error::operation_aborted || !acceptor.is_open()) co_return;
             backlog_empty = false;
             for (int taken = 0; taken < kBatch; ++taken) {
