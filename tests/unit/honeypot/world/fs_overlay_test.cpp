@@ -73,6 +73,25 @@ TEST(FsOverlay, RelativePathsAndJailsApplyToWrites) {
     EXPECT_EQ(o.remove("/", jail), FsError::invalid);  // the jail's root stays
 }
 
+// Found by fuzz_fs_path (its own invariant was wrong, the behaviour is kept): a jail whose
+// root was removed from outside it, or replaced by a file, shows nothing and never falls
+// through to the tree it was cut from; the same path from outside says ENOTDIR.
+TEST(FsOverlay, AJailWhoseRootIsGoneShowsNothing) {
+    FsOverlay o(base());
+    const FsScope jail{"/tmp", "/"};
+    ASSERT_EQ(o.mkdir("/tmp/etc"), FsError::ok);
+    ASSERT_EQ(o.write("/tmp/etc/hostname", "jailed\n"), FsError::ok);
+    EXPECT_EQ(o.read("/etc/hostname", jail).value, "jailed\n");
+    EXPECT_EQ(o.remove("/tmp", {}, true), FsError::ok);  // root's rm -rf /tmp
+    EXPECT_EQ(o.read("/etc/hostname", jail).error, FsError::not_found);
+    EXPECT_EQ(o.write("/tmp", "now a file"), FsError::ok);
+    const auto jailed = o.read("/etc/hostname", jail);
+    EXPECT_EQ(jailed.error, FsError::not_found);
+    EXPECT_TRUE(jailed.value.empty());
+    EXPECT_EQ(o.read("/tmp/etc/hostname").error, FsError::not_dir);
+    EXPECT_EQ(o.write("x", "y", jail), FsError::not_found);  // nothing to write into either
+}
+
 TEST(FsOverlay, BoundsRefuseLikeAFullDisk) {
     FsOverlay o(base(), {100, 16, 60});
     EXPECT_EQ(o.write("/tmp/big", std::string(61, 'x')), FsError::too_big);
