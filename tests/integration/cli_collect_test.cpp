@@ -30,6 +30,15 @@ int sh(const std::string& command) {
     return std::system(command.c_str());
 }
 
+// Rows in the collector's store once it holds `n`, or after 10 s what it holds then.
+std::int64_t wait_for_rows(const std::string& db, std::int64_t n) {
+    auto repo = store::open_sqlite(db);
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+    while (repo->count_logs({}) < n && std::chrono::steady_clock::now() < deadline)
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    return repo->count_logs({});
+}
+
 std::int64_t count_service(store::Repository& repo, const std::string& service) {
     store::LogFilter f;
     f.search = "service:" + service;
@@ -85,11 +94,9 @@ TEST_F(CliCollect, UdpTcpAndTlsSendersReachTheStore) {
     sh("printf 'garbage\\n\\x00\\xff\\xfe\\n' | timeout 5 nc -q1 127.0.0.1 " + tcp +
        " 2>/dev/null || true");
 
-    auto repo = store::open_sqlite(dir + "/c.db");
-    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
-    while (repo->count_logs({}) < 5 && std::chrono::steady_clock::now() < deadline)
-        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    wait_for_rows(dir + "/c.db", 5);
     EXPECT_EQ(collector.stop(), 0) << collector.err();
+    auto repo = store::open_sqlite(dir + "/c.db");
 
     EXPECT_EQ(count_service(*repo, "ftp"), 1);
     EXPECT_EQ(count_service(*repo, "ssh"), 1);
@@ -133,20 +140,13 @@ TEST_F(CliCollect, RawLogIsReopenedOnSighupAfterRotation) {
         sh("logger --rfc5424 -n 127.0.0.1 -P " + std::to_string(ports[0]) +
            " -d -t ftp --msgid command " + text);
     };
-    const auto wait_for_rows = [&](std::int64_t n) {
-        auto repo = store::open_sqlite(dir + "/c.db");
-        const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
-        while (repo->count_logs({}) < n && std::chrono::steady_clock::now() < deadline)
-            std::this_thread::sleep_for(std::chrono::milliseconds(50));
-        return repo->count_logs({});
-    };
     send("before-rotation");
-    ASSERT_EQ(wait_for_rows(1), 1);
+    ASSERT_EQ(wait_for_rows(dir + "/c.db", 1), 1);
     ASSERT_EQ(std::rename((dir + "/raw.log").c_str(), (dir + "/raw.log.1").c_str()), 0);
     ASSERT_EQ(::kill(collector.pid(), SIGHUP), 0);
     std::this_thread::sleep_for(std::chrono::milliseconds(200));
     send("after-rotation");
-    EXPECT_EQ(wait_for_rows(2), 2);
+    EXPECT_EQ(wait_for_rows(dir + "/c.db", 2), 2);
     EXPECT_EQ(collector.stop(), 0) << collector.err();  // SIGHUP did not end it
     EXPECT_THAT(read_file(dir + "/raw.log.1"), HasSubstr("before-rotation"));
     const auto current = read_file(dir + "/raw.log");

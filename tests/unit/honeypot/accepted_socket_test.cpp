@@ -27,7 +27,8 @@ constexpr int kPort = 2121;
 struct Listening {
     asio::io_context io{1};
     tcp::acceptor acceptor{io};
-    explicit Listening(const std::string& ip) {
+    std::string ip;
+    explicit Listening(std::string address) : ip(std::move(address)) {
         const tcp::endpoint where(asio::ip::make_address_v4(ip), kPort);
         acceptor.open(where.protocol());
         acceptor.set_option(tcp::acceptor::reuse_address(true));
@@ -35,6 +36,8 @@ struct Listening {
         acceptor.listen();
         acceptor.non_blocking(true);
     }
+    // A client connected to it (-1 when refused).
+    int connect() const { return connect_to(ip, kPort); }
     // Waits for the kernel to finish the handshake of a connect() that just returned.
     std::optional<tcp::socket> accept(tcp::endpoint& peer, boost::system::error_code& ec) {
         for (int tries = 0; tries < 200; ++tries) {
@@ -64,7 +67,7 @@ TEST(AcceptPending, AnEmptyBacklogSaysWouldBlock) {
 
 TEST(AcceptPending, GivesANonBlockingSocketAndItsPeer) {
     Listening listening("127.228.0.2");
-    const int client = connect_to("127.228.0.2", kPort);
+    const int client = listening.connect();
     ASSERT_GE(client, 0);
     tcp::endpoint peer;
     boost::system::error_code ec;
@@ -83,7 +86,7 @@ TEST(AcceptPending, GivesANonBlockingSocketAndItsPeer) {
 // connection under the same descriptor number is registered and read normally.
 TEST(AcceptPending, AClosedSocketsNumberServesTheNextConnection) {
     Listening listening("127.228.0.3");
-    const int first_client = connect_to("127.228.0.3", kPort);
+    const int first_client = listening.connect();
     ASSERT_GE(first_client, 0);
     tcp::endpoint peer;
     boost::system::error_code ec;
@@ -93,7 +96,7 @@ TEST(AcceptPending, AClosedSocketsNumberServesTheNextConnection) {
     std::array<char, 8> buffer{};
     boost::system::error_code first_read;
     first->async_read_some(asio::buffer(buffer), [&](auto e, auto) { first_read = e; });
-    const int second_client = connect_to("127.228.0.3", kPort);  // before the number is free
+    const int second_client = listening.connect();  // before the number is free
     ASSERT_GE(second_client, 0);
     first->close();
     listening.io.run_for(std::chrono::milliseconds(50));
