@@ -165,11 +165,15 @@ HostKeys::HostKeys(std::shared_ptr<Impl> impl) : impl_(std::move(impl)) {}
 HostKeys::~HostKeys() = default;
 
 std::shared_ptr<HostKeys> HostKeys::of(const std::string& state_dir, const std::string& decky) {
+    // Kept for the process's life, not just while a connection holds them: once the last
+    // connection ended, the next one made them again (new keys without a state directory,
+    // a reload from disk with one) and waited for that before its KEXINIT, which no sshd
+    // does. A few KB a decky. Never destroyed: at exit OpenSSL may be cleaned up first.
     static std::mutex registry_mutex;
-    static std::map<std::string, std::weak_ptr<HostKeys>> registry;
+    static auto& registry = *new std::map<std::string, std::shared_ptr<HostKeys>>;
     const std::string id = state_dir.empty() ? "decky:" + decky : state_dir;
     std::lock_guard lock(registry_mutex);
-    if (auto keys = registry[id].lock()) return keys;
+    if (auto& kept = registry[id]) return kept;
     auto impl = std::make_shared<Impl>();
     if (!state_dir.empty()) impl->dir = (std::filesystem::path(state_dir) / "ssh").string();
     std::shared_ptr<HostKeys> keys(new HostKeys(std::move(impl)));

@@ -15,7 +15,8 @@ namespace decnet::honeypot::ssh {
 class HostKeys {
   public:
     // The keys of the decky whose state directory is `state_dir` ("" = nothing kept: made
-    // once per process for `decky`). Shared: one set per decky however many listeners.
+    // once per process for `decky`). Shared: one set per decky however many listeners and
+    // connections, kept for the life of the process.
     static std::shared_ptr<HostKeys> of(const std::string& state_dir, const std::string& decky);
     ~HostKeys();
 
