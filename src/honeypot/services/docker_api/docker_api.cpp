@@ -947,14 +947,14 @@ awaitable<bool> handle(Session& s, const ApiRequest& request, const Route& route
 
 awaitable<void> bad_request(Session& s, const std::string& error) {
     s.emit(s.event("bad_request", Severity::warning).add("error", error));
-    co_await s.write(go_bad_request());
+    co_await s.write(go_refusal(error));
 }
 
 awaitable<void> serve_docker(Session& s) {
     const auto dst_port = s.context().persona_value("port");
     for (std::size_t n = 0; n < kMaxRequests; ++n) {
         std::string error;
-        auto request = co_await read_api_head(s, error);
+        auto request = co_await read_go_head(s, error);
         if (!request) {
             if (!error.empty()) co_await bad_request(s, error);
             co_return;

@@ -92,7 +92,7 @@ std::string rfc1123_now() {
     return out;
 }
 
-awaitable<HeadRead> read_head(Session& s) {
+awaitable<HeadRead> read_head(Session& s, bool skip_blank_lines) {
     HeadRead out;
     std::optional<std::string> line;
     for (std::size_t blanks = 0;; ++blanks) {
@@ -102,6 +102,10 @@ awaitable<HeadRead> read_head(Session& s) {
             co_return out;
         }
         if (!line->empty()) break;
+        if (!skip_blank_lines) {
+            out.error = "malformed request";
+            co_return out;
+        }
         if (blanks >= kMaxBlankLines) {
             out.error = "no request line";
             co_return out;

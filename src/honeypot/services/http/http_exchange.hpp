@@ -19,12 +19,14 @@ class Session;
 namespace decnet::honeypot::http {
 
 // The request head, line by line, under http_request.hpp's limits; `error` says why it was
-// refused (the caller answers 400).
+// refused (the caller answers 400). Blank lines before the request line are skipped, as
+// Apache and nginx do (RFC 9112 §2.2), unless `skip_blank_lines` is false: Go's net/http
+// takes the first line for the request line, whatever it is.
 struct HeadRead {
     std::optional<std::string> head;  // nullopt: peer gone or refused
     std::string error;                // non-empty: refused
 };
-boost::asio::awaitable<HeadRead> read_head(Session& s);
+boost::asio::awaitable<HeadRead> read_head(Session& s, bool skip_blank_lines = true);
 
 // Reads `length` body bytes, keeping the first `keep` in `body`; false when the peer stopped
 // short. `sink`, when set, sees every byte (an artifact capture of an upload).

@@ -681,13 +681,13 @@ std::string answer(Session& s, const ApiRequest& r, const Caller& c) {
 
 awaitable<void> bad_request(Session& s, const std::string& error) {
     s.emit(s.event("bad_request", Severity::warning).add("error", error));
-    co_await s.write(go_bad_request());
+    co_await s.write(go_refusal(error));
 }
 
 awaitable<void> serve_k8s(Session& s) {
     for (std::size_t n = 0; n < kMaxRequests; ++n) {
         std::string error;
-        auto request = co_await read_api_head(s, error);
+        auto request = co_await read_go_head(s, error);
         if (!request) {
             if (!error.empty()) co_await bad_request(s, error);
             co_return;

@@ -94,15 +94,50 @@ TEST(DockerDialogue, GarbageAndDeepJsonAreBounded) {
     {
         Dialogue d("docker_api");
         const std::string deep = std::string(100000, '[');
-        ASSERT_TRUE(d.send("POST /containers/create HTTP/1.1\r\nContent-Length: " +
+        ASSERT_TRUE(d.send("POST /containers/create HTTP/1.1\r\nHost: x\r\nContent-Length: " +
                            std::to_string(deep.size()) + "\r\n\r\n" + deep));
         EXPECT_NE(d.read_until("}\n").find("400 Bad Request"), std::string::npos);
     }
     {
         Dialogue d("docker_api");
-        ASSERT_TRUE(d.send("POST /build HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\nzzzz\r\n"));
+        ASSERT_TRUE(d.send(
+            "POST /build HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\nzzzz\r\n"));
         EXPECT_NE(d.expect_closed().find("400 Bad Request"), std::string::npos);
     }
+}
+
+// What Go's net/http answers before any handler runs, byte for byte: nmap's probes (its
+// docker probe has no Host header, GenericLines is two blank lines) see dockerd's answers
+// and a closed connection, not a 200 or a wait.
+TEST(DockerDialogue, RefusesLikeGosServerBeforeAnyHandler) {
+    const std::string headers =
+        "\r\nContent-Type: text/plain; charset=utf-8\r\nConnection: close\r\n\r\n";
+    const auto refused = [](const std::string& request) {
+        Dialogue d("docker_api");
+        EXPECT_TRUE(d.send(request));
+        return d.expect_closed();
+    };
+    EXPECT_EQ(refused("GET /version HTTP/1.1\r\n\r\n"),
+              "HTTP/1.1 400 Bad Request: missing required Host header" + headers +
+                  "400 Bad Request: missing required Host header");
+    EXPECT_EQ(refused("\r\n\r\n"), "HTTP/1.1 400 Bad Request" + headers + "400 Bad Request");
+    EXPECT_EQ(refused("\r\nGET /_ping HTTP/1.1\r\nHost: x\r\n\r\n"),
+              "HTTP/1.1 400 Bad Request" + headers + "400 Bad Request");
+    EXPECT_EQ(refused("GET /_ping HTTP/2.0\r\nHost: x\r\n\r\n"),
+              "HTTP/1.1 505 HTTP Version Not Supported: unsupported protocol version" + headers +
+                  "505 HTTP Version Not Supported: unsupported protocol version");
+    EXPECT_EQ(refused("GET /_ping HTTP/1.1\r\nHost: a b\r\n\r\n"),
+              "HTTP/1.1 400 Bad Request: malformed Host header" + headers +
+                  "400 Bad Request: malformed Host header");
+    EXPECT_EQ(refused("GET /_ping HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n"),
+              "HTTP/1.1 400 Bad Request" + headers + "400 Bad Request");
+    EXPECT_EQ(refused("POST /build HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: gzip\r\n\r\n"),
+              "HTTP/1.1 501 Not Implemented" + headers + "Unsupported transfer encoding");
+
+    // HTTP/1.0 needs no Host (nmap's GetRequest and HTTPOptions), nor does CONNECT.
+    Dialogue d("docker_api");
+    ASSERT_TRUE(d.send("GET /_ping HTTP/1.0\r\n\r\n"));
+    EXPECT_NE(d.expect_closed().find("HTTP/1.0 200 OK"), std::string::npos);
 }
 
 }  // namespace

@@ -91,5 +91,23 @@ TEST(K8sDialogue, LockedClusterRefusesAnonymousAndTokens) {
     EXPECT_EQ(field(first_event(events, "request"), "method"), "GET");
 }
 
+// The apiserver is Go too: a Host-less HTTP/1.1 request and a blank request line get Go's
+// refusals and a closed connection.
+TEST(K8sDialogue, RefusesLikeGosServerBeforeAnyHandler) {
+    {
+        Dialogue d("k8s");
+        ASSERT_TRUE(d.send("GET /version HTTP/1.1\r\n\r\n"));
+        EXPECT_EQ(d.expect_closed(),
+                  "HTTP/1.1 400 Bad Request: missing required Host header\r\nContent-Type: "
+                  "text/plain; charset=utf-8\r\nConnection: close\r\n\r\n400 Bad Request: "
+                  "missing required Host header");
+    }
+    Dialogue d("k8s");
+    ASSERT_TRUE(d.send("\r\n\r\n"));
+    EXPECT_EQ(d.expect_closed(),
+              "HTTP/1.1 400 Bad Request\r\nContent-Type: text/plain; charset=utf-8\r\n"
+              "Connection: close\r\n\r\n400 Bad Request");
+}
+
 }  // namespace
 }  // namespace decnet::honeypot
