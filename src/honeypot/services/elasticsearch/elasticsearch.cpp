@@ -154,11 +154,11 @@ bool looks_like_ransom(std::string_view body) {
 }
 
 struct Connection {
-    std::vector<es::Index> bait;
+    std::shared_ptr<const std::vector<es::Index>> bait;
     std::set<std::string> credentials_seen;
 };
 
-std::vector<es::Index> bait_for(const Session& s) {
+std::shared_ptr<const std::vector<es::Index>> bait_for(const Session& s) {
     DbFacts facts;
     if (const auto* world = s.context().world) {
         facts = db_facts(*world);
@@ -166,7 +166,7 @@ std::vector<es::Index> bait_for(const Session& s) {
         facts.hostname = s.context().hostname;
         facts.seed = node_settings(s).seed;
     }
-    return es::make_bait_indices(facts, static_cast<std::int64_t>(std::time(nullptr)));
+    return node_settings(s).bait->get(facts, static_cast<std::int64_t>(std::time(nullptr)));
 }
 
 void emit_effects(Session& s, const ApiRequest& r, const std::vector<es::Effect>& effects) {
@@ -190,7 +190,7 @@ es::Reply answer(Session& s, Connection& c, const es::Request& request,
     const auto& settings = node_settings(s);
     es::Node node{settings, s.context().hostname,
                   s.local_ip().empty() ? std::string("127.0.0.1") : s.local_ip(),
-                  static_cast<std::int64_t>(std::time(nullptr)), &c.bait};
+                  static_cast<std::int64_t>(std::time(nullptr)), c.bait.get()};
     if (settings.security) {
         const bool basic = cred && cred->type == "basic";
         const bool accepted =

@@ -843,6 +843,16 @@ std::vector<Index> make_bait_indices(const DbFacts& facts, std::int64_t now) {
     return out;
 }
 
+std::shared_ptr<const std::vector<Index>> BaitCache::get(const DbFacts& facts, std::int64_t now) {
+    const std::int64_t hour = now - now % 3600;
+    std::lock_guard lock(mutex_);
+    if (!made_ || hour != hour_) {
+        made_ = std::make_shared<const std::vector<Index>>(make_bait_indices(facts, hour));
+        hour_ = hour;
+    }
+    return made_;
+}
+
 std::string byte_size(std::uint64_t bytes) {
     static constexpr const char* kUnits[] = {"b", "kb", "mb", "gb", "tb"};
     double v = static_cast<double>(bytes);

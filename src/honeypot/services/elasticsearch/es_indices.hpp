@@ -58,6 +58,19 @@ std::vector<FieldDef> dynamic_mapping(const Doc& doc);
 // customers, orders and logs-<year>.<month> (of `now`), ids and uuids from the facts' seed.
 std::vector<Index> make_bait_indices(const DbFacts& facts, std::int64_t now);
 
+// A decky's bait indices, made once an hour and shared by its connections. Made per
+// connection they cost more than the rest of a short session, and a log line's @timestamp
+// moved from one connection to the next. Thread-safe.
+class BaitCache {
+  public:
+    std::shared_ptr<const std::vector<Index>> get(const DbFacts& facts, std::int64_t now);
+
+  private:
+    std::mutex mutex_;
+    std::int64_t hour_ = -1;                          // guarded by mutex_
+    std::shared_ptr<const std::vector<Index>> made_;  // guarded by mutex_
+};
+
 // "25.3kb", "226b": Elasticsearch's byte sizes.
 std::string byte_size(std::uint64_t bytes);
 // The size an index takes on disk (its sources and what Lucene adds).

@@ -49,6 +49,7 @@ struct EsSettings : ServiceSettings {
     std::shared_ptr<LoginPolicy> policy;
     std::uint64_t seed = 0;
     std::shared_ptr<es::State> state = std::make_shared<es::State>();
+    std::shared_ptr<es::BaitCache> bait = std::make_shared<es::BaitCache>();
 
     // A stable Elasticsearch-style id (URL-safe base64, 22 characters) for `salt`.
     std::string uid(std::string_view salt) const;

@@ -136,6 +136,24 @@ TEST(EsSearch, BaitIndicesComeFromTheDbFacts) {
     EXPECT_EQ(es::byte_size(2048), "2kb");
 }
 
+TEST(EsSearch, BaitIsMadeOnceAnHourAndSharedByConnections) {
+    DbFacts facts;
+    facts.hostname = "shop-db";
+    facts.app = "shop";
+    facts.seed = 42;
+    es::BaitCache cache;
+    const std::int64_t hour = 1'796'000'000 - 1'796'000'000 % 3600;
+    const auto first = cache.get(facts, hour + 10);
+    const auto again = cache.get(facts, hour + 3599);
+    EXPECT_EQ(first.get(), again.get()) << "made again within the hour";
+    const auto& logs = (*first)[2].docs;
+    ASSERT_FALSE(logs.empty());
+    EXPECT_EQ(logs.back().source, (*again)[2].docs.back().source);
+    const auto next = cache.get(facts, hour + 3600);
+    EXPECT_NE(next.get(), first.get()) << "the log index never moves on";
+    EXPECT_EQ(next->size(), 3u);
+}
+
 TEST(EsPersona, BadValuesFailTheDeploy) {
     DeckyConfig decky;
     decky.name = "decky-01";
