@@ -1,6 +1,8 @@
 #include "honeypot/world/db_bait.hpp"
 
 #include <ctime>
+#include <map>
+#include <mutex>
 
 #include "core/rng.hpp"
 #include "core/text.hpp"
@@ -136,10 +138,23 @@ const DbTable* DbSchema::table(std::string_view wanted) const {
 }
 
 std::vector<DbSchema> make_db_bait(const DbFacts& facts) {
+    // A pure function of the facts that every database connection asks for: made once per
+    // decky and copied after that (making it, hashes and all, cost more than the rest of a
+    // short session). Bounded: a fleet has far fewer deckies than this.
+    constexpr std::size_t kMaxKept = 1024;
+    static std::mutex mutex;
+    static auto& made = *new std::map<std::string, std::vector<DbSchema>>;  // never destroyed
+    std::string key = facts.hostname + '\0' + facts.domain + '\0' + facts.app + '\0' +
+                      facts.app_password + '\0' + std::to_string(facts.seed);
+    for (const auto& person : facts.people) key += '\0' + person;
+    std::lock_guard lock(mutex);
+    if (const auto kept = made.find(key); kept != made.end()) return kept->second;
     std::vector<DbSchema> schemas;
     const std::string app = facts.app.empty() ? "shop" : facts.app;
     schemas.push_back(app_schema(facts, app + "_prod", 1));
     schemas.push_back(app_schema(facts, "shop", 2));  // also when the app is itself a shop
+    if (made.size() >= kMaxKept) made.clear();
+    made.emplace(std::move(key), schemas);
     return schemas;
 }
 
