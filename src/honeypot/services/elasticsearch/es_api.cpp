@@ -158,12 +158,20 @@ View view_of(const Node& node) {
             if (c->name == name) return c.get();
         return nullptr;
     };
+    // A bait index nobody changed is read where it is; only a changed one is copied.
+    std::vector<const Index*> baits;
     if (node.bait)
         for (const auto& bait : *node.bait) {
             if (state.deleted(bait.name)) continue;
+            const auto* extra = created_named(bait.name);
+            const bool emptied = state.emptied(bait.name);
+            if (!extra && !emptied) {
+                baits.push_back(&bait);
+                continue;
+            }
             auto copy = std::make_unique<Index>(bait);
-            if (state.emptied(bait.name)) copy->docs.clear();
-            if (const auto* extra = created_named(bait.name))
+            if (emptied) copy->docs.clear();
+            if (extra)
                 for (const auto& doc : extra->docs) {
                     auto same = std::find_if(copy->docs.begin(), copy->docs.end(),
                                              [&doc](const Doc& d) { return d.id == doc.id; });
@@ -172,14 +180,15 @@ View view_of(const Node& node) {
                     else
                         copy->docs.push_back(doc);
                 }
+            baits.push_back(copy.get());
             v.owned.push_back(std::move(copy));
         }
     for (const auto& c : created) {
         bool merged = false;  // into its bait namesake above
-        for (const auto& o : v.owned) merged = merged || o->name == c->name;
+        for (const auto* b : baits) merged = merged || b->name == c->name;
         if (!merged) v.created.push_back(c);
     }
-    for (const auto& o : v.owned) v.all.push_back(o.get());
+    v.all = baits;
     for (const auto& c : v.created) v.all.push_back(c.get());
     return v;
 }

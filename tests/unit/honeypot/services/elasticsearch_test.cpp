@@ -315,6 +315,29 @@ TEST(EsDialogue, RansomWipeAndNoteAreCaptured) {
     EXPECT_NE(field(first_event(events, "ransom_note"), "note").find("BTC"), std::string::npos);
 }
 
+// Bait indices are shared by every connection and never changed in place: what one
+// connection writes or wipes shows in its own and later views, the untouched ones stay whole.
+TEST(EsDialogue, WritesAndWipesOfBaitIndicesShowOnTopOfTheSharedBait) {
+    Dialogue d("elasticsearch");
+    const auto count = [&d](const std::string& index) {
+        const auto body = get(d, "/" + index + "/_count").body;
+        const auto at = body.find("\"count\":");
+        return at == std::string::npos ? -1 : std::stoi(body.substr(at + 8));
+    };
+    const int orders = count("orders"), customers = count("customers");
+    ASSERT_GT(orders, 0);
+    ASSERT_GT(customers, 0);
+    EXPECT_NE(send_body(d, "PUT", "/orders/_doc/zz-1", R"({"status":"paid"})").head.find("201"),
+              std::string::npos);
+    EXPECT_EQ(count("orders"), orders + 1);
+    EXPECT_EQ(count("customers"), customers);
+    EXPECT_NE(send_body(d, "POST", "/customers/_delete_by_query", R"({"query":{"match_all":{}}})")
+                  .body.find("\"deleted\":" + std::to_string(customers)),
+              std::string::npos);
+    EXPECT_EQ(count("customers"), 0);
+    EXPECT_EQ(count("orders"), orders + 1);
+}
+
 TEST(EsDialogue, ScriptPayloadsAreCapturedAndRefused) {
     Dialogue d("elasticsearch");
     const auto reply = send_body(
