@@ -34,7 +34,11 @@ nlohmann::json parse(std::string_view line) {
 
 std::optional<CastHeader> parse_cast_header(std::string_view line) {
     const auto json = parse(line);
-    if (!json.is_object() || json.value("version", 0) != 2) return std::nullopt;
+    // Only what is there and of the right type is read: json::value() throws when the key
+    // holds another type ({"version": {}} made replay die on an uncaught type_error).
+    if (!json.is_object() || !json.contains("version") || !json["version"].is_number_integer() ||
+        json["version"] != 2)
+        return std::nullopt;
     CastHeader header;
     if (json.contains("width") && json["width"].is_number_integer()) header.width = json["width"];
     if (json.contains("height") && json["height"].is_number_integer())

@@ -56,6 +56,11 @@ TEST(CastLines, ParseStrictly) {
     EXPECT_EQ(header->width, 132);
     EXPECT_EQ(header->idle_time_limit, 2.5);
     EXPECT_FALSE(parse_cast_header(R"({"version": 1})"));
+    // Found by fuzz_cast_player: a version of another type threw out of the parser.
+    EXPECT_FALSE(parse_cast_header(R"({"version": {"SHELL": "/bin/bash"}, "title": "x"})"));
+    EXPECT_FALSE(parse_cast_header(R"({"version": "2"})"));
+    EXPECT_FALSE(parse_cast_header(R"({"version": [2]})"));
+    EXPECT_FALSE(parse_cast_header(R"({"version": null})"));
     EXPECT_FALSE(parse_cast_header("not json"));
     const auto event = parse_cast_event(R"([1.5, "o", "hi\r\n"])");
     ASSERT_TRUE(event);
