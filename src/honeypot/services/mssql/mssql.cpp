@@ -532,7 +532,8 @@ constexpr EventDecl kEvents[] = {
      "xp_cmdshell, sp_configure changes, sp_OACreate, OPENROWSET, xp_dirtree/xp_fileexist (UNC "
      "hash leaks), xp_regwrite, BULK INSERT, CREATE ASSEMBLY"},
     {"protocol_error", "src_ip src_port error data",
-     "a packet the server refuses (lying length, oversized, out of order); the session ends"},
+     "a packet the server refuses (lying length, oversized, out of order, a type MS-TDS does not "
+     "define: at its header); the session ends"},
     {"disconnect", "src_ip src_port", "the session ended"},
 };
 

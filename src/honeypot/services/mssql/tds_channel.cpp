@@ -31,6 +31,16 @@ constexpr auto kCertificateWait = std::chrono::seconds(15);
 constexpr auto kCertificatePoll = std::chrono::milliseconds(20);
 constexpr std::size_t kMaxMessagePackets = 4096;
 
+// The packet types of MS-TDS 2.2.3.1.1 a client may send (4, the server's, included: that
+// one is refused later, as unexpected). On any other "the message receiver SHOULD
+// disconnect": at once, not after waiting for the rest of a message that will never be one
+// (nmap's RPCCheck probe, 0x80 without EOM, waited out its 5 s here).
+bool known_type(std::uint8_t type) {
+    constexpr std::uint32_t kKnown = 1u << 1 | 1u << 2 | 1u << 3 | 1u << 4 | 1u << 6 | 1u << 7 |
+                                     1u << 8 | 1u << 14 | 1u << 16 | 1u << 17 | 1u << 18;
+    return type < 32 && ((kKnown >> type) & 1u) != 0;
+}
+
 std::string openssl_error() {
     const auto code = ERR_get_error();
     ERR_clear_error();
@@ -124,6 +134,10 @@ awaitable<std::optional<Request>> TdsChannel::read(std::size_t max_size) {
         }
         if (header->length > kMaxPacket) {
             error_ = "packet length " + std::to_string(header->length) + " over 32767";
+            co_return std::nullopt;
+        }
+        if (!known_type(header->type)) {
+            error_ = "unknown packet type " + std::to_string(header->type);
             co_return std::nullopt;
         }
         if (count > 0 && header->type != request.type) {

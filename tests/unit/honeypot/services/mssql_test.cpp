@@ -407,6 +407,15 @@ TEST(MssqlDialogue, LyingLengthsAndOutOfOrderMessagesEndTheSession) {
         EXPECT_EQ(field(first_event(events, "auth"), "tls"), "False");
     }
     {
+        // An unknown packet type ends the session at its header (MS-TDS 2.2.3.1.1), not
+        // after the rest of a message: nmap's RPCCheck probe (0x80, no EOM) is one.
+        Dialogue d("mssql");
+        ASSERT_TRUE(d.send("\x80\x00\x00\x28\x72\xfe\x1d\x13"s + std::string(32, '\0')));
+        d.expect_closed();
+        EXPECT_EQ(field(first_event(d.finish(), "protocol_error"), "error"),
+                  "unknown packet type 128");
+    }
+    {
         Dialogue d("mssql");  // LOGIN7 before PRELOGIN
         ASSERT_TRUE(d.send(tds::packets(tds::kLogin7, login7({}))));
         d.expect_closed();
