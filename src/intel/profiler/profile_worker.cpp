@@ -103,8 +103,11 @@ bool ProfileWorker::hold_lease() {
     const auto unix_now = duration_cast<seconds>(system_clock::now().time_since_epoch()).count();
     const auto text = repository_.get_state(std::string(kProfilerLeaseKey));
     const auto lease = text ? nlohmann::json::parse(*text, nullptr, false) : nlohmann::json();
-    if (lease.is_object() && lease.value("owner", "") != lease_owner_ &&
-        lease.contains("heartbeat") && lease["heartbeat"].is_number_integer() &&
+    // Typed reads only: the row is the store's, and json::value() throws on a wrong type
+    // (a lease that is not this code's is garbage, taken over like a missing one).
+    const bool others = lease.is_object() && lease.contains("owner") &&
+                        lease["owner"].is_string() && lease["owner"] != lease_owner_;
+    if (others && lease.contains("heartbeat") && lease["heartbeat"].is_number_integer() &&
         unix_now - lease["heartbeat"].get<std::int64_t>() < 30) {
         if (lease_held_) spdlog::warn("profiler: another profiler took the store over; waiting");
         lease_held_ = false;

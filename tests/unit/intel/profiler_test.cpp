@@ -412,6 +412,20 @@ TEST(Profiler, OneProfilerPerStore) {
     EXPECT_EQ(attacker(*db.repository, "10.0.3.1").event_count, 2);
 }
 
+// A lease row of the wrong shape (another version, a hand edit) is taken over, not thrown.
+TEST(Profiler, AGarbledLeaseIsTakenOver) {
+    TempDb db;
+    db.store({row(0, "10.0.3.2", "decky-01", "ssh", "connection")});
+    const auto now = std::chrono::duration_cast<std::chrono::seconds>(
+                         std::chrono::system_clock::now().time_since_epoch())
+                         .count();
+    db.repository->set_state(std::string(kProfilerLeaseKey),
+                             R"({"owner": {"pid": 1}, "heartbeat": )" + std::to_string(now) + "}");
+    ProfileWorker worker(*db.repository);
+    EXPECT_EQ(worker.catch_up(db.repository->max_log_id()), 1u);
+    EXPECT_EQ(worker.stats().waiting_for_lease, 0u);
+}
+
 TEST(Profiler, RowsWithoutAnAttackerAreSkipped) {
     TempDb db;
     db.store({row(0, "Unknown", "decky-01", "ssh", "startup"), row(1, "", "decky-01", "ssh", "x")});
