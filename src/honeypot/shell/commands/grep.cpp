@@ -116,7 +116,12 @@ boost::asio::awaitable<int> grep(Invocation& inv) {
         co_return 2;
     }
     Matcher m;
-    m.fixed = args.has('F') || inv.name() == "fgrep";
+    // A pattern without an operator of either syntax matches as the plain string it is:
+    // searched as one (most attackers' greps: `grep -ri password /etc`), it skips std::regex
+    // (its matcher was most of a shell session's time) and its 4096-byte cut of long lines.
+    const bool literal = !args.has('w') && !args.has('x') &&
+                         pattern.find_first_of(".[]*^$\\+?(){}|") == std::string::npos;
+    m.fixed = args.has('F') || inv.name() == "fgrep" || literal;
     m.ignore_case = args.has('i');
     m.pattern = pattern;
     if (!m.fixed) {

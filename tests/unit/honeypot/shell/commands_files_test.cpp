@@ -80,6 +80,21 @@ TEST(ShellFileCommands, GrepOnHostilePatternsStaysFast) {
     EXPECT_EQ(sh.run("grep -E '(' /tmp/many"), "grep: Unmatched ( or \\(\n");
 }
 
+// A pattern with no operator is searched as a string: the whole line, however long (a
+// regular expression sees its first 4096 bytes), with -i and -o as grep has them.
+TEST(ShellFileCommands, GrepFindsALiteralAnywhereInALongLine) {
+    ShellSession sh;
+    sh.run(
+        "yes aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa | "
+        "head -100 > /tmp/rows");
+    sh.run("echo $(cat /tmp/rows) Secret=42 > /tmp/long");
+    ASSERT_GT(std::stoi(sh.run("wc -c < /tmp/long")), 4096);
+    EXPECT_EQ(sh.run("grep -c Secret= /tmp/long"), "1\n");
+    EXPECT_EQ(sh.run("grep -o -i SECRET=42 /tmp/long"), "Secret=42\n");
+    EXPECT_EQ(sh.run("printf 'ab\\nAB\\n' | grep -ic ab"), "2\n");
+    EXPECT_EQ(sh.run("printf 'x\\n' | grep ''"), "x\n");
+}
+
 TEST(ShellFileCommands, ChangesStayInTheOverlay) {
     ShellSession sh;
     EXPECT_EQ(sh.run("mkdir /tmp/.x && cd /tmp/.x && pwd"), "/tmp/.x\n");
