@@ -62,8 +62,12 @@ bool huge_repeat(std::string_view pattern) {
     return false;
 }
 
+bool word_char(char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) || c == '_';
+}
+
 struct Matcher {
-    bool fixed = false, ignore_case = false, words = false;
+    bool fixed = false, ignore_case = false, words = false, whole_line = false;
     std::string pattern;
     std::optional<std::regex> regex;
 
@@ -71,10 +75,22 @@ struct Matcher {
         if (fixed) {
             const std::string hay = ignore_case ? ascii_lower(line) : std::string(line);
             const std::string needle = ignore_case ? ascii_lower(pattern) : pattern;
-            const auto at = hay.find(needle);
-            if (at != std::string::npos && part)
-                *part = std::string(line.substr(at, needle.size()));
-            return at != std::string::npos;
+            if (whole_line) {  // -x
+                if (hay != needle) return false;
+                if (part) *part = std::string(line);
+                return true;
+            }
+            for (auto at = hay.find(needle); at != std::string::npos;
+                 at = hay.find(needle, at + 1)) {
+                const auto end = at + needle.size();
+                // -w: not inside a word on either side (GNU grep's word constituents).
+                if (words && ((at > 0 && word_char(hay[at - 1])) ||
+                              (end < hay.size() && word_char(hay[end]))))
+                    continue;
+                if (part) *part = std::string(line.substr(at, needle.size()));
+                return true;
+            }
+            return false;
         }
         const auto text = line.substr(0, kMaxRegexLine);
         std::cmatch m;
@@ -119,10 +135,11 @@ boost::asio::awaitable<int> grep(Invocation& inv) {
     // A pattern without an operator of either syntax matches as the plain string it is:
     // searched as one (most attackers' greps: `grep -ri password /etc`), it skips std::regex
     // (its matcher was most of a shell session's time) and its 4096-byte cut of long lines.
-    const bool literal = !args.has('w') && !args.has('x') &&
-                         pattern.find_first_of(".[]*^$\\+?(){}|") == std::string::npos;
+    const bool literal = pattern.find_first_of(".[]*^$\\+?(){}|") == std::string::npos;
     m.fixed = args.has('F') || inv.name() == "fgrep" || literal;
     m.ignore_case = args.has('i');
+    m.words = args.has('w');
+    m.whole_line = args.has('x');
     m.pattern = pattern;
     if (!m.fixed) {
         if (pattern.size() > kMaxPattern || huge_repeat(pattern)) {

@@ -93,6 +93,11 @@ TEST(ShellFileCommands, GrepFindsALiteralAnywhereInALongLine) {
     EXPECT_EQ(sh.run("grep -o -i SECRET=42 /tmp/long"), "Secret=42\n");
     EXPECT_EQ(sh.run("printf 'ab\\nAB\\n' | grep -ic ab"), "2\n");
     EXPECT_EQ(sh.run("printf 'x\\n' | grep ''"), "x\n");
+    // -w and -x hold for strings too, -F ones included.
+    EXPECT_EQ(sh.run("printf 'root\\nrooted\\nx root_y\\nmy root.\\n' | grep -w root"),
+              "root\nmy root.\n");
+    EXPECT_EQ(sh.run("printf 'root\\nrooted\\n' | grep -Fx root"), "root\n");
+    EXPECT_EQ(sh.run("printf 'a.b\\naxb\\n' | grep -Fw a.b"), "a.b\n");
 }
 
 TEST(ShellFileCommands, ChangesStayInTheOverlay) {
