@@ -4,9 +4,11 @@
 // sysUpTime TimeTicks that advance, sysServices INTEGER), GetNext returns the *next* OID
 // so snmpwalk works, GetBulk (v2c) is answered, unknown OIDs get noSuchObject (v2c) or
 // noSuchName (v1), Set is refused as on a read-only community, and sysName/sysDescr use
-// the decky's hostname, not its name.
+// the decky's hostname, not its name. A net-snmp persona also answers SNMPv3 with the USM
+// reports of an snmpd without v3 users (answer_v3).
 #include <algorithm>
 #include <array>
+#include <atomic>
 #include <chrono>
 #include <functional>
 #include <string>
@@ -17,6 +19,7 @@
 #include "honeypot/services/registry.hpp"
 #include "honeypot/services/snmp/snmp_codec.hpp"
 #include "honeypot/world/decky_world.hpp"
+#include "honeypot/world/host_profile.hpp"
 #include "honeypot/world/plc_device.hpp"
 
 namespace decnet::honeypot {
@@ -54,9 +57,15 @@ constexpr std::array<Archetype, 5> kArchetypes = {{
      "Medical IT <medit@hospital.local>", "ICU Ward 3"},
 }};
 
+// USM statistics that a report carries, counted per decky since it started (as snmpd's).
+struct UsmCounters {
+    std::atomic<std::uint32_t> unknown_engine_ids{0}, unknown_user_names{0};
+};
+
 // The persona: which device the agent describes.
 struct SnmpSettings : ServiceSettings {
     const Archetype* archetype = &kArchetypes[0];
+    std::shared_ptr<UsmCounters> usm = std::make_shared<UsmCounters>();
 };
 
 std::shared_ptr<const ServiceSettings> configure(const PersonaReader& persona) {
@@ -210,7 +219,44 @@ void answer_read(DatagramExchange& x, const snmp::Request& req) {
     x.reply(std::move(reply));
 }
 
+// Whether the agent is net-snmp's snmpd (the Linux archetypes; not a PLC's or an embedded
+// controller's agent, which speak v1/v2c only).
+bool net_snmp(const DatagramExchange& x) {
+    const auto& a = *x.context().settings_as<SnmpSettings>().archetype;
+    const bool plc = x.context().world && x.context().world->plc;
+    return !plc && a.descr.starts_with("Linux ");
+}
+
+// SNMPv3 on an agent without v3 users (Debian's default snmpd.conf): engine discovery gets
+// the engine's ID, boots and time in a usmStatsUnknownEngineIDs report, and a request to
+// this engine usmStatsUnknownUserNames, whatever the user — what nmap names "net-snmp
+// SNMPv3 server" and snmpget reports as "Unknown user name". The engine ID is net-snmp's
+// random form (enterprise 8072, format 0x80, 8 bytes, 4 zero bytes), stable per decky; its
+// time is the agent's uptime (sysUpTime's), its boots a few restarts.
+void answer_v3(DatagramExchange& x, const snmp::V3Message& m) {
+    const std::uint64_t seed =
+        x.context().world ? x.context().world->host.seed : stable_hash(x.context().decky);
+    std::string engine("\x80\x00\x1f\x88\x80", 5);  // not a C string: it holds a NUL
+    for (int i = 0; i < 8; ++i) engine += static_cast<char>((seed >> (8 * i)) & 0xff);
+    engine += std::string(4, '\0');
+    const auto boots = static_cast<std::int64_t>(1 + (seed >> 40) % 9);
+    const auto time = uptime_ticks(x.context().decky) / 100;
+    const bool ours = m.engine_id == engine;
+    x.emit(x.event("v3_request")
+               .add("user", m.user)
+               .add("engine_id", hex_prefix(m.engine_id, snmp::kMaxEngineId))
+               .add("answer", ours ? "unknown_user_name" : "unknown_engine_id"));
+    if ((m.flags & 0x04) == 0) return;  // not reportable: nothing goes back
+    auto& usm = *x.context().settings_as<SnmpSettings>().usm;
+    const auto report =
+        ours ? snmp::UsmReport::unknown_user_name : snmp::UsmReport::unknown_engine_id;
+    const auto counter = ours ? ++usm.unknown_user_names : ++usm.unknown_engine_ids;
+    x.reply(snmp::encode_v3_report(m, engine, boots, time, report, counter));
+}
+
 void serve_snmp(DatagramExchange& x) {
+    if (net_snmp(x))
+        if (const auto v3 = snmp::parse_v3(x.payload())) return answer_v3(x, *v3);
     const auto parsed = snmp::parse_request(x.payload());
     if (!parsed.request) {
         x.emit(x.event("parse_error", Severity::warning)
@@ -242,7 +288,11 @@ constexpr EventDecl kEvents[] = {
      "a Get/GetNext/GetBulk; the community string is a credential"},
     {"set_request", "src_ip src_port version community pdu oids",
      "a Set, refused as on a read-only community"},
-    {"parse_error", "src_ip src_port error data", "a datagram that is not SNMPv1/v2c"},
+    {"v3_request", "src_ip src_port user engine_id answer",
+     "an SNMPv3 message: engine discovery, or a user the agent does not have (answered with "
+     "the USM report snmpd sends)"},
+    {"parse_error", "src_ip src_port error data",
+     "a datagram that is not SNMPv1/v2c (nor SNMPv3 on a net-snmp agent)"},
 };
 
 }  // namespace

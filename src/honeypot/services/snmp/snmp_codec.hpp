@@ -1,8 +1,8 @@
-// SNMPv1/v2c messages: a strictly bounded parser for what attackers send and an encoder for
-// the agent's answers, over the shared BER codec (src/wire/ber). No Boost, no I/O (the fuzz
-// target links it alone). Bounds: those of wire::ber, plus at most kMaxVarbinds varbinds;
-// the message shape is fixed and varbind values are skipped by their length, so nesting
-// depth is bounded by construction.
+// SNMPv1/v2c messages, and SNMPv3 as far as USM reports need: a strictly bounded parser for
+// what attackers send and an encoder for the agent's answers, over the shared BER codec
+// (src/wire/ber). No Boost, no I/O (the fuzz target links it alone). Bounds: those of
+// wire::ber, plus at most kMaxVarbinds varbinds; the message shape is fixed and varbind
+// values are skipped by their length, so nesting depth is bounded by construction.
 #pragma once
 
 #include <cstdint>
@@ -67,6 +67,33 @@ struct Varbind {
     Oid oid;
     Value value;
 };
+
+// An SNMPv3 message (RFC 3412) as far as an agent without v3 users reads it: the header,
+// the USM security parameters (RFC 3414) and, when the scoped PDU travels in clear, its
+// request-id. Bounds: engine ID 32 bytes, user name 32, the rest skipped by its length.
+struct V3Message {
+    std::int64_t msg_id = 0;
+    std::uint8_t flags = 0;  // bit 0 auth, bit 1 priv, bit 2 reportable
+    std::string engine_id;   // the authoritative engine the sender names ("" = discovery)
+    std::string user;
+    std::int64_t request_id = 0;  // 0 when the scoped PDU is encrypted
+    std::uint8_t pdu = 0;         // the PDU's tag, 0 when encrypted
+};
+constexpr std::size_t kMaxEngineId = 32;
+constexpr std::size_t kMaxUserName = 32;
+
+// nullopt unless `datagram` is a well-formed SNMPv3 message with the USM security model.
+std::optional<V3Message> parse_v3(std::string_view datagram);
+
+// The USM Report an agent sends back (RFC 3414 §3.2): usmStatsUnknownEngineIDs.0 when the
+// message named no engine or another one, usmStatsUnknownUserNames.0 when it named this one
+// but a user it does not have; `counter` is that statistic's new value. Byte for byte what
+// net-snmp's snmpd answers: msgMaxSize 65507, no flags, the user echoed, empty auth and
+// privacy parameters, this engine as context engine.
+enum class UsmReport : std::uint8_t { unknown_engine_id = 4, unknown_user_name = 3 };
+std::string encode_v3_report(const V3Message& request, std::string_view engine_id,
+                             std::int64_t engine_boots, std::int64_t engine_time, UsmReport report,
+                             std::uint32_t counter);
 
 // GetResponse to `request` (its version, community and request-id echoed).
 std::string encode_response(const Request& request, std::int64_t error_status,

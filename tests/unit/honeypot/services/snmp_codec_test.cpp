@@ -91,5 +91,51 @@ TEST(SnmpBer, EncodesTypedValues) {
     EXPECT_EQ(out, expected);
 }
 
+std::string bytes(std::string_view hex) {
+    std::string out;
+    for (std::size_t i = 0; i + 1 < hex.size(); i += 2)
+        out += static_cast<char>(std::stoi(std::string(hex.substr(i, 2)), nullptr, 16));
+    return out;
+}
+
+// SNMPv3 against a net-snmp snmpd without v3 users (Debian 12's, captured on loopback): the
+// requests are nmap's SNMPv3GetRequest probe and snmpget -v3 -l authNoPriv -u bob; the
+// reports are snmpd's answers, which the encoder must give byte for byte.
+TEST(SnmpV3, ParsesDiscoveryAndUserRequestsAndReportsAsNetSnmpDoes) {
+    const std::string engine = bytes("80001f8880b6b83b71766e146b00000000");
+    const auto probe = parse_v3(
+        bytes("303a020103300f02024a69020300ffe30401040201030410300e0400020100020100040004000400"
+              "301204000400a00c020237f0020100020100300"
+              "0"));
+    ASSERT_TRUE(probe);
+    EXPECT_EQ(probe->msg_id, 0x4a69);
+    EXPECT_EQ(probe->flags, 0x04);
+    EXPECT_EQ(probe->engine_id, "");
+    EXPECT_EQ(probe->request_id, 0x37f0);
+    EXPECT_EQ(encode_v3_report(*probe, engine, 1, 50, UsmReport::unknown_engine_id, 3),
+              bytes("306d020103300f02024a69020300ffe30401000201030421301f041180001f8880b6b83b71"
+                    "766e146b000000000201010201320400040004003034041180001f8880b6b83b71766e146b"
+                    "000000000400a81d020237f00201000201003011300f060a2b060106030f01010400410103"));
+
+    const auto user = parse_v3(
+        bytes("307d0201033011020477f8dc4d020300ffe30401050201030430302e041180001f8880b6b83b71766e"
+              "146b0000000002010102013b0403626f62040c5fe159e355a9fc3798ae964b04003033041180001f88"
+              "80b6b83b71766e146b000000000400a01c02043c20092a020100020100300e300c06082b060102010101"
+              "000500"));
+    ASSERT_TRUE(user);
+    EXPECT_EQ(user->flags, 0x05);  // auth, reportable
+    EXPECT_EQ(user->engine_id, engine);
+    EXPECT_EQ(user->user, "bob");
+    EXPECT_EQ(encode_v3_report(*user, engine, 1, 59, UsmReport::unknown_user_name, 3),
+              bytes("30740201033011020477f8dc4d020300ffe304010002010304243022041180001f8880b6b8"
+                    "3b71766e146b0000000002010102013b0403626f62040004003036041180001f8880b6b83b"
+                    "71766e146b000000000400a81f02043c20092a0201000201003011300f060a2b060106030f"
+                    "01010300410103"));
+
+    EXPECT_FALSE(parse_v3(message(1, 0xa0, varbind(kSysDescr))));  // v2c is not v3
+    EXPECT_FALSE(parse_v3(bytes("3003020103")));                   // no header
+    EXPECT_FALSE(parse_v3(""));
+}
+
 }  // namespace
 }  // namespace decnet::honeypot::snmp

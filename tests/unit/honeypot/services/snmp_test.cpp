@@ -8,7 +8,9 @@
 
 #include "core/error.hpp"
 #include "honeypot/services/registry.hpp"
+#include "honeypot/services/snmp/snmp_codec.hpp"
 #include "support/dialogue.hpp"
+#include "wire/ber.hpp"
 
 namespace decnet::honeypot {
 namespace {
@@ -340,6 +342,59 @@ void expect_parse_error(const std::string& datagram, const std::string& error) {
     EXPECT_EQ(field(r.events[0], "data"),
               to_hex({reinterpret_cast<const std::uint8_t*>(datagram.data()),
                       std::min<std::size_t>(datagram.size(), 64)}));
+}
+
+// An SNMPv3 message as net-snmp's tools send it: `engine` "" for discovery.
+std::string v3_get(const std::string& engine, const std::string& user, unsigned char flags) {
+    using wire::ber::integer_contents;
+    using wire::ber::tlv;
+    const std::string global =
+        tlv(0x02, integer_contents(0x1234)) + tlv(0x02, integer_contents(65507)) +
+        tlv(0x04, std::string(1, static_cast<char>(flags))) + tlv(0x02, integer_contents(3));
+    const std::string usm = tlv(0x30, tlv(0x04, engine) + tlv(0x02, integer_contents(0)) +
+                                          tlv(0x02, integer_contents(0)) + tlv(0x04, user) +
+                                          tlv(0x04, {}) + tlv(0x04, {}));
+    const std::string pdu =
+        tlv(0xa0, tlv(0x02, integer_contents(77)) + tlv(0x02, integer_contents(0)) +
+                      tlv(0x02, integer_contents(0)) + tlv(0x30, {}));
+    return tlv(0x30, tlv(0x02, integer_contents(3)) + tlv(0x30, global) + tlv(0x04, usm) +
+                         tlv(0x30, tlv(0x04, engine) + tlv(0x04, {}) + pdu));
+}
+
+// snmpd without v3 users: discovery learns the engine (usmStatsUnknownEngineIDs), a request
+// to it is refused for its user (usmStatsUnknownUserNames), each counter counting on.
+TEST(SnmpDialogue, SnmpV3IsAnsweredWithNetSnmpsUsmReports) {
+    const std::string unknown_engine_ids = "\x06\x0a\x2b\x06\x01\x06\x03\x0f\x01\x01\x04\x00"s;
+    const std::string unknown_users = "\x06\x0a\x2b\x06\x01\x06\x03\x0f\x01\x01\x03\x00"s;
+    auto agent = snmp();
+    const auto first = agent.exchange(v3_get("", "", 0x04));
+    ASSERT_EQ(first.replies.size(), 1u);
+    const auto report = snmp::parse_v3(first.replies[0]);
+    ASSERT_TRUE(report);
+    EXPECT_EQ(report->pdu, 0xa8);
+    EXPECT_EQ(report->request_id, 77);
+    EXPECT_TRUE(report->engine_id.starts_with("\x80\x00\x1f\x88\x80"s));  // net-snmp, random
+    EXPECT_EQ(report->engine_id.size(), 17u);
+    EXPECT_NE(first.replies[0].find(unknown_engine_ids + "\x41\x01\x01"s), std::string::npos);
+    EXPECT_EQ(field(first.events.at(0), "answer"), "unknown_engine_id");
+    const auto again = agent.exchange(v3_get("", "", 0x04));
+    ASSERT_EQ(again.replies.size(), 1u);
+    EXPECT_NE(again.replies[0].find(unknown_engine_ids + "\x41\x01\x02"s), std::string::npos);
+
+    const auto login = agent.exchange(v3_get(report->engine_id, "admin", 0x04));
+    ASSERT_EQ(login.replies.size(), 1u);
+    EXPECT_NE(login.replies[0].find(unknown_users + "\x41\x01\x01"s), std::string::npos);
+    EXPECT_EQ(snmp::parse_v3(login.replies[0])->user, "admin");
+    ASSERT_EQ(event_types(login.events), std::vector<std::string>{"v3_request"});
+    EXPECT_EQ(field(login.events[0], "user"), "admin");
+    EXPECT_EQ(field(login.events[0], "answer"), "unknown_user_name");
+
+    EXPECT_TRUE(agent.exchange(v3_get("", "", 0x00)).replies.empty());  // not reportable
+    // An embedded controller's agent is no snmpd: v3 is not its protocol.
+    auto plc = snmp({{"archetype", "factory"}});
+    const auto silent = plc.exchange(v3_get("", "", 0x04));
+    EXPECT_TRUE(silent.replies.empty());
+    EXPECT_EQ(event_types(silent.events), std::vector<std::string>{"parse_error"});
 }
 
 TEST(SnmpDialogue, MalformedDatagramsAreLoggedWithoutAReply) {
