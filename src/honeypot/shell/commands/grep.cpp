@@ -68,19 +68,21 @@ bool word_char(char c) {
 
 struct Matcher {
     bool fixed = false, ignore_case = false, words = false, whole_line = false;
-    std::string pattern;
+    std::string needle;  // a fixed pattern, lower-cased once under -i
     std::optional<std::regex> regex;
 
     bool match(std::string_view line, std::string* part = nullptr) const {
         if (fixed) {
-            const std::string hay = ignore_case ? ascii_lower(line) : std::string(line);
-            const std::string needle = ignore_case ? ascii_lower(pattern) : pattern;
+            // Only -i needs a copy of the line (lower-cased); otherwise it is searched as is.
+            std::string lowered;
+            if (ignore_case) lowered = ascii_lower(line);
+            const std::string_view hay = ignore_case ? std::string_view(lowered) : line;
             if (whole_line) {  // -x
                 if (hay != needle) return false;
                 if (part) *part = std::string(line);
                 return true;
             }
-            for (auto at = hay.find(needle); at != std::string::npos;
+            for (auto at = hay.find(needle); at != std::string_view::npos;
                  at = hay.find(needle, at + 1)) {
                 const auto end = at + needle.size();
                 // -w: not inside a word on either side (GNU grep's word constituents).
@@ -140,7 +142,7 @@ boost::asio::awaitable<int> grep(Invocation& inv) {
     m.ignore_case = args.has('i');
     m.words = args.has('w');
     m.whole_line = args.has('x');
-    m.pattern = pattern;
+    if (m.fixed) m.needle = m.ignore_case ? ascii_lower(pattern) : pattern;
     if (!m.fixed) {
         if (pattern.size() > kMaxPattern || huge_repeat(pattern)) {
             inv.write_err("grep: regular expression too big\n");
