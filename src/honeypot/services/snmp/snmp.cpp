@@ -41,6 +41,7 @@ constexpr std::size_t kBulkReplyFactor = 8;
 
 struct Archetype {
     std::string_view name, descr, contact, location;  // "{host}" → the decky's hostname
+    bool net_snmp = true;  // net-snmp's snmpd (it speaks SNMPv3); else an embedded agent
 };
 
 constexpr std::array<Archetype, 5> kArchetypes = {{
@@ -50,9 +51,9 @@ constexpr std::array<Archetype, 5> kArchetypes = {{
     {"water_plant", "Linux {host} 4.19.0-18-amd64 #1 SMP Debian 4.19.208-1 (2021-09-29) x86_64",
      "ICS Admin <ics-admin@plant.local>", "Water Treatment Facility \xe2\x80\x94 Pump Room B"},
     {"factory", "VxWorks 6.9 (Rockwell Automation Allen-Bradley ControlLogix 5580)",
-     "Factory Floor Support <support@factory.local>", "Factory Floor"},
+     "Factory Floor Support <support@factory.local>", "Factory Floor", false},
     {"substation", "SEL Real-Time Automation Controller RTAC SEL-3555 firmware 1.9.7.0",
-     "Grid Ops <gridops@utility.local>", "Main Substation"},
+     "Grid Ops <gridops@utility.local>", "Main Substation", false},
     {"hospital", "Linux {host} 5.10.0-21-amd64 #1 SMP Debian 5.10.162-1 x86_64",
      "Medical IT <medit@hospital.local>", "ICU Ward 3"},
 }};
@@ -222,9 +223,8 @@ void answer_read(DatagramExchange& x, const snmp::Request& req) {
 // Whether the agent is net-snmp's snmpd (the Linux archetypes; not a PLC's or an embedded
 // controller's agent, which speak v1/v2c only).
 bool net_snmp(const DatagramExchange& x) {
-    const auto& a = *x.context().settings_as<SnmpSettings>().archetype;
     const bool plc = x.context().world && x.context().world->plc;
-    return !plc && a.descr.starts_with("Linux ");
+    return !plc && x.context().settings_as<SnmpSettings>().archetype->net_snmp;
 }
 
 // SNMPv3 on an agent without v3 users (Debian's default snmpd.conf): engine discovery gets
